@@ -1,0 +1,36 @@
+// Takes an uploaded image from a multipart field `image` or from raw `image/*` bytes.
+import express, { type Request, type RequestHandler } from 'express';
+import multer from 'multer';
+import { AppError } from '../appError';
+
+export interface UploadedImage {
+  bytes: Buffer;
+  /** Client-side file name when there was one. */
+  name: string;
+}
+
+/** Parses either body form; the size limit answers 413. */
+export function imageBody(maxBytes: number): RequestHandler[] {
+  const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 16 } }).single('image');
+  const raw = express.raw({ type: ['image/*', 'application/octet-stream'], limit: maxBytes });
+  return [
+    (req, res, next) => (req.is('multipart/form-data') ? multipart(req, res, next) : next()),
+    raw,
+  ];
+}
+
+export function uploadedImage(req: Request): UploadedImage {
+  if (req.file) return { bytes: req.file.buffer, name: req.file.originalname || 'upload' };
+  if (Buffer.isBuffer(req.body)) {
+    if (req.body.length === 0) throw new AppError('missing_image', 400, 'the request body is empty; send an image');
+    return { bytes: req.body, name: String(req.headers['x-file-name'] ?? 'upload') };
+  }
+  if (req.is('multipart/form-data')) {
+    throw new AppError('missing_image', 400, 'no file in the multipart field "image"');
+  }
+  throw new AppError(
+    'unsupported_media_type',
+    415,
+    'send the image as multipart field "image" or as raw bytes with an image/* content type',
+  );
+}

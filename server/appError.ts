@@ -1,0 +1,23 @@
+// The one error class: thrown anywhere, turned into `{ error: { code, message } }` by the API's error middleware.
+import type { ErrorCode } from './contract/errors';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Operational errors are expected (bad input, limits); others are bugs and get logged with a stack. */
+  readonly operational: boolean;
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, status: number, message: string, opts: { operational?: boolean; headers?: Record<string, string>; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = status;
+    this.operational = opts.operational ?? status < 500;
+    this.headers = opts.headers ?? {};
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

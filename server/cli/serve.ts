@@ -1,0 +1,41 @@
+// `hearth serve`: the headless node and web console.
+import type { Command } from 'commander';
+import { exitOnSignals, startServer } from '../serve';
+import { configFrom, parsePort, runCommand } from './common';
+
+interface ServeFlags {
+  host?: string;
+  port?: number;
+  data?: string;
+  lan?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the node: HTTP API and web console (default http://127.0.0.1:8686)')
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1; all interfaces with --lan)')
+    .option('--port <port>', 'port; 0 picks a free one', parsePort)
+    .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
+    .option('--lan', 'open the node to the LAN: TLS and API keys required')
+    .option('--tls-cert <file>', 'PEM certificate (default: self-signed, generated into the data dir)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .action((flags: ServeFlags) =>
+      runCommand(async () => {
+        const config = configFrom({
+          host: flags.host,
+          port: flags.port,
+          dataDir: flags.data,
+          lan: flags.lan,
+          tlsCert: flags.tlsCert,
+          tlsKey: flags.tlsKey,
+        });
+        const running = await startServer(config);
+        exitOnSignals(running);
+        if (running.fingerprint) process.stdout.write(`tls certificate sha256 fingerprint ${running.fingerprint}\n`);
+        process.stdout.write(`hearth listening on ${running.url}\n`);
+      }),
+    );
+}

@@ -1,0 +1,47 @@
+// The one place ONNX Runtime sessions are created: tries providers best first, falls back with one warning,
+// and remembers which provider actually runs each session.
+import * as ort from 'onnxruntime-node';
+import { createLogger } from '../logger';
+import { providerCandidates } from './providers';
+
+const log = createLogger('engine:session');
+const warned = new Set<string>();
+
+export interface LoadedSession {
+  session: ort.InferenceSession;
+  /** The provider that loaded this session. */
+  provider: string;
+}
+
+export interface SessionOptions {
+  providers?: readonly string[];
+  /** Intra-op threads for this session (workers each get a share of the cores). */
+  threads?: number;
+}
+
+/** Creates a session on the first provider that loads; a provider that fails is skipped with one warning per process. */
+export async function createSession(model: string | Uint8Array, opts: SessionOptions = {}): Promise<LoadedSession> {
+  const candidates = providerCandidates(opts.providers);
+  let lastError: unknown;
+  for (const provider of candidates) {
+    try {
+      const session = await ort.InferenceSession.create(model as string, {
+        executionProviders: [provider],
+        intraOpNumThreads: opts.threads ?? 1,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+      });
+      return { session, provider };
+    } catch (err) {
+      lastError = err;
+      if (provider !== 'cpu' && !warned.has(provider)) {
+        warned.add(provider);
+        log.warn(`execution provider ${provider} is not available here; falling back`, {
+          reason: String((err as Error).message ?? err).split('\n')[0].slice(0, 200),
+        });
+      }
+    }
+  }
+  throw lastError;
+}

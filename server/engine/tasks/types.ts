@@ -1,0 +1,11 @@
+// What runs inside an engine worker: a task name and a handler that gets a payload and returns a result.
+
+export interface TaskContext {
+  /** Providers to try, best first (cpu last). */
+  providers: readonly string[];
+  /** ONNX Runtime intra-op threads this worker may use. */
+  threads: number;
+}
+
+/** Runs inside a worker thread; the result is structured-cloned back to the caller. */
+export type TaskHandler<P = unknown, R = unknown> = (payload: P, ctx: TaskContext) => Promise<R>;

@@ -1,0 +1,64 @@
+// Composes one Hearth node from its parts (config → store → engine → models → jobs → security → app).
+// Listening, TLS and shutdown live in serve.ts; tests build a node here and drive `app` without a socket.
+import type { Application } from 'express';
+import { createApp } from './api/app';
+import type { Config } from './config';
+import { createEngine, type Engine } from './engine';
+import { createModelRepository, type ModelRepository } from './engine/models/repository';
+import { createJobService, type JobService } from './jobs';
+import { configureLogging, createLogger } from './logger';
+import { createSecurity, type Security } from './security';
+import { openStore, type Store } from './store';
+
+export interface NodeServices {
+  config: Config;
+  store: Store;
+  engine: Engine;
+  models: ModelRepository;
+  jobs: JobService;
+  security: Security;
+}
+
+export interface HearthNode {
+  services: NodeServices;
+  app: Application;
+  /** Finishes in-flight job items, stops workers, closes the store. */
+  close(): Promise<void>;
+}
+
+export async function createNode(config: Config): Promise<HearthNode> {
+  configureLogging({ dataDir: config.dataDir });
+  const log = createLogger('node');
+  const store = openStore({ dataDir: config.dataDir, key: config.storeKey });
+  let engine: Engine | undefined;
+  try {
+    engine = await createEngine({
+      workers: config.engine.workers,
+      queueDepth: config.engine.queueDepth,
+      cacheEntries: config.engine.cacheEntries,
+      providers: config.engine.providers,
+    });
+    const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
+    const security = createSecurity({ config, store, engine });
+    const jobs = createJobService({ store, engine, config });
+    const services: NodeServices = { config, store, engine, models, jobs, security };
+    const app = createApp(services);
+    jobs.resumeInterrupted();
+    log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
+    return {
+      services,
+      app,
+      close: async () => {
+        await jobs.close();
+        await security.close();
+        await models.close();
+        await engine?.close();
+        store.close();
+      },
+    };
+  } catch (err) {
+    await engine?.close();
+    store.close();
+    throw err;
+  }
+}

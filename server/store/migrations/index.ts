@@ -1,0 +1,16 @@
+// All schema migrations, by version. Each area keeps its own list (core 1–99, security 100–199,
+// models 200–299) so they can evolve apart; the store applies the pending ones in order at start.
+import { coreMigrations } from './core';
+import { modelMigrations } from './models';
+import { securityMigrations } from './security';
+
+export interface Migration {
+  version: number;
+  name: string;
+  /** SQL run inside one transaction. */
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [...coreMigrations, ...securityMigrations, ...modelMigrations].sort(
+  (a, b) => a.version - b.version,
+);
