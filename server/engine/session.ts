@@ -2,7 +2,7 @@
 // and remembers which provider actually runs each session.
 import * as ort from 'onnxruntime-node';
 import { createLogger } from '../logger';
-import { providerCandidates } from './providers';
+import { providerCandidates, providerInstalled } from './providers';
 
 const log = createLogger('engine:session');
 const warned = new Set<string>();
@@ -17,6 +17,11 @@ export interface SessionOptions {
   providers?: readonly string[];
   /** Intra-op threads for this session (workers each get a share of the cores). */
   threads?: number;
+  /**
+   * Inputs change shape from run to run (OCR: every image and text line differs). ONNX Runtime's arena and
+   * memory-pattern planning then keep growing with every new shape; off, buffers go back to the allocator.
+   */
+  dynamicShapes?: boolean;
 }
 
 /** Creates a session on the first provider that loads; a provider that fails is skipped with one warning per process. */
@@ -24,6 +29,15 @@ export async function createSession(model: string | Uint8Array, opts: SessionOpt
   const candidates = providerCandidates(opts.providers);
   let lastError: unknown;
   for (const provider of candidates) {
+    if (!providerInstalled(provider)) {
+      if (!warned.has(provider)) {
+        warned.add(provider);
+        log.warn(`execution provider ${provider} is not installed here; falling back`, {
+          fix: provider === 'cuda' ? 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install' : undefined,
+        });
+      }
+      continue;
+    }
     try {
       const session = await ort.InferenceSession.create(model as string, {
         executionProviders: [provider],
@@ -31,6 +45,7 @@ export async function createSession(model: string | Uint8Array, opts: SessionOpt
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
+        ...(opts.dynamicShapes ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
       });
       return { session, provider };
     } catch (err) {

@@ -1,0 +1,56 @@
+// Turns uploaded bytes into upright 8-bit RGB pixels: sharp decodes jpg/png/webp/tiff/gif (first frame) and
+// applies EXIF orientation; BMP goes through our own decoder. Bad input becomes an AppError a person understands.
+import sharp, { type Sharp } from 'sharp';
+import { AppError } from '../appError';
+import { decodeBmp, isBmp } from './bmpDecode';
+
+export interface RgbImage {
+  /** Interleaved RGB, row-major, 3 bytes per pixel. */
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/** 64 megapixels: an A4 page scanned at 600 dpi is 35 MP; beyond this the RGB buffer alone is ~200 MB. */
+export const MAX_PIXELS = 64_000_000;
+
+// Each sharp call in a worker would otherwise spread over every core; the scheduler already runs one
+// image per core, so one libvips thread per pipeline keeps workers from fighting.
+sharp.concurrency(1);
+sharp.cache(false);
+
+function classify(err: unknown): AppError {
+  const message = String((err as Error)?.message ?? err);
+  if (/unsupported image format|bad seek|not a known file format/i.test(message)) {
+    return new AppError('not_an_image', 415, 'the file is not an image in a supported format (jpg, png, webp, tiff, bmp, gif)', { cause: err });
+  }
+  if (/pixel limit/i.test(message)) {
+    return new AppError('image_too_large', 413, `the image has more than ${MAX_PIXELS} pixels; scale it down first`, { cause: err });
+  }
+  return new AppError('corrupt_image', 422, 'the image is damaged or truncated and cannot be decoded', { cause: err });
+}
+
+/** Decodes, auto-orients and flattens any supported image to RGB. */
+export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Promise<RgbImage> {
+  if (bytes.length === 0) throw new AppError('not_an_image', 415, 'the file is empty (0 bytes), not an image');
+  let input: Sharp;
+  if (isBmp(bytes)) {
+    const bmp = decodeBmp(bytes, maxPixels);
+    input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
+  } else {
+    // failOn 'truncated': a cut-off file is an error, while harmless warnings (odd EXIF, extra bytes) are not.
+    input = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1, page: 0 }).autoOrient();
+  }
+  try {
+    const { data, info } = await input
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+    return { data, width: info.width, height: info.height };
+  } catch (err) {
+    throw classify(err);
+  }
+}

@@ -1,0 +1,130 @@
+// The engine every caller (API, jobs, GUI, CLI) goes through: worker threads that each hold their own ONNX
+// sessions, a scheduler with back-pressure and a bulk lane, and a result cache by content hash.
+import { availableParallelism } from 'node:os';
+import type { OcrResponse } from '../contract/ocr';
+import { createLogger } from '../logger';
+import { providerCandidates } from './providers';
+import { ResultCache, contentKey } from './resultCache';
+import { Scheduler } from './scheduler';
+import type { TaskContext } from './tasks/types';
+import { WorkerThread } from './workerThread';
+
+export type OcrResult = Omit<OcrResponse, 'resultId'>;
+
+export interface EngineStats {
+  workers: number;
+  queued: number;
+  inFlight: number;
+  processed: number;
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+export interface Engine {
+  /** Providers actually running, best first, e.g. ['cpu']. */
+  readonly providers: string[];
+  ocr(image: Uint8Array, opts?: { bulk?: boolean }): Promise<OcrResult>;
+  /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
+  run<R>(task: string, payload: unknown, opts?: { bulk?: boolean }): Promise<R>;
+  stats(): EngineStats;
+  close(): Promise<void>;
+}
+
+export interface EngineOptions {
+  /** Worker threads; 0 = one per core. */
+  workers: number;
+  /** Interactive tasks allowed to wait beyond the busy workers before ocr()/run() answer queue_full. */
+  queueDepth: number;
+  /** OCR results kept by content hash; 0 disables the cache. */
+  cacheEntries: number;
+  /** Execution providers to try, best first; empty = the platform table. */
+  providers: string[];
+}
+
+const log = createLogger('engine');
+
+/** Intra-op threads per worker: the cores shared out so that workers do not fight (at least 1). */
+export function threadsPerWorker(workers: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.floor(cores / workers));
+}
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const cores = availableParallelism();
+  const count = opts.workers > 0 ? opts.workers : cores;
+  const ctx: TaskContext = { providers: opts.providers, threads: threadsPerWorker(count, cores) };
+  let closing = false;
+  const threads: WorkerThread[] = [];
+  const scheduler = new Scheduler(() => threads, opts.queueDepth);
+
+  const onExit = (dead: WorkerThread, code: number): void => {
+    const at = threads.indexOf(dead);
+    if (closing || at < 0) return;
+    // A worker that dies (native crash, out of memory) is replaced so the engine keeps its width.
+    log.error('engine worker exited; starting a new one', { code });
+    const fresh = new WorkerThread(ctx, onExit);
+    threads[at] = fresh;
+    fresh.ready.then(
+      () => scheduler.pump(),
+      (err: unknown) => log.error('replacement engine worker failed to start', { reason: String((err as Error)?.message ?? err) }),
+    );
+  };
+
+  for (let i = 0; i < count; i++) threads.push(new WorkerThread(ctx, onExit));
+  try {
+    await Promise.all(threads.map((t) => t.ready));
+  } catch (err) {
+    closing = true;
+    await Promise.all(threads.map((t) => t.terminate()));
+    throw err;
+  }
+  const providers = [...new Set(threads.flatMap((t) => t.providers))];
+  // Workers warn on their own stderr; the node's log gets one line saying what was wanted and what runs.
+  const skipped = providerCandidates(opts.providers).filter((p) => !providers.includes(p) && p !== 'cpu');
+  if (skipped.length) log.warn('preferred execution providers are not available; running on the next', { skipped, providers });
+  log.info('engine ready', { workers: count, threadsPerWorker: ctx.threads, providers });
+
+  const cache = new ResultCache<OcrResult>(opts.cacheEntries);
+  // The same image submitted again while its first run is still going shares that run.
+  const running = new Map<string, Promise<OcrResult>>();
+
+  return {
+    providers,
+    async ocr(image, o = {}) {
+      const key = contentKey(image);
+      const hit = cache.get(key);
+      if (hit) return structuredClone(hit);
+      let pending = running.get(key);
+      if (!pending) {
+        pending = scheduler.submit<OcrResult>('ocr', { image }, o.bulk ?? false);
+        running.set(key, pending);
+        pending.then(
+          (result) => {
+            running.delete(key);
+            cache.set(key, result);
+          },
+          () => running.delete(key),
+        );
+      }
+      return structuredClone(await pending);
+    },
+    run<R>(task: string, payload: unknown, o: { bulk?: boolean } = {}) {
+      return scheduler.submit<R>(task, payload, o.bulk ?? false);
+    },
+    stats() {
+      return {
+        workers: threads.filter((t) => t.alive).length,
+        queued: scheduler.queued,
+        inFlight: scheduler.inFlight,
+        processed: scheduler.processed,
+        cacheHits: cache.hits,
+        cacheMisses: cache.misses,
+      };
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      scheduler.close();
+      await Promise.all(threads.map((t) => t.terminate()));
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// The whole OCR for one image, run inside an engine worker: decode → detect → crop → direction → recognise →
+// reading order. Holds the three sessions of one worker; nothing here touches the main thread.
+import type * as ort from 'onnxruntime-node';
+import type { OcrLine, OcrResponse } from '../../contract/ocr';
+import { decodeImage } from '../image';
+import { createSession } from '../session';
+import { classifyDirections } from './classifier';
+import { cropTextLine, rotate180 } from './crop';
+import { loadDictionary } from './ctcDecode';
+import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
+import { ocrModelFiles } from './modelFiles';
+import { readingOrder } from './readingOrder';
+import { recognizeCrops } from './recognizer';
+import { fixLetterDigits } from './letterDigitFix';
+import { restoreWordSpaces } from './wordGaps';
+
+export type OcrResult = Omit<OcrResponse, 'resultId'>;
+
+export interface OcrModels {
+  det: ort.InferenceSession;
+  cls: ort.InferenceSession;
+  rec: ort.InferenceSession;
+  dict: string[];
+  /** Providers the three sessions run on (det, cls, rec). */
+  providers: string[];
+}
+
+export interface OcrOptions {
+  detect: DetectOptions;
+  /** The classifier must be this sure before a line is turned by 180°. */
+  clsThreshold: number;
+  /** Lines recognised with lower confidence are dropped (PaddleOCR's drop_score). */
+  dropScore: number;
+  /**
+   * Crops per recognition run; 0 = by provider. On this 2-core CPU one crop at a time costs 0.28–0.32 CPU s
+   * per image against 0.46 for batches of 6 grouped by width (bench/recBatch.ts), while GPUs gain from batches.
+   */
+  recBatch: number;
+  /** Pad recognition inputs to the trained 320 px width. */
+  recPad: boolean;
+}
+
+export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true };
+
+export async function loadOcrModels(opts: { providers: readonly string[]; threads: number }): Promise<OcrModels> {
+  const files = ocrModelFiles();
+  // Text lines differ in width every run: without ONNX Runtime's arena and memory patterns the recogniser and
+  // classifier keep RSS flat (313→346→346 MB over 240 images vs 328→385 MB with them) at the same cost. The
+  // detector keeps both: it runs ~30 % faster with them (960×672: ~330 vs ~500 ms) and its arena is bounded
+  // by the largest input it sees.
+  const lines = { ...opts, dynamicShapes: true };
+  const det = await createSession(files.det, opts);
+  const cls = await createSession(files.cls, lines);
+  const rec = await createSession(files.rec, lines);
+  return { det: det.session, cls: cls.session, rec: rec.session, dict: loadDictionary(files.dict), providers: [det.provider, cls.provider, rec.provider] };
+}
+
+export async function releaseOcrModels(models: OcrModels): Promise<void> {
+  await Promise.all([models.det.release(), models.cls.release(), models.rec.release()]);
+}
+
+export async function runOcr(models: OcrModels, bytes: Uint8Array, opts: OcrOptions = OCR_DEFAULTS): Promise<OcrResult> {
+  const started = performance.now();
+  const recBatch = opts.recBatch || (models.providers[2] === 'cpu' ? 1 : 8);
+  const img = await decodeImage(bytes);
+  const boxes = await detectText(models.det, img, opts.detect);
+  const crops = boxes.map((b) => cropTextLine(img, b.box));
+  const directions = await classifyDirections(models.cls, crops);
+  // The small direction classifier misreads some upright lines as turned, confidently. So a line it calls
+  // upside down is recognised both ways and the reading the recogniser is surer of wins.
+  const suspects = directions.flatMap((d, i) => (d.upsideDown && d.score > opts.clsThreshold ? [i] : []));
+  const recognised = await recognizeCrops(models.rec, [...crops, ...suspects.map((i) => rotate180(crops[i]))], models.dict, {
+    batch: recBatch,
+    padToBase: opts.recPad,
+  });
+  const texts = recognised.slice(0, crops.length);
+  const turned = new Array<boolean>(crops.length).fill(false);
+  const readFrom = [...crops];
+  suspects.forEach((i, k) => {
+    const alt = recognised[crops.length + k];
+    if (alt.confidence > texts[i].confidence) {
+      texts[i] = alt;
+      readFrom[i] = rotate180(crops[i]);
+      turned[i] = true;
+    }
+  });
+  // A page is upside down when most of its text (by width) read better turned; its lines then run from the
+  // bottom-right corner.
+  let down = 0;
+  let total = 0;
+  crops.forEach((c, i) => {
+    total += c.width;
+    if (turned[i]) down += c.width;
+  });
+  const pageUpsideDown = total > 0 && down > total / 2;
+  if (pageUpsideDown) {
+    // On a turned page, lines the classifier was unsure about are most likely turned as well.
+    const rest = crops.flatMap((_, i) => (turned[i] ? [] : [i]));
+    const again = await recognizeCrops(models.rec, rest.map((i) => rotate180(crops[i])), models.dict, { batch: recBatch, padToBase: opts.recPad });
+    rest.forEach((i, k) => {
+      if (again[k].confidence > texts[i].confidence) {
+        texts[i] = again[k];
+        readFrom[i] = rotate180(crops[i]);
+      }
+    });
+  }
+  const lines: OcrLine[] = [];
+  for (const i of readingOrder(boxes.map((b) => b.box), pageUpsideDown)) {
+    const t = texts[i];
+    if (t.confidence < opts.dropScore || !t.text.trim()) continue;
+    lines.push({ text: fixLetterDigits(restoreWordSpaces(readFrom[i], t)), confidence: Math.round(t.confidence * 1e4) / 1e4, box: boxes[i].box });
+  }
+  return {
+    text: lines.map((l) => l.text).join('\n'),
+    lines,
+    provider: models.providers[0],
+    ms: Math.round(performance.now() - started),
+    width: img.width,
+    height: img.height,
+  };
+}

@@ -1,0 +1,11 @@
+// The task table engine workers dispatch on: `engine.run(name, payload)` runs TASKS[name] in a worker thread.
+import { classifyTask } from './classify';
+import { inferTask } from './infer';
+import { ocrTask } from './ocr';
+import type { TaskHandler } from './types';
+
+export const TASKS: Readonly<Record<string, TaskHandler<never, unknown>>> = {
+  ocr: ocrTask,
+  classify: classifyTask,
+  infer: inferTask,
+};

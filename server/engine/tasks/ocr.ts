@@ -1,0 +1,21 @@
+// The `ocr` task: one image's bytes in, its OcrResult out. Each worker thread loads its own three sessions
+// once and reuses them for every image.
+import { loadOcrModels, runOcr, type OcrModels, type OcrResult } from '../ocr/pipeline';
+import type { TaskContext, TaskHandler } from './types';
+
+export interface OcrPayload {
+  image: Uint8Array;
+}
+
+let models: Promise<OcrModels> | undefined;
+
+/** Loads (once per worker thread) the detection, direction and recognition sessions. */
+export function ocrModels(ctx: TaskContext): Promise<OcrModels> {
+  models ??= loadOcrModels(ctx).catch((err: unknown) => {
+    models = undefined;
+    throw err;
+  });
+  return models;
+}
+
+export const ocrTask: TaskHandler<OcrPayload, OcrResult> = async (payload, ctx) => runOcr(await ocrModels(ctx), payload.image);

@@ -1,0 +1,98 @@
+// Starts one engine worker thread with TypeScript support and runs tasks on it one at a time.
+// A .ts worker needs tsx inside the thread: workerBootstrap.mjs registers it there, so this works the same
+// under `npx hearth` (tsx registered by API), vitest and `npx tsx`.
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../appError';
+import type { ErrorCode } from '../contract/errors';
+import type { TaskContext } from './tasks/types';
+import type { SerialisedError, WorkerReply, WorkerRequest } from './workerProtocol';
+
+function workerEntry(): URL {
+  // A bundled build ships worker.js next to this file and needs no TypeScript loader.
+  if (import.meta.url.endsWith('.js')) return new URL('./worker.js', import.meta.url);
+  return new URL('./workerBootstrap.mjs', import.meta.url);
+}
+
+export function reviveError(e: SerialisedError): Error {
+  if (e.code === 'internal_error' && !e.operational) {
+    const err = new Error(e.message);
+    if (e.stack) err.stack = e.stack;
+    return err;
+  }
+  return new AppError(e.code as ErrorCode, e.status, e.message, { headers: e.headers, operational: e.operational });
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+export class WorkerThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited = false;
+  /** Providers the worker's sessions loaded on; set once ready. */
+  providers: string[] = [];
+  readonly ready: Promise<void>;
+
+  constructor(ctx: TaskContext, onExit: (thread: WorkerThread, code: number) => void) {
+    // execArgv [] keeps the parent's flags (e.g. tsx's --import from `npx tsx`) out: the bootstrap loads tsx itself.
+    this.worker = new Worker(workerEntry(), { workerData: ctx, execArgv: [] });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.worker.on('message', (msg: WorkerReply) => {
+        if ('ready' in msg) {
+          if (msg.ready) {
+            this.providers = msg.providers;
+            resolve();
+          } else reject(reviveError(msg.error));
+          return;
+        }
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        if (msg.ok) p.resolve(msg.result);
+        else p.reject(reviveError(msg.error));
+      });
+      this.worker.on('error', (err) => {
+        reject(err);
+        this.failAll(err);
+      });
+      this.worker.on('exit', (code) => {
+        this.exited = true;
+        reject(new Error(`engine worker exited with code ${code} before it was ready`));
+        this.failAll(new Error(`engine worker exited with code ${code}`));
+        onExit(this, code);
+      });
+    });
+    // Callers await `ready`; this keeps an early failure from also surfacing as an unhandled rejection.
+    this.ready.catch(() => undefined);
+  }
+
+  get busy(): number {
+    return this.pending.size;
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  run(task: string, payload: unknown): Promise<unknown> {
+    if (this.exited) return Promise.reject(new Error('engine worker has exited'));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, task, payload } satisfies WorkerRequest);
+    });
+  }
+
+  private failAll(err: unknown): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+
+  async terminate(): Promise<void> {
+    if (this.exited) return;
+    await this.worker.terminate();
+  }
+}
