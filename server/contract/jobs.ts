@@ -1,0 +1,84 @@
+// Durable bulk folder jobs as POST/GET /v1/jobs, the SSE progress stream and the exports see them.
+import { z } from 'zod';
+
+export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const JOB_ITEM_STATES = ['pending', 'done', 'failed'] as const;
+export type JobItemState = (typeof JOB_ITEM_STATES)[number];
+
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'txt'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export const JOB_ACTIONS = ['pause', 'resume', 'cancel'] as const;
+export type JobAction = (typeof JOB_ACTIONS)[number];
+
+export const createJobSchema = z.object({
+  path: z.string().min(1),
+  recursive: z.boolean().default(true),
+});
+export type CreateJobRequest = z.input<typeof createJobSchema>;
+
+export interface JobError {
+  code: string;
+  message: string;
+}
+
+export interface Job {
+  id: string;
+  state: JobState;
+  /** Files found by the scan (0 until the scan has run). */
+  total: number;
+  /** Files with a stored result (reused ones included). */
+  done: number;
+  /** Files that could not be read or recognised; each has its own error. */
+  failed: number;
+  /** Files whose unchanged content reused an earlier result instead of being recognised again. */
+  reused: number;
+  /** The folder (or first input) item paths are relative to. */
+  root: string;
+  recursive: boolean;
+  origin: 'api' | 'gui' | 'cli';
+  /** API key that created the job; null for the local owner. */
+  keyId: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Why the job itself failed (state "failed"); item errors are per item. */
+  error: JobError | null;
+}
+
+/** SSE `progress` event data (GET /v1/jobs/:id/events): the job plus throughput. */
+export interface JobProgress extends Job {
+  /** Items finished per second over the last few seconds. */
+  rate: number;
+  /** Seconds left at that rate; null when unknown. */
+  etaSeconds: number | null;
+}
+
+export interface JobItem {
+  id: number;
+  /** Path relative to the job root (or as given for a single file). */
+  file: string;
+  state: JobItemState;
+  resultId: string | null;
+  reused: boolean;
+  ms: number | null;
+  error: JobError | null;
+}
+
+export interface JobItemsPage {
+  items: JobItem[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface JobList {
+  jobs: Job[];
+}
+
+/** One line of the jsonl export and of `hearth ocr` (INTERFACE.md). */
+export type ExportLine =
+  | { file: string; text: string; lines: { text: string; confidence: number; box: [number, number][] }[]; provider: string; ms: number }
+  | { file: string; error: JobError };

@@ -1,0 +1,63 @@
+// Job exports (jsonl, csv, txt), one entry per item in scan order, paths relative to the job root.
+// Streams rows from the store so a job of any size exports in constant memory.
+import { stringify } from 'csv-stringify/sync';
+import type { ExportFormat, ExportLine, JobError } from '../contract/jobs';
+import type { OcrLine } from '../contract/ocr';
+import type { Store } from '../store';
+
+interface ExportRow {
+  file: string;
+  state: 'pending' | 'done' | 'failed';
+  error_code: string | null;
+  error_message: string | null;
+  text: string | null;
+  lines: string | null;
+  provider: string | null;
+  ms: number | null;
+}
+
+export const EXPORT_MIME: Record<ExportFormat, string> = {
+  jsonl: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+};
+
+const NOT_PROCESSED: JobError = { code: 'not_processed', message: 'the job stopped before this file was processed' };
+
+function toLine(r: ExportRow): ExportLine {
+  if (r.state !== 'done') {
+    return { file: r.file, error: r.state === 'failed' ? { code: r.error_code ?? 'internal_error', message: r.error_message ?? '' } : NOT_PROCESSED };
+  }
+  const lines = r.lines ? (JSON.parse(r.lines) as OcrLine[]) : [];
+  return {
+    file: r.file,
+    text: r.text ?? '',
+    lines: lines.map((l) => ({ text: l.text, confidence: l.confidence, box: l.box })),
+    provider: r.provider ?? '',
+    ms: r.ms ?? 0,
+  };
+}
+
+const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message'] as const;
+
+function format(line: ExportLine, fmt: ExportFormat): string {
+  if (fmt === 'jsonl') return JSON.stringify(line) + '\n';
+  if (fmt === 'csv') {
+    const row = 'error' in line ? [line.file, '', '', '', line.error.code, line.error.message] : [line.file, line.text, line.provider, line.ms, '', ''];
+    return stringify([row]);
+  }
+  const body = 'error' in line ? `[error ${line.error.code}] ${line.error.message}` : line.text;
+  return `==> ${line.file} <==\n${body}\n\n`;
+}
+
+/** The export of one job as chunks of text, in item order. */
+export function* exportJob(store: Store, jobId: string, fmt: ExportFormat): Generator<string> {
+  if (fmt === 'csv') yield stringify([[...CSV_COLUMNS]]);
+  const rows = store.db
+    .prepare(
+      `SELECT i.file, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, r.ms
+       FROM job_items i LEFT JOIN results r ON r.id = i.result_id WHERE i.job_id = ? ORDER BY i.id`,
+    )
+    .iterate(jobId) as IterableIterator<ExportRow>;
+  for (const r of rows) yield format(toLine(r), fmt);
+}
