@@ -1,0 +1,146 @@
+// The node's model service: the on-disk catalog plus serving (classify, infer) through the engine's scheduler,
+// and which models are warm. Models load inside engine workers on first use and unload there after idle time.
+import { AppError } from '../../appError';
+import type { HealthModel } from '../../contract/health';
+import type {
+  ClassifyResponse,
+  InferRequest,
+  InferResponse,
+  ModelImportResponse,
+  ModelSummary,
+} from '../../contract/models';
+import type { ClassifyPayload, ClassifyResult } from '../tasks/classify';
+import type { InferPayload, InferResult } from '../tasks/infer';
+import { openModelCatalog, type ImportInput, type ModelBundle, type ModelCatalog } from './catalog';
+import { checkInputs, tensorFromJson, tensorToJson, type TensorData } from './tensors';
+
+/** What the repository needs from the engine: its generic task runner (same scheduler and back-pressure as OCR). */
+export interface TaskRunner {
+  run<R>(task: string, payload: unknown): Promise<R>;
+}
+
+export const DEFAULT_TOP_K = 5;
+
+export interface ModelRepository {
+  readonly catalog: ModelCatalog;
+  list(): ModelSummary[];
+  get(id: string): ModelSummary;
+  /** For GET /v1/health. */
+  summaries(): HealthModel[];
+  import(input: ImportInput): Promise<ModelImportResponse>;
+  importBundle(bytes: Uint8Array): Promise<ModelImportResponse>;
+  exportBundle(id: string, version?: number): ModelBundle;
+  /** Switches the serving version (rollback included); the next request uses it, no restart. */
+  activate(id: string, version: number): ModelSummary;
+  remove(id: string, version?: number): void;
+  classify(id: string, image: Uint8Array, opts?: { topK?: number }): Promise<Omit<ClassifyResponse, 'resultId'>>;
+  infer(id: string, request: InferRequest): Promise<InferResponse>;
+  close(): Promise<void>;
+}
+
+export function createModelRepository(opts: {
+  dataDir: string;
+  engine: TaskRunner;
+  /** Part of the node's wiring; results are recorded by the routes, so the repository keeps nothing there. */
+  store?: unknown;
+  idleMinutes: number;
+}): ModelRepository {
+  const catalog = openModelCatalog({ dataDir: opts.dataDir });
+  const idleMs = Math.max(0, opts.idleMinutes) * 60_000;
+  // When each model file last ran here; workers drop sessions after idleMs, so this is what "loaded" means.
+  const lastUsed = new Map<string, number>();
+
+  const isWarm = (modelPath: string): boolean => {
+    const t = lastUsed.get(modelPath);
+    return t !== undefined && Date.now() - t < idleMs;
+  };
+
+  function withLoaded(s: ModelSummary): ModelSummary {
+    if (s.bundled) return { ...s, loaded: true };
+    try {
+      return { ...s, loaded: isWarm(catalog.resolve(s.id).modelPath) };
+    } catch {
+      return s;
+    }
+  }
+
+  const summarize = (s: ModelSummary): ModelImportResponse['model'] => withLoaded(s);
+
+  return {
+    catalog,
+    list: () => catalog.list().map(withLoaded),
+    get: (id) => withLoaded(catalog.get(id)),
+    summaries: () =>
+      // The bundled OCR pipeline is loaded by the engine's workers at start, so it always counts as loaded.
+      catalog.list().map((s) => ({ id: s.id, task: s.task, version: s.activeVersion, loaded: withLoaded(s).loaded })),
+
+    async import(input) {
+      const { id, version } = await catalog.import(input);
+      return { model: summarize(catalog.get(id)), version };
+    },
+
+    async importBundle(bytes) {
+      const { id, version } = await catalog.importBundle(bytes);
+      return { model: summarize(catalog.get(id)), version };
+    },
+
+    exportBundle: (id, version) => catalog.exportBundle(id, version),
+
+    activate(id, version) {
+      catalog.activate(id, version);
+      return withLoaded(catalog.get(id));
+    },
+
+    remove: (id, version) => catalog.remove(id, version),
+
+    async classify(id, image, o = {}) {
+      const r = catalog.resolve(id);
+      const m = r.manifest;
+      if (m.task !== 'classify' || !m.preprocess) {
+        const use = m.task === 'ocr' ? 'POST /v1/ocr' : `POST /v1/models/${id}/infer`;
+        throw new AppError('bad_request', 400, `model "${id}" is a ${m.task} model, not an image classifier; use ${use}`);
+      }
+      const payload: ClassifyPayload = {
+        modelPath: r.modelPath,
+        image,
+        preprocess: m.preprocess,
+        inputName: m.inputs[0].name,
+        scoresOutput: m.scoresOutput ?? m.outputs[0].name,
+        labels: r.labels,
+        probabilities: m.probabilities,
+        topK: Math.min(Math.max(1, Math.floor(o.topK ?? DEFAULT_TOP_K)), Math.max(1, r.labels.length)),
+        idleMs,
+      };
+      const result = await opts.engine.run<ClassifyResult>('classify', payload);
+      lastUsed.set(r.modelPath, Date.now());
+      return { labels: result.labels, provider: result.provider, ms: result.ms, model: id, version: m.version };
+    },
+
+    async infer(id, request) {
+      const r = catalog.resolve(id);
+      const m = r.manifest;
+      if (r.bundled) {
+        throw new AppError('bad_request', 400, `${id} is the bundled OCR pipeline (several models); use POST /v1/ocr`);
+      }
+      const inputs: Record<string, TensorData> = {};
+      for (const [name, t] of Object.entries(request.inputs)) inputs[name] = tensorFromJson(name, t);
+      checkInputs(inputs, m.inputs);
+      const known = new Set(m.outputs.map((o) => o.name));
+      for (const name of request.outputs ?? []) {
+        if (!known.has(name)) {
+          throw new AppError('bad_request', 400, `the model has no output "${name}"; its outputs are ${[...known].map((n) => `"${n}"`).join(', ')}`);
+        }
+      }
+      const payload: InferPayload = { modelPath: r.modelPath, inputs, outputs: request.outputs, idleMs };
+      const result = await opts.engine.run<InferResult>('infer', payload);
+      lastUsed.set(r.modelPath, Date.now());
+      const outputs: InferResponse['outputs'] = {};
+      for (const [name, t] of Object.entries(result.outputs)) outputs[name] = tensorToJson(t);
+      return { outputs, provider: result.provider, ms: result.ms, model: id, version: m.version };
+    },
+
+    async close() {
+      lastUsed.clear();
+    },
+  };
+}
