@@ -1,0 +1,97 @@
+// `hearth keys create|list|revoke`: manage API keys by opening the store directly (the node may be stopped).
+import type { Command } from 'commander';
+import { SCOPES, type Scope } from '../api/scope';
+import { audit } from '../security/audit';
+import { createKeyRepository } from '../security/keys';
+import { openStore } from '../store';
+import { configFrom, runCommand, UsageError } from './common';
+
+interface DataFlags {
+  data?: string;
+}
+
+function parseScopes(value: string): Scope[] {
+  const scopes = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = scopes.find((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown || scopes.length === 0) {
+    throw new UsageError(`scopes are a comma-separated list of ${SCOPES.join(', ')}${unknown ? `; "${unknown}" is not one` : ''}`);
+  }
+  return scopes as Scope[];
+}
+
+function withKeys<T>(flags: DataFlags, body: (keys: ReturnType<typeof createKeyRepository>, store: ReturnType<typeof openStore>) => T): T {
+  const config = configFrom({ dataDir: flags.data });
+  const store = openStore({ dataDir: config.dataDir, key: config.storeKey });
+  try {
+    return body(createKeyRepository(store.db), store);
+  } finally {
+    store.close();
+  }
+}
+
+export function registerKeys(program: Command): void {
+  const keys = program.command('keys').description('API keys for LAN clients (scopes: infer, jobs, admin, metrics)');
+
+  keys
+    .command('create')
+    .description('create a key; it is printed once, alone on the last line')
+    .requiredOption('--name <name>', 'who or what the key is for')
+    .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(',')}`)
+    .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
+    .action((flags: DataFlags & { name: string; scopes: string }) =>
+      runCommand(() => {
+        const scopes = parseScopes(flags.scopes);
+        const name = flags.name.trim();
+        if (!name) throw new UsageError('--name must not be empty');
+        const created = withKeys(flags, (repo, store) => {
+          const k = repo.create(name, scopes);
+          audit(store, 'cli', 'keys.create', { id: k.id, name: k.name, scopes: k.scopes });
+          return k;
+        });
+        process.stderr.write(`created key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}; it is shown only now:\n`);
+        process.stdout.write(`${created.key}\n`);
+      }),
+    );
+
+  keys
+    .command('list')
+    .description('list keys (never the keys themselves)')
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print JSON')
+    .action((flags: DataFlags & { json?: boolean }) =>
+      runCommand(() => {
+        const list = withKeys(flags, (repo) => repo.list());
+        if (flags.json) {
+          process.stdout.write(JSON.stringify({ keys: list }, null, 2) + '\n');
+          return;
+        }
+        if (list.length === 0) {
+          process.stdout.write('no keys yet: hearth keys create --name NAME --scopes infer\n');
+          return;
+        }
+        for (const k of list) {
+          const state = k.revokedAt ? `revoked ${k.revokedAt}` : `last used ${k.lastUsedAt ?? 'never'}`;
+          process.stdout.write(`${k.id}  ${k.prefix}…  ${k.name}  [${k.scopes.join(',')}]  created ${k.createdAt}  ${state}\n`);
+        }
+      }),
+    );
+
+  keys
+    .command('revoke')
+    .description('revoke a key; it stops working on its next request')
+    .argument('<id>', 'key id from `hearth keys list`')
+    .option('--data <dir>', 'data directory')
+    .action((id: string, flags: DataFlags) =>
+      runCommand(() => {
+        withKeys(flags, (repo, store) => {
+          if (!repo.get(id)) throw new UsageError(`no key with id ${id} (see hearth keys list)`);
+          if (!repo.revoke(id)) throw new Error(`key ${id} is already revoked`);
+          audit(store, 'cli', 'keys.revoke', { id });
+        });
+        process.stdout.write(`revoked ${id}\n`);
+      }),
+    );
+}

@@ -1,0 +1,116 @@
+// Measures every request when its response ends: Prometheus counters/histograms by route template, the
+// monitor's rolling window, and per-key metering (requests, images, engine ms, errors).
+import type { Request, RequestHandler, Response } from 'express';
+import type { Principal } from '../api/scope';
+import { MODEL_API } from '../contract/models';
+import { API } from '../contract/paths';
+import type { Metering } from './metering';
+import type { NodeMetrics } from './metrics';
+import type { Monitor } from './monitor';
+
+/** What routes that run models leave in `res.locals.usage` (model/provider/task are optional extras). */
+export interface RequestUsage {
+  images?: number;
+  engineMs?: number;
+  model?: string;
+  provider?: string;
+  task?: string;
+}
+
+interface CompiledRoute {
+  template: string;
+  pattern: RegExp;
+  params: number;
+}
+
+// Most specific first: fewer `:params` wins, so /v1/jobs/:id/events beats /v1/jobs/:id/:action.
+const ROUTES: CompiledRoute[] = [...Object.values(API), ...Object.values(MODEL_API)]
+  .map((template) => ({
+    template,
+    pattern: new RegExp('^' + template.replace(/[.]/g, '\\.').replace(/:[a-zA-Z]+/g, '[^/]+') + '/?$'),
+    params: (template.match(/:/g) ?? []).length,
+  }))
+  .sort((a, b) => a.params - b.params);
+
+/** The route template a path belongs to; bounded label values however many ids and paths clients send. */
+export function routeTemplate(path: string): string {
+  for (const r of ROUTES) if (r.pattern.test(path)) return r.template;
+  if (!path.startsWith('/v1/')) return 'console';
+  return 'unmatched';
+}
+
+const TASK_BY_ROUTE: Record<string, string> = { [API.ocr]: 'ocr', [API.classify]: 'classify', [API.modelInfer]: 'infer' };
+
+/**
+ * Admin actions other areas' routes perform, audited here when they succeed so no route has to remember to:
+ * method + route template → audit action. (Keys, settings and LAN switches are audited where they happen.)
+ */
+const AUDITED: Record<string, string> = {
+  [`POST ${API.models}`]: 'models.import',
+  [`POST ${API.modelActivate}`]: 'models.activate',
+  [`DELETE ${API.model}`]: 'models.delete',
+  [`DELETE ${MODEL_API.modelVersion}`]: 'models.delete',
+};
+
+/** Path parameters by name, from a template and a path it matched. */
+function paramsOf(template: string, path: string): Record<string, string> {
+  const names = template.split('/');
+  const parts = path.split('/');
+  const out: Record<string, string> = {};
+  names.forEach((n, i) => {
+    if (n.startsWith(':') && parts[i] !== undefined) out[n.slice(1)] = decodeURIComponent(parts[i]);
+  });
+  return out;
+}
+
+/** Model id from the request itself: /v1/models/:id/infer, /v1/classify?model=ID; OCR runs the bundled PP-OCRv4. */
+function modelOf(route: string, req: Request): string {
+  if (route === API.modelInfer) return decodeURIComponent(req.path.split('/')[3] ?? 'unknown');
+  if (route === API.classify) return typeof req.query.model === 'string' ? req.query.model : 'unknown';
+  if (route === API.ocr) return 'pp-ocrv4';
+  return 'unknown';
+}
+
+export function createRequestMeter(opts: {
+  metrics: NodeMetrics;
+  metering: Metering;
+  monitor: Monitor;
+  /** Execution providers the engine runs. */
+  providers: () => readonly string[];
+  /** Records an admin action in the audit log. */
+  audit: (principal: Principal | undefined, action: string, detail: Record<string, unknown>) => void;
+}): RequestHandler {
+  const finish = (req: Request, res: Response, start: bigint): void => {
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    // An aborted request has no real status; count it as the client going away (499, as nginx does).
+    const status = res.writableFinished ? res.statusCode : 499;
+    const route = routeTemplate(req.path);
+    opts.metrics.request({ method: req.method, route, status }, seconds);
+    opts.monitor.observe(status, seconds * 1000);
+    const principal = res.locals.principal as Principal | undefined;
+    const usage = (res.locals.usage ?? {}) as RequestUsage;
+    // Metering is per key (and the owner); anonymous health checks and console files are not billed.
+    if (principal && (principal.keyId !== null || principal.local)) {
+      opts.metering.record({ keyId: principal.keyId, status, images: usage.images, engineMs: usage.engineMs });
+    }
+    const action = AUDITED[`${req.method} ${route}`];
+    if (action && status < 300) {
+      const detail: Record<string, unknown> = { ...paramsOf(route, req.path), status };
+      if (typeof req.query.version === 'string') detail.version = req.query.version;
+      opts.audit(principal, action, detail);
+    }
+    const task = usage.task ?? TASK_BY_ROUTE[route];
+    if (task && typeof usage.engineMs === 'number' && status < 400) {
+      // Routes may name model and provider; else they follow from the route and the one provider running.
+      const providers = opts.providers();
+      const provider = usage.provider ?? (providers.length === 1 ? providers[0] : 'unknown');
+      opts.metrics.inference({ task, model: usage.model ?? modelOf(route, req), provider }, usage.engineMs / 1000);
+    }
+  };
+
+  return (req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.once('close', () => finish(req, res, start));
+    next();
+  };
+}

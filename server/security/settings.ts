@@ -1,0 +1,61 @@
+// Owner-editable settings (limits, retention, shared roots, allowed hosts): validated, written to <data>/config.json
+// (keeping whatever else that file holds) and applied to the live config object so the next request sees them.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../appError';
+import type { Config } from '../config';
+import type { Settings, SettingsUpdate } from '../contract/security';
+
+export function settingsOf(config: Config): Settings {
+  return {
+    limits: { ...config.limits },
+    retention: { ...config.retention },
+    sharedRoots: [...config.sharedRoots],
+    allowedHosts: [...config.allowedHosts],
+  };
+}
+
+/** Merges `patch` into <data>/config.json atomically (write a temp file, then rename). */
+export function persistConfig(dataDir: string, patch: Record<string, unknown>): void {
+  const file = join(dataDir, 'config.json');
+  let current: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      throw new AppError('conflict', 409, `${file} is not valid JSON; fix or remove it, then try again`);
+    }
+  }
+  const next: Record<string, unknown> = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete next[k];
+    else next[k] = v;
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+/** Validates the combined result, persists it and mutates `config` in place (other parts hold references to it). */
+export function applySettings(config: Config, update: SettingsUpdate): Settings {
+  const next: Settings = {
+    limits: { ...config.limits, ...update.limits },
+    retention: { ...config.retention, ...update.retention },
+    sharedRoots: update.sharedRoots ?? config.sharedRoots,
+    allowedHosts: update.allowedHosts ?? config.allowedHosts,
+  };
+  if (next.limits.headersTimeoutMs > next.limits.requestTimeoutMs) {
+    throw new AppError('invalid_body', 400, 'limits.headersTimeoutMs must not exceed limits.requestTimeoutMs');
+  }
+  persistConfig(config.dataDir, {
+    limits: next.limits,
+    retention: next.retention,
+    sharedRoots: next.sharedRoots,
+    allowedHosts: next.allowedHosts,
+  });
+  Object.assign(config.limits, next.limits);
+  Object.assign(config.retention, next.retention);
+  config.sharedRoots = [...next.sharedRoots];
+  config.allowedHosts = [...next.allowedHosts];
+  return settingsOf(config);
+}
