@@ -1,0 +1,52 @@
+// Jobs: a folder job started from the console runs to completion with a moving progress bar and exports jsonl.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, screenshot, squashed, test, textImage } from './fixtures';
+
+const FILES = 16;
+
+test('a folder job shows moving progress, completes and exports', async ({ page, consoleErrors }) => {
+  const folder = join(process.env.HEARTH_E2E_DATA!, 'scans');
+  mkdirSync(join(folder, 'sub'), { recursive: true });
+  for (let i = 0; i < FILES; i++) {
+    const dir = i % 4 === 0 ? join(folder, 'sub') : folder;
+    writeFileSync(join(dir, `page-${i}.png`), await textImage([`Page number ${i}`, 'Hearth folder job'], 26));
+  }
+  writeFileSync(join(folder, 'broken.png'), 'this is not an image');
+
+  await page.goto('/#/jobs');
+  // Record every value the progress bar shows, from the first render on, inside the page.
+  // Browser code as a string: the e2e typecheck has no DOM lib.
+  await page.evaluate(`(() => {
+    const seen = [];
+    window.__progress = seen;
+    new MutationObserver(() => {
+      const v = document.querySelector('[data-testid="job-progress"]')?.getAttribute('aria-valuenow');
+      if (v != null && seen.at(-1) !== v) seen.push(v);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  })()`);
+  await page.getByTestId('job-path').fill(folder);
+  await page.getByTestId('job-start').click();
+
+  const detail = page.getByTestId('job-detail');
+  await expect(detail).toBeVisible();
+  await expect(detail).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+  const progress = page.getByTestId('job-progress');
+  await expect(progress).toHaveAttribute('aria-valuemax', String(FILES + 1));
+  await expect(progress).toHaveAttribute('aria-valuenow', String(FILES + 1));
+  const seen = ((await page.evaluate('window.__progress')) as string[]).map(Number);
+  const intermediate = seen.filter((v) => v > 0 && v < FILES + 1);
+  console.log(`jobs: progress values seen ${JSON.stringify(seen)}`);
+  expect(intermediate.length).toBeGreaterThanOrEqual(2);
+  await expect(page.getByTestId('job-items')).toContainText('broken.png');
+  await screenshot(page, 'jobs-done');
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-jsonl').click();
+  const file = await download;
+  const lines = readFileSync(await file.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file: string; text?: string; error?: unknown });
+  expect(lines).toHaveLength(FILES + 1);
+  expect(lines.filter((l) => l.error)).toHaveLength(1);
+  expect(squashed(lines.find((l) => l.file.endsWith('page-3.png'))?.text)).toContain('pagenumber3');
+  expect(consoleErrors).toEqual([]);
+});

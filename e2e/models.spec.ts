@@ -1,0 +1,44 @@
+// Models: import a tiny ONNX classifier through the console, classify an image with it on Recognise (labels with
+// confidence bars), import a second version, roll back to the first, export the bundle.
+import { colourClassifier, solidPng } from '../server/testkit/onnx';
+import { expect, screenshot, test } from './fixtures';
+
+const LABELS = Buffer.from('red\ngreen\nblue\n');
+
+async function importVersion(page: import('@playwright/test').Page, order: [number, number, number]): Promise<void> {
+  await page.getByTestId('import-name').fill('colours');
+  await page.getByTestId('import-size').fill('32,32');
+  await page.getByTestId('import-model').setInputFiles({ name: 'colours.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(colourClassifier({ order })) });
+  await page.getByTestId('import-labels').setInputFiles({ name: 'labels.txt', mimeType: 'text/plain', buffer: LABELS });
+  await page.getByTestId('import-submit').click();
+}
+
+test('import a classifier, classify with it, roll back, export', async ({ page, consoleErrors }) => {
+  await page.goto('/#/models');
+  await importVersion(page, [0, 1, 2]);
+  const row = page.getByTestId('model-row-colours');
+  await expect(row).toContainText('classify');
+  await expect(row).toContainText('v1');
+
+  await page.getByTestId('nav-recognise').click();
+  await page.getByTestId('recognise-mode').selectOption('classify');
+  await expect(page.getByTestId('recognise-model')).toHaveValue('colours');
+  await page.getByTestId('file-input').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: Buffer.from(await solidPng([255, 0, 0])) });
+  const labels = page.getByTestId('labels').locator('li');
+  await expect(labels.first()).toContainText('red');
+  await expect(labels).toHaveCount(3);
+  await screenshot(page, 'recognise-classify');
+
+  // Version 2 feeds red into "green"; rolling back makes red "red" again.
+  await page.getByTestId('nav-models').click();
+  await importVersion(page, [1, 2, 0]);
+  await expect(row).toContainText('v2');
+  await page.getByTestId('model-rollback-colours').selectOption('1');
+  await expect(row.locator('td').nth(2)).toHaveText('v1');
+  await screenshot(page, 'models-imported');
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('model-export-colours').click();
+  expect((await download).suggestedFilename()).toBe('colours.tar');
+  expect(consoleErrors).toEqual([]);
+});

@@ -1,0 +1,242 @@
+// Recognise: drop, paste or pick images → each sent raw to /v1/ocr (or /v1/classify) → the image with a box over
+// every line, the text beside it with confidence, copy and JSON download. Several images queue up as a strip.
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { ClientError } from '../../../server/contract/client';
+import type { ClassifyResponse, ModelListResponse } from '../../../server/contract/models';
+import type { OcrResponse } from '../../../server/contract/ocr';
+import { API } from '../../../server/contract/paths';
+import { useConnection } from '../api/connection';
+import { saveBlob } from '../api/download';
+import { useResource } from '../api/useResource';
+import { OcrOverlay } from '../components/OcrOverlay';
+import { LabelBars } from '../components/ResultViewer';
+import { Empty, ErrorPanel } from '../components/states';
+import { TextLines, copyText } from '../components/TextLines';
+import { useI18n } from '../i18n';
+
+type Mode = 'ocr' | 'classify';
+
+interface Entry {
+  id: number;
+  name: string;
+  url: string;
+  mode: Mode;
+  state: 'working' | 'done' | 'error';
+  ocr?: OcrResponse;
+  classify?: ClassifyResponse;
+  error?: Error;
+}
+
+/** Browsers leave File.type empty for some formats (TIFF, BMP on some systems): fall back on the extension. */
+const TYPE_BY_EXTENSION: Record<string, string> = {
+  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif',
+  bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff',
+};
+
+function contentTypeOf(file: File): string {
+  if (file.type) return file.type;
+  return TYPE_BY_EXTENSION[file.name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+}
+
+export function Recognise(): ReactNode {
+  const { t } = useI18n();
+  const { client, report } = useConnection();
+  const [entries, setEntries] = useState<Entry[]>([]);
+  const [selected, setSelected] = useState<number | null>(null);
+  const [mode, setMode] = useState<Mode>('ocr');
+  const [model, setModel] = useState('');
+  const [dragging, setDragging] = useState(false);
+  const [active, setActive] = useState<number | null>(null);
+  const nextId = useRef(1);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const urls = useRef<string[]>([]);
+
+  const models = useResource((c, signal) => c.request<ModelListResponse>(API.models, { signal }), [], { enabled: mode === 'classify' });
+  const classifiers = models.data?.models.filter((m) => m.task === 'classify') ?? [];
+  useEffect(() => {
+    if (!model && classifiers.length > 0) setModel(classifiers[0].id);
+  }, [classifiers, model]);
+
+  useEffect(() => () => urls.current.forEach((u) => URL.revokeObjectURL(u)), []);
+
+  const recognise = useCallback(
+    (files: File[]) => {
+      const images = files.filter((f) => f.size > 0);
+      for (const file of images) {
+        const id = nextId.current++;
+        const url = URL.createObjectURL(file);
+        urls.current.push(url);
+        const entry: Entry = { id, name: file.name || 'pasted image', url, mode, state: 'working' };
+        setEntries((list) => [entry, ...list]);
+        setSelected(id);
+        const type = contentTypeOf(file);
+        const work =
+          mode === 'ocr'
+            ? client.ocr(file, type).then((ocr): Partial<Entry> => ({ ocr }))
+            : client
+                .request<ClassifyResponse>(API.classify, { method: 'POST', query: { model }, body: file, contentType: type })
+                .then((classify): Partial<Entry> => ({ classify }));
+        work.then(
+          (patch) => setEntries((list) => list.map((e) => (e.id === id ? { ...e, ...patch, state: 'done' } : e))),
+          (error: ClientError | Error) => {
+            report(error);
+            setEntries((list) => list.map((e) => (e.id === id ? { ...e, state: 'error', error } : e)));
+          },
+        );
+      }
+    },
+    [client, mode, model, report],
+  );
+
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent): void => {
+      const files = Array.from(e.clipboardData?.files ?? []).filter((f) => f.type.startsWith('image/'));
+      if (files.length > 0) {
+        e.preventDefault();
+        recognise(files);
+      }
+    };
+    window.addEventListener('paste', onPaste);
+    return () => window.removeEventListener('paste', onPaste);
+  }, [recognise]);
+
+  const current = entries.find((e) => e.id === selected) ?? entries[0];
+
+  return (
+    <div className="stack">
+      <div className="toolbar">
+        <label className="inline">
+          {t('rec.mode')}
+          <select value={mode} onChange={(e) => setMode(e.target.value as Mode)} data-testid="recognise-mode">
+            <option value="ocr">{t('rec.ocr')}</option>
+            <option value="classify">{t('rec.classify')}</option>
+          </select>
+        </label>
+        {mode === 'classify' &&
+          (classifiers.length > 0 ? (
+            <label className="inline">
+              {t('rec.model')}
+              <select value={model} onChange={(e) => setModel(e.target.value)} data-testid="recognise-model">
+                {classifiers.map((m) => (
+                  <option key={m.id} value={m.id}>{m.name}</option>
+                ))}
+              </select>
+            </label>
+          ) : (
+            <span className="muted">{models.loading ? t('common.loading') : t('rec.noClassifier')}</span>
+          ))}
+      </div>
+
+      <div
+        className={dragging ? 'dropzone dragging' : 'dropzone'}
+        data-testid="dropzone"
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          e.preventDefault();
+          setDragging(false);
+          recognise(Array.from(e.dataTransfer.files));
+        }}
+      >
+        <span>{t('rec.drop')}</span>{' '}
+        <button type="button" className="link" onClick={() => inputRef.current?.click()}>
+          {t('rec.pick')}
+        </button>
+        <span className="muted">{t('rec.hint')}</span>
+        <input
+          ref={inputRef}
+          type="file"
+          accept="image/*,.tif,.tiff,.bmp"
+          multiple
+          hidden
+          data-testid="file-input"
+          onChange={(e) => {
+            recognise(Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+      </div>
+
+      {entries.length > 1 && (
+        <div className="thumbs">
+          {entries.map((e) => (
+            <button
+              type="button"
+              key={e.id}
+              className={e.id === current?.id ? 'thumb active' : 'thumb'}
+              onClick={() => setSelected(e.id)}
+              title={e.name}
+            >
+              <img src={e.url} alt={e.name} />
+              <span className={`thumb-state ${e.state}`} />
+            </button>
+          ))}
+        </div>
+      )}
+
+      {!current ? (
+        <Empty>{t('rec.empty')}</Empty>
+      ) : (
+        <div className="recognised" data-testid="recognised" data-state={current.state}>
+          <div className="recognised-image">
+            {current.ocr ? (
+              <OcrOverlay
+                src={current.url}
+                alt={current.name}
+                width={current.ocr.width}
+                height={current.ocr.height}
+                lines={current.ocr.lines}
+                active={active}
+                onActive={setActive}
+              />
+            ) : (
+              <div className="overlay">
+                <img src={current.url} alt={current.name} />
+              </div>
+            )}
+          </div>
+          <div className="recognised-text">
+            {current.state === 'working' && (
+              <div className="state state-loading" role="status">
+                <span className="spinner" aria-hidden="true" />
+                {t('rec.working')}
+              </div>
+            )}
+            {current.state === 'error' && current.error && <ErrorPanel error={current.error} />}
+            {current.state === 'done' && (
+              <>
+                <div className="toolbar">
+                  <span className="muted" data-testid="ocr-meta">
+                    {t('rec.provider')}: {(current.ocr ?? current.classify)?.provider} · {t('rec.time')}: {(current.ocr ?? current.classify)?.ms} ms
+                  </span>
+                  {current.ocr && (
+                    <button type="button" data-testid="copy-all" onClick={() => void copyText(current.ocr!.text)}>
+                      {t('rec.copyAll')}
+                    </button>
+                  )}
+                  <button
+                    type="button"
+                    data-testid="download-json"
+                    onClick={() =>
+                      saveBlob(
+                        new Blob([JSON.stringify(current.ocr ?? current.classify, null, 2)], { type: 'application/json' }),
+                        `${current.name.replace(/\.[^.]+$/, '')}.json`,
+                      )
+                    }
+                  >
+                    {t('rec.download')}
+                  </button>
+                </div>
+                {current.ocr && <TextLines lines={current.ocr.lines} active={active} onActive={setActive} />}
+                {current.classify && <LabelBars labels={current.classify.labels} />}
+              </>
+            )}
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
