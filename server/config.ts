@@ -118,6 +118,10 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     const issue = parsed.error.issues[0];
     throw new ConfigError(`invalid setting ${issue.path.join('.')}: ${issue.message}`);
   }
+  if (!parsed.data.lan && !['127.0.0.1', '::1', 'localhost'].includes(parsed.data.host)) {
+    // Off loopback, keys would travel in plain HTTP: the LAN mode (TLS + keys) is the only way out.
+    throw new ConfigError(`--host ${parsed.data.host} opens the node beyond this machine: add --lan (TLS and API keys)`);
+  }
   if (Boolean(parsed.data.tlsCert) !== Boolean(parsed.data.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
   }

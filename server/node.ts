@@ -29,7 +29,7 @@ export interface HearthNode {
 export async function createNode(config: Config): Promise<HearthNode> {
   configureLogging({ dataDir: config.dataDir });
   const log = createLogger('node');
-  const store = openStore({ dataDir: config.dataDir, key: config.storeKey });
+  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention });
   let engine: Engine | undefined;
   try {
     engine = await createEngine({

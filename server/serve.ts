@@ -14,10 +14,11 @@ const SHUTDOWN_BUDGET_MS = 8_000;
 
 export interface RunningServer {
   node: HearthNode;
-  url: string;
-  server: http.Server | https.Server;
+  /** The current listening URL (changes when the owner turns LAN on or off at runtime). */
+  readonly url: string;
+  readonly server: http.Server | https.Server;
   /** SHA-256 fingerprint of the TLS certificate, when serving TLS. */
-  fingerprint?: string;
+  readonly fingerprint?: string;
   close(): Promise<void>;
 }
 
@@ -27,50 +28,107 @@ function urlFor(config: Config, address: AddressInfo, tls: boolean): string {
   return `${tls ? 'https' : 'http'}://${host}:${address.port}`;
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
-  const node = await createNode(config);
-  const useTls = config.lan || Boolean(config.tlsCert);
+interface Listener {
+  server: http.Server | https.Server;
+  url: string;
+  fingerprint?: string;
+}
+
+/** Creates the HTTP or HTTPS server for `app` and listens; TLS whenever LAN is on or the owner gave a cert. */
+async function listen(config: Config, app: HearthNode['app'], at: { lan: boolean; host: string; port: number }): Promise<Listener> {
+  const useTls = at.lan || Boolean(config.tlsCert);
+  const limits = config.limits;
+  // Node checks header/request timeouts on this interval (default 30 s): keep it a fraction of the timeout.
+  const connectionsCheckingInterval = Math.max(250, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4)));
   let fingerprint: string | undefined;
   let server: http.Server | https.Server;
-  try {
-    if (useTls) {
-      const tls = await ensureTlsMaterial({ dataDir: config.dataDir, certFile: config.tlsCert, keyFile: config.tlsKey });
-      fingerprint = tls.fingerprint;
-      server = https.createServer({ cert: tls.cert, key: tls.key }, node.app);
-    } else {
-      server = http.createServer(node.app);
-    }
-    server.headersTimeout = config.limits.headersTimeoutMs;
-    server.requestTimeout = config.limits.requestTimeoutMs;
-    server.keepAliveTimeout = 5_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => {
-        server.off('error', reject);
-        resolve();
-      });
+  if (useTls) {
+    const tls = await ensureTlsMaterial({ dataDir: config.dataDir, certFile: config.tlsCert, keyFile: config.tlsKey });
+    fingerprint = tls.fingerprint;
+    server = https.createServer({ cert: tls.cert, key: tls.key, connectionsCheckingInterval }, app);
+  } else {
+    server = http.createServer({ connectionsCheckingInterval }, app);
+  }
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(at.port, at.host, () => {
+      server.off('error', reject);
+      resolve();
     });
+  });
+  return { server, url: urlFor(config, server.address() as AddressInfo, useTls), fingerprint };
+}
+
+/** Stops accepting and drains: idle keep-alive sockets now, busy ones after their response, all after `graceMs`. */
+function drain(server: http.Server | https.Server, graceMs: number): Promise<void> {
+  const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+  return drained.finally(() => clearTimeout(timer));
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const node = await createNode(config);
+  let current: Listener;
+  try {
+    current = await listen(config, node.app, { lan: config.lan, host: config.host, port: config.port });
   } catch (err) {
     await node.close();
     throw err;
   }
-  const url = urlFor(config, server.address() as AddressInfo, useTls);
-  node.services.security.attachServer?.({ server, url, fingerprint });
+  /** Old listeners still finishing their in-flight requests after a LAN switch. */
+  const draining = new Set<Promise<void>>();
+
+  // LAN on/off without restarting: close the old listener (its open requests finish), listen anew on the same port.
+  let currentAt = { lan: config.lan, host: config.host };
+  const relisten = async (at: { lan: boolean; host: string }): Promise<{ url: string; fingerprint?: string }> => {
+    const old = current;
+    const previousAt = currentAt;
+    const port = (old.server.address() as AddressInfo).port;
+    // Stop accepting at once (frees the port); the switch request itself still answers on its old socket,
+    // and what is left open there is closed shortly after.
+    const done = drain(old.server, 2_000);
+    draining.add(done);
+    void done.finally(() => draining.delete(done));
+    try {
+      current = await listen(config, node.app, { ...at, port });
+      currentAt = at;
+    } catch (err) {
+      // Put the previous exposure back so the node stays reachable, then report why the switch failed.
+      current = await listen(config, node.app, { ...previousAt, port }).catch(() => old);
+      throw err;
+    }
+    node.services.security.attachServer?.({ server: current.server, url: current.url, fingerprint: current.fingerprint, relisten });
+    log.info('listening again', { url: current.url });
+    return { url: current.url, fingerprint: current.fingerprint };
+  };
+  node.services.security.attachServer?.({ server: current.server, url: current.url, fingerprint: current.fingerprint, relisten });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       log.info('shutting down');
       // Stop accepting; idle keep-alive sockets go now, busy ones after their response.
-      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_BUDGET_MS / 2);
-      await drained;
-      clearTimeout(timer);
+      await Promise.all([drain(current.server, SHUTDOWN_BUDGET_MS / 2), ...draining]);
       await node.close();
     })());
 
-  return { node, url, server, fingerprint, close };
+  return {
+    node,
+    get url() {
+      return current.url;
+    },
+    get server() {
+      return current.server;
+    },
+    get fingerprint() {
+      return current.fingerprint;
+    },
+    close,
+  };
 }
 
 /** For `hearth serve`: SIGTERM/SIGINT close gracefully and exit 0, hard-exit if that takes too long. */

@@ -1,6 +1,6 @@
 // `hearth serve`: the headless node and web console.
 import type { Command } from 'commander';
-import { exitOnSignals, startServer } from '../serve';
+import { reachableUrls } from '../security/lan';
 import { configFrom, parsePort, runCommand } from './common';
 
 interface ServeFlags {
@@ -20,6 +20,7 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port; 0 picks a free one', parsePort)
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--lan', 'open the node to the LAN: TLS and API keys required')
+    .option('--no-lan', 'loopback only, even when the LAN was turned on from the console')
     .option('--tls-cert <file>', 'PEM certificate (default: self-signed, generated into the data dir)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .action((flags: ServeFlags) =>
@@ -32,9 +33,15 @@ export function registerServe(program: Command): void {
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
         });
+        // Loaded here so other commands (ocr, keys, --help) don't pay for the HTTP stack at start-up.
+        const { exitOnSignals, startServer } = await import('../serve');
         const running = await startServer(config);
         exitOnSignals(running);
         if (running.fingerprint) process.stdout.write(`tls certificate sha256 fingerprint ${running.fingerprint}\n`);
+        if (config.lan) {
+          const port = Number(new URL(running.url).port);
+          for (const url of reachableUrls(config.host, port, true)) process.stdout.write(`reachable at ${url}\n`);
+        }
         process.stdout.write(`hearth listening on ${running.url}\n`);
       }),
     );

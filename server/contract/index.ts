@@ -3,3 +3,7 @@ export * from './errors';
 export * from './health';
 export * from './ocr';
 export * from './paths';
+export * from './models';
+export * from './jobs';
+export * from './results';
+export * from './security';

@@ -1,0 +1,101 @@
+// `hearth serve` end to end as a user's script sees it: the listening line, POST /v1/ocr, errors, SIGTERM.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HealthResponse } from './contract/health';
+import type { OcrResponse } from './contract/ocr';
+import { renderText } from './testkit/renderText';
+
+const BIN = new URL('../bin/hearth.js', import.meta.url).pathname;
+
+function waitForLine(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(pattern);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ${pattern}; stderr: ${err}`)));
+  });
+}
+
+describe('hearth serve', () => {
+  let dataDir: string;
+  let child: ChildProcessWithoutNullStreams;
+  let url: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'hearth-serve-'));
+    child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
+      env: { ...process.env, HEARTH_STORE_KEY: 'serve-test-key', HEARTH_LOG_CONSOLE: '0' },
+    });
+    const m = await waitForLine(child, /^hearth listening on (http:\/\/127\.0\.0\.1:\d+)$/m, 60_000);
+    url = m[1];
+  });
+
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers health with the provider that runs', async () => {
+    const res = await fetch(`${url}/v1/health`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as HealthResponse;
+    expect(body.status).toBe('ok');
+    expect(body.providers).toContain('cpu');
+    expect(res.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('reads an uploaded image (multipart) in the INTERFACE shape', async () => {
+    const png = await renderText({ lines: ['Hearth reads 42 lines'], fontSize: 32 });
+    const form = new FormData();
+    form.append('image', new Blob([png], { type: 'image/png' }), 'hello.png');
+    const res = await fetch(`${url}/v1/ocr`, { method: 'POST', body: form });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as OcrResponse;
+    expect(body.text.replace(/\s/g, '')).toBe('Hearthreads42lines');
+    expect(body.provider).toBe('cpu');
+    expect(typeof body.ms).toBe('number');
+    expect(body.lines[0].box).toHaveLength(4);
+    expect(body.lines[0].confidence).toBeGreaterThan(0.8);
+  });
+
+  it('answers garbage bytes with a 4xx JSON error, not a stack', async () => {
+    const res = await fetch(`${url}/v1/ocr`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.from('this is not a picture at all'),
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toMatch(/^[a-z_]+$/);
+    expect(body.error.message).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it('answers unknown routes and wrong content types with the error shape', async () => {
+    const missing = await fetch(`${url}/v1/nope`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    const wrongType = await fetch(`${url}/v1/ocr`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(wrongType.status).toBe(415);
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const started = Date.now();
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
