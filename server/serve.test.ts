@@ -1,6 +1,6 @@
 // `hearth serve` end to end as a user's script sees it: the listening line, POST /v1/ocr, errors, SIGTERM.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,21 @@ describe('hearth serve', () => {
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
     const wrongType = await fetch(`${url}/v1/ocr`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(wrongType.status).toBe(415);
+  });
+
+  it('serves `hearth ocr --server` from another process, bad files as per-file errors', async () => {
+    const folder = join(dataDir, 'remote-scans');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'note.png'), await renderText({ lines: ['Remote node 7'], fontSize: 30 }));
+    writeFileSync(join(folder, 'broken.png'), 'not an image');
+    const cli = spawnSync(process.execPath, [BIN, 'ocr', folder, '--server', url, '--data', join(dataDir, 'client')], {
+      env: { ...process.env, HEARTH_STORE_KEY: 'client-key' },
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(0);
+    const rows = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; text?: string; error?: { code: string } });
+    expect(rows.find((r) => r.file === 'note.png')?.text?.replace(/\s/g, '')).toBe('Remotenode7');
+    expect(rows.find((r) => r.file === 'broken.png')?.error?.code).toBe('not_an_image');
   });
 
   it('exits 0 on SIGTERM', async () => {

@@ -1,10 +1,9 @@
-// `hearth ocr --server URL --key KEY`: recognises through another node's POST /v1/ocr instead of a local engine.
-// Bad files come back as that file's error; a node that cannot be reached or refuses the key stops the run.
+// `hearth ocr --server URL --key KEY`: recognises through another node's POST /v1/ocr (via the typed client,
+// `hearth/client`) instead of a local engine. Bad files come back as that file's error; a node that cannot be
+// reached or refuses the key stops the run.
 import { AppError } from '../appError';
-import type { ErrorBody } from '../contract/errors';
+import { ClientError, createClient } from '../contract/client';
 import type { ErrorCode } from '../contract/errors';
-import type { OcrResponse } from '../contract/ocr';
-import { API } from '../contract/paths';
 import type { OcrResult } from '../store';
 import type { Recognizer } from './jobService';
 
@@ -23,7 +22,7 @@ const MAX_BUSY_WAIT_MS = 10_000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export function createRemoteRecognizer(opts: RemoteOptions): Recognizer {
-  const endpoint = new URL(API.ocr, opts.url).toString();
+  const client = createClient({ baseUrl: opts.url, key: opts.key, origin: 'cli' });
   let fatal: Error | undefined;
   const stop = (err: Error): never => {
     if (!fatal) {
@@ -33,43 +32,31 @@ export function createRemoteRecognizer(opts: RemoteOptions): Recognizer {
     throw new AppError('shutting_down', 503, err.message);
   };
 
-  const send = async (image: Uint8Array): Promise<Response> => {
-    for (let attempt = 1; ; attempt++) {
-      if (fatal) throw new AppError('shutting_down', 503, fatal.message);
-      try {
-        const res = await fetch(endpoint, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/octet-stream',
-            ...(opts.key ? { authorization: `Bearer ${opts.key}` } : {}),
-          },
-          body: image,
-        });
-        if (res.status !== 503 && res.status !== 429) return res;
-        // Busy node: wait as long as it asks (bounded), then try the same image again.
-        const after = Number(res.headers.get('retry-after'));
-        await res.arrayBuffer();
-        await sleep(Math.min(MAX_BUSY_WAIT_MS, Number.isFinite(after) && after > 0 ? after * 1000 : 1000));
-      } catch (err) {
-        if (attempt >= NETWORK_TRIES) return stop(new Error(`cannot reach ${opts.url}: ${(err as Error).message}`));
-        await sleep(500 * attempt);
-      }
-    }
-  };
-
   return {
     stats: () => ({ workers: opts.concurrency }),
     async ocr(image) {
-      const res = await send(image);
-      if (res.ok) {
-        const { resultId: _remoteId, ...result } = (await res.json()) as OcrResponse;
-        return result satisfies OcrResult;
+      for (let attempt = 1; ; attempt++) {
+        if (fatal) throw new AppError('shutting_down', 503, fatal.message);
+        try {
+          const { resultId: _remoteId, ...result } = await client.ocr(image, 'application/octet-stream');
+          return result satisfies OcrResult;
+        } catch (err) {
+          if (!(err instanceof ClientError)) throw err;
+          if (err.code === 'network_error') {
+            if (attempt >= NETWORK_TRIES) return stop(new Error(err.message));
+            await sleep(500 * attempt);
+          } else if (err.status === 503 || err.status === 429) {
+            // Busy node: wait as long as it asks (bounded), then try the same image again.
+            await sleep(Math.min(MAX_BUSY_WAIT_MS, (err.retryAfterSeconds ?? 1) * 1000));
+          } else if (err.status === 401 || err.status === 403) {
+            return stop(new Error(`${opts.url} refused the key: ${err.message}`));
+          } else if (err.status >= 500) {
+            return stop(new Error(`${opts.url} failed: ${err.message}`));
+          } else {
+            throw new AppError(err.code as ErrorCode, err.status, err.message);
+          }
+        }
       }
-      const body = (await res.json().catch(() => null)) as ErrorBody | null;
-      const message = body?.error?.message ?? `the node answered ${res.status}`;
-      if (res.status === 401 || res.status === 403) return stop(new Error(`${opts.url} refused the key: ${message}`));
-      if (res.status >= 500) return stop(new Error(`${opts.url} failed: ${message}`));
-      throw new AppError((body?.error?.code ?? 'bad_request') as ErrorCode, res.status, message);
     },
   };
 }
