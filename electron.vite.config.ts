@@ -4,31 +4,17 @@ import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
+import { CSP_META } from './main/csp';
 
-/**
- * The built console carries its own CSP so a browser on the LAN gets the same policy as the Electron window
- * (which also sets it as a header). Build only: the dev server injects inline scripts for hot reload.
- * 'unsafe-inline' styles: recharts and the box overlay set style attributes. (frame-ancestors is left out: browsers
- * ignore it in a meta tag and log an error; the Electron header carries it.)
- */
-const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-].join('; ');
+/** The built console carries the CSP as a meta tag so LAN browsers get the window's policy (build only: the
+ * dev server injects inline scripts for hot reload). */
 
 function cspMeta(): Plugin {
   return {
     name: 'hearth-csp-meta',
     apply: 'build',
     transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONSOLE_CSP }, injectTo: 'head-prepend' },
+      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' },
     ],
   };
 }

@@ -1,9 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Units sit beside the code (server/**, main/**); e2e/ belongs to Playwright.
+// Units sit beside the code (server/**, main/**, bench/** helpers); e2e/ belongs to Playwright.
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'main/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'main/**/*.test.ts', 'bench/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

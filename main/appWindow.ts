@@ -3,24 +3,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserWindow, screen, session, shell } from 'electron';
+import { CSP_HEADER } from './csp';
 
 const STATE_FILE = 'window-state.json';
 /** Saving on every resize event would write the file dozens of times a second. */
 const SAVE_DELAY_MS = 500;
-
-/** Same policy as the meta tag electron.vite.config.ts puts in the built console. */
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "font-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 interface WindowState {
   x?: number;
@@ -56,7 +43,7 @@ function openExternally(url: string): void {
 /** Adds the CSP header to everything the node serves to the window. */
 export function applyContentSecurityPolicy(serverOrigin: string): void {
   session.defaultSession.webRequest.onHeadersReceived({ urls: [`${serverOrigin}/*`] }, (details, callback) => {
-    const headers = { ...details.responseHeaders, 'Content-Security-Policy': [CSP] };
+    const headers = { ...details.responseHeaders, 'Content-Security-Policy': [CSP_HEADER] };
     callback({ responseHeaders: headers });
   });
 }

@@ -1,0 +1,59 @@
+// Hearth as a user runs it on a folder: `hearth ocr <folder> --format jsonl`, one whole process with
+// start-up, store open and model load included, in a fresh data dir so no earlier job is resumed.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { runMeasured } from '../measure';
+import { setCer } from '../score';
+import { lastWords } from './child';
+import { failed, type BenchContext, type ContenderResult } from './types';
+
+interface JsonlRow {
+  file: string;
+  text?: string;
+  ms?: number;
+  provider?: string;
+  error?: { code: string; message: string };
+}
+
+export async function hearthCli(ctx: BenchContext): Promise<ContenderResult> {
+  const name = 'Hearth `hearth ocr <folder>` (whole process)';
+  const n = ctx.dataset.files.length;
+  const data = join(ctx.tmp, `cli-data-${Date.now()}`);
+  mkdirSync(data, { recursive: true });
+  const out = join(ctx.tmp, 'cli-out.jsonl');
+  const figures = await runMeasured(
+    process.execPath,
+    [join(ctx.root, 'bin', 'hearth.js'), 'ocr', ctx.dataset.dir, '--format', 'jsonl', '--out', out, '--data', data],
+    { cwd: ctx.root, timeoutMs: ctx.timeoutMs, env: { ...process.env, NO_COLOR: '1', HEARTH_STORE_KEY: 'hearth-bench-store-key' } },
+  );
+  if (figures.timedOut) return failed(name, n, `timed out after ${Math.round(ctx.timeoutMs / 1000)} s`);
+  if (figures.code !== 0 || !existsSync(out)) return failed(name, n, lastWords(figures) || `exited with ${figures.code ?? figures.signal}`);
+  const rows = readFileSync(out, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as JsonlRow);
+  // "file" is relative to the folder given; the set is flat, so the base name is the truth key.
+  const texts = Object.fromEntries(rows.filter((r) => r.error === undefined).map((r) => [basename(r.file), r.text ?? '']));
+  const errors = rows.filter((r) => r.error !== undefined);
+  const missingRows = n - rows.length;
+  const providers = [...new Set(rows.map((r) => r.provider).filter(Boolean))].join(',');
+  return {
+    name,
+    images: n,
+    imagesPerS: n / figures.wallS,
+    latenciesMs: rows.filter((r) => typeof r.ms === 'number').map((r) => r.ms as number),
+    cpuS: figures.cpuS ?? undefined,
+    wallS: figures.wallS,
+    peakRssMb: figures.peakRssMb ?? undefined,
+    cer: setCer(ctx.dataset, texts),
+    errors: errors.length + Math.max(0, missingRows),
+    note: [
+      `latency = engine ms per image`,
+      providers && `provider ${providers}`,
+      errors.length ? `first error: ${errors[0].error?.code}` : '',
+      missingRows > 0 ? `${missingRows} files missing from output` : '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  };
+}

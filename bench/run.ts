@@ -1,0 +1,183 @@
+// `npm run bench`: renders (or reuses) an image set, runs every contender in its own process, one after
+// another, and prints one table plus the acceptance ratios of issue 3. Never fails on timing: exit 0 unless
+// the bench itself cannot run (bad flags, no image set).
+//
+//   npm run bench                          60 images, every contender, RSS check over 1,000 images
+//   npm run bench -- --images 6 --quick    a fast look while developing (no RSS check)
+//   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss)
+//   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
+//   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { bareLimit } from './contenders/bare';
+import { hearthCli } from './contenders/hearthCli';
+import { hearthHttp } from './contenders/hearthHttp';
+import { hearthInProcess, hearthRss, type InProcessRun } from './contenders/hearthInProcess';
+import { gutenyeOcr, paddleOcr, tesseract } from './contenders/peers';
+import type { BenchContext, ContenderResult } from './contenders/types';
+import { ensureDataset, readDataset, type BenchDataset } from './dataset';
+import { percentile } from './measure';
+import { ratioLines, type Rows } from './ratios';
+import { renderTable } from './table';
+
+const SELECTABLE = ['cli', 'inproc', 'bare', 'http', 'gutenye', 'paddleocr', 'tesseract', 'rss'] as const;
+type Selectable = (typeof SELECTABLE)[number];
+
+interface Flags {
+  images: number;
+  quick: boolean;
+  dataset?: string;
+  only: Set<Selectable>;
+  rssImages: number;
+  timeoutMs: number;
+  keep: boolean;
+  json?: string;
+}
+
+function parseFlags(argv: string[]): Flags {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      images: { type: 'string', default: '60' },
+      quick: { type: 'boolean', default: false },
+      dataset: { type: 'string' },
+      only: { type: 'string' },
+      'rss-images': { type: 'string', default: '1000' },
+      timeout: { type: 'string', default: '900' },
+      keep: { type: 'boolean', default: false },
+      json: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
+        `  ids: ${SELECTABLE.join(', ')}\n`,
+    );
+    process.exit(0);
+  }
+  const images = Number(values.images);
+  const rssImages = Number(values['rss-images']);
+  const timeout = Number(values.timeout);
+  if (!Number.isInteger(images) || images < 1) throw new Error('--images takes a whole number ≥ 1');
+  if (!Number.isInteger(rssImages) || rssImages < 100) throw new Error('--rss-images takes a whole number ≥ 100');
+  if (!(timeout > 0)) throw new Error('--timeout takes seconds > 0');
+  const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
+  for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
+  if (values.quick) only.delete('rss');
+  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
+}
+
+function say(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+function header(dataset: BenchDataset, flags: Flags, loadBefore: number[]): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return [
+    `Hearth bench — ${new Date().toISOString()}`,
+    `machine: ${availableParallelism()} cores (${cpu}), Node ${process.version}, load average at start ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    `image set: ${dataset.files.length} images, ${(dataset.bytes / 1024).toFixed(0)} KiB, ${dataset.dir}${flags.quick ? ' (--quick: no RSS check)' : ''}`,
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const loadBefore = loadavg();
+  say(flags.dataset ? `reading image set ${flags.dataset}…` : `rendering / reusing a set of ${flags.images} images…`);
+  const dataset = flags.dataset ? readDataset(flags.dataset) : await ensureDataset(flags.images);
+  const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+  // Also on Ctrl-C (process.exit skips finally blocks).
+  if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
+  const ctx: BenchContext = { dataset, tmp, root, timeoutMs: flags.timeoutMs, say };
+  const rows: Rows = {};
+  const order: ContenderResult[] = [];
+  const record = (id: keyof Rows, row: ContenderResult): void => {
+    rows[id] = row;
+    order.push(row);
+    say(`  → ${row.error ? `failed: ${row.error}` : `${row.imagesPerS?.toFixed(2) ?? '–'} img/s`}`);
+  };
+  const want = (id: Selectable): boolean => flags.only.has(id);
+
+  // Peers first, then Hearth: every contender runs alone, one after another, on the same folder.
+  try {
+    if (want('gutenye')) {
+      say('@gutenye/ocr-node…');
+      record('gutenye', await gutenyeOcr(ctx));
+    }
+    if (want('paddleocr')) {
+      say('paddleocr…');
+      record('paddleocr', await paddleOcr(ctx));
+    }
+    if (want('tesseract')) {
+      say('tesseract…');
+      record('tesseract', await tesseract(ctx));
+    }
+    if (want('cli')) {
+      say('hearth ocr <folder>…');
+      record('cli', await hearthCli(ctx));
+    }
+    let inproc: InProcessRun | undefined;
+    if (want('inproc') || want('bare')) {
+      say('Hearth engine in-process…');
+      inproc = await hearthInProcess(ctx);
+      record('inproc', inproc.row);
+    }
+    if (want('bare') && inproc) {
+      say('bare-session limit…');
+      record('bare', await bareLimit(ctx, { shapes: inproc.shapes, workers: inproc.workers, providers: inproc.providers }));
+    }
+    if (want('http')) {
+      say('Hearth over HTTP…');
+      const workers = inproc?.workers || availableParallelism();
+      const [h1, h4, h8] = await hearthHttp(ctx, workers * 2);
+      record('http1', h1);
+      record('http4', h4);
+      record('http8', h8);
+    }
+    if (want('rss')) {
+      say(`Hearth in-process over ${flags.rssImages} images (RSS)…`);
+      record('rss', await hearthRss(ctx, flags.rssImages));
+    }
+  } finally {
+    if (!flags.keep) rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const loadAfter = loadavg();
+  const ratios = ratioLines(rows);
+  if (flags.json) {
+    const summary = order.map(({ latenciesMs, ...r }) => ({
+      ...r,
+      p50Ms: percentile(latenciesMs ?? [], 50),
+      p95Ms: percentile(latenciesMs ?? [], 95),
+    }));
+    writeFileSync(flags.json, JSON.stringify({ at: new Date().toISOString(), cores: availableParallelism(), loadBefore, loadAfter, images: dataset.files.length, rows: summary, ratios }, null, 2));
+  }
+  process.stdout.write(
+    [
+      '',
+      header(dataset, flags, loadBefore),
+      '',
+      renderTable(order),
+      '',
+      'img/s: whole-process rows include start-up and model load; in-process, bare and HTTP rows are timed after load and a warm-up.',
+      'CPU s / cores: whole process for whole-process rows; the measured phase for in-process and bare; the server process for HTTP.',
+      '',
+      'Ratios (issue 3 acceptance; informational, the bench never fails on timing):',
+      ...ratios.map((l) => `  ${l}`),
+      '',
+      `load average at end ${loadAfter.map((l) => l.toFixed(2)).join(' ')}${flags.keep ? `; scratch kept in ${tmp}` : ''}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});
