@@ -1,4 +1,6 @@
-// Every view renders at 1280×800 without console errors (screenshot of each saved); 中文 changes the navigation.
+// Every view renders at 1280×800 without console errors (screenshot of each saved); node facts the views show;
+// 中文 changes the navigation.
+import { join } from 'node:path';
 import { expect, screenshot, settled, test } from './fixtures';
 
 /** The sidebar's views (renderer/src/views.ts), listed here so the node-side typecheck never pulls in the renderer. */
@@ -16,6 +18,15 @@ for (const view of VIEWS) {
     await expect(page.locator('.state-error')).toHaveCount(0);
   });
 }
+
+test('settings show the node data directory, monitoring the alert thresholds', async ({ page, consoleErrors }) => {
+  await page.goto('/#/settings');
+  await expect(page.getByTestId('settings-data-dir')).toHaveText(join(process.env.HEARTH_E2E_DATA!, 'node'));
+  await page.getByTestId('nav-monitoring').click();
+  await expect(page.getByTestId('alert-thresholds').locator('tbody tr')).toHaveCount(4);
+  await expect(page.getByTestId('alert-thresholds')).toContainText('p95 ≥ 2000');
+  expect(consoleErrors).toEqual([]);
+});
 
 test('switching to 中文 changes the navigation labels, and the choice sticks', async ({ page, consoleErrors }) => {
   await page.goto('/#/dashboard');

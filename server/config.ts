@@ -3,8 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { alertThresholdsSchema, type AlertThresholds } from './contract/security';
 
 export const DEFAULT_PORT = 8686;
+
+/** When the monitor raises alerts: warning first, critical second. Error rate needs enough requests to mean anything. */
+export const ALERT_THRESHOLDS: AlertThresholds = {
+  errorRate: { warning: 0.05, critical: 0.25, minRequests: 20 },
+  p95Ms: { warning: 2_000, critical: 10_000 },
+  /** Share of the configured engine queue depth. */
+  queueShare: { warning: 0.5, critical: 0.9 },
+  /** Free bytes in the data dir's file system. */
+  diskFreeBytes: { warning: 2 * 1024 ** 3, critical: 512 * 1024 ** 2 },
+};
 
 const configSchema = z.object({
   dataDir: z.string().min(1),
@@ -44,16 +55,31 @@ const configSchema = z.object({
   }),
   /** Minutes a loaded imported model stays in memory without use. */
   modelIdleMinutes: z.number().min(0),
+  alerts: alertThresholdsSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Partial config as it comes from a file or flags: any subset, nested objects partial too. */
-export type ConfigOverrides = Partial<Omit<Config, 'engine' | 'limits' | 'retention'>> & {
+export type ConfigOverrides = Partial<Omit<Config, 'engine' | 'limits' | 'retention' | 'alerts'>> & {
   engine?: Partial<Config['engine']>;
   limits?: Partial<Config['limits']>;
   retention?: Partial<Config['retention']>;
+  alerts?: AlertOverrides;
 };
+
+/** Per alert, the levels to change. */
+export type AlertOverrides = { [K in keyof AlertThresholds]?: Partial<AlertThresholds[K]> };
+
+/** Thresholds with some levels changed. */
+export function mergeAlerts(base: AlertThresholds, over: AlertOverrides | undefined): AlertThresholds {
+  return {
+    errorRate: { ...base.errorRate, ...over?.errorRate },
+    p95Ms: { ...base.p95Ms, ...over?.p95Ms },
+    queueShare: { ...base.queueShare, ...over?.queueShare },
+    diskFreeBytes: { ...base.diskFreeBytes, ...over?.diskFreeBytes },
+  };
+}
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.HEARTH_DATA || join(homedir(), '.hearth'));
@@ -77,6 +103,7 @@ function defaults(dataDir: string): Config {
     allowedHosts: [],
     retention: { mode: 'all', days: 30 },
     modelIdleMinutes: 10,
+    alerts: ALERT_THRESHOLDS,
   };
 }
 
@@ -90,6 +117,7 @@ function merge(base: Config, over: ConfigOverrides | undefined): Config {
     engine: { ...base.engine, ...clean(over.engine) },
     limits: { ...base.limits, ...clean(over.limits) },
     retention: { ...base.retention, ...clean(over.retention) },
+    alerts: mergeAlerts(base.alerts, over.alerts),
   };
 }
 

@@ -81,11 +81,28 @@ export const limitsSchema = z.object({
   headersTimeoutMs: z.number().int().min(1000),
 });
 
+const levelsSchema = z.object({ warning: z.number().min(0), critical: z.number().min(0) });
+
+/** When alerts fire: warning first, critical second. */
+export const alertThresholdsSchema = z.object({
+  /** Share of server errors in a window; needs at least minRequests requests to mean anything. */
+  errorRate: z.object({ warning: z.number().min(0).max(1), critical: z.number().min(0).max(1), minRequests: z.number().int().min(1) }),
+  p95Ms: levelsSchema,
+  /** Share of the configured engine queue depth. */
+  queueShare: levelsSchema,
+  /** Free bytes in the data dir's file system (alerts below, not above). */
+  diskFreeBytes: levelsSchema,
+});
+export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
+
 export const settingsSchema = z.object({
   limits: limitsSchema,
   retention: z.object({ mode: z.enum(['all', 'days', 'results-only']), days: z.number().int().min(1) }),
   sharedRoots: z.array(z.string()),
   allowedHosts: z.array(z.string()),
+  alerts: alertThresholdsSchema,
+  /** Where the node keeps its store, models and config (read-only: set with --data-dir at start). */
+  dataDir: z.string(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -94,6 +111,16 @@ export const settingsUpdateSchema = z.object({
   retention: settingsSchema.shape.retention.partial().optional(),
   sharedRoots: z.array(z.string().min(1)).optional(),
   allowedHosts: z.array(z.string().min(1)).optional(),
+  /** Per alert, the levels to change; the others stay. */
+  alerts: z
+    .object({
+      errorRate: alertThresholdsSchema.shape.errorRate.partial(),
+      p95Ms: levelsSchema.partial(),
+      queueShare: levelsSchema.partial(),
+      diskFreeBytes: levelsSchema.partial(),
+    })
+    .partial()
+    .optional(),
 });
 export type SettingsUpdate = z.infer<typeof settingsUpdateSchema>;
 
@@ -145,6 +172,8 @@ export const monitorSampleSchema = z.object({
   inFlight: z.number().int(),
   cpuPercent: z.number(),
   rssBytes: z.number().int(),
+  /** Engine time per model that ran in this window (models that did not run are absent). */
+  models: z.record(z.string(), z.object({ runs: z.number().int(), p50Ms: z.number(), p95Ms: z.number() })),
 });
 export type MonitorSample = z.infer<typeof monitorSampleSchema>;
 
@@ -165,6 +194,7 @@ export const monitorResponseSchema = z.object({
   intervalMs: z.number().int(),
   samples: z.array(monitorSampleSchema),
   alerts: z.array(monitorAlertSchema),
+  thresholds: alertThresholdsSchema,
   disk: z.object({ freeBytes: z.number(), totalBytes: z.number() }).nullable(),
 });
 export type MonitorResponse = z.infer<typeof monitorResponseSchema>;

@@ -51,7 +51,7 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
   const keys = createKeyRepository(store.db);
   const metering = createMetering(store.db, keys);
   const metrics = createMetrics(engine, store.db);
-  const monitor = createMonitor({ engine, dataDir: config.dataDir, queueDepth: () => config.engine.queueDepth });
+  const monitor = createMonitor({ engine, dataDir: config.dataDir, queueDepth: () => config.engine.queueDepth, thresholds: () => config.alerts });
   const limiter = createRateLimiter(() => config.limits);
   const failures = createRateLimiter(() => FAILED_AUTH_LIMITS);
   let listening: ListeningInfo | undefined;

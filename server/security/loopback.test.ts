@@ -69,6 +69,7 @@ describe('loopback mode and the LAN switch', () => {
     expect(monitor.samples.length).toBeGreaterThanOrEqual(1);
     expect(monitor.samples.at(-1)!.rssBytes).toBeGreaterThan(0);
     expect(monitor.disk?.totalBytes).toBeGreaterThan(0);
+    expect(monitor.thresholds.p95Ms.warning).toBeGreaterThan(0);
   });
 
   it('audits model changes made through the API and times inference per model and provider', async () => {
@@ -88,6 +89,12 @@ describe('loopback mode and the LAN switch', () => {
     expect(entries[0].detail).toMatchObject({ id: 'colours' });
     const metrics = (await request('GET', '/metrics')).text;
     expect(metrics).toMatch(/hearth_inference_duration_seconds_count\{task="classify",model="colours",provider="cpu"\} 1/);
+    await running.node.services.security.monitor.sample();
+    // The monitor's own timer may have taken the sample holding the run; it is in exactly one.
+    const runs = (await request('GET', '/v1/monitor')).json<MonitorResponse>().samples.flatMap((x) => (x.models.colours ? [x.models.colours] : []));
+    expect(runs).toHaveLength(1);
+    expect(runs[0].runs).toBe(1);
+    expect(runs[0].p95Ms).toBeGreaterThan(0);
   });
 
   it('applies settings live and persists them to config.json', async () => {
@@ -97,6 +104,14 @@ describe('loopback mode and the LAN switch', () => {
     const res = await request('PUT', '/v1/settings', { body: JSON.stringify({ limits: { burst: 7 }, allowedHosts: ['hearth.local'] }) });
     expect(res.status).toBe(200);
     expect(res.json<Settings>().limits.burst).toBe(7);
+    expect((await request('GET', '/v1/settings')).json<Settings>().dataDir).toBe(dataDir);
+    // Alert thresholds: one level changed, the rest kept; the monitor uses them from then on.
+    const crossed = await request('PUT', '/v1/settings', { body: JSON.stringify({ alerts: { p95Ms: { warning: 20_000 } } }) });
+    expect(crossed.status).toBe(400);
+    const alerts = await request('PUT', '/v1/settings', { body: JSON.stringify({ alerts: { p95Ms: { warning: 500 } } }) });
+    expect(alerts.json<Settings>().alerts.p95Ms).toEqual({ warning: 500, critical: 10_000 });
+    expect((await request('GET', '/v1/monitor')).json<MonitorResponse>().thresholds.p95Ms.warning).toBe(500);
+    expect((JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as Settings).alerts.p95Ms.warning).toBe(500);
     expect(running.node.services.config.limits.burst).toBe(7);
     const file = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as Settings;
     expect(file.limits.burst).toBe(7);

@@ -4,8 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALERT_THRESHOLDS } from '../config';
+import type { AlertThresholds } from '../contract/security';
 import { createEngine, type Engine } from '../engine';
-import { ALERT_THRESHOLDS, createMonitor, type AlertThresholds } from './monitor';
+import { createMonitor } from './monitor';
 
 let engine: Engine;
 let dataDir: string;
@@ -25,10 +27,14 @@ describe('monitor', () => {
     const m = createMonitor({ engine, dataDir, queueDepth: () => 4, intervalMs: 60_000 });
     try {
       for (let i = 1; i <= 100; i++) m.observe(i <= 10 ? 500 : i <= 30 ? 404 : 200, i);
+      for (let i = 1; i <= 20; i++) m.inference('colours', i);
+      m.inference('pp-ocrv4', 300);
       await m.sample();
       const s = m.snapshot();
+      expect(s.thresholds).toEqual(ALERT_THRESHOLDS);
       expect(s.samples).toHaveLength(1);
       const last = s.samples[0];
+      expect(last.models).toEqual({ colours: { runs: 20, p50Ms: 11, p95Ms: 20 }, 'pp-ocrv4': { runs: 1, p50Ms: 300, p95Ms: 300 } });
       expect(last.p50Ms).toBe(51);
       expect(last.p95Ms).toBe(96);
       expect(last.errorRate).toBeCloseTo(0.1);
@@ -39,6 +45,7 @@ describe('monitor', () => {
       expect(s.alerts.filter((a) => a.kind !== 'disk_space').map((a) => [a.kind, a.severity])).toEqual([['error_rate', 'warning']]);
       await m.sample();
       expect(m.snapshot().samples[1].p95Ms).toBeNull();
+      expect(m.snapshot().samples[1].models).toEqual({});
     } finally {
       m.close();
     }
@@ -51,8 +58,9 @@ describe('monitor', () => {
       queueShare: { warning: 0, critical: 2 },
       diskFreeBytes: { warning: Number.MAX_SAFE_INTEGER, critical: 0 },
     };
-    const m = createMonitor({ engine, dataDir, queueDepth: () => 4, intervalMs: 60_000, thresholds: strict });
+    const m = createMonitor({ engine, dataDir, queueDepth: () => 4, intervalMs: 60_000, thresholds: () => strict });
     try {
+      expect(m.snapshot().thresholds).toEqual(strict);
       for (let i = 0; i < 30; i++) m.observe(i < 20 ? 500 : 200, 2_000);
       await m.sample();
       const alerts = Object.fromEntries(m.snapshot().alerts.map((a) => [a.kind, a]));

@@ -1,32 +1,19 @@
 // A short rolling history for the console's charts (15 min at 5 s) and threshold alerts the GUI shows and the
 // desktop app notifies: server error rate, p95 latency, engine queue depth, free disk space in the data dir.
+// Engine time is also kept per model, so the console can chart each model's latency.
 import { statfs } from 'node:fs/promises';
-import type { MonitorAlert, MonitorResponse, MonitorSample } from '../contract/security';
+import { ALERT_THRESHOLDS } from '../config';
+import type { AlertThresholds, MonitorAlert, MonitorResponse, MonitorSample } from '../contract/security';
 import type { Engine } from '../engine';
 
 export const MONITOR_INTERVAL_MS = 5_000;
 const HISTORY_SAMPLES = (15 * 60_000) / MONITOR_INTERVAL_MS;
 
-export interface AlertThresholds {
-  errorRate: { warning: number; critical: number; minRequests: number };
-  p95Ms: { warning: number; critical: number };
-  queueShare: { warning: number; critical: number };
-  diskFreeBytes: { warning: number; critical: number };
-}
-
-/** Thresholds: warning first, critical second. Error rate needs enough requests to mean anything. */
-export const ALERT_THRESHOLDS: AlertThresholds = {
-  errorRate: { warning: 0.05, critical: 0.25, minRequests: 20 },
-  p95Ms: { warning: 2_000, critical: 10_000 },
-  /** Share of the configured engine queue depth. */
-  queueShare: { warning: 0.5, critical: 0.9 },
-  /** Free bytes in the data dir's file system. */
-  diskFreeBytes: { warning: 2 * 1024 ** 3, critical: 512 * 1024 ** 2 },
-};
-
 export interface Monitor {
   /** One finished request (all routes; latency in ms). */
   observe(status: number, ms: number): void;
+  /** One model run's engine time in ms. */
+  inference(model: string, ms: number): void;
   snapshot(): MonitorResponse;
   /** Takes a sample now (the timer does this every interval; tests may call it). */
   sample(): Promise<void>;
@@ -43,14 +30,17 @@ export function createMonitor(opts: {
   dataDir: string;
   queueDepth: () => number;
   intervalMs?: number;
-  thresholds?: AlertThresholds;
+  /** Read at every sample, so changed settings apply at the next one. */
+  thresholds?: () => AlertThresholds;
 }): Monitor {
   const intervalMs = opts.intervalMs ?? MONITOR_INTERVAL_MS;
+  const thresholds = opts.thresholds ?? ((): AlertThresholds => ALERT_THRESHOLDS);
   const samples: MonitorSample[] = [];
   const since = new Map<MonitorAlert['kind'], number>();
   let alerts: MonitorAlert[] = [];
   let disk: MonitorResponse['disk'] = null;
   let latencies: number[] = [];
+  let modelMs = new Map<string, number[]>();
   let count = 0;
   let serverErrors = 0;
   let windowStart = Date.now();
@@ -81,6 +71,11 @@ export function createMonitor(opts: {
     const now = Date.now();
     const seconds = Math.max(0.001, (now - windowStart) / 1000);
     const sorted = latencies.sort((a, b) => a - b);
+    const models: MonitorSample['models'] = {};
+    for (const [model, ms] of modelMs) {
+      ms.sort((a, b) => a - b);
+      models[model] = { runs: ms.length, p50Ms: quantile(ms, 0.5)!, p95Ms: quantile(ms, 0.95)! };
+    }
     const stats = opts.engine.stats();
     const cpu = process.cpuUsage(cpuBase);
     const elapsedUs = Math.max(1, (performance.now() - cpuAt) * 1000);
@@ -95,9 +90,11 @@ export function createMonitor(opts: {
       // Of one core; a busy multi-threaded engine can read above 100.
       cpuPercent: ((cpu.user + cpu.system) / elapsedUs) * 100,
       rssBytes: process.memoryUsage.rss(),
+      models,
     };
     const requestsInWindow = count;
     latencies = [];
+    modelMs = new Map();
     count = 0;
     serverErrors = 0;
     windowStart = now;
@@ -107,7 +104,7 @@ export function createMonitor(opts: {
     if (samples.length > HISTORY_SAMPLES) samples.shift();
     await refreshDisk();
     const next: MonitorAlert[] = [];
-    const t = opts.thresholds ?? ALERT_THRESHOLDS;
+    const t = thresholds();
     if (requestsInWindow >= t.errorRate.minRequests) {
       raise('error_rate', s.errorRate, t.errorRate, true, `${(s.errorRate * 100).toFixed(1)}% of requests failed with a server error`, now, next);
     } else since.delete('error_rate');
@@ -133,7 +130,12 @@ export function createMonitor(opts: {
       // Bounded: at most this many latencies per window, which is plenty for a p95.
       if (latencies.length < 50_000) latencies.push(ms);
     },
-    snapshot: () => ({ intervalMs, samples: [...samples], alerts: [...alerts], disk }),
+    inference(model, ms) {
+      let list = modelMs.get(model);
+      if (!list) modelMs.set(model, (list = []));
+      if (list.length < 50_000) list.push(ms);
+    },
+    snapshot: () => ({ intervalMs, samples: [...samples], alerts: [...alerts], thresholds: thresholds(), disk }),
     sample,
     close: () => clearInterval(timer),
   };

@@ -171,6 +171,8 @@ const OPERATIONS: Partial<Record<string, Partial<Record<Method, Op>>>> = {
   [API.modelInfer]: { post: { summary: 'Run a model on JSON tensors', scope: 'infer', body: inferRequestSchema, response: inferResponse } },
   [API.modelExport]: { get: { summary: 'Model bundle (model + manifest + labels) for another node', scope: 'admin', response: { type: 'application/octet-stream', description: 'bundle' } } },
   [API.modelActivate]: { post: { summary: 'Make a version the active one (rollback)', scope: 'admin', body: activateRequestSchema, response: modelSummary } },
+  [API.modelLoad]: { post: { summary: 'Load the active version on every engine worker now', scope: 'admin', response: modelSummary } },
+  [API.modelUnload]: { post: { summary: 'Release the model on every engine worker', scope: 'admin', response: modelSummary } },
   [API.jobs]: {
     get: { summary: 'List jobs', scope: 'jobs', response: jobList },
     post: { summary: 'Start a durable bulk folder job', scope: 'jobs', body: createJobSchema, response: job, status: 201 },
@@ -198,14 +200,14 @@ const OPERATIONS: Partial<Record<string, Partial<Record<Method, Op>>>> = {
   },
   [API.audit]: { get: { summary: 'Audit log of admin actions, newest first', scope: 'admin', response: auditResponseSchema, query: { limit: 'entries', before: 'entry id' } } },
   [API.settings]: {
-    get: { summary: 'Limits, retention, shared roots, allowed hosts', scope: 'admin', response: settingsSchema },
+    get: { summary: 'Limits, retention, shared roots, allowed hosts, alert thresholds, data directory', scope: 'admin', response: settingsSchema },
     put: { summary: 'Change settings (persisted, applied live)', scope: 'admin', body: settingsUpdateSchema, response: settingsSchema },
   },
   [API.node]: {
     get: { summary: 'LAN exposure, URLs, TLS fingerprint, interfaces', scope: 'admin', response: nodeInfoSchema },
     put: { summary: 'Turn LAN on or off without a restart', scope: 'admin', body: nodeUpdateSchema, response: nodeUpdateResponseSchema },
   },
-  [API.monitor]: { get: { summary: 'Rolling history and active alerts (metrics or admin scope)', scope: 'metrics', response: monitorResponseSchema } },
+  [API.monitor]: { get: { summary: 'Rolling history (with engine time per model), active alerts and their thresholds (metrics or admin scope)', scope: 'metrics', response: monitorResponseSchema } },
   [API.metrics]: { get: { summary: 'Prometheus metrics', scope: 'metrics', response: { type: 'text/plain', description: 'Prometheus text format' } } },
   [API.openapi]: { get: { summary: 'This document', scope: 'any', response: { type: 'application/json', description: 'OpenAPI 3.1' } } },
 };

@@ -48,6 +48,8 @@ const TASK_BY_ROUTE: Record<string, string> = { [API.ocr]: 'ocr', [API.classify]
 const AUDITED: Record<string, string> = {
   [`POST ${API.models}`]: 'models.import',
   [`POST ${API.modelActivate}`]: 'models.activate',
+  [`POST ${API.modelLoad}`]: 'models.load',
+  [`POST ${API.modelUnload}`]: 'models.unload',
   [`DELETE ${API.model}`]: 'models.delete',
   [`DELETE ${MODEL_API.modelVersion}`]: 'models.delete',
 };
@@ -104,7 +106,9 @@ export function createRequestMeter(opts: {
       // Routes may name model and provider; else they follow from the route and the one provider running.
       const providers = opts.providers();
       const provider = usage.provider ?? (providers.length === 1 ? providers[0] : 'unknown');
-      opts.metrics.inference({ task, model: usage.model ?? modelOf(route, req), provider }, usage.engineMs / 1000);
+      const model = usage.model ?? modelOf(route, req);
+      opts.metrics.inference({ task, model, provider }, usage.engineMs / 1000);
+      opts.monitor.inference(model, usage.engineMs);
     }
   };
 

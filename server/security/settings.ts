@@ -1,9 +1,9 @@
-// Owner-editable settings (limits, retention, shared roots, allowed hosts): validated, written to <data>/config.json
+// Owner-editable settings (limits, retention, shared roots, allowed hosts, alert thresholds): validated, written to <data>/config.json
 // (keeping whatever else that file holds) and applied to the live config object so the next request sees them.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../appError';
-import type { Config } from '../config';
+import { mergeAlerts, type Config } from '../config';
 import type { Settings, SettingsUpdate } from '../contract/security';
 
 export function settingsOf(config: Config): Settings {
@@ -12,6 +12,8 @@ export function settingsOf(config: Config): Settings {
     retention: { ...config.retention },
     sharedRoots: [...config.sharedRoots],
     allowedHosts: [...config.allowedHosts],
+    alerts: structuredClone(config.alerts),
+    dataDir: config.dataDir,
   };
 }
 
@@ -38,24 +40,36 @@ export function persistConfig(dataDir: string, patch: Record<string, unknown>): 
 
 /** Validates the combined result, persists it and mutates `config` in place (other parts hold references to it). */
 export function applySettings(config: Config, update: SettingsUpdate): Settings {
-  const next: Settings = {
+  const next: Omit<Settings, 'dataDir'> = {
     limits: { ...config.limits, ...update.limits },
     retention: { ...config.retention, ...update.retention },
     sharedRoots: update.sharedRoots ?? config.sharedRoots,
     allowedHosts: update.allowedHosts ?? config.allowedHosts,
+    alerts: mergeAlerts(config.alerts, update.alerts),
   };
   if (next.limits.headersTimeoutMs > next.limits.requestTimeoutMs) {
     throw new AppError('invalid_body', 400, 'limits.headersTimeoutMs must not exceed limits.requestTimeoutMs');
+  }
+  for (const kind of ['errorRate', 'p95Ms', 'queueShare'] as const) {
+    if (next.alerts[kind].warning > next.alerts[kind].critical) {
+      throw new AppError('invalid_body', 400, `alerts.${kind}.warning must not exceed alerts.${kind}.critical`);
+    }
+  }
+  // Free disk space alerts when it falls: the critical level is the lower one.
+  if (next.alerts.diskFreeBytes.warning < next.alerts.diskFreeBytes.critical) {
+    throw new AppError('invalid_body', 400, 'alerts.diskFreeBytes.warning must not be below alerts.diskFreeBytes.critical');
   }
   persistConfig(config.dataDir, {
     limits: next.limits,
     retention: next.retention,
     sharedRoots: next.sharedRoots,
     allowedHosts: next.allowedHosts,
+    alerts: next.alerts,
   });
   Object.assign(config.limits, next.limits);
   Object.assign(config.retention, next.retention);
   config.sharedRoots = [...next.sharedRoots];
   config.allowedHosts = [...next.allowedHosts];
+  config.alerts = next.alerts;
   return settingsOf(config);
 }

@@ -1,9 +1,9 @@
-// Monitoring: the node's own short history as charts (requests/s, p50/p95, queue, CPU, memory, errors),
-// images per key today, current alerts with their thresholds.
+// Monitoring: the node's own short history as charts (requests/s, p50/p95, queue, CPU, memory, errors, engine
+// time per model), images per key today, current alerts and the thresholds that raise them.
 import type { ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { API } from '../../../server/contract/paths';
-import type { MonitorResponse, UsageResponse } from '../../../server/contract/security';
+import type { AlertThresholds, MonitorResponse, UsageResponse } from '../../../server/contract/security';
 import { useResource } from '../api/useResource';
 import { Async, Empty } from '../components/states';
 import { useI18n, type MessageKey } from '../i18n';
@@ -17,7 +17,7 @@ interface Series {
   colour: string;
 }
 
-function Chart({ title, data, series }: { title: MessageKey; data: Record<string, number | string | null>[]; series: Series[] }): ReactNode {
+function Chart({ title, data, series, legend = series.length > 1 }: { title: MessageKey; data: Record<string, number | string | null>[]; series: Series[]; legend?: boolean }): ReactNode {
   const { t } = useI18n();
   return (
     <section className="panel chart" data-testid={`chart-${title}`}>
@@ -28,13 +28,41 @@ function Chart({ title, data, series }: { title: MessageKey; data: Record<string
           <XAxis dataKey="time" tick={{ fontSize: 11 }} minTickGap={40} />
           <YAxis tick={{ fontSize: 11 }} allowDecimals />
           <Tooltip />
-          {series.length > 1 && <Legend />}
+          {legend && <Legend />}
           {series.map((s) => (
             <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.colour} dot={false} isAnimationActive={false} connectNulls />
           ))}
         </LineChart>
       </ResponsiveContainer>
     </section>
+  );
+}
+
+const MODEL_COLOURS = ['#d9622b', '#2b8ad9', '#2bd98a', '#8a2bd9', '#d9a52b', '#d92b5a', '#2bb5d9'];
+
+const percent = (v: number): string => `${Math.round(v * 100)} %`;
+const gigabytes = (v: number): string => `${(v / 1e9).toFixed(1)} GB`;
+
+/** Each alert's warning and critical level, in the unit its chart uses. */
+function Thresholds({ thresholds }: { thresholds: AlertThresholds }): ReactNode {
+  const { t } = useI18n();
+  const rows: [MessageKey, string, string][] = [
+    ['mon.errors', percent(thresholds.errorRate.warning), percent(thresholds.errorRate.critical)],
+    ['mon.latency', `p95 ≥ ${thresholds.p95Ms.warning}`, `p95 ≥ ${thresholds.p95Ms.critical}`],
+    ['mon.queue', percent(thresholds.queueShare.warning), percent(thresholds.queueShare.critical)],
+    ['mon.disk', `≤ ${gigabytes(thresholds.diskFreeBytes.warning)}`, `≤ ${gigabytes(thresholds.diskFreeBytes.critical)}`],
+  ];
+  return (
+    <table className="table" data-testid="alert-thresholds">
+      <thead>
+        <tr><th>{t('mon.thresholds')}</th><th>{t('mon.warning')}</th><th>{t('mon.critical')}</th></tr>
+      </thead>
+      <tbody>
+        {rows.map(([label, warning, critical]) => (
+          <tr key={label}><td>{t(label)}</td><td>{warning}</td><td>{critical}</td></tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -59,7 +87,9 @@ export function Monitoring(): ReactNode {
           cpu: s.cpuPercent,
           memory: Math.round(s.rssBytes / 1e6),
           errors: s.errorRate * 100,
+          ...Object.fromEntries(Object.entries(s.models).map(([model, l]) => [`model:${model}`, l.p95Ms])),
         }));
+        const models = [...new Set(m.samples.flatMap((s) => Object.keys(s.models)))].sort();
         const perKey = (usage.data?.rows ?? []).map((r) => ({ key: r.keyName ?? r.keyId, images: r.images, requests: r.requests }));
         return (
           <div className="stack">
@@ -78,6 +108,7 @@ export function Monitoring(): ReactNode {
                   </tbody>
                 </table>
               )}
+              <Thresholds thresholds={m.thresholds} />
               {m.disk && (
                 <p className="muted">
                   {t('mon.disk')}: {(m.disk.freeBytes / 1e9).toFixed(1)} / {(m.disk.totalBytes / 1e9).toFixed(1)} GB
@@ -108,6 +139,14 @@ export function Monitoring(): ReactNode {
                 <Chart title="mon.cpu" data={data} series={[{ key: 'cpu', name: 'CPU %', colour: '#d9a52b' }]} />
                 <Chart title="mon.memory" data={data} series={[{ key: 'memory', name: 'RSS MB', colour: '#2bb5d9' }]} />
                 <Chart title="mon.errors" data={data} series={[{ key: 'errors', name: '5xx %', colour: '#d92b2b' }]} />
+                {models.length > 0 && (
+                  <Chart
+                    title="mon.perModel"
+                    data={data}
+                    legend
+                    series={models.map((model, i) => ({ key: `model:${model}`, name: model, colour: MODEL_COLOURS[i % MODEL_COLOURS.length] }))}
+                  />
+                )}
               </div>
             )}
             <section className="panel chart">

@@ -11,10 +11,7 @@ import { THEMES, useTheme, type ThemeChoice } from '../theme';
 
 const RETENTION_MODES = ['all', 'days', 'results-only'] as const;
 
-/** The node may add its data directory to the settings answer; the contract does not promise it yet. */
-type SettingsAnswer = NodeSettings & { dataDir?: string };
-
-function NodeSettingsForm({ settings, onSaved }: { settings: SettingsAnswer; onSaved(): void }): ReactNode {
+function NodeSettingsForm({ settings, onSaved }: { settings: NodeSettings; onSaved(): void }): ReactNode {
   const { t } = useI18n();
   const { client, report } = useConnection();
   const [mode, setMode] = useState(settings.retention.mode);
@@ -40,7 +37,7 @@ function NodeSettingsForm({ settings, onSaved }: { settings: SettingsAnswer; onS
     <form className="stack" onSubmit={(e) => { e.preventDefault(); save(); }}>
       <dl className="facts">
         <dt>{t('set.dataDir')}</dt>
-        <dd className="mono">{settings.dataDir ?? '—'}</dd>
+        <dd className="mono" data-testid="settings-data-dir">{settings.dataDir}</dd>
       </dl>
       <div className="form-row">
         <label>
@@ -68,7 +65,7 @@ export function Settings({ health }: { health: HealthResponse | undefined }): Re
   const { t, lang, setLang } = useI18n();
   const theme = useTheme();
   const { client, bridge } = useConnection();
-  const settings = useResource((c, signal) => c.request<SettingsAnswer>(API.settings, { signal }), []);
+  const settings = useResource((c, signal) => c.request<NodeSettings>(API.settings, { signal }), []);
   return (
     <div className="stack">
       <section className="panel">
