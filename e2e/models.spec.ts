@@ -1,5 +1,6 @@
 // Models: import a tiny ONNX classifier through the console, classify an image with it on Recognise (labels with
-// confidence bars), import a second version, roll back to the first, export the bundle.
+// confidence bars), see its engine time on Monitoring, import a second version, roll back to the first, unload
+// and load it, export the bundle.
 import { colourClassifier, solidPng } from '../server/testkit/onnx';
 import { expect, screenshot, test } from './fixtures';
 
@@ -13,7 +14,7 @@ async function importVersion(page: import('@playwright/test').Page, order: [numb
   await page.getByTestId('import-submit').click();
 }
 
-test('import a classifier, classify with it, roll back, export', async ({ page, consoleErrors }) => {
+test('import a classifier, classify with it, roll back, unload and load, export', async ({ page, consoleErrors }) => {
   await page.goto('/#/models');
   await importVersion(page, [0, 1, 2]);
   const row = page.getByTestId('model-row-colours');
@@ -29,6 +30,10 @@ test('import a classifier, classify with it, roll back, export', async ({ page, 
   await expect(labels).toHaveCount(3);
   await screenshot(page, 'recognise-classify');
 
+  // The monitor samples every 5 s and the view polls as often: the model's line shows within two rounds.
+  await page.getByTestId('nav-monitoring').click();
+  await expect(page.getByTestId('chart-mon.perModel')).toContainText('colours', { timeout: 20_000 });
+
   // Version 2 feeds red into "green"; rolling back makes red "red" again.
   await page.getByTestId('nav-models').click();
   await importVersion(page, [1, 2, 0]);
@@ -36,6 +41,14 @@ test('import a classifier, classify with it, roll back, export', async ({ page, 
   await page.getByTestId('model-rollback-colours').selectOption('1');
   await expect(row.locator('td').nth(2)).toHaveText('v1');
   await screenshot(page, 'models-imported');
+
+  // Version 1 ran above, so it is loaded; unloading releases it on the workers, loading warms it again.
+  const state = row.locator('td').nth(4);
+  await expect(state).toHaveText('loaded');
+  await page.getByTestId('model-unload-colours').click();
+  await expect(state).toHaveText('not loaded');
+  await page.getByTestId('model-load-colours').click();
+  await expect(state).toHaveText('loaded');
 
   const download = page.waitForEvent('download');
   await page.getByTestId('model-export-colours').click();

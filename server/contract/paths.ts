@@ -9,6 +9,8 @@ export const API = {
   modelInfer: '/v1/models/:id/infer',
   modelExport: '/v1/models/:id/export',
   modelActivate: '/v1/models/:id/activate',
+  modelLoad: '/v1/models/:id/load',
+  modelUnload: '/v1/models/:id/unload',
   jobs: '/v1/jobs',
   job: '/v1/jobs/:id',
   jobEvents: '/v1/jobs/:id/events',

@@ -1,9 +1,13 @@
 // The engine on the real PP-OCRv4 models, through its worker threads, with images rendered here.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../appError';
 import { cerReport } from '../testkit/cer';
 import { datasetSamples, renderSample } from '../testkit/dataset';
+import { colourClassifier } from '../testkit/onnx';
 import { renderText } from '../testkit/renderText';
 import { createEngine, type Engine, type OcrResult } from './index';
 
@@ -137,6 +141,20 @@ describe('engine', () => {
 
   it('runs other tasks by name and rejects unknown ones', async () => {
     await expect(engine.run('no_such_task', {})).rejects.toThrow(/unknown engine task/);
+  });
+
+  it('loads a model on every worker and releases it there', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-engine-load-'));
+    try {
+      const modelPath = join(dir, 'colours.onnx');
+      writeFileSync(modelPath, colourClassifier());
+      const loaded = await engine.broadcast<{ provider: string }>('load', { modelPath, idleMs: 60_000 });
+      expect(loaded.map((l) => l.provider)).toEqual(['cpu', 'cpu']);
+      expect(await engine.broadcast('unload', { modelPath })).toEqual([true, true]);
+      expect(await engine.broadcast('unload', { modelPath })).toEqual([false, false]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps CER low on a small rendered set (loose bound; bench/cer.ts measures 60 images)', async () => {

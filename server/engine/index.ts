@@ -1,6 +1,7 @@
 // The engine every caller (API, jobs, GUI, CLI) goes through: worker threads that each hold their own ONNX
 // sessions, a scheduler with back-pressure and a bulk lane, and a result cache by content hash.
 import { availableParallelism } from 'node:os';
+import { AppError } from '../appError';
 import type { OcrResponse } from '../contract/ocr';
 import { createLogger } from '../logger';
 import { providerCandidates } from './providers';
@@ -26,6 +27,8 @@ export interface Engine {
   ocr(image: Uint8Array, opts?: { bulk?: boolean }): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
   run<R>(task: string, payload: unknown, opts?: { bulk?: boolean }): Promise<R>;
+  /** A task on every worker at once, outside the queue (loading or releasing a model's sessions); one result per worker. */
+  broadcast<R>(task: string, payload: unknown): Promise<R[]>;
   stats(): EngineStats;
   close(): Promise<void>;
 }
@@ -109,6 +112,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     },
     run<R>(task: string, payload: unknown, o: { bulk?: boolean } = {}) {
       return scheduler.submit<R>(task, payload, o.bulk ?? false);
+    },
+    async broadcast<R>(task: string, payload: unknown) {
+      if (closing) throw new AppError('shutting_down', 503, 'the engine is shutting down');
+      try {
+        return (await Promise.all(threads.filter((t) => t.alive).map((t) => t.run(task, payload)))) as R[];
+      } finally {
+        // Workers this kept busy are free again; queued tasks may have been waiting for them.
+        scheduler.pump();
+      }
     },
     stats() {
       return {

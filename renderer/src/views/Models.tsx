@@ -1,4 +1,4 @@
-// Models: the repository (name, version, task, loaded, size), activate/roll back a version, export, import.
+// Models: the repository (name, version, task, loaded, size), load/unload, activate/roll back a version, export, import.
 import { useState, type ReactNode } from 'react';
 import type { ModelImportResponse, ModelListResponse, ModelSummary } from '../../../server/contract/models';
 import { API, pathFor } from '../../../server/contract/paths';
@@ -71,18 +71,26 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
   const { client, report } = useConnection();
   const [error, setError] = useState<Error>();
   const active = m.versions.find((v) => v.version === m.activeVersion);
-  const activate = (version: number): void => {
-    client.request(pathFor(API.modelActivate, { id: m.id }), { method: 'POST', body: { version } }).then(onChanged, (err: Error) => {
-      report(err);
-      setError(err);
-    });
+  const [busy, setBusy] = useState(false);
+  const act = (template: string, init: { method: 'POST' | 'DELETE'; body?: unknown }): void => {
+    setBusy(true);
+    client
+      .request(pathFor(template, { id: m.id }), init)
+      .then(
+        () => {
+          setError(undefined);
+          onChanged();
+        },
+        (err: Error) => {
+          report(err);
+          setError(err);
+        },
+      )
+      .finally(() => setBusy(false));
   };
+  const activate = (version: number): void => act(API.modelActivate, { method: 'POST', body: { version } });
   const remove = (): void => {
-    if (!window.confirm(`${t('models.remove')} ${m.name}?`)) return;
-    client.request(pathFor(API.model, { id: m.id }), { method: 'DELETE' }).then(onChanged, (err: Error) => {
-      report(err);
-      setError(err);
-    });
+    if (window.confirm(`${t('models.remove')} ${m.name}?`)) act(API.model, { method: 'DELETE' });
   };
   return (
     <tr data-testid={`model-row-${m.id}`}>
@@ -107,7 +115,12 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
           </select>
         )}
         {!m.bundled && (
-          <button type="button" className="danger" onClick={() => remove()}>{t('models.remove')}</button>
+          <button type="button" disabled={busy} data-testid={`model-${m.loaded ? 'unload' : 'load'}-${m.id}`} onClick={() => act(m.loaded ? API.modelUnload : API.modelLoad, { method: 'POST' })}>
+            {m.loaded ? t('models.unload') : t('models.load')}
+          </button>
+        )}
+        {!m.bundled && (
+          <button type="button" className="danger" disabled={busy} onClick={() => remove()}>{t('models.remove')}</button>
         )}
         {!m.bundled && (
           <button type="button" data-testid={`model-export-${m.id}`} onClick={() => void downloadFrom(client, pathFor(API.modelExport, { id: m.id }), `${m.id}.tar`).catch(setError)}>

@@ -11,12 +11,14 @@ import type {
 } from '../../contract/models';
 import type { ClassifyPayload, ClassifyResult } from '../tasks/classify';
 import type { InferPayload, InferResult } from '../tasks/infer';
+import type { LoadPayload, LoadResult, UnloadPayload } from '../tasks/modelSession';
 import { openModelCatalog, type ImportInput, type ModelBundle, type ModelCatalog } from './catalog';
 import { checkInputs, tensorFromJson, tensorToJson, type TensorData } from './tensors';
 
 /** What the repository needs from the engine: its generic task runner (same scheduler and back-pressure as OCR). */
 export interface TaskRunner {
   run<R>(task: string, payload: unknown): Promise<R>;
+  broadcast<R>(task: string, payload: unknown): Promise<R[]>;
 }
 
 export const DEFAULT_TOP_K = 5;
@@ -33,6 +35,10 @@ export interface ModelRepository {
   /** Switches the serving version (rollback included); the next request uses it, no restart. */
   activate(id: string, version: number): ModelSummary;
   remove(id: string, version?: number): void;
+  /** Loads the active version's session on every engine worker now, instead of on first use. */
+  load(id: string): Promise<ModelSummary>;
+  /** Releases the model's sessions on every engine worker; the next use loads it again. */
+  unload(id: string): Promise<ModelSummary>;
   classify(id: string, image: Uint8Array, opts?: { topK?: number }): Promise<Omit<ClassifyResponse, 'resultId'>>;
   infer(id: string, request: InferRequest): Promise<InferResponse>;
   close(): Promise<void>;
@@ -64,6 +70,13 @@ export function createModelRepository(opts: {
     }
   }
 
+  /** The active version's model file; the bundled OCR pipeline stays loaded in every worker from start. */
+  const servedPath = (id: string, action: 'load' | 'unload'): string => {
+    const r = catalog.resolve(id);
+    if (r.bundled) throw new AppError('bad_request', 400, `${id} is the bundled OCR pipeline; the engine loads it at start, so it cannot ${action}`);
+    return r.modelPath;
+  };
+
   const summarize = (s: ModelSummary): ModelImportResponse['model'] => withLoaded(s);
 
   return {
@@ -92,6 +105,20 @@ export function createModelRepository(opts: {
     },
 
     remove: (id, version) => catalog.remove(id, version),
+
+    async load(id) {
+      const modelPath = servedPath(id, 'load');
+      await opts.engine.broadcast<LoadResult>('load', { modelPath, idleMs } satisfies LoadPayload);
+      lastUsed.set(modelPath, Date.now());
+      return withLoaded(catalog.get(id));
+    },
+
+    async unload(id) {
+      const modelPath = servedPath(id, 'unload');
+      await opts.engine.broadcast<boolean>('unload', { modelPath } satisfies UnloadPayload);
+      lastUsed.delete(modelPath);
+      return withLoaded(catalog.get(id));
+    },
 
     async classify(id, image, o = {}) {
       const r = catalog.resolve(id);

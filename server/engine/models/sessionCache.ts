@@ -14,13 +14,16 @@ interface Entry {
   idleMs: number;
   /** Runs using the session right now; a busy session is never released. */
   busy: number;
+  /** Unloaded while busy: released when its last run ends. */
+  unloaded?: boolean;
 }
 
 const entries = new Map<string, Entry>();
 let sweeper: NodeJS.Timeout | undefined;
 
 function release(key: string, entry: Entry): void {
-  entries.delete(key);
+  // An entry unloaded while busy may have been replaced by a fresh load of the same file.
+  if (entries.get(key) === entry) entries.delete(key);
   entry.loading.then(
     (l) => l.session.release(),
     () => undefined,
@@ -94,7 +97,20 @@ export async function withSession<T>(
   } finally {
     entry.busy--;
     entry.lastUsed = Date.now();
+    if (entry.unloaded && entry.busy === 0) release(modelPath, entry);
   }
+}
+
+/** Releases the session for `modelPath` in this worker (after its running calls end); false when none was loaded. */
+export function unloadModel(modelPath: string): boolean {
+  const entry = entries.get(modelPath);
+  if (!entry) return false;
+  if (entry.busy === 0) release(modelPath, entry);
+  else {
+    entries.delete(modelPath);
+    entry.unloaded = true;
+  }
+  return true;
 }
 
 /** Model files with a session in this worker. */

@@ -1,6 +1,7 @@
 // The task table engine workers dispatch on: `engine.run(name, payload)` runs TASKS[name] in a worker thread.
 import { classifyTask } from './classify';
 import { inferTask } from './infer';
+import { loadTask, unloadTask } from './modelSession';
 import { ocrTask } from './ocr';
 import type { TaskHandler } from './types';
 
@@ -8,4 +9,6 @@ export const TASKS: Readonly<Record<string, TaskHandler<never, unknown>>> = {
   ocr: ocrTask,
   classify: classifyTask,
   infer: inferTask,
+  load: loadTask,
+  unload: unloadTask,
 };

@@ -1,5 +1,5 @@
 // /v1/models*, /v1/classify: the model repository (import, versions, rollback, export) and serving through
-// the engine's scheduler. Import, activate, delete and export need admin; listing and running need infer.
+// the engine's scheduler. Import, activate, load/unload, delete and export need admin; listing and running need infer.
 import express, { type Request, type RequestHandler, type Router } from 'express';
 import multer from 'multer';
 import { AppError } from '../../../appError';
@@ -116,6 +116,14 @@ export function modelsRouter(s: NodeServices): Router {
     const parsed = activateRequestSchema.safeParse(req.body);
     if (!parsed.success) throw new AppError('invalid_body', 400, `expected {"version": N}: ${describeIssues(parsed.error)}`);
     res.json(s.models.activate(param(req, 'id'), parsed.data.version));
+  });
+
+  router.post(API.modelLoad, requireScope('admin'), async (req, res) => {
+    res.json(await s.models.load(param(req, 'id')));
+  });
+
+  router.post(API.modelUnload, requireScope('admin'), async (req, res) => {
+    res.json(await s.models.unload(param(req, 'id')));
   });
 
   router.delete(API.model, requireScope('admin'), (req, res) => {

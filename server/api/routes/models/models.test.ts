@@ -167,6 +167,24 @@ describe('model API', () => {
     expect(malformed.status).toBe(400);
   });
 
+  it('unloads and loads a model on the engine workers, shown in /v1/models and /v1/health, audited', async () => {
+    const post = (path: string): Promise<Response> => fetch(`${a.url}${path}`, { method: 'POST' });
+    const health = async (): Promise<unknown[]> => (await json<{ models: unknown[] }>(await fetch(`${a.url}/v1/health`), 200)).models;
+    expect((await json<ModelSummary>(await fetch(`${a.url}/v1/models/adder`), 200)).loaded).toBe(true);
+    expect((await json<ModelSummary>(await post('/v1/models/adder/unload'), 200)).loaded).toBe(false);
+    expect((await json<ModelSummary>(await fetch(`${a.url}/v1/models/adder`), 200)).loaded).toBe(false);
+    expect(await health()).toContainEqual({ id: 'adder', task: 'raw', version: 1, loaded: false });
+    expect((await json<ModelSummary>(await post('/v1/models/adder/load'), 200)).loaded).toBe(true);
+    expect(await health()).toContainEqual({ id: 'adder', task: 'raw', version: 1, loaded: true });
+    expect((await json<{ error: { code: string } }>(await post('/v1/models/pp-ocrv4/unload'), 400)).error.code).toBe('bad_request');
+    expect((await post('/v1/models/nope/load')).status).toBe(404);
+    const audit = await json<{ entries: { action: string; detail: { id?: string } }[] }>(await fetch(`${a.url}/v1/audit`), 200);
+    expect(audit.entries.filter((e) => e.action === 'models.load' || e.action === 'models.unload').map((e) => [e.action, e.detail.id])).toEqual([
+      ['models.load', 'adder'],
+      ['models.unload', 'adder'],
+    ]);
+  });
+
   it('exports a bundle that a second node imports as is and answers the same', async () => {
     const res = await fetch(`${a.url}/v1/models/colours/export`);
     expect(res.status).toBe(200);
