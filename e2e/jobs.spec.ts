@@ -39,7 +39,14 @@ test('a folder job shows moving progress, completes and exports', async ({ page,
   console.log(`jobs: progress values seen ${JSON.stringify(seen)}`);
   expect(intermediate.length).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('job-items')).toContainText('broken.png');
+  // Natural order: page-2 before page-10, sub/ after the top-level files.
+  const top = [1, 2, 3, 5, 6, 7, 9, 10, 11, 13, 14, 15].map((i) => `page-${i}.png`);
+  const sub = [0, 4, 8, 12].map((i) => `sub/page-${i}.png`);
+  await expect(page.getByTestId('job-items').locator('td.mono')).toHaveText(['broken.png', ...top, ...sub]);
   await screenshot(page, 'jobs-done');
+  await page.getByTestId('jobs-failed-only').check();
+  await expect(page.getByTestId('job-items').locator('td.mono')).toHaveText(['broken.png']);
+  await page.getByTestId('jobs-failed-only').uncheck();
 
   const download = page.waitForEvent('download');
   await page.getByTestId('export-jsonl').click();

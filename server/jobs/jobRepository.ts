@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Job, JobError, JobItem, JobItemState, JobState } from '../contract/jobs';
 import type { Store } from '../store';
 import type { OcrResult } from '../store';
+import { naturalKey } from './naturalKey';
 import type { JobSpec, ScannedFile } from './scan';
 
 export interface JobRow {
@@ -89,6 +90,7 @@ export type JobRepository = ReturnType<typeof createJobRepository>;
 
 export function createJobRepository(store: Store) {
   const db = store.db;
+  db.function('natural_key', { deterministic: true }, (file: unknown) => naturalKey(String(file)));
   const s = {
     insertJob: db.prepare(`INSERT INTO jobs (id, state, root, recursive, spec, spec_key, origin, key_id, created_at)
       VALUES (@id, 'queued', @root, @recursive, @spec, @specKey, @origin, @keyId, @createdAt)`),
@@ -103,8 +105,10 @@ export function createJobRepository(store: Store) {
     markScanned: db.prepare('UPDATE jobs SET scanned = 1, total = (SELECT count(*) FROM job_items WHERE job_id = ?) WHERE id = ?'),
     nextPending: db.prepare("SELECT * FROM job_items WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT 1"),
     pendingCount: db.prepare("SELECT count(*) AS n FROM job_items WHERE job_id = ? AND state = 'pending'"),
-    items: db.prepare('SELECT * FROM job_items WHERE job_id = ? ORDER BY id LIMIT ? OFFSET ?'),
-    itemCount: db.prepare('SELECT count(*) AS n FROM job_items WHERE job_id = ?'),
+    // A null state lists every item.
+    items: db.prepare(`SELECT * FROM job_items WHERE job_id = @id AND (@state IS NULL OR state = @state)
+      ORDER BY natural_key(file), id LIMIT @limit OFFSET @offset`),
+    itemCount: db.prepare('SELECT count(*) AS n FROM job_items WHERE job_id = @id AND (@state IS NULL OR state = @state)'),
     reusable: db.prepare(`SELECT * FROM job_items WHERE abs_path = ? AND sha256 = ? AND job_id <> ? AND state IN ('done', 'failed')
       AND (result_id IS NOT NULL OR error_code IS NOT NULL) ORDER BY id DESC LIMIT 1`),
     ackDone: db.prepare(`UPDATE job_items SET state = 'done', sha256 = ?, result_id = ?, reused = ?, ms = ?, finished_at = ?
@@ -149,8 +153,9 @@ export function createJobRepository(store: Store) {
     },
     nextPending: (id: string, after: number): ItemRow | undefined => s.nextPending.get(id, after) as ItemRow | undefined,
     pendingCount: (id: string): number => (s.pendingCount.get(id) as { n: number }).n,
-    items(id: string, limit: number, offset: number): { rows: ItemRow[]; total: number } {
-      return { rows: s.items.all(id, limit, offset) as ItemRow[], total: (s.itemCount.get(id) as { n: number }).n };
+    /** One page of a job's items in natural path order, all or those in one state. */
+    items(id: string, state: JobItemState | null, limit: number, offset: number): { rows: ItemRow[]; total: number } {
+      return { rows: s.items.all({ id, state, limit, offset }) as ItemRow[], total: (s.itemCount.get({ id, state }) as { n: number }).n };
     },
     reusable(absPath: string, sha: string, jobId: string): ItemRow | undefined {
       const r = s.reusable.get(absPath, sha, jobId) as ItemRow | undefined;

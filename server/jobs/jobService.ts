@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import type { Config } from '../config';
-import type { ExportFormat, Job, JobError, JobItemsPage, JobProgress, JobState } from '../contract/jobs';
+import type { ExportFormat, Job, JobError, JobItemState, JobItemsPage, JobProgress, JobState } from '../contract/jobs';
 import { createLogger } from '../logger';
 import { sha256Hex, type OcrResult, type Store } from '../store';
 import { exportJob } from './exportJob';
@@ -39,7 +39,8 @@ export interface JobService {
   get(id: string): Job | null;
   progress(id: string): JobProgress | null;
   list(limit?: number): Job[];
-  items(id: string, offset: number, limit: number): JobItemsPage;
+  /** A page of items in natural path order (page-2 before page-10); `state` keeps only items in that state. */
+  items(id: string, offset: number, limit: number, state?: JobItemState): JobItemsPage;
   pause(id: string): Job;
   resume(id: string): Job;
   cancel(id: string): Job;
@@ -324,9 +325,9 @@ export function createJobService(opts: JobServiceOptions): JobService {
     },
     list: (limit) => repo.list(limit).map(jobFromRow),
 
-    items(id, offset, limit) {
+    items(id, offset, limit, state) {
       requireJob(id);
-      const { rows, total } = repo.items(id, limit, offset);
+      const { rows, total } = repo.items(id, state ?? null, limit, offset);
       return { items: rows.map(itemFromRow), total, limit, offset };
     },
 

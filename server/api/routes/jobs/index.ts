@@ -6,9 +6,11 @@ import {
   createJobSchema,
   EXPORT_FORMATS,
   JOB_ACTIONS,
+  JOB_ITEM_STATES,
   type ExportFormat,
   type Job,
   type JobAction,
+  type JobItemState,
   type JobList,
   type JobProgress,
 } from '../../../contract/jobs';
@@ -28,6 +30,14 @@ function intParam(value: unknown, name: string, fallback: number, max: number): 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new AppError('bad_request', 400, `"${name}" must be a whole number ≥ 0`);
   return Math.min(n, max);
+}
+
+function itemState(value: unknown): JobItemState | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!(JOB_ITEM_STATES as readonly unknown[]).includes(value)) {
+    throw new AppError('bad_request', 400, `"state" is one of ${JOB_ITEM_STATES.join(', ')}`);
+  }
+  return value as JobItemState;
 }
 
 export function jobsRouter(s: NodeServices): Router {
@@ -79,7 +89,7 @@ export function jobsRouter(s: NodeServices): Router {
     const job = visibleJob(req, res);
     const offset = intParam(req.query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
     const limit = Math.max(1, intParam(req.query.limit, 'limit', 100, 1000));
-    res.json(jobs.items(job.id, offset, limit));
+    res.json(jobs.items(job.id, offset, limit, itemState(req.query.state)));
   });
 
   router.post(API.jobAction, requireScope('jobs'), (req, res, next) => {

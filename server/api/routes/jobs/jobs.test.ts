@@ -72,6 +72,23 @@ describe('jobs API', () => {
     const page = (await (await fetch(`${url}/v1/jobs/${job.id}/items?offset=2&limit=3`)).json()) as JobItemsPage;
     expect(page.total).toBe(8);
     expect(page.items).toHaveLength(3);
+    const all = (await (await fetch(`${url}/v1/jobs/${job.id}/items`)).json()) as JobItemsPage;
+    expect(all.items.map((i) => i.file)).toEqual([
+      'bad/empty.png',
+      'bad/notes.png',
+      'bad/truncated.jpg',
+      'img-000.png',
+      'img-001.png',
+      'img-002.png',
+      'img-004.png',
+      'sub/img-003.png',
+    ]);
+    expect(page.items.map((i) => i.file)).toEqual(all.items.slice(2, 5).map((i) => i.file));
+    const failed = (await (await fetch(`${url}/v1/jobs/${job.id}/items?state=failed&limit=2`)).json()) as JobItemsPage;
+    expect([failed.total, failed.items.map((i) => i.file)]).toEqual([3, ['bad/empty.png', 'bad/notes.png']]);
+    const done = (await (await fetch(`${url}/v1/jobs/${job.id}/items?state=done`)).json()) as JobItemsPage;
+    expect([done.total, done.items.every((i) => i.state === 'done')]).toEqual([5, true]);
+    expect((await fetch(`${url}/v1/jobs/${job.id}/items?state=broken`)).status).toBe(400);
   });
 
   it('exports every path in each format', async () => {
