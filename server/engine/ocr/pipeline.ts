@@ -44,14 +44,9 @@ export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold:
 
 export async function loadOcrModels(opts: { providers: readonly string[]; threads: number }): Promise<OcrModels> {
   const files = ocrModelFiles();
-  // Text lines differ in width every run: without ONNX Runtime's arena and memory patterns the recogniser and
-  // classifier keep RSS flat (313→346→346 MB over 240 images vs 328→385 MB with them) at the same cost. The
-  // detector keeps both: it runs ~30 % faster with them (960×672: ~330 vs ~500 ms) and its arena is bounded
-  // by the largest input it sees.
-  const lines = { ...opts, dynamicShapes: true };
   const det = await createSession(files.det, opts);
-  const cls = await createSession(files.cls, lines);
-  const rec = await createSession(files.rec, lines);
+  const cls = await createSession(files.cls, opts);
+  const rec = await createSession(files.rec, opts);
   return { det: det.session, cls: cls.session, rec: rec.session, dict: loadDictionary(files.dict), providers: [det.provider, cls.provider, rec.provider] };
 }
 
