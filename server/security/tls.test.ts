@@ -2,7 +2,7 @@
 // SANs for loopback, and the owner's own files used as given.
 import { X509Certificate, createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensureTlsMaterial, fingerprintOf } from './tls';
@@ -25,6 +25,7 @@ describe('ensureTlsMaterial', () => {
     expect(statSync(join(dataDir, 'tls', 'key.pem')).mode & 0o777).toBe(0o600);
     const cert = new X509Certificate(first.cert);
     expect(cert.subjectAltName).toContain('DNS:localhost');
+    expect(cert.subjectAltName).toContain(`DNS:${hostname().toLowerCase()}`);
     expect(cert.subjectAltName).toContain('IP Address:127.0.0.1');
     expect(cert.checkPrivateKey((await import('node:crypto')).createPrivateKey(first.key))).toBe(true);
     const expected = createHash('sha256').update(cert.raw).digest('hex').toUpperCase().match(/../g)!.join(':');

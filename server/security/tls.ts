@@ -2,13 +2,22 @@
 // The SHA-256 fingerprint is what teammates pin, so it is computed over the DER exactly as browsers show it.
 import { X509Certificate, createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { AppError } from '../appError';
 import { createLogger } from '../logger';
 
 const log = createLogger('tls');
+
+/** Names teammates may type: localhost, this machine's host name and its mDNS name (host.local). */
+function dnsNames(): string[] {
+  const host = hostname().toLowerCase();
+  const valid = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host);
+  const names = ['localhost'];
+  if (valid && host !== 'localhost') names.push(host, ...(host.includes('.') ? [] : [`${host}.local`]));
+  return names;
+}
 
 export interface TlsMaterial {
   cert: Buffer;
@@ -48,7 +57,7 @@ async function generateSelfSigned(): Promise<{ cert: string; key: string }> {
       { name: 'extKeyUsage', serverAuth: true },
       {
         name: 'subjectAltName',
-        altNames: [{ type: 2, value: 'localhost' }, ...ips.map((ip) => ({ type: 7 as const, ip }))],
+        altNames: [...dnsNames().map((value) => ({ type: 2 as const, value })), ...ips.map((ip) => ({ type: 7 as const, ip }))],
       },
     ],
   });

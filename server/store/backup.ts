@@ -10,6 +10,11 @@ import type { ResolvedKey } from './storeKey';
 
 export async function backupTo(db: SqliteDatabase, file: string, key: ResolvedKey): Promise<void> {
   const target = resolve(file);
+  const live = resolve(db.name);
+  if ([live, `${live}-wal`, `${live}-shm`].includes(target)) {
+    // Replacing the file under the running store would leave the node writing to a deleted inode.
+    throw new AppError('bad_request', 400, `cannot write the backup over the store itself (${target}): choose another file`);
+  }
   const dir = dirname(target);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new AppError('bad_request', 400, `cannot write the backup: folder ${dir} does not exist`);

@@ -190,4 +190,14 @@ describe('results', () => {
     r.close();
     expectKeyError(() => openStore({ dataDir: restored, key: 'another key' }));
   });
+
+  it('refuses to write a backup over the live store or its WAL', async () => {
+    const dir = tempDir();
+    store = openStore({ dataDir: dir, key: 'backup key' });
+    const before = readFileSync(join(dir, DB_FILE));
+    for (const target of [join(dir, DB_FILE), join(dir, `${DB_FILE}-wal`)]) {
+      await expect(store.backup(target)).rejects.toThrow(/over the store itself/);
+    }
+    expect(readFileSync(join(dir, DB_FILE)).equals(before)).toBe(true);
+  });
 });
