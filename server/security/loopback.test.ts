@@ -61,6 +61,7 @@ describe('loopback mode and the LAN switch', () => {
       expect(Object.keys(doc.paths), p).toContain(p);
     }
     expect(doc.paths['/v1/keys'].post).toBeDefined();
+    expect(doc.paths['/v1/models/{id}/versions/{version}']?.delete).toBeDefined();
     const metrics = await request('GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/hearth_http_requests_total\{method="GET",route="\/v1\/keys",status="200"\} \d+/);

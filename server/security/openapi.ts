@@ -6,7 +6,7 @@ import type { HealthResponse } from '../contract/health';
 import type { Job, JobItemsPage, JobList } from '../contract/jobs';
 import { createJobSchema, EXPORT_FORMATS, JOB_ITEM_STATES, JOB_STATES } from '../contract/jobs';
 import type { ClassifyResponse, InferResponse, ModelListResponse, ModelSummary } from '../contract/models';
-import { activateRequestSchema, importManifestSchema, inferRequestSchema, MODEL_TASKS, preprocessSchema, tensorSpecSchema } from '../contract/models';
+import { activateRequestSchema, importManifestSchema, inferRequestSchema, MODEL_API, MODEL_TASKS, preprocessSchema, tensorSpecSchema } from '../contract/models';
 import type { OcrResponse } from '../contract/ocr';
 import { API } from '../contract/paths';
 import type { ResultDetail, ResultsPage, ResultSummary } from '../contract/results';
@@ -171,6 +171,7 @@ const OPERATIONS: Partial<Record<string, Partial<Record<Method, Op>>>> = {
   [API.modelInfer]: { post: { summary: 'Run a model on JSON tensors', scope: 'infer', body: inferRequestSchema, response: inferResponse } },
   [API.modelExport]: { get: { summary: 'Model bundle (model + manifest + labels) for another node', scope: 'admin', response: { type: 'application/octet-stream', description: 'bundle' } } },
   [API.modelActivate]: { post: { summary: 'Make a version the active one (rollback)', scope: 'admin', body: activateRequestSchema, response: modelSummary } },
+  [MODEL_API.modelVersion]: { delete: { summary: 'Delete one version of an imported model (not the active one)', scope: 'admin' } },
   [API.modelLoad]: { post: { summary: 'Load the active version on every engine worker now', scope: 'admin', response: modelSummary } },
   [API.modelUnload]: { post: { summary: 'Release the model on every engine worker', scope: 'admin', response: modelSummary } },
   [API.jobs]: {

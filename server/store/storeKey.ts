@@ -1,8 +1,9 @@
 // Where the store key comes from: HEARTH_STORE_KEY (passed in), else <data>/store.key, generated only for a new store.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../appError';
+import { createLogger } from '../logger';
 
 export const KEY_FILE = 'store.key';
 
@@ -22,6 +23,10 @@ export function resolveStoreKey(dataDir: string, dbExists: boolean, key: string 
   if (existsSync(file)) {
     const fromFile = readFileSync(file, 'utf8').trim();
     if (!fromFile) throw new AppError('store_key_invalid', 500, `${file} is empty; ${KEY_FIX}`, { operational: true });
+    if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) {
+      // Still usable, but anyone who can read it can read the whole store: say so rather than refuse.
+      createLogger('store').warn(`${file} is readable by other users; run: chmod 600 ${file}`);
+    }
     return { key: fromFile, source: 'file' };
   }
   if (dbExists) {
