@@ -1,12 +1,11 @@
 // Peer: the `paddleocr` npm runtime as one whole process over the folder. It ships no models, so it gets the
 // same PP-OCRv4 det/cls/rec files Hearth uses (PaddleOCR's v4 pre-processing settings); sharp decodes pixels.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PaddleOcrService } from 'paddleocr';
 import sharp from 'sharp';
 import { ocrModelFiles } from '../../server/engine/ocr/modelFiles';
-import { cpuSeconds, readJob, sinceProcessStart, writeReport, type ImageOutcome } from './protocol';
+import { measureSequential, readJob } from './protocol';
 
 const job = readJob();
 const files = ocrModelFiles();
@@ -49,18 +48,8 @@ const ocr = await PaddleOcrService.createInstance({
     ...normalize,
   },
 });
-const loadS = sinceProcessStart();
-const outcomes: ImageOutcome[] = [];
-const t0 = performance.now();
-const c0 = cpuSeconds();
-for (const file of job.files) {
-  const s = performance.now();
-  try {
-    const { data, info } = await sharp(join(job.dir, file)).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-    const results = await ocr.recognize({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
-    outcomes.push({ file, ms: performance.now() - s, text: ocr.processRecognition(results).text });
-  } catch (err) {
-    outcomes.push({ file, ms: performance.now() - s, error: (err as Error).message });
-  }
-}
-writeReport(job, { loadS, measuredS: (performance.now() - t0) / 1000, measuredCpuS: cpuSeconds() - c0, outcomes });
+await measureSequential(job, async (path) => {
+  const { data, info } = await sharp(path).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const results = await ocr.recognize({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+  return ocr.processRecognition(results).text;
+});

@@ -1,5 +1,6 @@
 // The contract between the bench and the child processes it measures: a job file in, a report file out.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export interface ChildJob {
   /** Folder holding the images. */
@@ -63,4 +64,25 @@ export async function pool<T>(items: readonly T[], limit: number, work: (item: T
     }
   });
   await Promise.all(lanes);
+}
+
+/**
+ * The whole measured phase of a peer that reads images one after another: times each file, turns a throw into
+ * that file's error, and writes the report. `loadS` is read now, so call this right after the models load.
+ */
+export async function measureSequential(job: ChildJob, recognise: (path: string) => Promise<string>): Promise<void> {
+  const loadS = sinceProcessStart();
+  const outcomes: ImageOutcome[] = [];
+  const t0 = performance.now();
+  const c0 = cpuSeconds();
+  for (const file of job.files) {
+    const s = performance.now();
+    try {
+      const text = await recognise(join(job.dir, file));
+      outcomes.push({ file, ms: performance.now() - s, text });
+    } catch (err) {
+      outcomes.push({ file, ms: performance.now() - s, error: (err as Error).message });
+    }
+  }
+  writeReport(job, { loadS, measuredS: (performance.now() - t0) / 1000, measuredCpuS: cpuSeconds() - c0, outcomes });
 }
