@@ -1,9 +1,10 @@
 // Serves the React console (the same bundle the Electron window loads) at `/` for browsers.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import express, { type Router } from 'express';
+import { APP_ROOT } from '../paths';
 
-const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer', import.meta.url));
+const RENDERER_DIR = join(APP_ROOT, 'out', 'renderer');
 
 export function consoleRouter(): Router {
   const router = express.Router();

@@ -1,15 +1,17 @@
 // Starts one engine worker thread with TypeScript support and runs tasks on it one at a time.
 // A .ts worker needs tsx inside the thread: workerBootstrap.mjs registers it there, so this works the same
 // under `npx hearth` (tsx registered by API), vitest and `npx tsx`.
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../appError';
 import type { ErrorCode } from '../contract/errors';
+import { NODE_BUNDLE_DIR } from '../paths';
 import type { TaskContext } from './tasks/types';
 import type { SerialisedError, WorkerReply, WorkerRequest } from './workerProtocol';
 
-function workerEntry(): URL {
-  // A bundled build ships worker.js next to this file and needs no TypeScript loader.
-  if (import.meta.url.endsWith('.js')) return new URL('./worker.js', import.meta.url);
+function workerEntry(): URL | string {
+  // The bundle (out/node) has its own worker.js, which needs no TypeScript loader.
+  if (!import.meta.url.endsWith('.ts')) return join(NODE_BUNDLE_DIR, 'worker.js');
   return new URL('./workerBootstrap.mjs', import.meta.url);
 }
 
