@@ -19,7 +19,13 @@ function serialiseError(err: unknown): Extract<WorkerReply, { ok: false }>['erro
   return { code: 'internal_error', status: 500, message: String(e?.message ?? err), operational: false, stack: e?.stack };
 }
 
+const loading = new AbortController();
+
 port.on('message', (msg: WorkerRequest) => {
+  if ('cancelLoad' in msg) {
+    loading.abort();
+    return;
+  }
   const handler = TASKS[msg.task];
   const run = handler
     ? (handler as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
@@ -31,7 +37,7 @@ port.on('message', (msg: WorkerRequest) => {
 });
 
 // Load the OCR sessions before saying ready, so the first image is not slow and the providers are known.
-ocrModels(ctx).then(
+ocrModels(ctx, loading.signal).then(
   (m) => port.postMessage({ ready: true, providers: m.providers } satisfies WorkerReply),
   (err: unknown) => port.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply),
 );

@@ -1,10 +1,9 @@
 // Messages between the engine's main-thread pool and its worker threads.
 
-export interface WorkerRequest {
-  id: number;
-  task: string;
-  payload: unknown;
-}
+export type WorkerRequest =
+  | { id: number; task: string; payload: unknown }
+  /** Stop loading models (between two sessions: a worker terminated inside ONNX Runtime's load aborts the process). */
+  | { cancelLoad: true };
 
 export interface SerialisedError {
   code: string;

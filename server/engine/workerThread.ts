@@ -15,6 +15,9 @@ function workerEntry(): URL | string {
   return new URL('./workerBootstrap.mjs', import.meta.url);
 }
 
+/** How long terminate() waits for a worker's model load or tasks in flight (the slowest image takes about 2 s). */
+const TERMINATE_GRACE_MS = 5000;
+
 export function reviveError(e: SerialisedError): Error {
   if (e.code === 'internal_error' && !e.operational) {
     const err = new Error(e.message);
@@ -33,6 +36,8 @@ export class WorkerThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  /** Tasks posted and not yet answered. */
+  private readonly running = new Set<Promise<unknown>>();
   private exited = false;
   /** Providers the worker's sessions loaded on; set once ready. */
   providers: string[] = [];
@@ -82,10 +87,14 @@ export class WorkerThread {
   run(task: string, payload: unknown): Promise<unknown> {
     if (this.exited) return Promise.reject(new Error('engine worker has exited'));
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const running = new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, task, payload } satisfies WorkerRequest);
     });
+    this.running.add(running);
+    const settle = (): void => void this.running.delete(running);
+    running.then(settle, settle);
+    return running;
   }
 
   private failAll(err: unknown): void {
@@ -93,8 +102,17 @@ export class WorkerThread {
     this.pending.clear();
   }
 
-  async terminate(): Promise<void> {
+  /**
+   * Stops the thread once it is outside ONNX Runtime: terminating it inside a session load or run aborts the
+   * whole process. Loading stops between two sessions; tasks in flight get up to `graceMs` to finish.
+   */
+  async terminate(graceMs = TERMINATE_GRACE_MS): Promise<void> {
     if (this.exited) return;
+    this.worker.postMessage({ cancelLoad: true } satisfies WorkerRequest);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([Promise.allSettled([this.ready, ...this.running]), grace]);
+    clearTimeout(timer);
     await this.worker.terminate();
   }
 }

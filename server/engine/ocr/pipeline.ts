@@ -3,7 +3,7 @@
 import type * as ort from 'onnxruntime-node';
 import type { OcrLine, OcrResponse } from '../../contract/ocr';
 import { decodeImage } from '../image';
-import { createSession } from '../session';
+import { createSession, type LoadedSession } from '../session';
 import { classifyDirections } from './classifier';
 import { cropTextLine, rotate180 } from './crop';
 import { loadDictionary } from './ctcDecode';
@@ -42,11 +42,20 @@ export interface OcrOptions {
 
 export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true };
 
-export async function loadOcrModels(opts: { providers: readonly string[]; threads: number }): Promise<OcrModels> {
+/** Loads the three sessions one after another; an abort between them releases what was loaded and rejects. */
+export async function loadOcrModels(opts: { providers: readonly string[]; threads: number }, signal?: AbortSignal): Promise<OcrModels> {
   const files = ocrModelFiles();
-  const det = await createSession(files.det, opts);
-  const cls = await createSession(files.cls, opts);
-  const rec = await createSession(files.rec, opts);
+  const loaded: LoadedSession[] = [];
+  try {
+    for (const file of [files.det, files.cls, files.rec]) {
+      signal?.throwIfAborted();
+      loaded.push(await createSession(file, opts));
+    }
+  } catch (err) {
+    await Promise.all(loaded.map((l) => l.session.release()));
+    throw err;
+  }
+  const [det, cls, rec] = loaded;
   return { det: det.session, cls: cls.session, rec: rec.session, dict: loadDictionary(files.dict), providers: [det.provider, cls.provider, rec.provider] };
 }
 

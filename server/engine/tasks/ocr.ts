@@ -9,9 +9,9 @@ export interface OcrPayload {
 
 let models: Promise<OcrModels> | undefined;
 
-/** Loads (once per worker thread) the detection, direction and recognition sessions. */
-export function ocrModels(ctx: TaskContext): Promise<OcrModels> {
-  models ??= loadOcrModels(ctx).catch((err: unknown) => {
+/** Loads (once per worker thread) the detection, direction and recognition sessions; `signal` can call the first load off. */
+export function ocrModels(ctx: TaskContext, signal?: AbortSignal): Promise<OcrModels> {
+  models ??= loadOcrModels(ctx, signal).catch((err: unknown) => {
     models = undefined;
     throw err;
   });
