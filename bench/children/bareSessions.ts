@@ -4,9 +4,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { DETECT_DEFAULTS, detectorInputSize } from '../../server/engine/ocr/detector';
-import { ocrModelFiles } from '../../server/engine/ocr/modelFiles';
-import { OCR_DEFAULTS } from '../../server/engine/ocr/pipeline';
-import { createSession } from '../../server/engine/session';
+import { loadOcrModels, OCR_DEFAULTS } from '../../server/engine/ocr/pipeline';
 import type { ImageShape } from './hearthEngine';
 import { cpuSeconds, readJob, sinceProcessStart, writeReport, type ImageOutcome } from './protocol';
 
@@ -67,10 +65,8 @@ async function workerMain(): Promise<void> {
   const opts = workerData as WorkerOptions;
   const port = parentPort;
   if (!port) return;
-  const files = ocrModelFiles();
-  const [det, cls, rec] = await Promise.all(
-    [files.det, files.cls, files.rec].map((f) => createSession(f, { providers: opts.providers, threads: opts.threads })),
-  );
+  // The engine's own sessions (same models, same rewrites, same options), so the limit is the engine's.
+  const { det, cls, rec, providers } = await loadOcrModels({ providers: opts.providers, threads: opts.threads });
   // One buffer big enough for the largest input; each run wraps a view of it (no copy, no allocation).
   let largest = 0;
   for (const img of opts.images) {
@@ -86,13 +82,13 @@ async function workerMain(): Promise<void> {
     for (const t of Object.values(out)) t.dispose();
   };
   const runImage = async (img: BareImage): Promise<void> => {
-    await runOne(det.session, [1, 3, img.det[0], img.det[1]]);
-    for (const b of img.cls) await runOne(cls.session, [b, 3, CLS_SHAPE[0], CLS_SHAPE[1]]);
-    for (const [b, w] of img.rec) await runOne(rec.session, [b, 3, REC_HEIGHT, w]);
+    await runOne(det, [1, 3, img.det[0], img.det[1]]);
+    for (const b of img.cls) await runOne(cls, [b, 3, CLS_SHAPE[0], CLS_SHAPE[1]]);
+    for (const [b, w] of img.rec) await runOne(rec, [b, 3, REC_HEIGHT, w]);
   };
   // Warm-up on the first image so first-run allocations do not count.
   if (opts.images[0]) await runImage(opts.images[0]);
-  port.postMessage({ kind: 'ready', provider: det.provider } satisfies FromWorker);
+  port.postMessage({ kind: 'ready', provider: providers[0] } satisfies FromWorker);
   port.on('message', (msg: ToWorker) => {
     if (msg.kind === 'stop') {
       port.close();

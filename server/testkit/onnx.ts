@@ -1,5 +1,6 @@
-// Writes tiny ONNX models for tests: a minimal protobuf encoder for the few ModelProto fields a graph needs.
-// Field numbers follow onnx/onnx.proto (IR version 8); only varint and length-delimited wire types are used.
+// Writes tiny ONNX models for tests, with the engine's protobuf writer, from the few ModelProto fields a graph
+// needs. Field numbers follow onnx/onnx.proto (IR version 8).
+import { ProtoWriter } from '../engine/onnx/protobuf';
 
 /** ONNX TensorProto.DataType values for the element types tests use. */
 export const ONNX_DTYPE = {
@@ -48,97 +49,28 @@ export interface GraphSpec {
   metadata?: Record<string, string>;
 }
 
-// ---- protobuf wire encoding -------------------------------------------------------------------
-
-class Writer {
-  private readonly chunks: Uint8Array[] = [];
-
-  varint(field: number, value: number | bigint): this {
-    this.key(field, 0);
-    this.rawVarint(BigInt(value));
-    return this;
-  }
-
-  bytes(field: number, data: Uint8Array): this {
-    this.key(field, 2);
-    this.rawVarint(BigInt(data.length));
-    this.chunks.push(data);
-    return this;
-  }
-
-  string(field: number, value: string): this {
-    return this.bytes(field, new TextEncoder().encode(value));
-  }
-
-  message(field: number, inner: Writer): this {
-    return this.bytes(field, inner.finish());
-  }
-
-  /** fixed32 float (wire type 5), used by AttributeProto.f. */
-  float(field: number, value: number): this {
-    this.key(field, 5);
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, value, true);
-    this.chunks.push(b);
-    return this;
-  }
-
-  concat(parts: Uint8Array[]): Uint8Array {
-    this.chunks.push(...parts);
-    return this.finish();
-  }
-
-  finish(): Uint8Array {
-    const total = this.chunks.reduce((n, c) => n + c.length, 0);
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  }
-
-  private key(field: number, wire: number): void {
-    this.rawVarint(BigInt((field << 3) | wire));
-  }
-
-  private rawVarint(v: bigint): void {
-    // Negative int64 values are encoded as their 64-bit two's complement (10 bytes), as protobuf does.
-    let n = v < 0n ? v + (1n << 64n) : v;
-    const bytes: number[] = [];
-    do {
-      let b = Number(n & 0x7fn);
-      n >>= 7n;
-      if (n > 0n) b |= 0x80;
-      bytes.push(b);
-    } while (n > 0n);
-    this.chunks.push(Uint8Array.from(bytes));
-  }
-}
-
 function packedVarints(values: number[]): Uint8Array {
   // Each value through the varint encoder with a one-byte key (field 1, wire 0), key stripped.
-  return new Writer().concat(values.map((v) => new Writer().varint(1, v).finish().subarray(1)));
+  return new ProtoWriter().concat(values.map((v) => new ProtoWriter().varint(1, v).finish().subarray(1)));
 }
 
 // ---- ONNX messages ----------------------------------------------------------------------------
 
-function valueInfo(v: ValueInfo): Writer {
-  const shape = new Writer();
+function valueInfo(v: ValueInfo): ProtoWriter {
+  const shape = new ProtoWriter();
   for (const d of v.shape) {
-    const dim = new Writer();
+    const dim = new ProtoWriter();
     if (typeof d === 'number') dim.varint(1, d);
     else dim.string(2, d);
     shape.message(1, dim);
   }
-  const tensorType = new Writer().varint(1, ONNX_DTYPE[v.dtype]).message(2, shape);
-  const type = new Writer().message(1, tensorType);
-  return new Writer().string(1, v.name).message(2, type);
+  const tensorType = new ProtoWriter().varint(1, ONNX_DTYPE[v.dtype]).message(2, shape);
+  const type = new ProtoWriter().message(1, tensorType);
+  return new ProtoWriter().string(1, v.name).message(2, type);
 }
 
-function tensor(t: Initializer): Writer {
-  const w = new Writer();
+function tensor(t: Initializer): ProtoWriter {
+  const w = new ProtoWriter();
   for (const d of t.dims) w.varint(1, d);
   w.varint(2, ONNX_DTYPE[t.dtype]);
   w.string(8, t.name);
@@ -151,8 +83,8 @@ function tensor(t: Initializer): Writer {
   return w;
 }
 
-function attribute(name: string, value: AttributeValue): Writer {
-  const w = new Writer().string(1, name);
+function attribute(name: string, value: AttributeValue): ProtoWriter {
+  const w = new ProtoWriter().string(1, name);
   if (typeof value === 'number') return w.varint(3, value).varint(20, 2);
   if (typeof value === 'string') return w.string(4, value).varint(20, 3);
   if (Array.isArray(value)) return w.bytes(8, packedVarints(value)).varint(20, 7);
@@ -161,8 +93,8 @@ function attribute(name: string, value: AttributeValue): Writer {
   return w.bytes(7, floats).varint(20, 6);
 }
 
-function node(n: NodeSpec, index: number): Writer {
-  const w = new Writer();
+function node(n: NodeSpec, index: number): ProtoWriter {
+  const w = new ProtoWriter();
   for (const i of n.inputs) w.string(1, i);
   for (const o of n.outputs) w.string(2, o);
   w.string(3, n.name ?? `${n.op}_${index}`);
@@ -173,20 +105,20 @@ function node(n: NodeSpec, index: number): Writer {
 
 /** Serialises a graph into ONNX ModelProto bytes that ONNX Runtime loads. */
 export function buildOnnxModel(spec: GraphSpec): Uint8Array {
-  const graph = new Writer();
+  const graph = new ProtoWriter();
   spec.nodes.forEach((n, i) => graph.message(1, node(n, i)));
   graph.string(2, spec.name ?? 'hearth_test');
   for (const t of spec.initializers ?? []) graph.message(5, tensor(t));
   for (const i of spec.inputs) graph.message(11, valueInfo(i));
   for (const o of spec.outputs) graph.message(12, valueInfo(o));
 
-  const model = new Writer()
+  const model = new ProtoWriter()
     .varint(1, 8) // ir_version
     .string(2, 'hearth-testkit')
     .message(7, graph)
-    .message(8, new Writer().string(1, '').varint(2, spec.opset ?? 13));
+    .message(8, new ProtoWriter().string(1, '').varint(2, spec.opset ?? 13));
   for (const [k, v] of Object.entries(spec.metadata ?? {})) {
-    model.message(14, new Writer().string(1, k).string(2, v));
+    model.message(14, new ProtoWriter().string(1, k).string(2, v));
   }
   return model.finish();
 }

@@ -1,8 +1,10 @@
 // The whole OCR for one image, run inside an engine worker: decode → detect → crop → direction → recognise →
 // reading order. Holds the three sessions of one worker; nothing here touches the main thread.
+import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import type { OcrLine, OcrResponse } from '../../contract/ocr';
 import { decodeImage } from '../image';
+import { fuseForInference } from '../onnx/fuse';
 import { createSession, type LoadedSession } from '../session';
 import { classifyDirections } from './classifier';
 import { cropTextLine, rotate180 } from './crop';
@@ -49,7 +51,7 @@ export async function loadOcrModels(opts: { providers: readonly string[]; thread
   try {
     for (const file of [files.det, files.cls, files.rec]) {
       signal?.throwIfAborted();
-      loaded.push(await createSession(file, opts));
+      loaded.push(await createSession(fuseForInference(await readFile(file)).model, opts));
     }
   } catch (err) {
     await Promise.all(loaded.map((l) => l.session.release()));
