@@ -3,9 +3,11 @@
 import * as ort from 'onnxruntime-node';
 import type { RgbImage } from '../image';
 import { writeNormalisedCrop } from './crop';
+import { ScratchBuffer } from './scratch';
 
 const HEIGHT = 48;
 const WIDTH = 192;
+const scratch = new ScratchBuffer();
 
 export interface Direction {
   upsideDown: boolean;
@@ -17,7 +19,7 @@ export async function classifyDirections(session: ort.InferenceSession, crops: r
   const result: Direction[] = [];
   for (let start = 0; start < crops.length; start += batch) {
     const group = crops.slice(start, start + batch);
-    const input = new Float32Array(group.length * 3 * HEIGHT * WIDTH);
+    const input = scratch.take(group.length * 3 * HEIGHT * WIDTH, true);
     group.forEach((crop, i) => {
       const w = Math.min(WIDTH, Math.ceil((HEIGHT * crop.width) / crop.height));
       writeNormalisedCrop(crop, w, HEIGHT, input, i * 3 * HEIGHT * WIDTH, WIDTH);

@@ -111,13 +111,23 @@ export function writeNormalisedCrop(
   const plane = height * tensorWidth;
   const scaleX = W / width;
   const scaleY = H / height;
+  // Source columns and weights are the same on every row: computed once.
+  const left = new Int32Array(width);
+  const right = new Int32Array(width);
+  const wx = new Float64Array(width);
+  for (let x = 0; x < width; x++) {
+    const sx = Math.min(W - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
+    left[x] = Math.floor(sx);
+    right[x] = Math.min(W - 1, left[x] + 1);
+    wx[x] = sx - left[x];
+  }
   for (let y = 0; y < height; y++) {
     const sy = Math.min(H - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
     const y0 = Math.floor(sy), y1 = Math.min(H - 1, y0 + 1), fy = sy - y0;
+    const row0 = y0 * W, row1 = y1 * W;
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(W - 1, Math.max(0, (x + 0.5) * scaleX - 0.5));
-      const x0 = Math.floor(sx), x1 = Math.min(W - 1, x0 + 1), fx = sx - x0;
-      const p00 = (y0 * W + x0) * 3, p10 = (y0 * W + x1) * 3, p01 = (y1 * W + x0) * 3, p11 = (y1 * W + x1) * 3;
+      const fx = wx[x];
+      const p00 = (row0 + left[x]) * 3, p10 = (row0 + right[x]) * 3, p01 = (row1 + left[x]) * 3, p11 = (row1 + right[x]) * 3;
       const o = offset + y * tensorWidth + x;
       for (let c = 0; c < 3; c++) {
         const top = data[p00 + c] + (data[p10 + c] - data[p00 + c]) * fx;

@@ -20,28 +20,25 @@ export interface DecodedText {
   spaceBefore: number[];
 }
 
-/** Decodes one sequence of `steps` × `classes` probabilities starting at `offset`. */
-export function ctcDecode(probs: Float32Array, offset: number, steps: number, classes: number, dict: readonly string[]): DecodedText {
+/** Per time step of a batch of sequences (flattened [lines, steps]): the best class, its probability, the space's. */
+export interface CtcSteps {
+  best: ArrayLike<number | bigint>;
+  prob: ArrayLike<number>;
+  space: ArrayLike<number>;
+}
+
+/** Decodes the sequence of `steps` time steps starting at `offset` (greedy CTC: merge repeats, drop blanks). */
+export function ctcDecode(s: CtcSteps, offset: number, steps: number, dict: readonly string[]): DecodedText {
   let text = '';
   let sum = 0;
   let kept = 0;
   let previous = -1;
   const positions: number[] = [];
   const spaceBefore: number[] = [];
-  const space = classes - 1;
   let spaceSeen = 0;
   for (let t = 0; t < steps; t++) {
-    const base = offset + t * classes;
-    let best = 0;
-    let bestP = probs[base];
-    for (let c = 1; c < classes; c++) {
-      const p = probs[base + c];
-      if (p > bestP) {
-        bestP = p;
-        best = c;
-      }
-    }
-    if (probs[base + space] > spaceSeen) spaceSeen = probs[base + space];
+    const best = Number(s.best[offset + t]);
+    if (s.space[offset + t] > spaceSeen) spaceSeen = s.space[offset + t];
     if (best !== 0 && best !== previous) {
       const ch = dict[best] ?? '';
       for (let k = 0; k < ch.length; k++) {
@@ -50,7 +47,7 @@ export function ctcDecode(probs: Float32Array, offset: number, steps: number, cl
       }
       spaceSeen = 0;
       text += ch;
-      sum += bestP;
+      sum += s.prob[offset + t];
       kept++;
     }
     previous = best;

@@ -26,7 +26,11 @@ export interface DetectedBox {
   score: number;
 }
 
-/** Mean map value inside the quad (PaddleOCR's "fast" box score: the polygon, not the region's pixels). */
+/**
+ * Mean map value inside the quad (PaddleOCR's "fast" box score: the polygon, not the region's pixels). A pixel
+ * counts when it lies on the inner side of every edge, within half a pixel; the quad is convex, so each row's
+ * pixels inside form one run, found from the four edges instead of testing every pixel.
+ */
 function boxScore(map: Float32Array, w: number, h: number, q: Quad): number {
   const xs = q.map((p) => p[0]);
   const ys = q.map((p) => p[1]);
@@ -34,22 +38,27 @@ function boxScore(map: Float32Array, w: number, h: number, q: Quad): number {
   const x1 = Math.min(w - 1, Math.ceil(Math.max(...xs)));
   const y0 = Math.max(0, Math.floor(Math.min(...ys)));
   const y1 = Math.min(h - 1, Math.ceil(Math.max(...ys)));
+  // Edge i from a to b: inside where ex·(y − ay) − ey·(x − ax) ≥ −½·|ab| (clockwise quad).
+  const edges = q.map((a, i) => {
+    const b = q[(i + 1) % 4];
+    const ex = b[0] - a[0];
+    const ey = b[1] - a[1];
+    return { ax: a[0], ay: a[1], ex, ey, tol: -0.5 * Math.hypot(ex, ey) };
+  });
   let sum = 0;
   let count = 0;
   for (let y = y0; y <= y1; y++) {
-    for (let x = x0; x <= x1; x++) {
-      // Inside a clockwise convex quad: on the right of (or on) every edge.
-      let inside = true;
-      for (let i = 0; i < 4 && inside; i++) {
-        const a = q[i];
-        const b = q[(i + 1) % 4];
-        if ((b[0] - a[0]) * (y - a[1]) - (b[1] - a[1]) * (x - a[0]) < -0.5 * Math.hypot(b[0] - a[0], b[1] - a[1])) inside = false;
-      }
-      if (inside) {
-        sum += map[y * w + x];
-        count++;
-      }
+    let lo = x0;
+    let hi = x1;
+    for (const e of edges) {
+      // ex·(y − ay) + ey·ax − tol ≥ ey·x
+      const c = e.ex * (y - e.ay) + e.ey * e.ax - e.tol;
+      if (e.ey > 0) hi = Math.min(hi, Math.floor(c / e.ey));
+      else if (e.ey < 0) lo = Math.max(lo, Math.ceil(c / e.ey));
+      else if (c < 0) hi = lo - 1;
     }
+    for (let x = lo, i = y * w + lo; x <= hi; x++, i++) sum += map[i];
+    if (hi >= lo) count += hi - lo + 1;
   }
   return count ? sum / count : 0;
 }

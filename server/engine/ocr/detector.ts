@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import type { Quad } from '../../contract/ocr';
 import type { RgbImage } from '../image';
 import { DB_DEFAULTS, dbPostprocess, type DbOptions, type DetectedBox } from './dbPostprocess';
+import { ScratchBuffer } from './scratch';
 
 export interface DetectOptions {
   /** Longer side of the network input on the first pass. */
@@ -25,6 +26,7 @@ export const DETECT_DEFAULTS: DetectOptions = { limitSide: 960, minSide: 0, smal
 
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
+const scratch = new ScratchBuffer();
 
 /** The first pass's scale: shrink to `limitSide`, or enlarge small images to `minSide`. */
 export function detectorScale(width: number, height: number, opts: DetectOptions): number {
@@ -55,7 +57,7 @@ export async function detectorTensor(img: RgbImage, ratio: number): Promise<{ te
           .raw()
           .toBuffer();
   const plane = size.width * size.height;
-  const input = new Float32Array(plane * 3);
+  const input = scratch.take(plane * 3);
   // BGR planes: channel 0 is blue, normalised with the first mean/std, exactly as PaddleOCR feeds cv2 images.
   for (let i = 0, p = 0; i < plane; i++, p += 3) {
     input[i] = (resized[p + 2] / 255 - MEAN[0]) / STD[0];

@@ -9,6 +9,7 @@ import { createSession, type LoadedSession } from '../session';
 import { classifyDirections } from './classifier';
 import { cropTextLine, rotate180 } from './crop';
 import { loadDictionary } from './ctcDecode';
+import { withCtcHead } from './ctcHead';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles } from './modelFiles';
 import { readingOrder } from './readingOrder';
@@ -44,28 +45,46 @@ export interface OcrOptions {
 
 export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true };
 
-/** Loads the three sessions one after another; an abort between them releases what was loaded and rejects. */
+/**
+ * Loads the three sessions one after another, each from its graph as rewritten for inference (onnx/fuse.ts; the
+ * recogniser also with the CTC head of ctcHead.ts). An abort between two sessions releases what was loaded.
+ */
 export async function loadOcrModels(opts: { providers: readonly string[]; threads: number }, signal?: AbortSignal): Promise<OcrModels> {
   const files = ocrModelFiles();
+  const dict = loadDictionary(files.dict);
+  const graphs: (() => Promise<Uint8Array>)[] = [
+    async () => fuseForInference(await readFile(files.det)).model,
+    async () => fuseForInference(await readFile(files.cls)).model,
+    async () => withCtcHead(fuseForInference(await readFile(files.rec)).model, dict.length),
+  ];
   const loaded: LoadedSession[] = [];
   try {
-    for (const file of [files.det, files.cls, files.rec]) {
+    for (const graph of graphs) {
       signal?.throwIfAborted();
-      loaded.push(await createSession(fuseForInference(await readFile(file)).model, opts));
+      loaded.push(await createSession(await graph(), opts));
     }
   } catch (err) {
     await Promise.all(loaded.map((l) => l.session.release()));
     throw err;
   }
   const [det, cls, rec] = loaded;
-  return { det: det.session, cls: cls.session, rec: rec.session, dict: loadDictionary(files.dict), providers: [det.provider, cls.provider, rec.provider] };
+  return { det: det.session, cls: cls.session, rec: rec.session, dict, providers: [det.provider, cls.provider, rec.provider] };
 }
 
 export async function releaseOcrModels(models: OcrModels): Promise<void> {
   await Promise.all([models.det.release(), models.cls.release(), models.rec.release()]);
 }
 
-export async function runOcr(models: OcrModels, bytes: Uint8Array, opts: OcrOptions = OCR_DEFAULTS): Promise<OcrResult> {
+/** The image being read in this thread: runs are one at a time, as the reused input buffers (scratch.ts) need. */
+let current: Promise<unknown> = Promise.resolve();
+
+export function runOcr(models: OcrModels, bytes: Uint8Array, opts: OcrOptions = OCR_DEFAULTS): Promise<OcrResult> {
+  const run = current.then(() => readImage(models, bytes, opts));
+  current = run.catch(() => undefined);
+  return run;
+}
+
+async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
   const started = performance.now();
   const recBatch = opts.recBatch || (models.providers[2] === 'cpu' ? 1 : 8);
   const img = await decodeImage(bytes);

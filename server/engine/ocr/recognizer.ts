@@ -1,13 +1,17 @@
 // Text recognition: each crop resized to height 48 with its aspect kept, normalised (x/255 − 0.5)/0.5, run
-// through the CRNN-style PP-OCRv4 model and CTC-decoded. Crops are grouped by aspect so a batch pads little.
+// through the PP-OCRv4 recogniser (with the per-step CTC head of ctcHead.ts) and CTC-decoded. Crops are
+// grouped by aspect so a batch pads little.
 import * as ort from 'onnxruntime-node';
 import type { RgbImage } from '../image';
 import { writeNormalisedCrop } from './crop';
+import { CTC_OUTPUTS } from './ctcHead';
 import { ctcDecode, type DecodedText } from './ctcDecode';
+import { ScratchBuffer } from './scratch';
 
 const HEIGHT = 48;
 /** The width the model was trained around (3×48×320); narrower batches are padded up to it. */
 const BASE_WIDTH = 320;
+const scratch = new ScratchBuffer();
 
 export interface RecognizeOptions {
   /** Crops per model run; 1 runs each alone. */
@@ -29,7 +33,7 @@ export async function recognizeCrops(
     const maxRatio = Math.max(opts.padToBase === false ? 0 : BASE_WIDTH / HEIGHT, ...group.map((g) => g.ratio));
     const tensorWidth = Math.ceil(HEIGHT * maxRatio);
     const size = 3 * HEIGHT * tensorWidth;
-    const input = new Float32Array(group.length * size);
+    const input = scratch.take(group.length * size, true);
     group.forEach((g, k) => {
       const w = Math.min(tensorWidth, Math.max(1, Math.ceil(HEIGHT * g.ratio)));
       writeNormalisedCrop(crops[g.i], w, HEIGHT, input, k * size, tensorWidth);
@@ -37,17 +41,20 @@ export async function recognizeCrops(
     const tensor = new ort.Tensor('float32', input, [group.length, 3, HEIGHT, tensorWidth]);
     const outputs = await session.run({ [session.inputNames[0]]: tensor });
     tensor.dispose();
-    const out = outputs[session.outputNames[0]];
-    const [, steps, classes] = out.dims as number[];
-    const probs = out.data as Float32Array;
+    const steps = outputs[CTC_OUTPUTS.best].dims[1];
+    const perStep = {
+      best: outputs[CTC_OUTPUTS.best].data as BigInt64Array,
+      prob: outputs[CTC_OUTPUTS.prob].data as Float32Array,
+      space: outputs[CTC_OUTPUTS.space].data as Float32Array,
+    };
     group.forEach((g, k) => {
       const w = Math.min(tensorWidth, Math.max(1, Math.ceil(HEIGHT * g.ratio)));
-      const decoded = ctcDecode(probs, k * steps * classes, steps, classes, dict);
+      const decoded = ctcDecode(perStep, k * steps, steps, dict);
       // Time steps span the tensor width; map them to columns of the original crop.
       decoded.columnsPerStep = (tensorWidth / steps) * (crops[g.i].width / w);
       result[g.i] = decoded;
     });
-    out.dispose();
+    for (const t of Object.values(outputs)) t.dispose();
   }
   return result;
 }

@@ -4,7 +4,9 @@
 // NodeProto input=1, output=2, name=3, op_type=4, attribute=5, domain=7.
 import { fieldInts, fieldString, ProtoWriter, readFields, type ProtoField } from './protobuf';
 
-const FLOAT = 1;
+/** TensorProto.DataType values. */
+export const FLOAT = 1;
+export const INT64 = 7;
 
 export interface OnnxNode {
   op: string;
@@ -89,6 +91,7 @@ export class OnnxGraph {
   private readonly constantNodes = new Map<string, OnnxNode>();
   private readonly initializerAt = new Map<number, string>();
   private readonly removed = new WeakSet<OnnxNode>();
+  private newOutputs?: Uint8Array[];
   /** The default-domain opset the model was exported for. */
   readonly opset: number;
 
@@ -180,12 +183,35 @@ export class OnnxGraph {
     return c && c.data.length === 1 ? c.data[0] : undefined;
   }
 
-  addInitializer(name: string, value: FloatTensor): void {
+  addInitializer(name: string, value: FloatTensor | { dims: number[]; data: BigInt64Array }): void {
     const w = new ProtoWriter();
     for (const d of value.dims) w.varint(1, d);
-    w.varint(2, FLOAT).string(8, name).bytes(9, new Uint8Array(value.data.buffer, value.data.byteOffset, value.data.byteLength));
+    w.varint(2, value.data instanceof Float32Array ? FLOAT : INT64).string(8, name);
+    w.bytes(9, new Uint8Array(value.data.buffer, value.data.byteOffset, value.data.byteLength));
     this.added.set(name, w.finish());
-    this.constants.set(name, value);
+    if (value.data instanceof Float32Array) this.constants.set(name, value as FloatTensor);
+  }
+
+  /** The graph's outputs, in order. */
+  get outputNames(): string[] {
+    return [...this.outputs];
+  }
+
+  /** Adds nodes after the current last one. */
+  append(nodes: readonly OnnxNode[]): void {
+    const added = nodes.map((m) => ({ ...m, encoded: undefined }));
+    this.nodes.push(...added);
+    this.index(added, true);
+  }
+
+  /** Makes these tensors the graph's outputs (element type only; ONNX Runtime infers shapes). */
+  setOutputs(outputs: readonly { name: string; elemType: number }[]): void {
+    this.outputs.clear();
+    this.newOutputs = outputs.map((o) => {
+      this.outputs.add(o.name);
+      const tensorType = new ProtoWriter().varint(1, o.elemType);
+      return new ProtoWriter().string(1, o.name).message(2, new ProtoWriter().message(1, tensorType)).finish();
+    });
   }
 
   /** Nodes reading `name`. */
@@ -227,6 +253,7 @@ export class OnnxGraph {
     const keep = (name: string): boolean => read.has(name) || this.inputs.has(name);
     const graph = new ProtoWriter();
     let nodesWritten = false;
+    let outputsWritten = false;
     for (const f of readFields(this.bytes, this.graph.start, this.graph.end)) {
       if (f.field === 1) {
         if (!nodesWritten) for (const n of nodes) graph.bytes(1, n.encoded ?? encodeNode(n));
@@ -234,6 +261,9 @@ export class OnnxGraph {
       } else if (f.field === 5) {
         const name = this.initializerAt.get(f.from);
         if (name === undefined || keep(name)) graph.raw(this.bytes.subarray(f.from, f.end));
+      } else if (f.field === 12 && this.newOutputs) {
+        if (!outputsWritten) for (const o of this.newOutputs) graph.bytes(12, o);
+        outputsWritten = true;
       } else graph.raw(this.bytes.subarray(f.from, f.end));
     }
     for (const [name, t] of this.added) if (keep(name)) graph.bytes(5, t);

@@ -1,0 +1,50 @@
+// The CTC head computed in the graph reads the same three numbers per step as a scan of the full softmax.
+import { readFileSync } from 'node:fs';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { renderText } from '../../testkit/renderText';
+import { decodeImage } from '../image';
+import { writeNormalisedCrop } from './crop';
+import { CTC_OUTPUTS, withCtcHead } from './ctcHead';
+import { loadDictionary } from './ctcDecode';
+import { ocrModelFiles } from './modelFiles';
+
+describe('CTC head', () => {
+  it('gives each step the best class, its probability and the space probability of the full softmax', async () => {
+    const files = ocrModelFiles();
+    const original = new Uint8Array(readFileSync(files.rec));
+    const classes = loadDictionary(files.dict).length;
+    const opts: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, logSeverityLevel: 3 };
+    const full = await ort.InferenceSession.create(original, opts);
+    const head = await ort.InferenceSession.create(withCtcHead(original, classes), opts);
+    expect(head.outputNames).toEqual([CTC_OUTPUTS.best, CTC_OUTPUTS.prob, CTC_OUTPUTS.space]);
+
+    // A real line of text, so the steps disagree on their best class.
+    const line = await decodeImage(await renderText({ lines: ['Total 1234 合计'], fontSize: 32, padding: 4 }));
+    const width = Math.ceil((48 * line.width) / line.height);
+    const dims = [1, 3, 48, width];
+    const data = new Float32Array(3 * 48 * width);
+    writeNormalisedCrop(line, width, 48, data, 0, width);
+    const input = (s: ort.InferenceSession) => ({ [s.inputNames[0]]: new ort.Tensor('float32', data, dims) });
+    const probsOut = (await full.run(input(full)))[full.outputNames[0]];
+    const [lines, steps, outClasses] = probsOut.dims as number[];
+    expect(outClasses).toBe(classes);
+    const probs = probsOut.data as Float32Array;
+    const out = await head.run(input(head));
+    const best = out[CTC_OUTPUTS.best].data as BigInt64Array;
+    const prob = out[CTC_OUTPUTS.prob].data as Float32Array;
+    const space = out[CTC_OUTPUTS.space].data as Float32Array;
+    expect(best.length).toBe(lines * steps);
+    const distinct = new Set<number>();
+    for (let t = 0; t < lines * steps; t++) {
+      let arg = 0;
+      for (let c = 1; c < classes; c++) if (probs[t * classes + c] > probs[t * classes + arg]) arg = c;
+      distinct.add(arg);
+      expect(Number(best[t])).toBe(arg);
+      expect(prob[t]).toBe(probs[t * classes + arg]);
+      expect(space[t]).toBe(probs[t * classes + classes - 1]);
+    }
+    expect(distinct.size).toBeGreaterThan(5);
+    await Promise.all([full.release(), head.release()]);
+  });
+});

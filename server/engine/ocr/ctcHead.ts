@@ -1,0 +1,43 @@
+// The recogniser ends in a softmax over every class (6,625 for PP-OCRv4) at each time step, and CTC decoding
+// reads three numbers per step from it: the best class, its probability, and the space class's probability.
+// Computing those in the graph spares copying the whole [lines, steps, classes] tensor out of ONNX Runtime
+// (1.6 MB for a 480-px line) and scanning it in JavaScript. Ties go to the lower class, as a scan would.
+import { FLOAT, INT64, OnnxGraph, type OnnxNode } from '../onnx/graph';
+import { ProtoWriter } from '../onnx/protobuf';
+
+/** Output names of the rewritten recogniser: [lines, steps] each. */
+export const CTC_OUTPUTS = { best: 'hearth_ctc_best', prob: 'hearth_ctc_prob', space: 'hearth_ctc_space' } as const;
+
+function intsAttribute(name: string, values: number[]): Uint8Array {
+  const w = new ProtoWriter().string(1, name);
+  for (const v of values) w.varint(8, v);
+  return w.varint(20, 7).finish();
+}
+
+function intAttribute(name: string, value: number): Uint8Array {
+  return new ProtoWriter().string(1, name).varint(3, value).varint(20, 2).finish();
+}
+
+function node(op: string, inputs: string[], output: string, attributes: [string, Uint8Array][]): OnnxNode {
+  return { op, domain: '', name: output, inputs, outputs: [output], attributes: new Map(attributes) };
+}
+
+/** The recogniser with the three per-step outputs in place of its [lines, steps, classes] probabilities. */
+export function withCtcHead(model: Uint8Array, classes: number): Uint8Array {
+  const g = new OnnxGraph(model);
+  const [probs] = g.outputNames;
+  if (g.outputNames.length !== 1 || probs === undefined) throw new Error('the recognition model should have one output');
+  const spaceIndex = 'hearth_ctc_space_index';
+  g.addInitializer(spaceIndex, { dims: [], data: BigInt64Array.of(BigInt(classes - 1)) });
+  g.append([
+    node('ArgMax', [probs], CTC_OUTPUTS.best, [['axis', intAttribute('axis', 2)], ['keepdims', intAttribute('keepdims', 0)]]),
+    node('ReduceMax', [probs], CTC_OUTPUTS.prob, [['axes', intsAttribute('axes', [2])], ['keepdims', intAttribute('keepdims', 0)]]),
+    node('Gather', [probs, spaceIndex], CTC_OUTPUTS.space, [['axis', intAttribute('axis', 2)]]),
+  ]);
+  g.setOutputs([
+    { name: CTC_OUTPUTS.best, elemType: INT64 },
+    { name: CTC_OUTPUTS.prob, elemType: FLOAT },
+    { name: CTC_OUTPUTS.space, elemType: FLOAT },
+  ]);
+  return g.serialize();
+}
