@@ -33,7 +33,7 @@ describe('ratioLines', () => {
   it('says which contender failed or did not run instead of a ratio', () => {
     const lines = ratioLines({ cli: { name: 'cli', images: 60, error: 'boom' }, gutenye: row('g', 1) });
     expect(lines[0]).toMatch(/n\/a \(hearth ocr failed, paddleocr not run\)/);
-    expect(lines.at(-1)).toContain('skipped (--quick)');
+    expect(lines.at(-1)).toContain('not run (--quick');
   });
 });
 

@@ -78,7 +78,7 @@ export function ratioLines(rows: Rows): string[] {
       `RSS after ${rss.extra.total} images vs after 100: ${b.toFixed(0)} MB vs ${a.toFixed(0)} MB = ${r.toFixed(3)} — target within 10 % → ${verdict(Math.abs(r - 1) <= 0.1)}`,
     );
   } else if (rss === undefined) {
-    out.push('RSS after 1,000 images vs after 100: skipped (--quick)');
+    out.push('RSS after 1,000 images vs after 100: not run (--quick, or rss left out of --only)');
   } else {
     out.push(missing('RSS after 1,000 images vs after 100', 'within 10 %', ['rss run', rss]));
   }

@@ -17,7 +17,7 @@ import { hearthCli } from './contenders/hearthCli';
 import { hearthHttp } from './contenders/hearthHttp';
 import { hearthInProcess, hearthRss, type InProcessRun } from './contenders/hearthInProcess';
 import { gutenyeOcr, paddleOcr, tesseract } from './contenders/peers';
-import type { BenchContext, ContenderResult } from './contenders/types';
+import { THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './contenders/types';
 import { ensureDataset, readDataset, type BenchDataset } from './dataset';
 import { percentile } from './measure';
 import { ratioLines, type Rows } from './ratios';
@@ -166,6 +166,7 @@ async function main(): Promise<void> {
       renderTable(order),
       '',
       'img/s: whole-process rows include start-up and model load; in-process, bare and HTTP rows are timed after load and a warm-up.',
+      `in-process and bare rows run the set ${THROUGHPUT_PASSES} times over (CER from the first pass).`,
       'CPU s / cores: whole process for whole-process rows; the measured phase for in-process and bare; the server process for HTTP.',
       '',
       'Ratios (issue 3 acceptance; informational, the bench never fails on timing):',

@@ -23,6 +23,8 @@ export interface BareOptions {
   providers: string[];
   /** What the in-process run saw per image; turned into tensor shapes by the engine's own rules. */
   shapes: ImageShape[];
+  /** Times to run the set over. */
+  passes: number;
 }
 
 interface WorkerOptions {
@@ -136,8 +138,8 @@ async function main(): Promise<void> {
       (w) =>
         new Promise<void>((resolve, reject) => {
           const feed = (): void => {
-            if (next >= opts.images.length) return resolve();
-            w.postMessage({ kind: 'run', index: next++ } satisfies ToWorker);
+            if (next >= opts.images.length * bare.passes) return resolve();
+            w.postMessage({ kind: 'run', index: next++ % opts.images.length } satisfies ToWorker);
           };
           w.on('message', (m: FromWorker) => {
             if (m.kind === 'done') {

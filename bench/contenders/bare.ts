@@ -3,7 +3,7 @@
 import { threadsPerWorker } from '../../server/engine';
 import type { ImageShape } from '../children/hearthEngine';
 import { runChild } from './child';
-import { failed, type BenchContext, type ContenderResult } from './types';
+import { failed, THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './types';
 
 export interface BareSetup {
   shapes: ImageShape[];
@@ -15,11 +15,17 @@ export interface BareSetup {
 
 export async function bareLimit(ctx: BenchContext, setup: BareSetup): Promise<ContenderResult> {
   const name = 'bare limit: det+cls+rec sessions on pre-made tensors';
-  const n = setup.shapes.length;
+  const n = setup.shapes.length * THROUGHPUT_PASSES;
   if (n === 0 || setup.workers < 1) return failed(name, ctx.dataset.files.length, 'needs the in-process run (image shapes, worker count), which failed');
   const threads = setup.threads ?? threadsPerWorker(setup.workers);
   try {
-    const { report, figures } = await runChild(ctx, 'bareSessions', { workers: setup.workers, threads, providers: setup.providers, shapes: setup.shapes });
+    const { report, figures } = await runChild(ctx, 'bareSessions', {
+      workers: setup.workers,
+      threads,
+      providers: setup.providers,
+      shapes: setup.shapes,
+      passes: THROUGHPUT_PASSES,
+    });
     return {
       name,
       images: n,

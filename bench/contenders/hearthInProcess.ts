@@ -2,7 +2,7 @@
 // that cycles the set to 1,000 images with the cache off.
 import { setCer } from '../score';
 import { runChild, type ChildRun } from './child';
-import { failed, type BenchContext, type ContenderResult } from './types';
+import { failed, THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './types';
 import type { ImageShape } from '../children/hearthEngine';
 
 export interface InProcessRun {
@@ -41,7 +41,7 @@ function summary(ctx: BenchContext, name: string, run: ChildRun): ContenderResul
 export async function hearthInProcess(ctx: BenchContext): Promise<InProcessRun> {
   const name = 'Hearth engine in-process';
   try {
-    const run = await runChild(ctx, 'hearthEngine');
+    const run = await runChild(ctx, 'hearthEngine', { total: ctx.dataset.files.length * THROUGHPUT_PASSES });
     return {
       row: summary(ctx, name, run),
       shapes: (run.report.extra?.shapes as ImageShape[] | undefined) ?? [],
