@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { renderText } from '../../testkit/renderText';
 import { decodeImage } from '../image';
 import { writeNormalisedCrop } from './crop';
-import { CTC_OUTPUTS, withCtcHead } from './ctcHead';
+import { OnnxGraph } from '../onnx/graph';
+import { addCtcHead, CTC_OUTPUTS } from './ctcHead';
 import { loadDictionary } from './ctcDecode';
 import { ocrModelFiles } from './modelFiles';
 
@@ -16,7 +17,9 @@ describe('CTC head', () => {
     const classes = loadDictionary(files.dict).length;
     const opts: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, logSeverityLevel: 3 };
     const full = await ort.InferenceSession.create(original, opts);
-    const head = await ort.InferenceSession.create(withCtcHead(original, classes), opts);
+    const g = new OnnxGraph(original);
+    addCtcHead(g, classes);
+    const head = await ort.InferenceSession.create(g.serialize(), opts);
     expect(head.outputNames).toEqual([CTC_OUTPUTS.best, CTC_OUTPUTS.prob, CTC_OUTPUTS.space]);
 
     // A real line of text, so the steps disagree on their best class.

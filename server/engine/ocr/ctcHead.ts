@@ -2,7 +2,7 @@
 // reads three numbers per step from it: the best class, its probability, and the space class's probability.
 // Computing those in the graph spares copying the whole [lines, steps, classes] tensor out of ONNX Runtime
 // (1.6 MB for a 480-px line) and scanning it in JavaScript. Ties go to the lower class, as a scan would.
-import { FLOAT, INT64, OnnxGraph, type OnnxNode } from '../onnx/graph';
+import { FLOAT, INT64, type OnnxGraph, type OnnxNode } from '../onnx/graph';
 import { ProtoWriter } from '../onnx/protobuf';
 
 /** Output names of the rewritten recogniser: [lines, steps] each. */
@@ -22,9 +22,8 @@ function node(op: string, inputs: string[], output: string, attributes: [string,
   return { op, domain: '', name: output, inputs, outputs: [output], attributes: new Map(attributes) };
 }
 
-/** The recogniser with the three per-step outputs in place of its [lines, steps, classes] probabilities. */
-export function withCtcHead(model: Uint8Array, classes: number): Uint8Array {
-  const g = new OnnxGraph(model);
+/** Gives the recogniser the three per-step outputs in place of its [lines, steps, classes] probabilities. */
+export function addCtcHead(g: OnnxGraph, classes: number): void {
   const [probs] = g.outputNames;
   if (g.outputNames.length !== 1 || probs === undefined) throw new Error('the recognition model should have one output');
   const spaceIndex = 'hearth_ctc_space_index';
@@ -39,5 +38,4 @@ export function withCtcHead(model: Uint8Array, classes: number): Uint8Array {
     { name: CTC_OUTPUTS.prob, elemType: FLOAT },
     { name: CTC_OUTPUTS.space, elemType: FLOAT },
   ]);
-  return g.serialize();
 }

@@ -5,11 +5,12 @@ import type * as ort from 'onnxruntime-node';
 import type { OcrLine, OcrResponse } from '../../contract/ocr';
 import { decodeImage } from '../image';
 import { fuseForInference } from '../onnx/fuse';
+import { OnnxGraph } from '../onnx/graph';
 import { createSession, type LoadedSession } from '../session';
 import { classifyDirections } from './classifier';
 import { cropTextLine, rotate180 } from './crop';
 import { loadDictionary } from './ctcDecode';
-import { withCtcHead } from './ctcHead';
+import { addCtcHead } from './ctcHead';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles } from './modelFiles';
 import { readingOrder } from './readingOrder';
@@ -52,11 +53,14 @@ export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold:
 export async function loadOcrModels(opts: { providers: readonly string[]; threads: number }, signal?: AbortSignal): Promise<OcrModels> {
   const files = ocrModelFiles();
   const dict = loadDictionary(files.dict);
-  const graphs: (() => Promise<Uint8Array>)[] = [
-    async () => fuseForInference(await readFile(files.det)).model,
-    async () => fuseForInference(await readFile(files.cls)).model,
-    async () => withCtcHead(fuseForInference(await readFile(files.rec)).model, dict.length),
-  ];
+  // Each graph read and rewritten just before its session is created: an abort in between skips the rest.
+  const graph = async (file: string, finish?: (g: OnnxGraph) => void): Promise<Uint8Array> => {
+    const g = new OnnxGraph(await readFile(file));
+    fuseForInference(g);
+    finish?.(g);
+    return g.serialize();
+  };
+  const graphs = [() => graph(files.det), () => graph(files.cls), () => graph(files.rec, (g) => addCtcHead(g, dict.length))];
   const loaded: LoadedSession[] = [];
   try {
     for (const graph of graphs) {

@@ -5,7 +5,7 @@
 //   - a per-tensor scale and bias after a Conv are folded into its weights and bias;
 //   - the four-op hard-swish becomes HardSigmoid(α=1/6, β=½) and one Mul;
 //   - a per-tensor scale and bias before a 1×1 unpadded Conv are folded into its weights and bias.
-import { floatAttribute, OnnxGraph, type FloatTensor, type OnnxNode } from './graph';
+import { floatAttribute, type FloatTensor, type OnnxGraph, type OnnxNode } from './graph';
 
 export interface FuseReport {
   convAffine: number;
@@ -148,9 +148,7 @@ function foldAffineConv(g: OnnxGraph): number {
   return count;
 }
 
-/** The model rewritten, and how many of each rewrite it took. */
-export function fuseForInference(model: Uint8Array): { model: Uint8Array; report: FuseReport } {
-  const g = new OnnxGraph(model);
-  const report: FuseReport = { convAffine: foldConvAffine(g), hardSwish: fuseHardSwish(g), affineConv: foldAffineConv(g) };
-  return { model: g.serialize(), report };
+/** Rewrites the graph in place; says how many of each rewrite it made. */
+export function fuseForInference(g: OnnxGraph): FuseReport {
+  return { convAffine: foldConvAffine(g), hardSwish: fuseHardSwish(g), affineConv: foldAffineConv(g) };
 }
