@@ -1,9 +1,9 @@
 // `hearth keys create|list|revoke`: manage API keys by opening the store directly (the node may be stopped).
 import type { Command } from 'commander';
 import { SCOPES, type Scope } from '../api/scope';
-import { audit } from '../security/audit';
-import { createKeyRepository } from '../security/keys';
-import { openStore } from '../store';
+import type { audit } from '../security/audit';
+import type { createKeyRepository } from '../security/keys';
+import type { Store } from '../store';
 import { configFrom, runCommand, UsageError } from './common';
 
 interface DataFlags {
@@ -22,11 +22,23 @@ function parseScopes(value: string): Scope[] {
   return scopes as Scope[];
 }
 
-function withKeys<T>(flags: DataFlags, body: (keys: ReturnType<typeof createKeyRepository>, store: ReturnType<typeof openStore>) => T): T {
+interface KeyTools {
+  repo: ReturnType<typeof createKeyRepository>;
+  store: Store;
+  audit: typeof audit;
+}
+
+/** Opens the store for one keys command; loaded then, so other commands start without SQLite. */
+async function withKeys<T>(flags: DataFlags, body: (tools: KeyTools) => T): Promise<T> {
   const config = configFrom({ dataDir: flags.data });
+  const [{ openStore }, { createKeyRepository }, { audit }] = await Promise.all([
+    import('../store'),
+    import('../security/keys'),
+    import('../security/audit'),
+  ]);
   const store = openStore({ dataDir: config.dataDir, key: config.storeKey });
   try {
-    return body(createKeyRepository(store.db), store);
+    return body({ repo: createKeyRepository(store.db), store, audit });
   } finally {
     store.close();
   }
@@ -42,11 +54,11 @@ export function registerKeys(program: Command): void {
     .requiredOption('--scopes <list>', `comma-separated: ${SCOPES.join(',')}`)
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .action((flags: DataFlags & { name: string; scopes: string }) =>
-      runCommand(() => {
+      runCommand(async () => {
         const scopes = parseScopes(flags.scopes);
         const name = flags.name.trim();
         if (!name) throw new UsageError('--name must not be empty');
-        const created = withKeys(flags, (repo, store) => {
+        const created = await withKeys(flags, ({ repo, store, audit }) => {
           const k = repo.create(name, scopes);
           audit(store, 'cli', 'keys.create', { id: k.id, name: k.name, scopes: k.scopes });
           return k;
@@ -62,8 +74,8 @@ export function registerKeys(program: Command): void {
     .option('--data <dir>', 'data directory')
     .option('--json', 'print JSON')
     .action((flags: DataFlags & { json?: boolean }) =>
-      runCommand(() => {
-        const list = withKeys(flags, (repo) => repo.list());
+      runCommand(async () => {
+        const list = await withKeys(flags, ({ repo }) => repo.list());
         if (flags.json) {
           process.stdout.write(JSON.stringify({ keys: list }, null, 2) + '\n');
           return;
@@ -85,8 +97,8 @@ export function registerKeys(program: Command): void {
     .argument('<id>', 'key id from `hearth keys list`')
     .option('--data <dir>', 'data directory')
     .action((id: string, flags: DataFlags) =>
-      runCommand(() => {
-        withKeys(flags, (repo, store) => {
+      runCommand(async () => {
+        await withKeys(flags, ({ repo, store, audit }) => {
           if (!repo.get(id)) throw new UsageError(`no key with id ${id} (see hearth keys list)`);
           if (!repo.revoke(id)) throw new Error(`key ${id} is already revoked`);
           audit(store, 'cli', 'keys.revoke', { id });

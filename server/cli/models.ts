@@ -4,8 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ImportManifest, ModelSummary } from '../contract/models';
-import { openModelCatalog } from '../engine/models/catalog';
-import { looksLikeTar } from '../engine/models/tar';
+import type { openModelCatalog } from '../engine/models/catalog';
 import { configFrom, runCommand, UsageError } from './common';
 
 interface DataFlags {
@@ -49,7 +48,9 @@ function versionArg(value: string): number {
   return n;
 }
 
-function catalogFor(flags: DataFlags): ReturnType<typeof openModelCatalog> {
+/** Loaded when a models command runs (it brings ONNX Runtime), so other commands start without it. */
+async function catalogFor(flags: DataFlags): Promise<ReturnType<typeof openModelCatalog>> {
+  const { openModelCatalog } = await import('../engine/models/catalog');
   return openModelCatalog({ dataDir: configFrom({ dataDir: flags.data }).dataDir });
 }
 
@@ -67,8 +68,8 @@ export function registerModels(program: Command): void {
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--json', 'print JSON')
     .action((flags: DataFlags & { json?: boolean }) =>
-      runCommand(() => {
-        const list = catalogFor(flags).list();
+      runCommand(async () => {
+        const list = (await catalogFor(flags)).list();
         if (flags.json) process.stdout.write(JSON.stringify({ models: list }, null, 2) + '\n');
         else process.stdout.write(list.map(describe).join('\n') + '\n');
       }),
@@ -92,8 +93,9 @@ export function registerModels(program: Command): void {
     .action((file: string, flags: ImportFlags) =>
       runCommand(async () => {
         const bytes = readFile(file);
-        const catalog = catalogFor(flags);
+        const catalog = await catalogFor(flags);
         let imported;
+        const { looksLikeTar } = await import('../engine/models/tar');
         if (looksLikeTar(bytes)) {
           imported = await catalog.importBundle(bytes);
         } else {
@@ -130,8 +132,8 @@ export function registerModels(program: Command): void {
     .option('--version <n>', 'version to export (default: the active one)', versionArg)
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .action((id: string, file: string, flags: DataFlags & { version?: number }) =>
-      runCommand(() => {
-        const bundle = catalogFor(flags).exportBundle(id, flags.version);
+      runCommand(async () => {
+        const bundle = (await catalogFor(flags)).exportBundle(id, flags.version);
         writeFileSync(file, bundle.bytes);
         process.stdout.write(`wrote ${basename(file)} (${id} version ${bundle.fileName.match(/-v(\d+)\./)?.[1] ?? '?'}, ${bundle.bytes.length} bytes)\n`);
       }),
@@ -142,10 +144,10 @@ export function registerModels(program: Command): void {
     .description('make an earlier (or any) version the active one')
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .action((id: string, version: string, flags: DataFlags) =>
-      runCommand(() => {
+      runCommand(async () => {
         const v = Number(version);
         if (!Number.isInteger(v) || v < 1) throw new UsageError('VERSION is a whole number from 1');
-        catalogFor(flags).activate(id, v);
+        (await catalogFor(flags)).activate(id, v);
         process.stdout.write(`${id} now serves version ${v}\n`);
       }),
     );
@@ -156,8 +158,8 @@ export function registerModels(program: Command): void {
     .option('--version <n>', 'only this version (not the active one)', versionArg)
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .action((id: string, flags: DataFlags & { version?: number }) =>
-      runCommand(() => {
-        catalogFor(flags).remove(id, flags.version);
+      runCommand(async () => {
+        (await catalogFor(flags)).remove(id, flags.version);
         process.stdout.write(flags.version ? `deleted ${id} version ${flags.version}\n` : `deleted ${id}\n`);
       }),
     );
