@@ -95,6 +95,13 @@ export function cropTextLine(img: RgbImage, quad: Quad): RgbImage {
   return crop.height / crop.width >= 1.5 ? rotate90ccw(crop) : crop;
 }
 
+/** Bilinear interpolation between four neighbours (top-left, top-right, bottom-left, bottom-right). */
+function lerp2(v00: number, v10: number, v01: number, v11: number, fx: number, fy: number): number {
+  const top = v00 + (v10 - v00) * fx;
+  const bottom = v01 + (v11 - v01) * fx;
+  return top + (bottom - top) * fy;
+}
+
 /**
  * Writes the crop, resized to `height` × `width` (bilinear, pixel centres aligned like cv2.resize), into a
  * planar CHW float tensor of `tensorWidth` columns normalised to (x/255 − 0.5)/0.5; columns past `width` stay 0.
@@ -129,12 +136,11 @@ export function writeNormalisedCrop(
       const fx = wx[x];
       const p00 = (row0 + left[x]) * 3, p10 = (row0 + right[x]) * 3, p01 = (row1 + left[x]) * 3, p11 = (row1 + right[x]) * 3;
       const o = offset + y * tensorWidth + x;
-      for (let c = 0; c < 3; c++) {
-        const top = data[p00 + c] + (data[p10 + c] - data[p00 + c]) * fx;
-        const bottom = data[p01 + c] + (data[p11 + c] - data[p01 + c]) * fx;
-        // PaddleOCR reads BGR with OpenCV; the recogniser and classifier were trained on that channel order.
-        out[o + (2 - c) * plane] = (top + (bottom - top) * fy) / 127.5 - 1;
-      }
+      // PaddleOCR reads BGR with OpenCV; the recogniser and classifier were trained on that channel order:
+      // red goes to the third plane, blue to the first.
+      out[o + 2 * plane] = lerp2(data[p00], data[p10], data[p01], data[p11], fx, fy) / 127.5 - 1;
+      out[o + plane] = lerp2(data[p00 + 1], data[p10 + 1], data[p01 + 1], data[p11 + 1], fx, fy) / 127.5 - 1;
+      out[o] = lerp2(data[p00 + 2], data[p10 + 2], data[p01 + 2], data[p11 + 2], fx, fy) / 127.5 - 1;
     }
   }
 }
