@@ -1,5 +1,6 @@
 // Writes tiny ONNX models for tests, with the engine's protobuf writer, from the few ModelProto fields a graph
 // needs. Field numbers follow onnx/onnx.proto (IR version 8).
+import { encodeAttribute, type AttributeValue } from '../engine/onnx/graph';
 import { ProtoWriter } from '../engine/onnx/protobuf';
 
 /** ONNX TensorProto.DataType values for the element types tests use. */
@@ -28,8 +29,6 @@ export interface Initializer {
   values: number[];
 }
 
-export type AttributeValue = number | string | number[] | { float: number } | { floats: number[] };
-
 export interface NodeSpec {
   op: string;
   inputs: string[];
@@ -47,11 +46,6 @@ export interface GraphSpec {
   initializers?: Initializer[];
   opset?: number;
   metadata?: Record<string, string>;
-}
-
-function packedVarints(values: number[]): Uint8Array {
-  // Each value through the varint encoder with a one-byte key (field 1, wire 0), key stripped.
-  return new ProtoWriter().concat(values.map((v) => new ProtoWriter().varint(1, v).finish().subarray(1)));
 }
 
 // ---- ONNX messages ----------------------------------------------------------------------------
@@ -83,23 +77,13 @@ function tensor(t: Initializer): ProtoWriter {
   return w;
 }
 
-function attribute(name: string, value: AttributeValue): ProtoWriter {
-  const w = new ProtoWriter().string(1, name);
-  if (typeof value === 'number') return w.varint(3, value).varint(20, 2);
-  if (typeof value === 'string') return w.string(4, value).varint(20, 3);
-  if (Array.isArray(value)) return w.bytes(8, packedVarints(value)).varint(20, 7);
-  if ('float' in value) return w.float(2, value.float).varint(20, 1);
-  const floats = new Uint8Array(Float32Array.from(value.floats).buffer);
-  return w.bytes(7, floats).varint(20, 6);
-}
-
 function node(n: NodeSpec, index: number): ProtoWriter {
   const w = new ProtoWriter();
   for (const i of n.inputs) w.string(1, i);
   for (const o of n.outputs) w.string(2, o);
   w.string(3, n.name ?? `${n.op}_${index}`);
   w.string(4, n.op);
-  for (const [k, v] of Object.entries(n.attributes ?? {})) w.message(5, attribute(k, v));
+  for (const [k, v] of Object.entries(n.attributes ?? {})) w.bytes(5, encodeAttribute(k, v));
   return w;
 }
 

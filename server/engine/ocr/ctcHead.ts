@@ -2,24 +2,14 @@
 // reads three numbers per step from it: the best class, its probability, and the space class's probability.
 // Computing those in the graph spares copying the whole [lines, steps, classes] tensor out of ONNX Runtime
 // (1.6 MB for a 480-px line) and scanning it in JavaScript. Ties go to the lower class, as a scan would.
-import { FLOAT, INT64, type OnnxGraph, type OnnxNode } from '../onnx/graph';
-import { ProtoWriter } from '../onnx/protobuf';
+import { encodeAttribute, FLOAT, INT64, type AttributeValue, type OnnxGraph, type OnnxNode } from '../onnx/graph';
 
 /** Output names of the rewritten recogniser: [lines, steps] each. */
 export const CTC_OUTPUTS = { best: 'hearth_ctc_best', prob: 'hearth_ctc_prob', space: 'hearth_ctc_space' } as const;
 
-function intsAttribute(name: string, values: number[]): Uint8Array {
-  const w = new ProtoWriter().string(1, name);
-  for (const v of values) w.varint(8, v);
-  return w.varint(20, 7).finish();
-}
-
-function intAttribute(name: string, value: number): Uint8Array {
-  return new ProtoWriter().string(1, name).varint(3, value).varint(20, 2).finish();
-}
-
-function node(op: string, inputs: string[], output: string, attributes: [string, Uint8Array][]): OnnxNode {
-  return { op, domain: '', name: output, inputs, outputs: [output], attributes: new Map(attributes) };
+function node(op: string, inputs: string[], output: string, attributes: Record<string, AttributeValue>): OnnxNode {
+  const encoded = Object.entries(attributes).map(([name, value]) => [name, encodeAttribute(name, value)] as const);
+  return { op, domain: '', name: output, inputs, outputs: [output], attributes: new Map(encoded) };
 }
 
 /** Gives the recogniser the three per-step outputs in place of its [lines, steps, classes] probabilities. */
@@ -29,9 +19,9 @@ export function addCtcHead(g: OnnxGraph, classes: number): void {
   const spaceIndex = 'hearth_ctc_space_index';
   g.addInitializer(spaceIndex, { dims: [], data: BigInt64Array.of(BigInt(classes - 1)) });
   g.append([
-    node('ArgMax', [probs], CTC_OUTPUTS.best, [['axis', intAttribute('axis', 2)], ['keepdims', intAttribute('keepdims', 0)]]),
-    node('ReduceMax', [probs], CTC_OUTPUTS.prob, [['axes', intsAttribute('axes', [2])], ['keepdims', intAttribute('keepdims', 0)]]),
-    node('Gather', [probs, spaceIndex], CTC_OUTPUTS.space, [['axis', intAttribute('axis', 2)]]),
+    node('ArgMax', [probs], CTC_OUTPUTS.best, { axis: 2, keepdims: 0 }),
+    node('ReduceMax', [probs], CTC_OUTPUTS.prob, { axes: [2], keepdims: 0 }),
+    node('Gather', [probs, spaceIndex], CTC_OUTPUTS.space, { axis: 2 }),
   ]);
   g.setOutputs([
     { name: CTC_OUTPUTS.best, elemType: INT64 },

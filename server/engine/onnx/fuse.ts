@@ -5,7 +5,7 @@
 //   - a per-tensor scale and bias after a Conv are folded into its weights and bias;
 //   - the four-op hard-swish becomes HardSigmoid(α=1/6, β=½) and one Mul;
 //   - a per-tensor scale and bias before a 1×1 unpadded Conv are folded into its weights and bias.
-import { floatAttribute, type FloatTensor, type OnnxGraph, type OnnxNode } from './graph';
+import { encodeAttribute, type FloatTensor, type OnnxGraph, type OnnxNode } from './graph';
 
 export interface FuseReport {
   convAffine: number;
@@ -103,7 +103,7 @@ function fuseHardSwish(g: OnnxGraph): number {
     g.replace(
       [add, clip, mul, div],
       [
-        { op: 'HardSigmoid', domain: '', name: gate, inputs: [x], outputs: [gate], attributes: new Map([['alpha', floatAttribute('alpha', 1 / 6)], ['beta', floatAttribute('beta', 0.5)]]) },
+        { op: 'HardSigmoid', domain: '', name: gate, inputs: [x], outputs: [gate], attributes: new Map([['alpha', encodeAttribute('alpha', { float: 1 / 6 })], ['beta', encodeAttribute('beta', { float: 0.5 })]]) },
         { op: 'Mul', domain: '', name: `${div.outputs[0]}.hearth`, inputs: [x, gate], outputs: [div.outputs[0]], attributes: new Map() },
       ],
     );

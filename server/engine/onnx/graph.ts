@@ -75,8 +75,22 @@ function encodeNode(n: OnnxNode): Uint8Array {
   return w.finish();
 }
 
-export function floatAttribute(name: string, value: number): Uint8Array {
-  return new ProtoWriter().string(1, name).float(2, value).varint(20, 1).finish();
+/** An attribute value: integers become INT/INTS; {float}/{floats} are FLOAT/FLOATS; strings are STRING. */
+export type AttributeValue = number | string | number[] | { float: number } | { floats: number[] };
+
+/** An AttributeProto (name 1, f 2, i 3, s 4, floats 7, ints 8, type 20). */
+export function encodeAttribute(name: string, value: AttributeValue): Uint8Array {
+  const w = new ProtoWriter().string(1, name);
+  if (typeof value === 'number') return w.varint(3, value).varint(20, 2).finish();
+  if (typeof value === 'string') return w.string(4, value).varint(20, 3).finish();
+  if (Array.isArray(value)) {
+    const packed = new ProtoWriter();
+    // Packed repeated int64: the varints back to back, without keys.
+    for (const v of value) packed.raw(new ProtoWriter().varint(1, v).finish().subarray(1));
+    return w.message(8, packed).varint(20, 7).finish();
+  }
+  if ('float' in value) return w.float(2, value.float).varint(20, 1).finish();
+  return w.bytes(7, new Uint8Array(Float32Array.from(value.floats).buffer)).varint(20, 6).finish();
 }
 
 export class OnnxGraph {
