@@ -2,7 +2,7 @@
 // images, same worker count and threads per worker as the engine.
 import { threadsPerWorker } from '../../server/engine';
 import type { ImageShape } from '../children/hearthEngine';
-import { runChild } from './child';
+import { measuredPhase, runChild } from './child';
 import { failed, THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './types';
 
 export interface BareSetup {
@@ -19,23 +19,18 @@ export async function bareLimit(ctx: BenchContext, setup: BareSetup): Promise<Co
   if (n === 0 || setup.workers < 1) return failed(name, ctx.dataset.files.length, 'needs the in-process run (image shapes, worker count), which failed');
   const threads = setup.threads ?? threadsPerWorker(setup.workers);
   try {
-    const { report, figures } = await runChild(ctx, 'bareSessions', {
+    const run = await runChild(ctx, 'bareSessions', {
       workers: setup.workers,
       threads,
       providers: setup.providers,
       shapes: setup.shapes,
       passes: THROUGHPUT_PASSES,
     });
+    const { providers, crops } = run.report.extra ?? {};
     return {
       name,
-      images: n,
-      imagesPerS: n / report.measuredS,
-      steadyImagesPerS: n / report.measuredS,
-      latenciesMs: report.outcomes.map((o) => o.ms),
-      cpuS: report.measuredCpuS,
-      wallS: report.measuredS,
-      peakRssMb: figures.peakRssMb ?? undefined,
-      note: `${setup.workers} workers × ${threads} threads, ${(report.extra?.providers as string[] | undefined)?.join(',')}; ${report.extra?.crops} crops; no CER (no decoding)`,
+      ...measuredPhase(run),
+      note: `${setup.workers} workers × ${threads} threads, ${(providers as string[] | undefined)?.join(',')}; ${crops} crops; no CER (no decoding)`,
     };
   } catch (err) {
     return failed(name, n, err);

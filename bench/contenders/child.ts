@@ -65,6 +65,24 @@ export function rowFromChild(ctx: BenchContext, name: string, run: ChildRun, hea
   };
 }
 
+/** The figures of a child's measured phase (timed after load and warm-up): throughput, latencies, CPU, RSS. */
+export function measuredPhase(run: ChildRun): Pick<
+  ContenderResult,
+  'images' | 'imagesPerS' | 'steadyImagesPerS' | 'latenciesMs' | 'cpuS' | 'wallS' | 'peakRssMb'
+> {
+  const { report, figures } = run;
+  const n = report.outcomes.length;
+  return {
+    images: n,
+    imagesPerS: n / report.measuredS,
+    steadyImagesPerS: n / report.measuredS,
+    latenciesMs: report.outcomes.map((o) => o.ms),
+    cpuS: report.measuredCpuS,
+    wallS: report.measuredS,
+    peakRssMb: figures.peakRssMb ?? undefined,
+  };
+}
+
 /** A child run as a row, or the reason it failed. */
 export async function childRow(
   ctx: BenchContext,

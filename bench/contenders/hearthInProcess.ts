@@ -1,7 +1,7 @@
 // Hearth's engine in-process (one child process, timed after model load), and the long-run memory check
 // that cycles the set to 1,000 images with the cache off.
 import { setCer } from '../score';
-import { runChild, type ChildRun } from './child';
+import { measuredPhase, runChild, type ChildRun } from './child';
 import { failed, THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './types';
 import type { ImageShape } from '../children/hearthEngine';
 
@@ -14,22 +14,15 @@ export interface InProcessRun {
 }
 
 function summary(ctx: BenchContext, name: string, run: ChildRun): ContenderResult {
-  const { report, figures } = run;
-  const n = report.outcomes.length;
+  const { report } = run;
   const texts = Object.fromEntries(report.outcomes.filter((o) => o.text !== undefined).map((o) => [o.file, o.text]));
   const errors = report.outcomes.filter((o) => o.error !== undefined);
   const workers = Number(report.extra?.workers);
   const providers = (report.extra?.providers as string[] | undefined)?.join(',') ?? '?';
   return {
     name,
-    images: n,
-    imagesPerS: n / report.measuredS,
-    steadyImagesPerS: n / report.measuredS,
-    latenciesMs: report.outcomes.map((o) => o.ms),
     // The measured phase only: load and warm-up are the whole-process row's business.
-    cpuS: report.measuredCpuS,
-    wallS: report.measuredS,
-    peakRssMb: figures.peakRssMb ?? undefined,
+    ...measuredPhase(run),
     cer: setCer(ctx.dataset, texts),
     errors: errors.length,
     note: [`${workers} workers, ${providers}`, `load ${report.loadS.toFixed(1)} s`, errors.length ? `first error: ${errors[0].error?.slice(0, 80)}` : '']
