@@ -9,11 +9,29 @@ export type ModelTask = (typeof MODEL_TASKS)[number];
 export const TENSOR_DTYPES = ['float32', 'float64', 'int32', 'int64', 'uint8', 'int8', 'bool'] as const;
 export type TensorDtype = (typeof TENSOR_DTYPES)[number];
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+/**
+ * The one model-id rule: 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit. Lower case
+ * only, because an id names a folder and "Colours" and "colours" are one folder on macOS and Windows.
+ */
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const MODEL_ID_RULE = 'a model id is 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit';
 
-export const modelIdSchema = z
-  .string()
-  .regex(ID_PATTERN, 'a model id is 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
+export const modelIdSchema = z.string().regex(MODEL_ID_PATTERN, MODEL_ID_RULE);
+
+export function isModelId(id: string): boolean {
+  return MODEL_ID_PATTERN.test(id);
+}
+
+/** The id a model gets from its display name ("Colours v2" → "colours-v2"); undefined when nothing is left. */
+export function modelIdFromName(name: string): string | undefined {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-._]+|[-._]+$/g, '')
+    .slice(0, 64)
+    .replace(/[-._]+$/, '');
+  return isModelId(slug) ? slug : undefined;
+}
 
 export const tensorSpecSchema = z.object({
   name: z.string().min(1),
