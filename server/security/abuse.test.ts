@@ -12,7 +12,7 @@ import { loadConfig } from '../config';
 import type { CreatedKeyResponse, UsageResponse, AuditResponse } from '../contract/security';
 import { startServer, type RunningServer } from '../serve';
 import { renderText } from '../testkit/renderText';
-import { send, type Reply, type RequestOptions } from './testRequest';
+import { send, type Reply, type RequestOptions } from '../testkit/request';
 
 const LIMITS = { bodyBytes: 2 * 1024 * 1024, ratePerMinute: 600, burst: 20, headersTimeoutMs: 1_000, requestTimeoutMs: 10_000 };
 

@@ -9,6 +9,7 @@ import type { Config } from '../config';
 import type { NodeInfo } from '../contract/security';
 import type { Engine } from '../engine';
 import { createLogger } from '../logger';
+import type { SettingsService } from '../settings';
 import type { Store } from '../store';
 import { bodyLimit } from './bodyLimit';
 import { createGuard } from './guard';
@@ -19,7 +20,6 @@ import { createMetrics, type NodeMetrics } from './metrics';
 import { createMonitor, type Monitor } from './monitor';
 import { createRateLimiter } from './rateLimit';
 import { createRequestMeter } from './requestMeter';
-import { persistConfig } from './settings';
 import { actorOf, audit } from './audit';
 
 export { audit, actorOf } from './audit';
@@ -40,8 +40,6 @@ export interface LanControl {
 export interface Security {
   before: RequestHandler[];
   readonly lan: LanControl;
-  /** Pushes changed timeouts to the listening server (new connections pick them up). */
-  limitsChanged(): void;
   attachServer?(info: { server: HttpServer | HttpsServer; url: string; fingerprint?: string } & Partial<ListeningInfo>): void;
   /** For other areas: per-model, per-provider inference timing in /metrics. */
   readonly metrics: NodeMetrics;
@@ -51,13 +49,14 @@ export interface Security {
   close(): Promise<void>;
 }
 
-export function createSecurity(opts: { config: Config; store: Store; engine: Engine }): Security {
-  const { config, store, engine } = opts;
+export function createSecurity(opts: { config: Config; settings: SettingsService; store: Store; engine: Engine }): Security {
+  const { config, settings, store, engine } = opts;
+  const live = settings.current;
   const keys = createKeyRepository(store.db);
   const metering = createMetering(store.db, keys);
   const metrics = createMetrics(engine, store.db);
-  const monitor = createMonitor({ engine, dataDir: config.dataDir, queueDepth: () => config.engine.queueDepth, thresholds: () => config.alerts });
-  const limiter = createRateLimiter(() => config.limits);
+  const monitor = createMonitor({ engine, dataDir: config.dataDir, queueDepth: () => config.engine.queueDepth, thresholds: () => live().alerts });
+  const limiter = createRateLimiter(() => live().limits);
   const failures = createRateLimiter(() => FAILED_AUTH_LIMITS);
   let listening: ListeningInfo | undefined;
 
@@ -78,7 +77,7 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
   // One switch at a time: a second request waits for the first to finish re-listening.
   let switching: Promise<unknown> = Promise.resolve();
   const lan: LanControl = {
-    info: () => nodeInfo(config, listening),
+    info: () => nodeInfo(live(), listening),
     set(change: { lan: boolean; host?: string }): Promise<NodeInfo> {
       const next = switching.then(() => switchLan(change));
       switching = next.catch(() => undefined);
@@ -92,21 +91,27 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
     }
     const known = host === '0.0.0.0' || host === '::' || listInterfaces().some((i) => i.address === host);
     if (!known) throw new AppError('invalid_body', 400, `"${host}" is not an address of this machine; pick one from GET /v1/node interfaces`);
-    if (change.lan === config.lan && host === config.host) return nodeInfo(config, listening);
-    const before = { lan: config.lan, host: config.host };
-    config.lan = change.lan;
-    config.host = host;
+    const before = { lan: live().lan, host: live().host };
+    if (change.lan === before.lan && host === before.host) return nodeInfo(before, listening);
+    // The guard follows the new exposure from the first request on the new socket.
+    settings.setExposure({ lan: change.lan, host }, { persist: false });
     try {
       await listening.relisten({ lan: change.lan, host });
     } catch (err) {
-      config.lan = before.lan;
-      config.host = before.host;
+      settings.setExposure(before, { persist: false });
       throw new AppError('conflict', 409, `could not listen on ${host}: ${(err as Error).message}`);
     }
-    persistConfig(config.dataDir, { lan: change.lan, host: change.lan ? host : undefined });
+    settings.setExposure({ lan: change.lan, host });
     log.info(change.lan ? 'LAN on' : 'LAN off', { host });
-    return nodeInfo(config, listening);
+    return nodeInfo(live(), listening);
   };
+
+  // Changed timeouts go to the listening server at once (new connections pick them up).
+  settings.on('limits', (limits) => {
+    if (!listening) return;
+    listening.server.headersTimeout = limits.headersTimeoutMs;
+    listening.server.requestTimeout = limits.requestTimeoutMs;
+  });
 
   return {
     before: [
@@ -123,16 +128,11 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
           }
         },
       }),
-      createGuard({ keys, lan: () => config.lan, allowedHosts: () => config.allowedHosts, failed: (address) => failures.take(address) }),
+      createGuard({ keys, lan: () => live().lan, allowedHosts: () => live().allowedHosts, failed: (address) => failures.take(address) }),
       rateLimit,
-      bodyLimit(() => config.limits.bodyBytes),
+      bodyLimit(() => live().limits.bodyBytes),
     ],
     lan,
-    limitsChanged() {
-      if (!listening) return;
-      listening.server.headersTimeout = config.limits.headersTimeoutMs;
-      listening.server.requestTimeout = config.limits.requestTimeoutMs;
-    },
     attachServer(info) {
       listening = { ...listening, ...info };
     },

@@ -6,12 +6,11 @@ import { AppError } from '../../../appError';
 import type { NodeUpdateResponse } from '../../../contract/security';
 import type { NodeServices } from '../../../node';
 import { actorOf, audit, readAudit } from '../../../security/audit';
-import { applySettings, settingsOf } from '../../../security/settings';
 import { mount } from '../../mount';
 
 export function adminRouter(s: NodeServices): Router {
   const router = express.Router();
-  const { config, store } = s;
+  const { settings, store } = s;
   const { keys, lan } = s.security;
 
   mount(router, 'usage', ({ query, res }) => {
@@ -24,7 +23,7 @@ export function adminRouter(s: NodeServices): Router {
 
   mount(router, 'audit', ({ query }) => ({ entries: readAudit(store, { limit: query.limit, before: query.before }) }));
 
-  mount(router, 'getSettings', () => settingsOf(config));
+  mount(router, 'getSettings', () => settings.view());
 
   mount(router, 'updateSettings', ({ body: update, principal }) => {
     if (update.sharedRoots) {
@@ -32,16 +31,15 @@ export function adminRouter(s: NodeServices): Router {
       if (relative) throw new AppError('invalid_body', 400, `shared roots are absolute folder paths; "${relative}" is not`);
       update.sharedRoots = update.sharedRoots.map((r) => resolve(r));
     }
-    const settings = applySettings(config, update);
-    if (update.limits) s.security.limitsChanged();
+    const applied = settings.update(update);
     audit(store, actorOf(principal), 'settings.update', update);
-    return settings;
+    return applied;
   });
 
   mount(router, 'getNode', () => lan.info());
 
   mount(router, 'updateNode', async ({ body: change, principal, res }) => {
-    const wasLan = config.lan;
+    const wasLan = settings.current().lan;
     const info = await lan.set(change);
     const body: NodeUpdateResponse = { ...info };
     if (info.lan !== wasLan) audit(store, actorOf(principal), info.lan ? 'lan.on' : 'lan.off', { host: info.host, url: info.url });

@@ -14,7 +14,7 @@ export function healthRouter(s: NodeServices): Router {
       providers: s.engine.providers,
       models: s.models.summaries(),
       engine: { workers: stats.workers, queueDepth: stats.queued, inFlight: stats.inFlight },
-      lan: s.config.lan,
+      lan: s.settings.current().lan,
     };
   });
   return router;

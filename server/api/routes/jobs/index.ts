@@ -28,7 +28,7 @@ export function jobsRouter(s: NodeServices): Router {
   };
 
   mount(router, 'createJob', ({ body, principal, req }) => {
-    const allowed = allowedJobPath(body.path, principal, s.config.sharedRoots);
+    const allowed = allowedJobPath(body.path, principal, s.settings.current().sharedRoots);
     return jobs.create({
       paths: [allowed.path],
       recursive: body.recursive,

@@ -1,6 +1,6 @@
 // /v1/models*, /v1/classify: the model repository (import, versions, rollback, export) and serving through
 // the engine's scheduler. Import, activate, load/unload, delete and export need admin; listing and running need infer.
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import multer from 'multer';
 import { AppError } from '../../../appError';
 import type { ModelImportResponse } from '../../../contract/models';
@@ -22,17 +22,20 @@ function textPart(req: Request, files: UploadFiles, name: 'manifest' | 'labels')
 
 export function modelsRouter(s: NodeServices): Router {
   const router = express.Router();
-  const maxBytes = s.config.limits.bodyBytes;
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: maxBytes, files: 4, fields: 8, fieldSize: 4 * 1024 * 1024 },
-  }).fields([
-    { name: 'model', maxCount: 1 },
-    { name: 'manifest', maxCount: 1 },
-    { name: 'labels', maxCount: 1 },
-    { name: 'bundle', maxCount: 1 },
-  ]);
-  const rawBundle = express.raw({ type: ['application/x-tar', 'application/octet-stream'], limit: maxBytes });
+  // Parsers are made per request so a changed body limit applies to the next upload.
+  const maxBytes = (): number => s.settings.current().limits.bodyBytes;
+  const upload: RequestHandler = (req, res, next) =>
+    multer({
+      storage: multer.memoryStorage(),
+      limits: { fileSize: maxBytes(), files: 4, fields: 8, fieldSize: 4 * 1024 * 1024 },
+    }).fields([
+      { name: 'model', maxCount: 1 },
+      { name: 'manifest', maxCount: 1 },
+      { name: 'labels', maxCount: 1 },
+      { name: 'bundle', maxCount: 1 },
+    ])(req, res, next);
+  const rawBundle: RequestHandler = (req, res, next) =>
+    express.raw({ type: ['application/x-tar', 'application/octet-stream'], limit: maxBytes() })(req, res, next);
 
   mount(router, 'listModels', () => ({ models: s.models.list() }));
 

@@ -24,7 +24,7 @@ export function ocrRouter(s: NodeServices): Router {
       });
       return { ...result, resultId };
     },
-    imageBody(s.config.limits.bodyBytes),
+    imageBody(() => s.settings.current().limits.bodyBytes),
   );
   return router;
 }
