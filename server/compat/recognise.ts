@@ -1,14 +1,14 @@
 // One image recognised for a compatibility route, the way POST /v1/ocr does it: through the engine's
 // interactive lane, stored in the history with its key, and metered.
 import type { Response } from 'express';
-import type { OcrRequestOptions, OcrResult } from '../engine';
+import type { OcrCallOptions, OcrResult } from '../engine';
 import type { NodeServices } from '../node';
 
 export async function recogniseForClient(
   s: NodeServices,
   res: Response,
   image: Buffer,
-  opts: OcrRequestOptions & { source: string; keyId: string | null },
+  opts: Omit<OcrCallOptions, 'bulk'> & { source: string; keyId: string | null },
 ): Promise<OcrResult> {
   const result = await s.engine.ocr(image, { limitSide: opts.limitSide });
   // Read by the metering layer when the response finishes.

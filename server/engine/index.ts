@@ -24,7 +24,7 @@ export interface EngineStats {
 export interface Engine {
   /** Providers actually running, best first, e.g. ['cpu']. */
   readonly providers: string[];
-  ocr(image: Uint8Array, opts?: { bulk?: boolean } & OcrRequestOptions): Promise<OcrResult>;
+  ocr(image: Uint8Array, opts?: OcrCallOptions): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
   run<R>(task: string, payload: unknown, opts?: { bulk?: boolean }): Promise<R>;
   /** A task on every worker at once, outside the queue (loading or releasing a model's sessions); one result per worker. */
@@ -34,7 +34,9 @@ export interface Engine {
 }
 
 /** What a caller may tune per image; everything else is the engine's own choice. */
-export interface OcrRequestOptions {
+export interface OcrCallOptions {
+  /** Queue behind interactive work (folder jobs). */
+  bulk?: boolean;
   /** Longer side of the detector's first pass (default 960); larger finds smaller print on big images, slower. */
   limitSide?: number;
 }

@@ -2,12 +2,13 @@
 // /api/doc/...) and PaddleOCR's hub serving (/predict/ocr_system). Same keys, limits and metering as every
 // route; answers and errors in each API's own shape (see compat/errorShapes.ts for refusals before a route runs).
 import express, { type Router } from 'express';
+import multer from 'multer';
 import { isAppError } from '../../../appError';
 import { BARCODE_FORMATS, type BarcodeFormatName, type BarcodesResponse } from '../../../contract/barcodes';
 import { paddleFailure, paddleImages, paddleRegions, PADDLE_STATUS, type PaddleAnswer } from '../../../compat/paddle';
 import { recogniseForClient } from '../../../compat/recognise';
 import { decodeBase64Image, umiFailure, UMI_CODES, type UmiAnswer } from '../../../compat/umi/answers';
-import { ocrOptionDefinitions, parseImageOptions, UmiOptionError } from '../../../compat/umi/options';
+import { docOptionDefinitions, ocrOptionDefinitions, parseImageOptions, UmiOptionError } from '../../../compat/umi/options';
 import { umiText, umiTextBlocks } from '../../../compat/umi/textBlocks';
 import { writeBarcode } from '../../../engine/codes/barcodes';
 import type { NodeServices } from '../../../node';
@@ -57,7 +58,11 @@ export function compatRouter(s: NodeServices): Router {
       if (!image) return umiFailure(UMI_CODES.badImage, '"base64" is not base64-encoded image data', started);
       let result;
       try {
-        result = await recogniseForClient(s, res, image, { limitSide: opts.limitSide, source: 'umi-ocr', keyId: principal.keyId });
+        result = await recogniseForClient(s, res, image, {
+          limitSide: opts.limitSide,
+          source: 'umi-ocr',
+          keyId: principal.keyId,
+        });
       } catch (err) {
         if (isImageError(err)) return umiFailure(UMI_CODES.badImage, err.message, started);
         throw err;
@@ -136,6 +141,32 @@ export function compatRouter(s: NodeServices): Router {
     },
     [json],
   );
+
+  mount(router, 'umiDocOptions', () => docOptionDefinitions());
+
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: s.config.limits.bodyBytes, files: 1, fields: 8 } }).single('file');
+  mount(
+    router,
+    'umiDocUpload',
+    ({ req, principal }) => {
+      const file = req.file ? { name: req.file.originalname || 'document', bytes: req.file.buffer } : undefined;
+      return s.documents.upload(file, (req.body as Record<string, unknown> | undefined)?.json, principal.keyId);
+    },
+    [(req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next())],
+  );
+  mount(router, 'umiDocResult', ({ req }) => s.documents.result(req.body), [json]);
+  mount(router, 'umiDocDownload', ({ req }) => s.documents.download(req.body, `${req.protocol}://${req.get('host') ?? ''}`), [json]);
+  mount(router, 'umiDocFile', ({ params, res }) => {
+    const file = s.documents.file(params.token, params.name);
+    if (!file) {
+      res.status(404).json({ code: 404, data: 'this download link is unknown or its task was cleared' });
+      return;
+    }
+    res.setHeader('content-type', file.mime);
+    res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`);
+    res.end(file.bytes);
+  });
+  mount(router, 'umiDocClear', ({ params }) => s.documents.clear(params.id));
 
   mount(
     router,
