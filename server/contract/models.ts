@@ -9,11 +9,6 @@ export type ModelTask = (typeof MODEL_TASKS)[number];
 export const TENSOR_DTYPES = ['float32', 'float64', 'int32', 'int64', 'uint8', 'int8', 'bool'] as const;
 export type TensorDtype = (typeof TENSOR_DTYPES)[number];
 
-/** Extra routes of the model area beyond the shared API table. */
-export const MODEL_API = {
-  modelVersion: '/v1/models/:id/versions/:version',
-} as const;
-
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export const modelIdSchema = z
@@ -180,3 +175,40 @@ export interface InferResponse {
   model: string;
   version: number;
 }
+
+const modelVersionInfoSchema: z.ZodType<ModelVersionInfo> = z.object({
+  version: z.number(),
+  createdAt: z.string().nullable(),
+  sizeBytes: z.number(),
+  inputs: z.array(tensorSpecSchema),
+  outputs: z.array(tensorSpecSchema),
+  labels: z.number(),
+});
+export const modelSummarySchema: z.ZodType<ModelSummary> = z.object({
+  id: z.string(),
+  name: z.string(),
+  task: z.enum(MODEL_TASKS),
+  activeVersion: z.number(),
+  versions: z.array(modelVersionInfoSchema),
+  bundled: z.boolean(),
+  loaded: z.boolean(),
+  preprocess: preprocessSchema.optional(),
+  description: z.string().optional(),
+});
+export const modelListSchema: z.ZodType<ModelListResponse> = z.object({ models: z.array(modelSummarySchema) });
+export const modelImportResponseSchema: z.ZodType<ModelImportResponse> = z.object({ model: modelSummarySchema, version: z.number() });
+export const classifyResponseSchema: z.ZodType<ClassifyResponse> = z.object({
+  labels: z.array(z.object({ label: z.string(), confidence: z.number() })),
+  provider: z.string(),
+  ms: z.number(),
+  model: z.string(),
+  version: z.number(),
+  resultId: z.string().optional(),
+});
+export const inferResponseSchema: z.ZodType<InferResponse> = z.object({
+  outputs: z.record(z.string(), z.object({ dtype: z.string(), shape: z.array(z.number()), data: z.array(z.union([z.number(), z.boolean()])) })),
+  provider: z.string(),
+  ms: z.number(),
+  model: z.string(),
+  version: z.number(),
+});

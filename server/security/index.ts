@@ -1,8 +1,8 @@
 // The security layer of a node: who may ask (guard), how much (rate limit, body size), what it cost (metering,
-// metrics, monitor), and the admin routes for keys, usage, audit, settings, LAN exposure and OpenAPI.
+// metrics, monitor), and switching LAN exposure. Its routes live in api/routes/.
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import { AppError } from '../appError';
 import type { Principal } from '../api/scope';
 import type { Config } from '../config';
@@ -17,12 +17,9 @@ import { listInterfaces, nodeInfo, type ListeningInfo } from './lan';
 import { createMetering, type Metering } from './metering';
 import { createMetrics, type NodeMetrics } from './metrics';
 import { createMonitor, type Monitor } from './monitor';
-import { buildOpenApi } from './openapi';
 import { createRateLimiter } from './rateLimit';
 import { createRequestMeter } from './requestMeter';
-import { createSecurityRouter } from './router';
 import { persistConfig } from './settings';
-
 import { actorOf, audit } from './audit';
 
 export { audit, actorOf } from './audit';
@@ -34,9 +31,17 @@ const log = createLogger('security');
 /** Failed authentications allowed per client address: a burst for a misconfigured script, then one a second. */
 const FAILED_AUTH_LIMITS = { ratePerMinute: 60, burst: 30 } as const;
 
+export interface LanControl {
+  info(): NodeInfo;
+  /** Switches LAN on/off (re-listening); returns the new state. */
+  set(change: { lan: boolean; host?: string }): Promise<NodeInfo>;
+}
+
 export interface Security {
   before: RequestHandler[];
-  router: Router;
+  readonly lan: LanControl;
+  /** Pushes changed timeouts to the listening server (new connections pick them up). */
+  limitsChanged(): void;
   attachServer?(info: { server: HttpServer | HttpsServer; url: string; fingerprint?: string } & Partial<ListeningInfo>): void;
   /** For other areas: per-model, per-provider inference timing in /metrics. */
   readonly metrics: NodeMetrics;
@@ -72,7 +77,7 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
 
   // One switch at a time: a second request waits for the first to finish re-listening.
   let switching: Promise<unknown> = Promise.resolve();
-  const lan = {
+  const lan: LanControl = {
     info: () => nodeInfo(config, listening),
     set(change: { lan: boolean; host?: string }): Promise<NodeInfo> {
       const next = switching.then(() => switchLan(change));
@@ -103,23 +108,6 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
     return nodeInfo(config, listening);
   };
 
-  let openapiDoc: unknown;
-  const router = createSecurityRouter({
-    config,
-    store,
-    keys,
-    metering,
-    metrics,
-    monitor,
-    lan,
-    openapi: () => (openapiDoc ??= buildOpenApi()),
-    onLimitsChanged: () => {
-      if (!listening) return;
-      listening.server.headersTimeout = config.limits.headersTimeoutMs;
-      listening.server.requestTimeout = config.limits.requestTimeoutMs;
-    },
-  });
-
   return {
     before: [
       createRequestMeter({
@@ -139,7 +127,12 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
       rateLimit,
       bodyLimit(() => config.limits.bodyBytes),
     ],
-    router,
+    lan,
+    limitsChanged() {
+      if (!listening) return;
+      listening.server.headersTimeout = config.limits.headersTimeoutMs;
+      listening.server.requestTimeout = config.limits.requestTimeoutMs;
+    },
     attachServer(info) {
       listening = { ...listening, ...info };
     },

@@ -64,7 +64,7 @@ describe('loopback mode and the LAN switch', () => {
     expect(doc.paths['/v1/models/{id}/versions/{version}']?.delete).toBeDefined();
     const metrics = await request('GET', '/metrics');
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toMatch(/hearth_http_requests_total\{method="GET",route="\/v1\/keys",status="200"\} \d+/);
+    expect(metrics.text).toMatch(/hearth_http_requests_total\{method="GET",route="listKeys",status="200"\} \d+/);
     await running.node.services.security.monitor.sample();
     const monitor = (await request('GET', '/v1/monitor')).json<MonitorResponse>();
     expect(monitor.samples.length).toBeGreaterThanOrEqual(1);
