@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { basename, extname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { zipSync } from 'fflate';
+import type { UmiDocAnswer } from '../../contract/compat';
 import type { JobItem } from '../../contract/jobs';
 import type { JobService } from '../../jobs';
 import { createLogger } from '../../logger';
@@ -49,12 +50,12 @@ interface Download {
 }
 
 export interface UmiDocuments {
-  upload(file: { name: string; bytes: Buffer } | undefined, optionsJson: unknown, keyId: string | null): { code: number; data: string };
-  result(body: unknown): object;
-  download(body: unknown, baseUrl: string): object;
+  upload(file: { name: string; bytes: Buffer } | undefined, optionsJson: unknown, keyId: string | null): UmiDocAnswer;
+  result(body: unknown): UmiDocAnswer;
+  download(body: unknown, baseUrl: string): UmiDocAnswer;
   /** The bytes behind a download link, or null when the link is unknown or its task was cleared. */
   file(token: string, name: string): { bytes: Buffer; mime: string; name: string } | null;
-  clear(id: string): { code: number; data: string };
+  clear(id: string): UmiDocAnswer;
   close(): void;
 }
 
@@ -206,8 +207,8 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       const job = jobs.get(meta.jobId);
       if (!job) return { code: 103, data: `task ${meta.jobId} does not exist` };
       const pages = pageResults(meta);
-      const state = { queued: 'waiting', paused: 'waiting', running: 'running', done: 'success', failed: 'failure', cancelled: 'failure' }[job.state];
-      const answer: Record<string, unknown> = {
+      const state = ({ queued: 'waiting', paused: 'waiting', running: 'running', done: 'success', failed: 'failure', cancelled: 'failure' } as const)[job.state];
+      const answer: UmiDocAnswer = {
         code: 100,
         processed_count: pages.length,
         pages_count: Math.max(pages.length, job.total),
@@ -217,9 +218,10 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       };
       if (state === 'failure') answer.message = job.error?.message ?? 'the task was cancelled';
       if (isData) {
+        // Pages handed out as unread are not handed out as unread again; a full read leaves that mark alone.
         const seen = unread.get(meta.jobId) ?? new Set<number>();
         const chosen = isUnread ? pages.filter((p) => !seen.has(p.page)) : pages;
-        chosen.forEach((p) => seen.add(p.page));
+        if (isUnread) chosen.forEach((p) => seen.add(p.page));
         unread.set(meta.jobId, seen);
         answer.data = format === 'text' ? chosen.map(textOf).join('') : chosen;
       }
