@@ -195,3 +195,21 @@ describe('Umi-OCR document API', () => {
     expect(((await (await fetch(`${url}/api/doc/upload`, { method: 'POST', body: new FormData() })).json()) as { code: number }).code).toBe(101);
   });
 });
+
+describe('OpenAPI', () => {
+  it('lists the compatibility routes under their own tag', async () => {
+    const doc = (await (await fetch(`${url}/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const [path, method] of [
+      ['/api/ocr', 'post'],
+      ['/api/ocr/get_options', 'get'],
+      ['/api/qrcode', 'post'],
+      ['/api/doc/upload', 'post'],
+      ['/api/doc/result', 'post'],
+      ['/api/doc/download', 'post'],
+      ['/api/doc/clear/{id}', 'get'],
+      ['/predict/ocr_system', 'post'],
+    ]) {
+      expect(doc.paths[path]?.[method]?.tags, `${method} ${path}`).toEqual(['compatibility']);
+    }
+  });
+});
