@@ -38,6 +38,9 @@ export interface DecodedBarcode {
 
 export interface BarcodesResponse {
   codes: DecodedBarcode[];
+  /** Size of the (orientation-corrected) image the boxes refer to. */
+  width: number;
+  height: number;
   /** Time spent decoding, in milliseconds. */
   ms: number;
 }

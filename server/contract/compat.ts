@@ -54,5 +54,7 @@ export const barcodesResponseSchema = z.object({
       orientation: z.number(),
     }),
   ),
+  width: z.number(),
+  height: z.number(),
   ms: z.number(),
 });

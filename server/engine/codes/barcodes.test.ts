@@ -16,7 +16,7 @@ describe('barcodes', () => {
   it('reads back a QR code it wrote, with Unicode text, turned on a page', async () => {
     const text = 'Hearth 节点 https://node.local:8686/v1/ocr?x=1';
     const code = await writeBarcode(text, { format: 'QRCode', width: 240, height: 240, quietZone: -1, ecLevel: 2 });
-    const found = await readBarcodes(await onPage(code, 90));
+    const { codes: found } = await readBarcodes(await onPage(code, 90));
     expect(found).toHaveLength(1);
     expect(found[0].text).toBe(text);
     expect(found[0].format).toBe('QRCode');
@@ -38,13 +38,13 @@ describe('barcodes', () => {
       ])
       .png()
       .toBuffer();
-    const found = await readBarcodes(page);
+    const { codes: found } = await readBarcodes(page);
     expect(found.map((c) => `${c.format}:${c.text}`).sort()).toEqual(['EAN13:4006381333931', 'QRCode:second']);
   });
 
   it('finds nothing on a page without codes, and refuses bytes that are not an image', async () => {
     const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
-    expect(await readBarcodes(blank)).toEqual([]);
+    expect(await readBarcodes(blank)).toEqual({ codes: [], width: 300, height: 200 });
     await expect(readBarcodes(Buffer.from('not an image at all'))).rejects.toMatchObject({ code: 'not_an_image', status: 415 });
   });
 

@@ -39,17 +39,17 @@ function rgba(img: RgbImage): Uint8ClampedArray {
   return out;
 }
 
-/** Every readable code in the image, in the order zxing finds them (top to bottom, left to right). */
-export async function readBarcodes(bytes: Uint8Array): Promise<DecodedBarcode[]> {
+/** Every readable code in the image, in the order zxing finds them, and the (upright) image's size. */
+export async function readBarcodes(bytes: Uint8Array): Promise<{ codes: DecodedBarcode[]; width: number; height: number }> {
   const img = await decodeImage(bytes);
   const z = await loadZxing();
   const found = await z.readBarcodes(
     { data: rgba(img), width: img.width, height: img.height, colorSpace: 'srgb' },
     { formats: [], tryHarder: true, tryRotate: true, tryInvert: true, maxNumberOfSymbols: 255 },
   );
-  return found
+  const codes = found
     .filter((r) => r.isValid)
-    .map((r) => {
+    .map((r): DecodedBarcode => {
       const p = r.position;
       return {
         text: r.text,
@@ -63,6 +63,7 @@ export async function readBarcodes(bytes: Uint8Array): Promise<DecodedBarcode[]>
         orientation: r.orientation,
       };
     });
+  return { codes, width: img.width, height: img.height };
 }
 
 export interface WriteBarcodeOptions {

@@ -10,6 +10,6 @@ export interface BarcodesPayload {
 
 export const barcodesTask: TaskHandler<BarcodesPayload, BarcodesResponse> = async (payload) => {
   const started = performance.now();
-  const codes = await readBarcodes(payload.image);
-  return { codes, ms: Math.round(performance.now() - started) };
+  const found = await readBarcodes(payload.image);
+  return { ...found, ms: Math.round(performance.now() - started) };
 };
