@@ -24,6 +24,8 @@ const configSchema = z.object({
   lan: z.boolean(),
   tlsCert: z.string().optional(),
   tlsKey: z.string().optional(),
+  /** A second port serving the same node, for clients with Umi-OCR's address (1224) built in. */
+  compatPort: z.number().int().min(0).max(65535).optional(),
   /** Store key from HEARTH_STORE_KEY; when absent headless mode keeps one in <data>/store.key. */
   storeKey: z.string().optional(),
   engine: z.object({

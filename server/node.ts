@@ -2,6 +2,7 @@
 // Listening, TLS and shutdown live in serve.ts; tests build a node here and drive `app` without a socket.
 import type { Application } from 'express';
 import { createApp } from './api/app';
+import { createUmiDocuments, type UmiDocuments } from './compat/umi/documents';
 import type { Config } from './config';
 import { createEngine, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
@@ -20,6 +21,8 @@ export interface NodeServices {
   models: ModelRepository;
   jobs: JobService;
   security: Security;
+  /** Umi-OCR's document tasks, kept on the node's durable jobs. */
+  documents: UmiDocuments;
 }
 
 export interface HearthNode {
@@ -48,7 +51,8 @@ export async function createNode(config: Config): Promise<HearthNode> {
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, settings, store, engine });
     const jobs = createJobService({ store, engine, config });
-    const services: NodeServices = { config, settings, store, engine, models, jobs, security };
+    const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
+    const services: NodeServices = { config, settings, store, engine, models, jobs, security, documents };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
@@ -56,6 +60,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       services,
       app,
       close: async () => {
+        documents.close();
         await jobs.close();
         await security.close();
         await models.close();

@@ -19,6 +19,8 @@ export interface RunningServer {
   readonly server: http.Server | https.Server;
   /** SHA-256 fingerprint of the TLS certificate, when serving TLS. */
   readonly fingerprint?: string;
+  /** The second listener's URL when the node also serves a compatibility port (--compat-port). */
+  readonly compatUrl?: string;
   close(): Promise<void>;
 }
 
@@ -81,6 +83,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await node.close();
     throw err;
   }
+  // The same app on a second port, exposed exactly like the first (loopback, or LAN with TLS and keys).
+  let compat: Listener | undefined;
+  if (config.compatPort !== undefined) {
+    try {
+      compat = await listen(node, { lan: config.lan, host: config.host, port: config.compatPort });
+    } catch (err) {
+      await drain(current.server, 0);
+      await node.close();
+      throw err;
+    }
+  }
   /** Old listeners still finishing their in-flight requests after a LAN switch. */
   const draining = new Set<Promise<void>>();
 
@@ -98,6 +111,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     try {
       current = await listen(node, { ...at, port });
       currentAt = at;
+      if (compat) {
+        const compatPort = (compat.server.address() as AddressInfo).port;
+        const closing = drain(compat.server, 2_000);
+        draining.add(closing);
+        void closing.finally(() => draining.delete(closing));
+        compat = await listen(node, { ...at, port: compatPort });
+      }
     } catch (err) {
       // Put the previous exposure back so the node stays reachable, then report why the switch failed.
       current = await listen(node, { ...previousAt, port }).catch(() => old);
@@ -114,7 +134,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     (closing ??= (async () => {
       log.info('shutting down');
       // Stop accepting; idle keep-alive sockets go now, busy ones after their response.
-      await Promise.all([drain(current.server, SHUTDOWN_BUDGET_MS / 2), ...draining]);
+      await Promise.all([drain(current.server, SHUTDOWN_BUDGET_MS / 2), ...(compat ? [drain(compat.server, SHUTDOWN_BUDGET_MS / 2)] : []), ...draining]);
       await node.close();
     })());
 
@@ -128,6 +148,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     },
     get fingerprint() {
       return current.fingerprint;
+    },
+    get compatUrl() {
+      return compat?.url;
     },
     close,
   };

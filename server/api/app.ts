@@ -7,6 +7,7 @@ import { errorMiddleware, notFound } from './errorMiddleware';
 import { requestId } from './requestId';
 import { healthRouter } from './routes/health';
 import { adminRouter } from './routes/admin';
+import { compatRouter } from './routes/compat';
 import { jobsRouter } from './routes/jobs';
 import { keysRouter } from './routes/keys';
 import { modelsRouter } from './routes/models';
@@ -22,6 +23,8 @@ export function createApp(services: NodeServices): Application {
   app.use(requestId);
   // Host/Origin guard, authentication (sets res.locals.principal), rate limits, metering, request metrics.
   app.use(services.security.before);
+  // Base64 images in JSON are larger than the 1 MB other JSON bodies may be: these routes parse their own.
+  app.use(compatRouter(services));
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(services));
   app.use(ocrRouter(services));

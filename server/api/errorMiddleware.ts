@@ -1,6 +1,7 @@
 // Registered last: turns anything thrown into the one JSON error shape; never a stack trace to the client.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, isAppError } from '../appError';
+import { compatErrorBody } from '../compat/errorShapes';
 import type { ErrorBody } from '../contract/errors';
 import { createLogger } from '../logger';
 
@@ -51,7 +52,7 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   }
   for (const [k, v] of Object.entries(appErr.headers)) res.setHeader(k, v);
   const body: ErrorBody = { error: { code: appErr.code, message: appErr.message } };
-  res.status(appErr.status).json(body);
+  res.status(appErr.status).json(compatErrorBody(req.path, appErr) ?? body);
 };
 
 export const notFound: RequestHandler = (req, _res, next) => {

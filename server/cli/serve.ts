@@ -10,6 +10,7 @@ interface ServeFlags {
   lan?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  compatPort?: number;
 }
 
 export function registerServe(program: Command): void {
@@ -23,6 +24,7 @@ export function registerServe(program: Command): void {
     .option('--no-lan', 'loopback only, even when the LAN was turned on from the console')
     .option('--tls-cert <file>', 'PEM certificate (default: self-signed, generated into the data dir)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--compat-port <port>', "also serve on this port (Umi-OCR's is 1224) for clients with a fixed address", parsePort)
     .action((flags: ServeFlags) =>
       runCommand(async () => {
         const config = configFrom({
@@ -32,6 +34,7 @@ export function registerServe(program: Command): void {
           lan: flags.lan,
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
+          compatPort: flags.compatPort,
         });
         // Loaded here so other commands (ocr, keys, --help) don't pay for the HTTP stack at start-up.
         const { exitOnSignals, startServer } = await import('../serve');
@@ -42,6 +45,7 @@ export function registerServe(program: Command): void {
           const port = Number(new URL(running.url).port);
           for (const url of reachableUrls(config.host, port, true)) process.stdout.write(`reachable at ${url}\n`);
         }
+        if (running.compatUrl) process.stdout.write(`compatibility port: ${running.compatUrl}\n`);
         process.stdout.write(`hearth listening on ${running.url}\n`);
       }),
     );

@@ -30,6 +30,17 @@ export const API = {
   monitor: '/v1/monitor',
   metrics: '/metrics',
   openapi: '/v1/openapi.json',
+  barcodes: '/v1/barcodes',
+  umiOcrOptions: '/api/ocr/get_options',
+  umiOcr: '/api/ocr',
+  umiQrcode: '/api/qrcode',
+  umiDocOptions: '/api/doc/get_options',
+  umiDocUpload: '/api/doc/upload',
+  umiDocResult: '/api/doc/result',
+  umiDocDownload: '/api/doc/download',
+  umiDocFile: '/api/doc/download/:token/:name',
+  umiDocClear: '/api/doc/clear/:id',
+  paddleOcrSystem: '/predict/ocr_system',
 } as const;
 
 /** Fills `:name` segments of a path template. */

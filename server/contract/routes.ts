@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { classifyResponseSchema, activateRequestSchema, inferRequestSchema, inferResponseSchema, modelImportResponseSchema, modelListSchema, modelSummarySchema } from './models';
 import { createJobSchema, EXPORT_FORMATS, JOB_ACTIONS, JOB_ITEM_STATES, jobItemsPageSchema, jobListSchema, jobProgressSchema, jobSchema } from './jobs';
+import { barcodesResponseSchema, paddleAnswerSchema, umiAnswerSchema, umiDocAnswerSchema, umiOptionsSchema } from './compat';
 import { healthResponseSchema } from './health';
 import { ocrResponseSchema } from './ocr';
 import { API } from './paths';
@@ -426,6 +427,97 @@ export const ROUTES = {
     tag: 'node',
     summary: 'This document',
     response: { type: 'application/json', description: 'OpenAPI 3.1' },
+  },
+  barcodes: {
+    method: 'post',
+    path: API.barcodes,
+    access: ['infer'],
+    tag: 'inference',
+    summary: 'Read the QR codes and barcodes in one image',
+    body: image,
+    response: barcodesResponseSchema,
+  },
+  umiOcrOptions: {
+    method: 'get',
+    path: API.umiOcrOptions,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: "Umi-OCR: the image API's options",
+    response: umiOptionsSchema,
+  },
+  umiOcr: {
+    method: 'post',
+    path: API.umiOcr,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: 'Umi-OCR: recognise a base64 image {base64, options}',
+    response: umiAnswerSchema,
+  },
+  umiQrcode: {
+    method: 'post',
+    path: API.umiQrcode,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: 'Umi-OCR: read codes from {base64}, or write {text} as a code image',
+    response: umiAnswerSchema,
+  },
+  umiDocOptions: {
+    method: 'get',
+    path: API.umiDocOptions,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: "Umi-OCR: the document API's options",
+    response: umiOptionsSchema,
+  },
+  umiDocUpload: {
+    method: 'post',
+    path: API.umiDocUpload,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: 'Umi-OCR: upload a document (multipart file, json options); answers the task id',
+    response: umiDocAnswerSchema,
+  },
+  umiDocResult: {
+    method: 'post',
+    path: API.umiDocResult,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: "Umi-OCR: a document task's state and pages {id, is_data, format, is_unread}",
+    response: umiDocAnswerSchema,
+  },
+  umiDocDownload: {
+    method: 'post',
+    path: API.umiDocDownload,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: 'Umi-OCR: make a download link {id, file_types, ingore_blank}',
+    response: umiDocAnswerSchema,
+  },
+  umiDocFile: {
+    method: 'get',
+    path: API.umiDocFile,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: 'Umi-OCR: a download link made by /api/doc/download',
+    params: z.object({ token: z.string().min(1), name: z.string().min(1) }),
+    response: { type: 'application/octet-stream', description: 'txt, jsonl, csv or zip' },
+  },
+  umiDocClear: {
+    method: 'get',
+    path: API.umiDocClear,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: 'Umi-OCR: stop and forget a document task',
+    params: idParams,
+    response: umiDocAnswerSchema,
+  },
+  paddleOcrSystem: {
+    method: 'post',
+    path: API.paddleOcrSystem,
+    access: ['infer'],
+    tag: 'compatibility',
+    summary: 'PaddleOCR hub serving: recognise {images: [base64, ...]}',
+    response: paddleAnswerSchema,
   },
 } as const satisfies Record<string, RouteSpec>;
 

@@ -25,13 +25,21 @@ export interface EngineStats {
 export interface Engine {
   /** Providers actually running, best first, e.g. ['cpu']. */
   readonly providers: string[];
-  ocr(image: Uint8Array, opts?: { bulk?: boolean }): Promise<OcrResult>;
+  ocr(image: Uint8Array, opts?: OcrCallOptions): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
   run<T extends TaskName>(task: T, payload: TaskPayload<T>, opts?: { bulk?: boolean }): Promise<TaskResult<T>>;
   /** A task on every worker at once, outside the queue (loading or releasing a model's sessions); one result per worker. */
   broadcast<T extends TaskName>(task: T, payload: TaskPayload<T>): Promise<TaskResult<T>[]>;
   stats(): EngineStats;
   close(): Promise<void>;
+}
+
+/** What a caller may tune per image; everything else is the engine's own choice. */
+export interface OcrCallOptions {
+  /** Queue behind interactive work (folder jobs). */
+  bulk?: boolean;
+  /** Longer side of the detector's first pass (default 960); larger finds smaller print on big images, slower. */
+  limitSide?: number;
 }
 
 export interface EngineOptions {
@@ -94,12 +102,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   return {
     providers,
     async ocr(image, o = {}) {
-      const key = contentKey(image);
+      const key = o.limitSide ? `${contentKey(image)}:${o.limitSide}` : contentKey(image);
       const hit = cache.get(key);
       if (hit) return structuredClone(hit);
       let pending = running.get(key);
       if (!pending) {
-        pending = scheduler.submit<OcrResult>('ocr', { image }, o.bulk ?? false);
+        pending = scheduler.submit<OcrResult>('ocr', { image, limitSide: o.limitSide }, o.bulk ?? false);
         running.set(key, pending);
         pending.then(
           (result) => {

@@ -1,9 +1,10 @@
-// Recognise: drop, paste or pick images → each sent raw to /v1/ocr (or /v1/classify) → the image with a box over
-// every line, the text beside it with confidence, copy and JSON download. Several images queue up as a strip.
+// Recognise: drop, paste or pick images → each sent raw to /v1/ocr (or /v1/classify, /v1/barcodes) → the image with
+// a box over every line or code, the text beside it with confidence, copy and JSON download. Several images queue up.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import type { BarcodesResponse } from '../../../server/contract/barcodes';
 import type { ClientError } from '../../../server/contract/client';
 import type { ClassifyResponse } from '../../../server/contract/models';
-import type { OcrResponse } from '../../../server/contract/ocr';
+import type { OcrLine, OcrResponse } from '../../../server/contract/ocr';
 import { useConnection } from '../api/connection';
 import { saveBlob } from '../api/download';
 import { useResource } from '../api/useResource';
@@ -13,7 +14,7 @@ import { Empty, ErrorPanel } from '../components/states';
 import { TextLines, copyText } from '../components/TextLines';
 import { useI18n } from '../i18n';
 
-type Mode = 'ocr' | 'classify';
+type Mode = 'ocr' | 'classify' | 'codes';
 
 interface Entry {
   id: number;
@@ -23,7 +24,13 @@ interface Entry {
   state: 'working' | 'done' | 'error';
   ocr?: OcrResponse;
   classify?: ClassifyResponse;
+  codes?: BarcodesResponse;
   error?: Error;
+}
+
+/** Codes shown like text lines: the box over the code, "format: content" beside it. */
+function codeLines(found: BarcodesResponse): OcrLine[] {
+  return found.codes.map((c) => ({ text: `${c.format}: ${c.text}`, confidence: 1, box: c.box }));
 }
 
 /** Browsers leave File.type empty for some formats (TIFF, BMP on some systems): fall back on the extension. */
@@ -72,9 +79,11 @@ export function Recognise(): ReactNode {
         const work =
           mode === 'ocr'
             ? client.ocr(file, type).then((ocr): Partial<Entry> => ({ ocr }))
-            : client
-                .call('classify', { query: { model }, body: file, contentType: type })
-                .then((classify): Partial<Entry> => ({ classify }));
+            : mode === 'codes'
+              ? client.call('barcodes', { body: file, contentType: type }).then((codes): Partial<Entry> => ({ codes }))
+              : client
+                  .call('classify', { query: { model }, body: file, contentType: type })
+                  .then((classify): Partial<Entry> => ({ classify }));
         work.then(
           (patch) => setEntries((list) => list.map((e) => (e.id === id ? { ...e, ...patch, state: 'done' } : e))),
           (error: ClientError | Error) => {
@@ -109,6 +118,7 @@ export function Recognise(): ReactNode {
           <select value={mode} onChange={(e) => setMode(e.target.value as Mode)} data-testid="recognise-mode">
             <option value="ocr">{t('rec.ocr')}</option>
             <option value="classify">{t('rec.classify')}</option>
+            <option value="codes">{t('rec.codes')}</option>
           </select>
         </label>
         {mode === 'classify' &&
@@ -181,13 +191,13 @@ export function Recognise(): ReactNode {
       ) : (
         <div className="recognised" data-testid="recognised" data-state={current.state}>
           <div className="recognised-image">
-            {current.ocr ? (
+            {current.ocr || current.codes ? (
               <OcrOverlay
                 src={current.url}
                 alt={current.name}
-                width={current.ocr.width}
-                height={current.ocr.height}
-                lines={current.ocr.lines}
+                width={(current.ocr ?? current.codes)!.width}
+                height={(current.ocr ?? current.codes)!.height}
+                lines={current.ocr ? current.ocr.lines : codeLines(current.codes!)}
                 active={active}
                 onActive={setActive}
               />
@@ -209,7 +219,9 @@ export function Recognise(): ReactNode {
               <>
                 <div className="toolbar">
                   <span className="muted" data-testid="ocr-meta">
-                    {t('rec.provider')}: {(current.ocr ?? current.classify)?.provider} · {t('rec.time')}: {(current.ocr ?? current.classify)?.ms} ms
+                    {current.codes
+                      ? `${t('rec.codesFound')}: ${current.codes.codes.length} · ${t('rec.time')}: ${current.codes.ms} ms`
+                      : `${t('rec.provider')}: ${(current.ocr ?? current.classify)?.provider} · ${t('rec.time')}: ${(current.ocr ?? current.classify)?.ms} ms`}
                   </span>
                   {current.ocr && (
                     <button type="button" data-testid="copy-all" onClick={() => void copyText(current.ocr!.text)}>
@@ -221,7 +233,7 @@ export function Recognise(): ReactNode {
                     data-testid="download-json"
                     onClick={() =>
                       saveBlob(
-                        new Blob([JSON.stringify(current.ocr ?? current.classify, null, 2)], { type: 'application/json' }),
+                        new Blob([JSON.stringify(current.ocr ?? current.classify ?? current.codes, null, 2)], { type: 'application/json' }),
                         `${current.name.replace(/\.[^.]+$/, '')}.json`,
                       )
                     }
@@ -231,6 +243,12 @@ export function Recognise(): ReactNode {
                 </div>
                 {current.ocr && <TextLines lines={current.ocr.lines} active={active} onActive={setActive} />}
                 {current.classify && <LabelBars labels={current.classify.labels} />}
+                {current.codes &&
+                  (current.codes.codes.length > 0 ? (
+                    <TextLines lines={codeLines(current.codes)} active={active} onActive={setActive} />
+                  ) : (
+                    <Empty>{t('rec.noCodes')}</Empty>
+                  ))}
               </>
             )}
           </div>

@@ -1,6 +1,7 @@
 // The task table engine workers dispatch on: `engine.run(name, payload)` runs TASKS[name] in a worker thread.
 // Payload and result types come from the handlers, so callers of engine.run are checked against this table
 // the way the IPC channels are checked against main/ipcChannels.ts.
+import { barcodesTask } from './barcodes';
 import { classifyTask } from './classify';
 import { inferTask } from './infer';
 import { loadTask, unloadTask } from './modelSession';
@@ -9,6 +10,7 @@ import type { TaskHandler } from './types';
 
 export const TASKS = {
   ocr: ocrTask,
+  barcodes: barcodesTask,
   classify: classifyTask,
   infer: inferTask,
   load: loadTask,
