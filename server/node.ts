@@ -2,6 +2,8 @@
 // Listening, TLS and shutdown live in serve.ts; tests build a node here and drive `app` without a socket.
 import type { Application } from 'express';
 import { createApp } from './api/app';
+import { createBilling, type Billing } from './billing';
+import { audit } from './security/audit';
 import type { Config } from './config';
 import { createEngine, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
@@ -20,6 +22,8 @@ export interface NodeServices {
   models: ModelRepository;
   jobs: JobService;
   security: Security;
+  /** Price cards, quotas and statements, charged from every billable request. */
+  billing: Billing;
 }
 
 export interface HearthNode {
@@ -48,7 +52,8 @@ export async function createNode(config: Config): Promise<HearthNode> {
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, settings, store, engine });
     const jobs = createJobService({ store, engine, config });
-    const services: NodeServices = { config, settings, store, engine, models, jobs, security };
+    const billing = createBilling({ store, keys: security.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
+    const services: NodeServices = { config, settings, store, engine, models, jobs, security, billing };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
@@ -57,6 +62,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       app,
       close: async () => {
         await jobs.close();
+        billing.close();
         await security.close();
         await models.close();
         await engine?.close();

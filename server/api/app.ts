@@ -7,6 +7,7 @@ import { errorMiddleware, notFound } from './errorMiddleware';
 import { requestId } from './requestId';
 import { healthRouter } from './routes/health';
 import { adminRouter } from './routes/admin';
+import { billingRouter } from './routes/billing';
 import { jobsRouter } from './routes/jobs';
 import { keysRouter } from './routes/keys';
 import { modelsRouter } from './routes/models';
@@ -22,6 +23,8 @@ export function createApp(services: NodeServices): Application {
   app.use(requestId);
   // Host/Origin guard, authentication (sets res.locals.principal), rate limits, metering, request metrics.
   app.use(services.security.before);
+  // Quotas refuse work before it runs; the request's charge is taken when it ends.
+  app.use(services.billing.admit);
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(services));
   app.use(ocrRouter(services));
@@ -29,6 +32,7 @@ export function createApp(services: NodeServices): Application {
   app.use(jobsRouter(services));
   app.use(resultsRouter(services));
   app.use(keysRouter(services));
+  app.use(billingRouter(services));
   app.use(adminRouter(services));
   app.use(observabilityRouter(services));
   app.use(openapiRouter());
