@@ -51,8 +51,9 @@ export async function createNode(config: Config): Promise<HearthNode> {
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, settings, store, engine });
-    const jobs = createJobService({ store, engine, config });
     const billing = createBilling({ store, keys: security.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
+    // A job's files are charged to the key that created it, one OCR image each (reused results cost nothing).
+    const jobs = createJobService({ store, engine, config, onRecognised: (keyId) => billing.charge(keyId, 'ocr_image', 1) });
     const services: NodeServices = { config, settings, store, engine, models, jobs, security, billing };
     const app = createApp(services);
     jobs.resumeInterrupted();

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
+import type { Job } from '../contract/jobs';
+import { makeImageFolder } from '../jobs/testFolder';
 import type { PriceCard, Quota, Statement } from '../contract/billing';
 import type { AuditResponse, CreatedKeyResponse, UsageResponse } from '../contract/security';
 import { startServer, type RunningServer } from '../serve';
@@ -18,7 +20,11 @@ let image: Buffer;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'hearth-billing-'));
-  const config = loadConfig({ dataDir: join(root, 'data'), port: 0, engine: { workers: 1, queueDepth: 64 } }, { HEARTH_STORE_KEY: 'billing-key' });
+  await makeImageFolder(join(root, 'scans'), 3);
+  const config = loadConfig(
+    { dataDir: join(root, 'data'), port: 0, engine: { workers: 1, queueDepth: 64 }, sharedRoots: [join(root, 'scans')] },
+    { HEARTH_STORE_KEY: 'billing-key' },
+  );
   server = await startServer(config);
   url = server.url;
   image = await renderText({ lines: ['Page 1'], fontSize: 24 });
@@ -39,8 +45,8 @@ async function call(method: string, path: string, body?: unknown): Promise<{ sta
   return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
-async function newKey(name: string): Promise<CreatedKeyResponse> {
-  const r = await call('POST', '/v1/keys', { name, scopes: ['infer'] });
+async function newKey(name: string, scopes = ['infer']): Promise<CreatedKeyResponse> {
+  const r = await call('POST', '/v1/keys', { name, scopes });
   expect(r.status).toBe(201);
   return r.json as CreatedKeyResponse;
 }
@@ -140,6 +146,29 @@ describe('billing', () => {
     const html = await fetch(`${url}/v1/billing/statements?group=${group.id}&format=html`);
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
     expect(await html.text()).toContain('Group Department A');
+  });
+
+  it("charges a job's files to the key that created it, and refuses new jobs once a hard quota is used up", async () => {
+    const key = await newKey('night-batch', ['jobs']);
+    const start = (): Promise<Response> =>
+      fetch(`${url}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key.key}` },
+        body: JSON.stringify({ path: join(root, 'scans'), recursive: true }),
+      });
+    const created = await start();
+    expect(created.status).toBe(201);
+    const job = (await created.json()) as Job;
+    for (let i = 0; i < 200; i++) {
+      const state = ((await call('GET', `/v1/jobs/${job.id}`)).json as Job).state;
+      if (state === 'done') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const s = await statementFor(key.id);
+    expect(s.lines.reduce((n, l) => n + l.quantity, 0)).toBe(3);
+    expect((await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'month', mode: 'hard', unit: 'ocr_image', units: 3 })).status).toBe(201);
+    const refused = await start();
+    expect(refused.status).toBe(429);
   });
 
   it('refuses what cannot be billed with a clear 4xx, and audits every change', async () => {

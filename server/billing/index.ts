@@ -38,6 +38,11 @@ const UNIT_BY_ROUTE: Partial<Record<RouteKey, BillingUnit>> = {
   inferModel: 'inference',
 };
 
+/** Routes that start work charged later (a job's files, as they are read): refused once a hard quota is used up. */
+const LATER_UNIT_BY_ROUTE: Partial<Record<RouteKey, BillingUnit>> = {
+  createJob: 'ocr_image',
+};
+
 interface CardRow {
   id: number;
   currency: string;
@@ -175,7 +180,8 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
   const admit: RequestHandler = (req, res, next) => {
     const principal = res.locals.principal as Principal | undefined;
     const key = matchRoute(req.method, req.path);
-    const unit = key && UNIT_BY_ROUTE[key];
+    const later = key ? LATER_UNIT_BY_ROUTE[key] : undefined;
+    const unit = key && (UNIT_BY_ROUTE[key] ?? later);
     if (!principal || !unit) return next();
     const keyId = principal.keyId ?? OWNER_KEY_ID;
     const now = Date.now();
@@ -204,7 +210,8 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
         }
       }
       for (const a of applicable) {
-        if (a.amount === 0) continue;
+        // Work charged later holds nothing now: its files are charged as they are read.
+        if (a.amount === 0 || later) continue;
         a.tally.reserved += a.amount;
         holds.push(a);
         const share = (a.tally.used + a.tally.reserved) / a.q.limit_value;
@@ -214,7 +221,7 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
         }
       }
     }
-    res.once('close', () => settle(res, keyId, unit, holds));
+    if (!later) res.once('close', () => settle(res, keyId, unit, holds));
     next();
   };
 
