@@ -3,6 +3,8 @@
 import type { Application } from 'express';
 import { createApp } from './api/app';
 import { createUmiDocuments, type UmiDocuments } from './compat/umi/documents';
+import { createBilling, type Billing } from './billing';
+import { audit } from './security/audit';
 import type { Config } from './config';
 import { createEngine, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
@@ -23,6 +25,8 @@ export interface NodeServices {
   security: Security;
   /** Umi-OCR's document tasks, kept on the node's durable jobs. */
   documents: UmiDocuments;
+  /** Price cards, quotas and statements, charged from every billable request. */
+  billing: Billing;
 }
 
 export interface HearthNode {
@@ -50,9 +54,11 @@ export async function createNode(config: Config): Promise<HearthNode> {
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, settings, store, engine });
-    const jobs = createJobService({ store, engine, config });
+    const billing = createBilling({ store, keys: security.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
+    // A job's files are charged to the key that created it, one OCR image each (reused results cost nothing).
+    const jobs = createJobService({ store, engine, config, onRecognised: (keyId) => billing.charge(keyId, 'ocr_image', 1) });
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
-    const services: NodeServices = { config, settings, store, engine, models, jobs, security, documents };
+    const services: NodeServices = { config, settings, store, engine, models, jobs, security, documents, billing };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
@@ -62,6 +68,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       close: async () => {
         documents.close();
         await jobs.close();
+        billing.close();
         await security.close();
         await models.close();
         await engine?.close();

@@ -8,6 +8,7 @@ import { requestId } from './requestId';
 import { healthRouter } from './routes/health';
 import { adminRouter } from './routes/admin';
 import { compatRouter } from './routes/compat';
+import { billingRouter } from './routes/billing';
 import { jobsRouter } from './routes/jobs';
 import { keysRouter } from './routes/keys';
 import { modelsRouter } from './routes/models';
@@ -23,6 +24,8 @@ export function createApp(services: NodeServices): Application {
   app.use(requestId);
   // Host/Origin guard, authentication (sets res.locals.principal), rate limits, metering, request metrics.
   app.use(services.security.before);
+  // Quotas refuse work before it runs; the request's charge is taken when it ends.
+  app.use(services.billing.admit);
   // Base64 images in JSON are larger than the 1 MB other JSON bodies may be: these routes parse their own.
   app.use(compatRouter(services));
   app.use(express.json({ limit: '1mb' }));
@@ -32,6 +35,7 @@ export function createApp(services: NodeServices): Application {
   app.use(jobsRouter(services));
   app.use(resultsRouter(services));
   app.use(keysRouter(services));
+  app.use(billingRouter(services));
   app.use(adminRouter(services));
   app.use(observabilityRouter(services));
   app.use(openapiRouter());

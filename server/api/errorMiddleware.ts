@@ -51,7 +51,7 @@ export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
     return;
   }
   for (const [k, v] of Object.entries(appErr.headers)) res.setHeader(k, v);
-  const body: ErrorBody = { error: { code: appErr.code, message: appErr.message } };
+  const body: ErrorBody = { error: { code: appErr.code, message: appErr.message, ...appErr.detail } };
   res.status(appErr.status).json(compatErrorBody(req.path, appErr) ?? body);
 };
 

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'conflict',
   'invalid_model',
   'rate_limited',
+  'quota_exceeded',
   'queue_full',
   'request_timeout',
   'shutting_down',
@@ -27,5 +28,6 @@ export const ERROR_CODES = [
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export interface ErrorBody {
-  error: { code: ErrorCode | string; message: string };
+  /** Some errors add facts beside the message, e.g. `quota` (id, period, unit, limit, used, resetsAt) with quota_exceeded. */
+  error: { code: ErrorCode | string; message: string; [detail: string]: unknown };
 }

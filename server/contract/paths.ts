@@ -41,6 +41,13 @@ export const API = {
   umiDocFile: '/api/doc/download/:token/:name',
   umiDocClear: '/api/doc/clear/:id',
   paddleOcrSystem: '/predict/ocr_system',
+  billingPrices: '/v1/billing/prices',
+  billingGroups: '/v1/billing/groups',
+  billingGroup: '/v1/billing/groups/:id',
+  billingQuotas: '/v1/billing/quotas',
+  billingQuota: '/v1/billing/quotas/:id',
+  billingSpend: '/v1/billing/spend',
+  billingStatements: '/v1/billing/statements',
 } as const;
 
 /** Fills `:name` segments of a path template. */

@@ -61,6 +61,8 @@ export interface JobServiceOptions {
   config: Config;
   /** Items in flight at once; default twice the engine's worker count. */
   concurrency?: number;
+  /** Told of every file the engine recognised for a job, with the key that created the job (billing). */
+  onRecognised?: (keyId: string | null) => void;
 }
 
 export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
@@ -223,6 +225,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       return 'acked';
     }
     repo.ackResult(row, item, sha, bytes, result);
+    opts.onRecognised?.(row.key_id);
     return 'acked';
   };
 

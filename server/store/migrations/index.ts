@@ -1,5 +1,6 @@
 // All schema migrations, by version. Each area keeps its own list (core 1–99, security 100–199,
-// models 200–299) so they can evolve apart; the store applies the pending ones in order at start.
+// models 200–299, billing 300–399) so they can evolve apart; the store applies the pending ones in order at start.
+import { billingMigrations } from './billing';
 import { coreMigrations } from './core';
 import { modelMigrations } from './models';
 import { securityMigrations } from './security';
@@ -11,6 +12,6 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [...coreMigrations, ...securityMigrations, ...modelMigrations].sort(
+export const MIGRATIONS: readonly Migration[] = [...coreMigrations, ...securityMigrations, ...modelMigrations, ...billingMigrations].sort(
   (a, b) => a.version - b.version,
 );

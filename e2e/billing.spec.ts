@@ -1,0 +1,37 @@
+// Billing: set a price in the console, make calls with a key, see the spend and the quota bar, download the
+// key's statement as CSV.
+import { expect, nodeUrl, screenshot, test, textImage } from './fixtures';
+
+test('set a price, spend with a key, download its statement', async ({ page, request, consoleErrors }) => {
+  const created = await request.post(`${nodeUrl()}/v1/keys`, { data: { name: `billing-bot-${Date.now() % 100_000}`, scopes: ['infer'] } });
+  const key = (await created.json()) as { id: string; key: string; name: string };
+
+  await page.goto('/#/billing');
+  await page.getByTestId('price-currency').fill('EUR');
+  await page.getByTestId('price-ocr_image').fill('0.25');
+  await page.getByTestId('price-save').click();
+  await expect(page.getByTestId('billing-prices')).toContainText('0.25');
+
+  const quota = await request.post(`${nodeUrl()}/v1/billing/quotas`, { data: { subject: { key: key.id }, period: 'month', mode: 'soft', unit: 'ocr_image', units: 4 } });
+  expect(quota.status()).toBe(201);
+  for (const words of [['Invoice one'], ['Invoice two'], ['Invoice three']]) {
+    const res = await request.post(`${nodeUrl()}/v1/ocr`, { data: await textImage(words), headers: { 'content-type': 'image/png', authorization: `Bearer ${key.key}` } });
+    expect(res.status()).toBe(200);
+  }
+
+  await page.reload();
+  const top = page.getByTestId('billing-top');
+  await expect(top).toContainText(key.name);
+  await expect(top.locator('tr', { hasText: key.name })).toContainText('0.75');
+  await expect(page.getByTestId('quota-bar').filter({ hasText: key.name })).toContainText('3 / 4');
+  await screenshot(page, 'billing');
+
+  const download = page.waitForEvent('download');
+  await top.locator('tr', { hasText: key.name }).getByTestId('statement-csv').click();
+  const file = await download;
+  const csv = await (await import('node:fs/promises')).readFile(await file.path(), 'utf8');
+  expect(csv.split('\n')[0]).toBe('day,key_id,key_name,unit,quantity,unit_price,amount,currency');
+  expect(csv).toContain(`${key.name},ocr_image,3,0.25,0.75,EUR`);
+  expect(csv).toContain('total,,,,,,0.75,EUR');
+  expect(consoleErrors).toEqual([]);
+});

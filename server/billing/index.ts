@@ -1,0 +1,437 @@
+// Billing for a team node: price cards with effective dates (a charge keeps the price of its time), key groups,
+// quotas per key or group (soft: warn at 80 %; hard: 429 before the work runs), and spend and statements from the
+// ledger. Quotas are exact under concurrency: each billable request reserves its estimated cost before it runs
+// (the node's event loop makes check-and-reserve atomic), and the reservation becomes the charge when it ends.
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler, Response } from 'express';
+import { AppError } from '../appError';
+import type { Principal } from '../api/scope';
+import {
+  QUOTA_WARN_SHARE,
+  type BillingGroup,
+  type BillingUnit,
+  type GroupInput,
+  type PriceCard,
+  type PriceCardInput,
+  type PriceCards,
+  type Quota,
+  type QuotaInput,
+  type QuotaMode,
+  type QuotaPeriod,
+  type Spend,
+  type Statement,
+} from '../contract/billing';
+import type { RouteKey } from '../contract/routes';
+import { matchRoute } from '../contract/routes';
+import { createLogger } from '../logger';
+import type { KeyRepository } from '../security/keys';
+import { OWNER_KEY_ID } from '../security/metering';
+import type { Store } from '../store';
+import { createLedger, type Ledger } from './ledger';
+import { fromMicros, roundedAmount, toMicros } from './money';
+import { periodAt, utcDay, type PeriodSpan } from './periods';
+
+/** What a billable route charges for; the quantity comes from what it did (images read, one call). */
+const UNIT_BY_ROUTE: Partial<Record<RouteKey, BillingUnit>> = {
+  ocr: 'ocr_image',
+  umiOcr: 'ocr_image',
+  paddleOcrSystem: 'ocr_image',
+  classify: 'classification',
+  inferModel: 'inference',
+};
+
+/** Routes that start work charged later (a job's files, as they are read): refused once a hard quota is used up. */
+const LATER_UNIT_BY_ROUTE: Partial<Record<RouteKey, BillingUnit>> = {
+  createJob: 'ocr_image',
+  umiDocUpload: 'ocr_image',
+};
+
+interface CardRow {
+  id: number;
+  currency: string;
+  effective_from: number;
+  created_at: number;
+  prices: string;
+}
+
+interface QuotaRow {
+  id: string;
+  subject_kind: 'key' | 'group';
+  subject_id: string;
+  period: QuotaPeriod;
+  mode: QuotaMode;
+  unit: BillingUnit | null;
+  limit_value: number;
+  created_at: number;
+}
+
+/** A quota's running count for its current period: committed charges and reservations of requests in flight. */
+interface Tally {
+  startDay: string;
+  used: number;
+  reserved: number;
+}
+
+export interface Billing {
+  /** Admission: refuses a request a hard quota cannot take (429), reserves its cost, charges it when it ends. */
+  readonly admit: RequestHandler;
+  prices(): PriceCards;
+  setPrices(input: PriceCardInput & { currency: string; prices: Partial<Record<BillingUnit, string>> }, actor: string): PriceCard;
+  groups(): BillingGroup[];
+  saveGroup(input: GroupInput & { keys: string[] }, actor: string, id?: string): BillingGroup;
+  deleteGroup(id: string, actor: string): void;
+  quotas(): Quota[];
+  addQuota(input: QuotaInput, actor: string): Quota;
+  deleteQuota(id: string, actor: string): void;
+  spend(from?: string, to?: string): Spend;
+  statement(q: { key?: string; group?: string; from?: string; to?: string }): Statement;
+  /** Charges work done outside a request (job items) to a key at the current price. */
+  charge(keyId: string | null, unit: BillingUnit, quantity: number): void;
+  close(): void;
+}
+
+const log = createLogger('billing');
+
+function monthStart(t = Date.now()): string {
+  return periodAt('month', t).startDay;
+}
+
+export function createBilling(opts: { store: Store; keys: KeyRepository; audit: (actor: string, action: string, detail: Record<string, unknown>) => void }): Billing {
+  const { store, keys } = opts;
+  const db = store.db;
+  const ledger: Ledger = createLedger(db);
+  const tallies = new Map<string, Tally>();
+
+  // ---- price cards ----
+  const cardRows = (): CardRow[] => db.prepare('SELECT * FROM billing_price_cards ORDER BY effective_from DESC, id DESC').all() as CardRow[];
+  const toCard = (r: CardRow): PriceCard => ({
+    id: r.id,
+    currency: r.currency,
+    effectiveFrom: new Date(r.effective_from).toISOString(),
+    createdAt: new Date(r.created_at).toISOString(),
+    prices: Object.fromEntries(Object.entries(JSON.parse(r.prices) as Record<string, number>).map(([u, m]) => [u, fromMicros(m)])),
+  });
+  let cards = cardRows();
+  /** The card in effect at `t`: the latest effective date not after it. */
+  const cardAt = (t: number): CardRow | undefined => cards.find((c) => c.effective_from <= t);
+  const priceMicros = (card: CardRow | undefined, unit: BillingUnit): number => (card ? ((JSON.parse(card.prices) as Record<string, number>)[unit] ?? 0) : 0);
+
+  // ---- groups ----
+  const groupKeys = (groupId: string): string[] =>
+    (db.prepare('SELECT key_id FROM billing_group_keys WHERE group_id = ? ORDER BY key_id').all(groupId) as { key_id: string }[]).map((r) => r.key_id);
+  const groupsOfKey = (keyId: string): string[] =>
+    (db.prepare('SELECT group_id FROM billing_group_keys WHERE key_id = ?').all(keyId) as { group_id: string }[]).map((r) => r.group_id);
+  const groupRow = (id: string): { id: string; name: string; created_at: number } | undefined =>
+    db.prepare('SELECT id, name, created_at FROM billing_groups WHERE id = ?').get(id) as { id: string; name: string; created_at: number } | undefined;
+  const toGroup = (r: { id: string; name: string; created_at: number }): BillingGroup => ({
+    id: r.id,
+    name: r.name,
+    keys: groupKeys(r.id),
+    createdAt: new Date(r.created_at).toISOString(),
+  });
+
+  // ---- quotas ----
+  const quotaRows = (): QuotaRow[] => db.prepare('SELECT * FROM billing_quotas ORDER BY created_at').all() as QuotaRow[];
+  let allQuotas = quotaRows();
+  const reloadQuotas = (): void => {
+    allQuotas = quotaRows();
+    tallies.clear();
+  };
+  const subjectKeys = (q: QuotaRow): string[] => (q.subject_kind === 'key' ? [q.subject_id] : groupKeys(q.subject_id));
+  const quotasOf = (keyId: string): QuotaRow[] => {
+    const groups = new Set(groupsOfKey(keyId));
+    return allQuotas.filter((q) => (q.subject_kind === 'key' ? q.subject_id === keyId : groups.has(q.subject_id)));
+  };
+  /** The quota's count for the current period, from the ledger the first time in each period. */
+  const tallyOf = (q: QuotaRow, span: PeriodSpan): Tally => {
+    let t = tallies.get(q.id);
+    if (!t || t.startDay !== span.startDay) {
+      t = { startDay: span.startDay, used: ledger.sum(span.startDay, subjectKeys(q), q.unit), reserved: t?.reserved ?? 0 };
+      tallies.set(q.id, t);
+    }
+    return t;
+  };
+  /** What a charge of `quantity` units at `micros` each counts against quota `q`. */
+  const measure = (q: QuotaRow, unit: BillingUnit, quantity: number, micros: number): number => (q.unit ? (q.unit === unit ? quantity : 0) : quantity * micros);
+
+  const describe = (q: QuotaRow): string => {
+    const who = q.subject_kind === 'key' ? `key ${keys.get(q.subject_id)?.name ?? q.subject_id}` : `group ${groupRow(q.subject_id)?.name ?? q.subject_id}`;
+    return `the ${q.period === 'day' ? 'daily' : 'monthly'} ${q.mode} quota of ${who}`;
+  };
+  const limitText = (q: QuotaRow, value: number): string => (q.unit ? `${value} ${q.unit}` : `${fromMicros(value)} ${cardAt(Date.now())?.currency ?? ''}`.trim());
+
+  const warnOnce = (q: QuotaRow, span: PeriodSpan, share: number): void => {
+    const fresh = db.prepare('INSERT OR IGNORE INTO billing_quota_warnings (quota_id, period_start, at) VALUES (?, ?, ?)').run(q.id, span.startDay, Date.now());
+    if (fresh.changes > 0) {
+      opts.audit('billing', 'billing.quota.warning', { quota: q.id, subject: `${q.subject_kind}:${q.subject_id}`, share: Math.round(share * 100) / 100 });
+      log.info('quota warning', { quota: q.id, share });
+    }
+  };
+
+  const chargeNow = (keyId: string, unit: BillingUnit, quantity: number, at = Date.now()): void => {
+    if (quantity <= 0) return;
+    const card = cardAt(at);
+    const micros = priceMicros(card, unit);
+    if (card) ledger.add({ day: utcDay(at), keyId, unit, cardId: card.id, quantity, amountMicros: quantity * micros });
+    if (keyId === OWNER_KEY_ID) return;
+    for (const q of quotasOf(keyId)) {
+      const span = periodAt(q.period, at);
+      tallyOf(q, span).used += measure(q, unit, quantity, micros);
+    }
+  };
+
+  const admit: RequestHandler = (req, res, next) => {
+    const principal = res.locals.principal as Principal | undefined;
+    const key = matchRoute(req.method, req.path);
+    const later = key ? LATER_UNIT_BY_ROUTE[key] : undefined;
+    const unit = key && (UNIT_BY_ROUTE[key] ?? later);
+    if (!principal || !unit) return next();
+    const keyId = principal.keyId ?? OWNER_KEY_ID;
+    const now = Date.now();
+    const micros = priceMicros(cardAt(now), unit);
+    const holds: { q: QuotaRow; tally: Tally; amount: number }[] = [];
+    if (principal.keyId) {
+      // Check every quota before reserving on any, so a refusal leaves no reservation behind.
+      const applicable = quotasOf(principal.keyId).map((q) => {
+        const span = periodAt(q.period, now);
+        return { q, span, tally: tallyOf(q, span), amount: measure(q, unit, 1, micros) };
+      });
+      for (const { q, span, tally, amount } of applicable) {
+        if (q.mode !== 'hard' || amount === 0) continue;
+        if (tally.used + tally.reserved + amount > q.limit_value) {
+          const used = tally.used + tally.reserved;
+          const seconds = Math.max(1, Math.ceil((span.resetsAt - now) / 1000));
+          throw new AppError(
+            'quota_exceeded',
+            429,
+            `${describe(q)} is used up: ${limitText(q, used)} of ${limitText(q, q.limit_value)}; it resets at ${new Date(span.resetsAt).toISOString()}`,
+            {
+              headers: { 'Retry-After': String(seconds) },
+              detail: { quota: { id: q.id, period: q.period, unit: q.unit, limit: q.unit ? String(q.limit_value) : fromMicros(q.limit_value), used: q.unit ? String(used) : fromMicros(used), resetsAt: new Date(span.resetsAt).toISOString() } },
+            },
+          );
+        }
+      }
+      for (const a of applicable) {
+        // Work charged later holds nothing now: its files are charged as they are read.
+        if (a.amount === 0 || later) continue;
+        a.tally.reserved += a.amount;
+        holds.push(a);
+        const share = (a.tally.used + a.tally.reserved) / a.q.limit_value;
+        if (share >= QUOTA_WARN_SHARE) {
+          res.setHeader('X-Hearth-Quota-Warning', `${describe(a.q)}: ${Math.min(100, Math.round(share * 100))} % used, resets ${new Date(a.span.resetsAt).toISOString()}`);
+          warnOnce(a.q, a.span, share);
+        }
+      }
+    }
+    if (!later) res.once('close', () => settle(res, keyId, unit, holds));
+    next();
+  };
+
+  const settle = (res: Response, keyId: string, unit: BillingUnit, holds: { tally: Tally; amount: number }[]): void => {
+    for (const h of holds) h.tally.reserved -= h.amount;
+    const status = res.writableFinished ? res.statusCode : 499;
+    if (status >= 400) return;
+    const usage = (res.locals.usage ?? {}) as { images?: number };
+    const quantity = unit === 'ocr_image' ? (usage.images ?? 1) : 1;
+    chargeNow(keyId, unit, quantity);
+  };
+
+  const requireKey = (id: string): void => {
+    const k = keys.get(id);
+    if (!k) throw new AppError('not_found', 404, `no key with id ${id}`);
+    if (k.revokedAt) throw new AppError('conflict', 409, `key ${k.name} (${id}) is revoked; a quota or group for it would never apply`);
+  };
+
+  const toQuota = (q: QuotaRow): Quota => {
+    const span = periodAt(q.period);
+    const t = tallyOf(q, span);
+    const used = t.used;
+    const name = q.subject_kind === 'key' ? (keys.get(q.subject_id)?.name ?? null) : (groupRow(q.subject_id)?.name ?? null);
+    return {
+      id: q.id,
+      subject: { kind: q.subject_kind, id: q.subject_id, name },
+      period: q.period,
+      mode: q.mode,
+      unit: q.unit,
+      limit: q.unit ? String(q.limit_value) : fromMicros(q.limit_value),
+      used: q.unit ? String(used) : fromMicros(used),
+      share: q.limit_value > 0 ? Math.round((used / q.limit_value) * 1000) / 1000 : 0,
+      resetsAt: new Date(span.resetsAt).toISOString(),
+      createdAt: new Date(q.created_at).toISOString(),
+    };
+  };
+
+  const range = (from?: string, to?: string): { from: string; to: string } => {
+    const f = from ?? monthStart();
+    const t = to ?? utcDay(Date.now());
+    if (f > t) throw new AppError('invalid_query', 400, `"from" (${f}) is after "to" (${t})`);
+    return { from: f, to: t };
+  };
+
+  return {
+    admit,
+
+    prices() {
+      const current = cardAt(Date.now());
+      return { current: current ? toCard(current) : null, cards: cards.map(toCard) };
+    },
+
+    setPrices(input, actor) {
+      const effective = input.effectiveFrom ? Date.parse(input.effectiveFrom) : Date.now();
+      const micros = Object.fromEntries(Object.entries(input.prices).map(([u, p]) => [u, toMicros(String(p))]));
+      const info = db
+        .prepare('INSERT INTO billing_price_cards (currency, effective_from, created_at, prices) VALUES (?, ?, ?, ?)')
+        .run(input.currency, effective, Date.now(), JSON.stringify(micros));
+      cards = cardRows();
+      // Money quotas count what charges cost; reservations made at the old price settle as charged.
+      const card = cards.find((c) => c.id === Number(info.lastInsertRowid));
+      if (!card) throw new AppError('internal_error', 500, 'the price card was not saved', { operational: false });
+      opts.audit(actor, 'billing.prices', { card: card.id, currency: card.currency, effectiveFrom: new Date(effective).toISOString(), prices: input.prices });
+      return toCard(card);
+    },
+
+    groups() {
+      return (db.prepare('SELECT id, name, created_at FROM billing_groups ORDER BY name').all() as { id: string; name: string; created_at: number }[]).map(toGroup);
+    },
+
+    saveGroup(input, actor, id) {
+      input.keys.forEach(requireKey);
+      const groupId = id ?? randomUUID();
+      if (id && !groupRow(id)) throw new AppError('not_found', 404, `no group with id ${id}`);
+      const clash = db.prepare('SELECT id FROM billing_groups WHERE name = ? AND id != ?').get(input.name, groupId);
+      if (clash) throw new AppError('conflict', 409, `a group named "${input.name}" exists already`);
+      db.transaction(() => {
+        if (id) db.prepare('UPDATE billing_groups SET name = ? WHERE id = ?').run(input.name, id);
+        else db.prepare('INSERT INTO billing_groups (id, name, created_at) VALUES (?, ?, ?)').run(groupId, input.name, Date.now());
+        db.prepare('DELETE FROM billing_group_keys WHERE group_id = ?').run(groupId);
+        for (const k of new Set(input.keys)) db.prepare('INSERT INTO billing_group_keys (group_id, key_id) VALUES (?, ?)').run(groupId, k);
+      })();
+      reloadQuotas();
+      opts.audit(actor, id ? 'billing.group.update' : 'billing.group.create', { group: groupId, name: input.name, keys: input.keys });
+      const saved = groupRow(groupId);
+      if (!saved) throw new AppError('internal_error', 500, 'the group was not saved', { operational: false });
+      return toGroup(saved);
+    },
+
+    deleteGroup(id, actor) {
+      if (!groupRow(id)) throw new AppError('not_found', 404, `no group with id ${id}`);
+      db.transaction(() => {
+        db.prepare("DELETE FROM billing_quotas WHERE subject_kind = 'group' AND subject_id = ?").run(id);
+        db.prepare('DELETE FROM billing_groups WHERE id = ?').run(id);
+      })();
+      reloadQuotas();
+      opts.audit(actor, 'billing.group.delete', { group: id });
+    },
+
+    quotas() {
+      ledger.flush();
+      return allQuotas.map(toQuota);
+    },
+
+    addQuota(input, actor) {
+      const subject = 'key' in input.subject ? { kind: 'key' as const, id: input.subject.key } : { kind: 'group' as const, id: input.subject.group };
+      if (subject.kind === 'key') requireKey(subject.id);
+      else if (!groupRow(subject.id)) throw new AppError('not_found', 404, `no group with id ${subject.id}`);
+      const limit = input.units ?? toMicros(String(input.amount));
+      const id = randomUUID();
+      db.prepare('INSERT INTO billing_quotas (id, subject_kind, subject_id, period, mode, unit, limit_value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+        id,
+        subject.kind,
+        subject.id,
+        input.period,
+        input.mode,
+        input.units !== undefined ? (input.unit ?? null) : null,
+        limit,
+        Date.now(),
+      );
+      reloadQuotas();
+      opts.audit(actor, 'billing.quota.create', { quota: id, subject: `${subject.kind}:${subject.id}`, period: input.period, mode: input.mode, unit: input.unit ?? null, limit: input.units ?? input.amount });
+      const row = allQuotas.find((q) => q.id === id);
+      if (!row) throw new AppError('internal_error', 500, 'the quota was not saved', { operational: false });
+      return toQuota(row);
+    },
+
+    deleteQuota(id, actor) {
+      const gone = db.prepare('DELETE FROM billing_quotas WHERE id = ?').run(id);
+      if (gone.changes === 0) throw new AppError('not_found', 404, `no quota with id ${id}`);
+      reloadQuotas();
+      opts.audit(actor, 'billing.quota.delete', { quota: id });
+    },
+
+    spend(from, to) {
+      const r = range(from, to);
+      const rows = ledger.rows(r.from, r.to, null);
+      const perDay = new Map<string, { day: string; keyId: string; keyName: string | null; micros: number }>();
+      const perKey = new Map<string, { keyId: string; keyName: string | null; micros: number; quantity: number }>();
+      for (const row of rows) {
+        const d = perDay.get(`${row.day}|${row.keyId}`) ?? { day: row.day, keyId: row.keyId, keyName: row.keyName, micros: 0 };
+        d.micros += row.amountMicros;
+        perDay.set(`${row.day}|${row.keyId}`, d);
+        const k = perKey.get(row.keyId) ?? { keyId: row.keyId, keyName: row.keyName, micros: 0, quantity: 0 };
+        k.micros += row.amountMicros;
+        k.quantity += row.quantity;
+        perKey.set(row.keyId, k);
+      }
+      const currency = cardAt(Date.now())?.currency ?? rows.at(-1)?.currency ?? null;
+      const total = rows.reduce((n, row) => n + row.amountMicros, 0);
+      return {
+        currency,
+        from: r.from,
+        to: r.to,
+        days: [...perDay.values()].map((d) => ({ day: d.day, keyId: d.keyId, keyName: d.keyName, amount: fromMicros(d.micros) })),
+        top: [...perKey.values()].sort((a, b) => b.micros - a.micros).map((k) => ({ keyId: k.keyId, keyName: k.keyName, amount: fromMicros(k.micros), quantity: k.quantity })),
+        total: currency ? roundedAmount(total, currency) : fromMicros(total),
+      };
+    },
+
+    statement(q) {
+      const r = range(q.from, q.to);
+      let subject: Statement['subject'] = { kind: 'all', id: null, name: null };
+      let keyIds: string[] | null = null;
+      if (q.key) {
+        const k = keys.get(q.key);
+        if (!k && q.key !== OWNER_KEY_ID) throw new AppError('not_found', 404, `no key with id ${q.key}`);
+        subject = { kind: 'key', id: q.key, name: k?.name ?? 'owner' };
+        keyIds = [q.key];
+      } else if (q.group) {
+        const g = groupRow(q.group);
+        if (!g) throw new AppError('not_found', 404, `no group with id ${q.group}`);
+        subject = { kind: 'group', id: g.id, name: g.name };
+        keyIds = groupKeys(g.id);
+      }
+      const rows = ledger.rows(r.from, r.to, keyIds);
+      const totals = new Map<string, number>();
+      for (const row of rows) totals.set(row.currency, (totals.get(row.currency) ?? 0) + row.amountMicros);
+      return {
+        subject,
+        from: r.from,
+        to: r.to,
+        lines: rows.map((row) => ({
+          day: row.day,
+          keyId: row.keyId,
+          keyName: row.keyId === OWNER_KEY_ID ? 'owner' : row.keyName,
+          unit: row.unit,
+          quantity: row.quantity,
+          unitPrice: fromMicros(row.priceMicros),
+          amount: fromMicros(row.amountMicros),
+          currency: row.currency,
+        })),
+        totals: [...totals].map(([currency, micros]) => ({ currency, amount: roundedAmount(micros, currency), exact: fromMicros(micros) })),
+        issuedAt: new Date().toISOString(),
+      };
+    },
+
+    charge(keyId, unit, quantity) {
+      chargeNow(keyId ?? OWNER_KEY_ID, unit, quantity);
+    },
+
+    close() {
+      try {
+        ledger.close();
+      } catch (err) {
+        log.warn('could not write the last charges', { error: String(err) });
+      }
+    },
+  };
+}
