@@ -3,6 +3,7 @@
 import type { Application } from 'express';
 import { createApp } from './api/app';
 import type { Config } from './config';
+import { createTrainRuns, type TrainRuns } from './train/runs';
 import { createEngine, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
@@ -20,6 +21,8 @@ export interface NodeServices {
   models: ModelRepository;
   jobs: JobService;
   security: Security;
+  /** Training runs: classifiers learnt on the node from labelled folders. */
+  training: TrainRuns;
 }
 
 export interface HearthNode {
@@ -48,14 +51,17 @@ export async function createNode(config: Config): Promise<HearthNode> {
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, settings, store, engine });
     const jobs = createJobService({ store, engine, config });
-    const services: NodeServices = { config, settings, store, engine, models, jobs, security };
+    const training = createTrainRuns({ store, catalog: () => models.catalog, providers: config.engine.providers });
+    const services: NodeServices = { config, settings, store, engine, models, jobs, security, training };
     const app = createApp(services);
     jobs.resumeInterrupted();
+    training.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
     return {
       services,
       app,
       close: async () => {
+        await training.close();
         await jobs.close();
         await security.close();
         await models.close();

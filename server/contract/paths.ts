@@ -30,6 +30,10 @@ export const API = {
   monitor: '/v1/monitor',
   metrics: '/metrics',
   openapi: '/v1/openapi.json',
+  train: '/v1/train',
+  trainRun: '/v1/train/:id',
+  trainEvents: '/v1/train/:id/events',
+  trainCancel: '/v1/train/:id/cancel',
 } as const;
 
 /** Fills `:name` segments of a path template. */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { classifyResponseSchema, activateRequestSchema, inferRequestSchema, inferResponseSchema, modelImportResponseSchema, modelListSchema, modelSummarySchema } from './models';
 import { createJobSchema, EXPORT_FORMATS, JOB_ACTIONS, JOB_ITEM_STATES, jobItemsPageSchema, jobListSchema, jobProgressSchema, jobSchema } from './jobs';
 import { healthResponseSchema } from './health';
+import { trainRequestSchema, trainRunListSchema, trainRunSchema } from './training';
 import { ocrResponseSchema } from './ocr';
 import { API } from './paths';
 import { resultDetailSchema, resultsPageSchema } from './results';
@@ -426,6 +427,51 @@ export const ROUTES = {
     tag: 'node',
     summary: 'This document',
     response: { type: 'application/json', description: 'OpenAPI 3.1' },
+  },
+  listTrainRuns: {
+    method: 'get',
+    path: API.train,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'Training runs, newest first',
+    response: trainRunListSchema,
+  },
+  startTrainRun: {
+    method: 'post',
+    path: API.train,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'Train a classifier from a folder of labelled sub-folders on an imported backbone; the result is a new model version',
+    body: trainRequestSchema,
+    response: trainRunSchema,
+    status: 202,
+  },
+  getTrainRun: {
+    method: 'get',
+    path: API.trainRun,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'One training run: state, progress, evaluation report or error',
+    params: idParams,
+    response: trainRunSchema,
+  },
+  trainEvents: {
+    method: 'get',
+    path: API.trainEvents,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'Server-sent events: `progress` (the run, with loss and accuracy per epoch) until `end`',
+    params: idParams,
+    response: { type: 'text/event-stream', description: 'progress events' },
+  },
+  cancelTrainRun: {
+    method: 'post',
+    path: API.trainCancel,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'Stop a queued or running training run; the repository is left as it was',
+    params: idParams,
+    response: trainRunSchema,
   },
 } as const satisfies Record<string, RouteSpec>;
 

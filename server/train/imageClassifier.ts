@@ -47,7 +47,12 @@ export interface TrainReport extends Evaluation {
   embeddingsPerSecond: number;
 }
 
-export async function trainImageClassifier(catalog: ModelCatalog, req: TrainRequest, onProgress: (p: TrainProgress) => void = () => undefined): Promise<TrainReport> {
+export async function trainImageClassifier(
+  catalog: ModelCatalog,
+  req: TrainRequest,
+  onProgress: (p: TrainProgress) => void = () => undefined,
+  signal?: AbortSignal,
+): Promise<TrainReport> {
   const dataset = readDataset(req.folder);
   const backbone = catalog.resolve(req.backbone);
   const pp = backbone.manifest.preprocess;
@@ -75,6 +80,7 @@ export async function trainImageClassifier(catalog: ModelCatalog, req: TrainRequ
   const skipped: TrainReport['skipped'] = [];
   try {
     for (const [i, e] of dataset.examples.entries()) {
+      signal?.throwIfAborted();
       try {
         const input = await imageToTensor(await readFile(e.path), pp);
         const out = await embedder.session.run({ [inputName]: new ort.Tensor('float32', input.data, input.dims) });
@@ -93,7 +99,7 @@ export async function trainImageClassifier(catalog: ModelCatalog, req: TrainRequ
   const { train, val } = split(usable, dataset.labels.length, req.seed ?? 1);
   const asExamples = (list: Example[]): { x: Float32Array[]; y: number[] } => ({ x: list.map((e) => vectors.get(e.path) as Float32Array), y: list.map((e) => e.label) });
   const fitStart = performance.now();
-  const fit = trainSoftmax(asExamples(train), asExamples(val), dataset.labels.length, TRAIN_DEFAULTS, (epoch) => onProgress({ phase: 'fitting', epoch }));
+  const fit = await trainSoftmax(asExamples(train), asExamples(val), dataset.labels.length, TRAIN_DEFAULTS, (epoch) => onProgress({ phase: 'fitting', epoch }), signal);
   const fitSeconds = (performance.now() - fitStart) / 1000;
   const evaluation = evaluate(
     val.map((e) => ({ file: e.path, label: e.label, probabilities: predict(fit.head, vectors.get(e.path) as Float32Array) })),
@@ -122,6 +128,7 @@ export async function trainImageClassifier(catalog: ModelCatalog, req: TrainRequ
     }
   }
 
+  signal?.throwIfAborted();
   onProgress({ phase: 'registering' });
   const model = classifierModel(bytes, tensor, rank, fit.head);
   const imported = await catalog.import({

@@ -65,13 +65,18 @@ function argmax(p: ArrayLike<number>): number {
   return best;
 }
 
-export function trainSoftmax(
+/**
+ * Fits the layer. Between epochs it yields to the event loop (so a node training stays responsive) and honours
+ * `signal` (a cancelled run stops at the next epoch).
+ */
+export async function trainSoftmax(
   train: Examples,
   val: Examples,
   classes: number,
   opts: TrainOptions = TRAIN_DEFAULTS,
   onEpoch?: (s: EpochStats) => void,
-): { head: LinearHead; history: EpochStats[]; bestEpoch: number } {
+  signal?: AbortSignal,
+): Promise<{ head: LinearHead; history: EpochStats[]; bestEpoch: number }> {
   const n = train.x.length;
   const dims = train.x[0]?.length ?? 0;
   if (n === 0 || dims === 0) throw new Error('no training examples');
@@ -126,6 +131,8 @@ export function trainSoftmax(
   const z = new Float64Array(classes);
   const weightSum = train.y.reduce((s, y) => s + cw[y], 0);
   for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
     gW.fill(0);
     gb.fill(0);
     xs.forEach((x, i) => {
