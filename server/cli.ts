@@ -5,6 +5,7 @@ import { registerKeys } from './cli/keys';
 import { registerModels } from './cli/models';
 import { registerOcr } from './cli/ocr';
 import { registerServe } from './cli/serve';
+import { registerTrain } from './cli/train';
 import { VERSION } from './version';
 
 export const EXIT_USAGE = 2;
@@ -20,6 +21,7 @@ registerOcr(program);
 registerKeys(program);
 registerModels(program);
 registerBackup(program);
+registerTrain(program);
 
 try {
   await program.parseAsync(process.argv);

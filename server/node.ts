@@ -6,6 +6,7 @@ import { createUmiDocuments, type UmiDocuments } from './compat/umi/documents';
 import { createBilling, type Billing } from './billing';
 import { audit } from './security/audit';
 import type { Config } from './config';
+import { createTrainRuns, type TrainRuns } from './train/runs';
 import { createEngine, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
@@ -27,6 +28,8 @@ export interface NodeServices {
   documents: UmiDocuments;
   /** Price cards, quotas and statements, charged from every billable request. */
   billing: Billing;
+  /** Training runs: classifiers learnt on the node from labelled folders. */
+  training: TrainRuns;
 }
 
 export interface HearthNode {
@@ -58,15 +61,18 @@ export async function createNode(config: Config): Promise<HearthNode> {
     // A job's files are charged to the key that created it, one OCR image each (reused results cost nothing).
     const jobs = createJobService({ store, engine, config, onRecognised: (keyId) => billing.charge(keyId, 'ocr_image', 1) });
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
-    const services: NodeServices = { config, settings, store, engine, models, jobs, security, documents, billing };
+    const training = createTrainRuns({ store, catalog: () => models.catalog, providers: config.engine.providers });
+    const services: NodeServices = { config, settings, store, engine, models, jobs, security, documents, billing, training };
     const app = createApp(services);
     jobs.resumeInterrupted();
+    training.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
     return {
       services,
       app,
       close: async () => {
         documents.close();
+        await training.close();
         await jobs.close();
         billing.close();
         await security.close();

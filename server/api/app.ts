@@ -16,6 +16,7 @@ import { observabilityRouter } from './routes/observability';
 import { ocrRouter } from './routes/ocr';
 import { openapiRouter } from './routes/openapi';
 import { resultsRouter } from './routes/results';
+import { trainingRouter } from './routes/training';
 
 export function createApp(services: NodeServices): Application {
   const app = express();
@@ -34,6 +35,7 @@ export function createApp(services: NodeServices): Application {
   app.use(modelsRouter(services));
   app.use(jobsRouter(services));
   app.use(resultsRouter(services));
+  app.use(trainingRouter(services));
   app.use(keysRouter(services));
   app.use(billingRouter(services));
   app.use(adminRouter(services));

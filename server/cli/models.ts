@@ -140,8 +140,9 @@ export function registerModels(program: Command): void {
     );
 
   models
-    .command('rollback <id> <version>')
-    .description('make an earlier (or any) version the active one')
+    .command('activate <id> <version>')
+    .alias('rollback')
+    .description('make a version the active one: a newly trained one, or an earlier one to roll back')
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .action((id: string, version: string, flags: DataFlags) =>
       runCommand(async () => {

@@ -48,6 +48,10 @@ export const API = {
   billingQuota: '/v1/billing/quotas/:id',
   billingSpend: '/v1/billing/spend',
   billingStatements: '/v1/billing/statements',
+  train: '/v1/train',
+  trainRun: '/v1/train/:id',
+  trainEvents: '/v1/train/:id/events',
+  trainCancel: '/v1/train/:id/cancel',
 } as const;
 
 /** Fills `:name` segments of a path template. */

@@ -25,6 +25,7 @@ import {
   statementSchema,
 } from './billing';
 import { healthResponseSchema } from './health';
+import { trainRequestSchema, trainRunListSchema, trainRunSchema } from './training';
 import { ocrResponseSchema } from './ocr';
 import { API } from './paths';
 import { resultDetailSchema, resultsPageSchema } from './results';
@@ -633,6 +634,51 @@ export const ROUTES = {
     summary: 'A statement for a key, a group or everyone over a period: ?format=json, csv or html (printable)',
     query: statementQuerySchema,
     response: statementSchema,
+  },
+  listTrainRuns: {
+    method: 'get',
+    path: API.train,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'Training runs, newest first',
+    response: trainRunListSchema,
+  },
+  startTrainRun: {
+    method: 'post',
+    path: API.train,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'Train a classifier from a folder of labelled sub-folders on an imported backbone; the result is a new model version',
+    body: trainRequestSchema,
+    response: trainRunSchema,
+    status: 202,
+  },
+  getTrainRun: {
+    method: 'get',
+    path: API.trainRun,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'One training run: state, progress, evaluation report or error',
+    params: idParams,
+    response: trainRunSchema,
+  },
+  trainEvents: {
+    method: 'get',
+    path: API.trainEvents,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'Server-sent events: `progress` (the run, with loss and accuracy per epoch) until `end`',
+    params: idParams,
+    response: { type: 'text/event-stream', description: 'progress events' },
+  },
+  cancelTrainRun: {
+    method: 'post',
+    path: API.trainCancel,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'Stop a queued or running training run; the repository is left as it was',
+    params: idParams,
+    response: trainRunSchema,
   },
 } as const satisfies Record<string, RouteSpec>;
 

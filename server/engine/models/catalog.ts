@@ -33,6 +33,8 @@ export interface ImportInput {
   manifest: unknown;
   /** Labels text, one per line (classify models). */
   labels?: string;
+  /** False: a model that already has an active version keeps it (a trained candidate waits for activation). */
+  activate?: boolean;
 }
 
 export interface ImportedModel {
@@ -304,7 +306,7 @@ export function openModelCatalog(opts: { dataDir: string }): ModelCatalog {
           if ((code === 'ENOTEMPTY' || code === 'EEXIST') && m.version === undefined && attempt < 5) continue;
           throw err;
         }
-        writeAtomic(join(dir, ACTIVE_FILE), `${version}\n`);
+        if (input.activate !== false || existing.length === 0) writeAtomic(join(dir, ACTIVE_FILE), `${version}\n`);
         log.info('model imported', { id, version, task: manifest.task, bytes: input.model.length });
         return { id, version };
       }

@@ -1,0 +1,86 @@
+// `hearth train <folder> --name ID --backbone MODEL`: trains a classifier from a folder with one sub-folder per
+// label on the node's data dir, prints the evaluation report (--json: one JSON object) and registers the result
+// as a new version of ID (active only when ID had none; `hearth models activate ID VERSION` makes it serve).
+import { InvalidArgumentError, type Command } from 'commander';
+import type { TrainProgress, TrainReport } from '../train/imageClassifier';
+import { configFrom, runCommand, UsageError } from './common';
+
+interface TrainFlags {
+  name: string;
+  backbone?: string;
+  embedding?: string;
+  seed?: number;
+  data?: string;
+  json?: boolean;
+}
+
+function seedArg(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a seed is a whole number ≥ 0');
+  return n;
+}
+
+const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
+
+/** The report as a person reads it in a terminal. */
+function printReport(r: TrainReport): void {
+  const out: string[] = [];
+  out.push(`model ${r.model} version ${r.version}${r.active ? ' (active)' : ` (not active: hearth models activate ${r.model} ${r.version})`}`);
+  out.push(`examples: ${r.examples.train} to train, ${r.examples.validation} to validate; best epoch ${r.bestEpoch}`);
+  out.push(`validation accuracy ${pct(r.accuracy)}${r.previous ? ` (active version ${r.previous.version}: ${pct(r.previous.accuracy)})` : ''}`);
+  const width = Math.max(5, ...r.labels.map((l) => l.length));
+  out.push(`${'label'.padEnd(width)}  precision  recall  f1      support`);
+  for (const [label, m] of Object.entries(r.perLabel)) {
+    out.push(`${label.padEnd(width)}  ${pct(m.precision).padStart(9)}  ${pct(m.recall).padStart(6)}  ${pct(m.f1).padStart(6)}  ${String(m.support).padStart(7)}`);
+  }
+  out.push('confusion (rows: true label, columns: predicted):');
+  r.confusion.forEach((row, i) => out.push(`${r.labels[i].padEnd(width)}  ${row.map((v) => String(v).padStart(4)).join('')}`));
+  for (const m of r.misclassified.slice(0, 10)) out.push(`wrong: ${m.file}: ${m.label} read as ${m.predicted} (${pct(m.confidence)})`);
+  for (const s of r.skipped) out.push(`skipped: ${s.file}: ${s.reason}`);
+  for (const w of r.warnings) out.push(`warning: ${w}`);
+  out.push(`embedding ${r.seconds.embedding} s (${r.embeddingsPerSecond} examples/s), fitting ${r.seconds.fitting} s`);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train <folder>')
+    .description('train a classifier from a folder with one sub-folder per label, evaluate it and add it as a new model version')
+    .requiredOption('--name <id>', 'model to add the new version to (created when new)')
+    .option('--backbone <model>', 'imported image model whose embedding the classifier learns on')
+    .option('--embedding <tensor>', "tensor to train on, when the backbone's classifier layer cannot be found by itself")
+    .option('--seed <n>', 'seed of the train/validation split (default 1): the same data and seed give the same model', seedArg)
+    .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
+    .option('--json', 'print the report as one JSON object')
+    .action((folder: string, flags: TrainFlags) =>
+      runCommand(async () => {
+        if (!flags.backbone) {
+          throw new UsageError('name the image model to train on with --backbone MODEL (see `hearth models list`); document-type classifiers on OCR text are not offered yet');
+        }
+        const config = configFrom({ dataDir: flags.data });
+        const { openModelCatalog } = await import('../engine/models/catalog');
+        const { trainImageClassifier } = await import('../train/imageClassifier');
+        const tty = process.stderr.isTTY && !flags.json;
+        let last = 0;
+        const progress = (p: TrainProgress): void => {
+          if (!tty || Date.now() - last < 200) return;
+          last = Date.now();
+          const text =
+            p.phase === 'embedding'
+              ? `embedding ${p.done}/${p.total}`
+              : p.phase === 'fitting'
+                ? `epoch ${p.epoch.epoch}: loss ${p.epoch.loss.toFixed(4)}, validation accuracy ${pct(p.epoch.valAccuracy)}`
+                : 'registering';
+          process.stderr.write(`\r\x1b[2K${text}`);
+        };
+        const report = await trainImageClassifier(
+          openModelCatalog({ dataDir: config.dataDir }),
+          { folder, name: flags.name, backbone: flags.backbone, embedding: flags.embedding, seed: flags.seed, providers: config.engine.providers },
+          progress,
+        );
+        if (tty) process.stderr.write('\r\x1b[2K');
+        if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
+        else printReport(report);
+      }),
+    );
+}
