@@ -1,17 +1,19 @@
-// Composes one Hearth node from its parts (config → store → engine → models → jobs → security → app).
+// Composes one Hearth node from its parts (config → settings → store → engine → models → admission, observability → jobs → app).
 // Listening, TLS and shutdown live in serve.ts; tests build a node here and drive `app` without a socket.
 import type { Application } from 'express';
 import { createApp } from './api/app';
 import { createUmiDocuments, type UmiDocuments } from './compat/umi/documents';
 import { createBilling, type Billing } from './billing';
-import { audit } from './security/audit';
+import { audit } from './admission/audit';
 import type { Config } from './config';
 import { createTrainRuns, type TrainRuns } from './train/runs';
 import { createEngine, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
-import { createSecurity, type Security } from './security';
+import { createAdmission, type Admission } from './admission';
+import { createLanHolder, type LanHolder } from './lan';
+import { createObservability, type Observability } from './observability';
 import { createSettingsService, deepFreeze, type SettingsService } from './settings';
 import { openStore, type Store } from './store';
 
@@ -23,7 +25,9 @@ export interface NodeServices {
   engine: Engine;
   models: ModelRepository;
   jobs: JobService;
-  security: Security;
+  admission: Admission;
+  observability: Observability;
+  lan: LanHolder;
   /** Umi-OCR's document tasks, kept on the node's durable jobs. */
   documents: UmiDocuments;
   /** Price cards, quotas and statements, charged from every billable request. */
@@ -56,13 +60,15 @@ export async function createNode(config: Config): Promise<HearthNode> {
       providers: config.engine.providers,
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
-    const security = createSecurity({ config, settings, store, engine });
-    const billing = createBilling({ store, keys: security.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
+    const admission = createAdmission({ settings, store });
+    const observability = createObservability({ config, settings, store, engine, keys: admission.keys });
+    const lan = createLanHolder(settings);
+    const billing = createBilling({ store, keys: admission.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
     // A job's files are charged to the key that created it, one OCR image each (reused results cost nothing).
     const jobs = createJobService({ store, engine, config, onRecognised: (keyId) => billing.charge(keyId, 'ocr_image', 1) });
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
     const training = createTrainRuns({ store, catalog: () => models.catalog, providers: config.engine.providers });
-    const services: NodeServices = { config, settings, store, engine, models, jobs, security, documents, billing, training };
+    const services: NodeServices = { config, settings, store, engine, models, jobs, admission, observability, lan, documents, billing, training };
     const app = createApp(services);
     jobs.resumeInterrupted();
     training.resumeInterrupted();
@@ -75,7 +81,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
         await training.close();
         await jobs.close();
         billing.close();
-        await security.close();
+        await observability.close();
         await models.close();
         await engine?.close();
         store.close();

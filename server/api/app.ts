@@ -23,8 +23,10 @@ export function createApp(services: NodeServices): Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId);
-  // Host/Origin guard, authentication (sets res.locals.principal), rate limits, metering, request metrics.
-  app.use(services.security.before);
+  // Request metrics, monitor and metering first, so refused requests are counted too.
+  app.use(services.observability.meter);
+  // Host/Origin guard, authentication (sets res.locals.principal), rate and body limits.
+  app.use(services.admission.before);
   // Quotas refuse work before it runs; the request's charge is taken when it ends.
   app.use(services.billing.admit);
   // Base64 images in JSON are larger than the 1 MB other JSON bodies may be: these routes parse their own.

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import { AppError } from '../appError';
-import type { Principal } from '../api/scope';
+import type { Principal } from '../admission/principal';
 import {
   QUOTA_WARN_SHARE,
   type BillingGroup,
@@ -24,8 +24,8 @@ import {
 import type { RouteKey } from '../contract/routes';
 import { matchRoute } from '../contract/routes';
 import { createLogger } from '../logger';
-import type { KeyRepository } from '../security/keys';
-import { OWNER_KEY_ID } from '../security/metering';
+import type { KeyRepository } from '../admission/keys';
+import { OWNER_KEY_ID } from '../observability/metering';
 import type { Store } from '../store';
 import { createLedger, type Ledger } from './ledger';
 import { fromMicros, roundedAmount, toMicros } from './money';

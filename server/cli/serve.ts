@@ -1,6 +1,7 @@
 // `hearth serve`: the headless node and web console.
 import type { Command } from 'commander';
-import { reachableUrls } from '../security/lan';
+import { listeningLine } from '../contract/listening';
+import { reachableUrls } from '../lan';
 import { configFrom, parsePort, runCommand } from './common';
 
 interface ServeFlags {
@@ -46,7 +47,7 @@ export function registerServe(program: Command): void {
           for (const url of reachableUrls(config.host, port, true)) process.stdout.write(`reachable at ${url}\n`);
         }
         if (running.compatUrl) process.stdout.write(`compatibility port: ${running.compatUrl}\n`);
-        process.stdout.write(`hearth listening on ${running.url}\n`);
+        process.stdout.write(listeningLine(running.url));
       }),
     );
 }

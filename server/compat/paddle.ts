@@ -1,7 +1,7 @@
 // PaddleOCR's hub-serving OCR API (POST /predict/ocr_system), as its documentation gives it: a JSON body
 // `{"images": ["<base64>", ...]}`, answered with `{"msg", "results", "status"}` where status "000" is success,
 // "101" a failed prediction, "111" an unknown module and "112" a body that is not JSON.
-import type { OcrResult } from '../engine';
+import type { OcrResult } from '../contract/ocr';
 import { decodeBase64Image } from './umi/answers';
 
 export const PADDLE_STATUS = { ok: '000', failed: '101', noModule: '111', notJson: '112' } as const;

@@ -1,7 +1,8 @@
 // One image recognised for a compatibility route, the way POST /v1/ocr does it: through the engine's
 // interactive lane, stored in the history with its key, and metered.
 import type { Response } from 'express';
-import type { OcrCallOptions, OcrResult } from '../engine';
+import type { OcrResult } from '../contract/ocr';
+import type { OcrCallOptions } from '../engine';
 import type { NodeServices } from '../node';
 
 export async function recogniseForClient(

@@ -3,7 +3,7 @@
 import express, { type Router } from 'express';
 import { statementCsv, statementHtml } from '../../../billing/statementFormats';
 import type { NodeServices } from '../../../node';
-import { actorOf } from '../../../security/audit';
+import { actorOf } from '../../../admission/audit';
 import { mount } from '../../mount';
 
 export function billingRouter(s: NodeServices): Router {

@@ -2,7 +2,7 @@
 import express, { type Router } from 'express';
 import type { TrainRun } from '../../../contract/training';
 import type { NodeServices } from '../../../node';
-import { actorOf, audit } from '../../../security/audit';
+import { actorOf, audit } from '../../../admission/audit';
 import { TERMINAL_TRAIN_STATES } from '../../../train/runs';
 import { mount } from '../../mount';
 
