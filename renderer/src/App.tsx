@@ -18,6 +18,7 @@ import { Monitoring } from './views/Monitoring';
 import { Recognise } from './views/Recognise';
 import { Settings } from './views/Settings';
 import { TeamNode } from './views/TeamNode';
+import { Training } from './views/Training';
 
 /** Health is cheap and unauthenticated; a few seconds keeps the status pill honest. */
 const HEALTH_POLL_MS = 5_000;
@@ -38,6 +39,8 @@ function CurrentView({ id, health }: { id: ViewId; health: ReturnType<typeof use
       return <TeamNode />;
     case 'monitoring':
       return <Monitoring />;
+    case 'training':
+      return <Training />;
     case 'billing':
       return <Billing />;
     case 'settings':
