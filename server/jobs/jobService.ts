@@ -2,7 +2,6 @@
 // acknowledges each item with its stored result in one transaction, and reports progress as events.
 import { EventEmitter } from 'node:events';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import type { Config } from '../config';
@@ -12,6 +11,7 @@ import { sha256Hex, type OcrResult, type Store } from '../store';
 import { exportJob } from './exportJob';
 import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemRow, type JobRow } from './jobRepository';
 import { createRateTracker, type RateTracker } from './progressRate';
+import { readJobItem } from './readItem';
 import { scanJob, type JobInput, type JobSpec } from './scan';
 
 /** What jobs need from the engine (the engine itself, or `hearth ocr --server`'s HTTP client). */
@@ -194,11 +194,22 @@ export function createJobService(opts: JobServiceOptions): JobService {
     emitNow(row.id);
   };
 
+  /** The shared roots a key's job is held to, read from the job's stored spec (parsed once per job). */
+  const confines = new Map<string, readonly string[] | undefined>();
+  const confineOf = (row: JobRow): readonly string[] | undefined => {
+    if (!confines.has(row.id)) confines.set(row.id, (JSON.parse(row.spec) as JobSpec).confine);
+    return confines.get(row.id);
+  };
+
   const processItem = async (row: JobRow, item: ItemRow): Promise<'acked' | 'retry'> => {
     let bytes: Buffer;
     try {
-      bytes = await readFile(item.abs_path);
+      bytes = await readJobItem(item.abs_path, confineOf(row));
     } catch (err) {
+      if (isAppError(err)) {
+        repo.ackError(row, item, null, errorOf(err));
+        return 'acked';
+      }
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
       repo.ackError(row, item, null, { code: 'unreadable_file', message: `cannot read the file (${code})` });
       return 'acked';
