@@ -41,6 +41,8 @@ export async function createNode(config: Config): Promise<HearthNode> {
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, store, engine });
     const jobs = createJobService({ store, engine, config });
+    // A revoked key's running work stops with it: its jobs pause (an admin may resume them).
+    security.keys.onRevoked((keyId) => jobs.pauseOwnedBy(keyId));
     const services: NodeServices = { config, store, engine, models, jobs, security };
     const app = createApp(services);
     jobs.resumeInterrupted();

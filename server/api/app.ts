@@ -4,6 +4,7 @@ import type { NodeServices } from '../node';
 import { consoleRouter } from './console';
 import { errorMiddleware, notFound } from './errorMiddleware';
 import { requestId } from './requestId';
+import { securityHeaders } from './securityHeaders';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
 import { modelsRouter } from './routes/models';
@@ -15,6 +16,8 @@ export function createApp(services: NodeServices): Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId);
+  // Before the guard, so refusals and errors carry them too.
+  app.use(securityHeaders());
   // Host/Origin guard, authentication (sets res.locals.principal), rate limits, metering, request metrics.
   app.use(services.security.before);
   app.use(express.json({ limit: '1mb' }));

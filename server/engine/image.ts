@@ -1,7 +1,9 @@
 // Turns uploaded bytes into upright 8-bit RGB pixels: sharp decodes jpg/png/webp/tiff/gif (first frame) and
 // applies EXIF orientation; BMP goes through our own decoder. Bad input becomes an AppError a person understands.
+import { crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
-import { AppError } from '../appError';
+import { AppError, isAppError } from '../appError';
+import { sniffImageMime } from '../store/imageMime';
 import { decodeBmp, isBmp } from './bmpDecode';
 
 export interface RgbImage {
@@ -30,14 +32,47 @@ function classify(err: unknown): AppError {
   return new AppError('corrupt_image', 422, 'the image is damaged or truncated and cannot be decoded', { cause: err });
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * libpng only warns about a damaged header checksum and decodes on; a PNG whose IHDR (size, depth, colour type)
+ * fails its CRC is refused instead, since every pixel read after it rests on that header.
+ */
+function checkPngHeader(bytes: Uint8Array): void {
+  if (bytes.length < 8 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 33 || view.getUint32(8) !== 13 || view.getUint32(12) !== 0x49484452) {
+    throw new AppError('corrupt_image', 422, 'the PNG file is damaged: its header chunk is missing or truncated');
+  }
+  if (crc32(bytes.subarray(12, 29)) !== view.getUint32(29)) {
+    throw new AppError('corrupt_image', 422, 'the PNG file is damaged: its header checksum (CRC) does not match');
+  }
+}
+
+function bmpPixels(bytes: Uint8Array, maxPixels: number): ReturnType<typeof decodeBmp> {
+  try {
+    return decodeBmp(bytes, maxPixels);
+  } catch (err) {
+    // A field combination the decoder does not foresee must still be the file's fault, not the node's.
+    if (isAppError(err)) throw err;
+    throw new AppError('corrupt_image', 422, 'the BMP file is damaged or truncated and cannot be decoded', { cause: err });
+  }
+}
+
 /** Decodes, auto-orients and flattens any supported image to RGB. */
 export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Promise<RgbImage> {
   if (bytes.length === 0) throw new AppError('not_an_image', 415, 'the file is empty (0 bytes), not an image');
+  // Only the documented raster formats reach a decoder: libvips would also parse SVG (XML), HEIF, FITS and more,
+  // each a parser the node does not need to expose.
+  if (sniffImageMime(bytes) === 'application/octet-stream') {
+    throw new AppError('not_an_image', 415, 'the file is not an image in a supported format (jpg, png, webp, tiff, bmp, gif)');
+  }
   let input: Sharp;
   if (isBmp(bytes)) {
-    const bmp = decodeBmp(bytes, maxPixels);
+    const bmp = bmpPixels(bytes, maxPixels);
     input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
   } else {
+    checkPngHeader(bytes);
     // failOn 'truncated': a cut-off file is an error, while harmless warnings (odd EXIF, extra bytes) are not.
     input = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1, page: 0 }).autoOrient();
   }

@@ -42,6 +42,8 @@ export interface JobService {
   /** A page of items in natural path order (page-2 before page-10); `state` keeps only items in that state. */
   items(id: string, offset: number, limit: number, state?: JobItemState): JobItemsPage;
   pause(id: string): Job;
+  /** Pauses every queued or running job a key created (the key was revoked); an admin may resume them. */
+  pauseOwnedBy(keyId: string): string[];
   resume(id: string): Job;
   cancel(id: string): Job;
   /** Progress events for one job (snapshot on every change, throttled); returns the unsubscribe function. */
@@ -349,6 +351,16 @@ export function createJobService(opts: JobServiceOptions): JobService {
       repo.setState(id, 'paused');
       emitNow(id);
       return jobFromRow(requireJob(id));
+    },
+
+    pauseOwnedBy(keyId) {
+      const ids = repo.active().filter((row) => row.key_id === keyId).map((row) => row.id);
+      for (const id of ids) {
+        repo.setState(id, 'paused');
+        emitNow(id);
+        log.info('job paused: its key was revoked', { job: id, key: keyId });
+      }
+      return ids;
     },
 
     resume(id) {

@@ -35,11 +35,21 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return a === '::1' || (isIP(a) === 4 && a.startsWith('127.'));
 }
 
+/**
+ * The path as the router matches it: Express routes ignore case and a trailing slash, so the public-route check
+ * must too, or `/V1/openapi.json` and `/metrics/` would pass as console pages and then reach their handlers.
+ */
+function routedPath(path: string): string {
+  const p = path.toLowerCase().replace(/\/+$/, '');
+  return p === '' ? '/' : p;
+}
+
 /** Routes anyone may reach in LAN mode: health, and GET/HEAD of the console's static files and pages. */
 export function isPublicRoute(req: Request): boolean {
-  if (req.path === API.health) return true;
+  const path = routedPath(req.path);
+  if (path === API.health) return true;
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  return !req.path.startsWith('/v1/') && req.path !== '/v1' && req.path !== API.metrics;
+  return !path.startsWith('/v1/') && path !== '/v1' && path !== API.metrics;
 }
 
 function bearerOf(req: Request): string | undefined | null {

@@ -13,6 +13,7 @@ import type { Store } from '../store';
 import { bodyLimit } from './bodyLimit';
 import { createGuard } from './guard';
 import { createKeyRepository, type KeyRepository } from './keys';
+import { trackKeyStreams } from './keyStreams';
 import { listInterfaces, nodeInfo, type ListeningInfo } from './lan';
 import { createMetering, type Metering } from './metering';
 import { createMetrics, type NodeMetrics } from './metrics';
@@ -136,6 +137,7 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
         },
       }),
       createGuard({ keys, lan: () => config.lan, allowedHosts: () => config.allowedHosts, failed: (address) => failures.take(address) }),
+      trackKeyStreams(keys),
       rateLimit,
       bodyLimit(() => config.limits.bodyBytes),
     ],

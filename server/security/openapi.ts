@@ -146,9 +146,12 @@ const resultDetail: z.ZodType<ResultDetail> = z.object({
 });
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type OpScope = 'infer' | 'jobs' | 'admin' | 'metrics';
+const RESULT_SCOPES = ['infer', 'jobs', 'admin'] as const;
 interface Op {
   summary: string;
-  scope?: 'infer' | 'jobs' | 'admin' | 'metrics' | 'any' | 'none';
+  /** One scope, any of several (as the route checks them), 'any' key, or 'none' (no key). */
+  scope?: OpScope | readonly OpScope[] | 'any' | 'none';
   body?: z.ZodType | 'image' | 'model-upload';
   response?: z.ZodType | { type: string; description: string };
   status?: number;
@@ -164,10 +167,10 @@ const OPERATIONS: Partial<Record<string, Partial<Record<Method, Op>>>> = {
     post: { summary: 'Classify one image with a model', scope: 'infer', body: image, response: classifyResponse, query: { model: 'model id', top: 'how many labels' } },
   },
   [API.models]: {
-    get: { summary: 'List models', scope: 'infer', response: modelList },
+    get: { summary: 'List models', scope: ['infer', 'admin'], response: modelList },
     post: { summary: 'Import a model (multipart: model file, manifest JSON, labels)', scope: 'admin', body: 'model-upload', response: z.object({ model: modelSummary, version: z.number() }), status: 201 },
   },
-  [API.model]: { get: { summary: 'One model', scope: 'infer', response: modelSummary }, delete: { summary: 'Delete an imported model', scope: 'admin' } },
+  [API.model]: { get: { summary: 'One model', scope: ['infer', 'admin'], response: modelSummary }, delete: { summary: 'Delete an imported model', scope: 'admin' } },
   [API.modelInfer]: { post: { summary: 'Run a model on JSON tensors', scope: 'infer', body: inferRequestSchema, response: inferResponse } },
   [API.modelExport]: { get: { summary: 'Model bundle (model + manifest + labels) for another node', scope: 'admin', response: { type: 'application/octet-stream', description: 'bundle' } } },
   [API.modelActivate]: { post: { summary: 'Make a version the active one (rollback)', scope: 'admin', body: activateRequestSchema, response: modelSummary } },
@@ -185,9 +188,9 @@ const OPERATIONS: Partial<Record<string, Partial<Record<Method, Op>>>> = {
   },
   [API.jobItems]: { get: { summary: 'Items of a job, paged', scope: 'jobs', response: jobItemsPage, query: { state: JOB_ITEM_STATES.join(' | '), limit: 'page size', offset: 'first item' } } },
   [API.jobAction]: { post: { summary: 'pause | resume | cancel', scope: 'jobs', response: job } },
-  [API.results]: { get: { summary: 'Search stored results', scope: 'infer', response: resultsPage, query: { q: 'text to find', limit: 'page size', offset: 'first result', from: 'ISO date', to: 'ISO date', source: 'source name part' } } },
-  [API.result]: { get: { summary: 'One stored result', scope: 'infer', response: resultDetail } },
-  [API.resultImage]: { get: { summary: 'The stored input image', scope: 'infer', response: { type: 'image/*', description: 'image bytes' } } },
+  [API.results]: { get: { summary: 'Search stored results (infer and jobs keys see their own; admin all)', scope: RESULT_SCOPES, response: resultsPage, query: { q: 'text to find', limit: 'page size', offset: 'first result', from: 'ISO date', to: 'ISO date', source: 'source name part' } } },
+  [API.result]: { get: { summary: 'One stored result', scope: RESULT_SCOPES, response: resultDetail } },
+  [API.resultImage]: { get: { summary: 'The stored input image', scope: RESULT_SCOPES, response: { type: 'image/*', description: 'image bytes' } } },
   [API.keys]: {
     get: { summary: 'List API keys (hashes are never shown)', scope: 'admin', response: keyListSchema },
     post: { summary: 'Create an API key; the key is in this answer only', scope: 'admin', body: createKeyRequestSchema, response: createdKeySchema, status: 201 },
@@ -208,7 +211,7 @@ const OPERATIONS: Partial<Record<string, Partial<Record<Method, Op>>>> = {
     get: { summary: 'LAN exposure, URLs, TLS fingerprint, interfaces', scope: 'admin', response: nodeInfoSchema },
     put: { summary: 'Turn LAN on or off without a restart', scope: 'admin', body: nodeUpdateSchema, response: nodeUpdateResponseSchema },
   },
-  [API.monitor]: { get: { summary: 'Rolling history (with engine time per model), active alerts and their thresholds (metrics or admin scope)', scope: 'metrics', response: monitorResponseSchema } },
+  [API.monitor]: { get: { summary: 'Rolling history (with engine time per model), active alerts and their thresholds', scope: ['metrics', 'admin'], response: monitorResponseSchema } },
   [API.metrics]: { get: { summary: 'Prometheus metrics', scope: 'metrics', response: { type: 'text/plain', description: 'Prometheus text format' } } },
   [API.openapi]: { get: { summary: 'This document', scope: 'any', response: { type: 'application/json', description: 'OpenAPI 3.1' } } },
 };
@@ -227,8 +230,12 @@ function operation(path: string, method: Method, op: Op): Record<string, unknown
     operationId: `${method}${path.replace(/\/:?([a-zA-Z0-9.]+)/g, (_, s: string) => s[0].toUpperCase() + s.slice(1).replace('.json', 'Json'))}`,
     parameters: [...params, ...query],
   };
+  // Machine-readable too: the scopes any one of which the route accepts.
+  if (op.scope && op.scope !== 'none' && op.scope !== 'any') out['x-hearth-scopes'] = typeof op.scope === 'object' ? [...op.scope] : [op.scope];
   if (op.scope === 'none') out.security = [];
-  else if (op.scope && op.scope !== 'any') out.description = `Needs the "${op.scope}" scope (the owner on loopback has every scope).`;
+  else if (typeof op.scope === 'object') {
+    out.description = `Needs one of the scopes ${op.scope.map((x) => `"${x}"`).join(', ')} (the owner on loopback has every scope).`;
+  } else if (op.scope && op.scope !== 'any') out.description = `Needs the "${op.scope}" scope (the owner on loopback has every scope).`;
   if (op.body === 'image') {
     out.requestBody = {
       required: true,

@@ -88,6 +88,7 @@ export function createRequestMeter(opts: {
     const status = res.writableFinished ? res.statusCode : 499;
     const route = routeTemplate(req.path);
     opts.metrics.request({ method: req.method, route, status }, seconds);
+    if (status === 503 && res.getHeader('retry-after') !== undefined) opts.metrics.shed({ route });
     opts.monitor.observe(status, seconds * 1000);
     const principal = res.locals.principal as Principal | undefined;
     const usage = (res.locals.usage ?? {}) as RequestUsage;

@@ -4,10 +4,12 @@ import { stringify } from 'csv-stringify/sync';
 import express, { type RequestHandler, type Router } from 'express';
 import type { ZodType } from 'zod';
 import { AppError } from '../appError';
+import { requireJson } from '../api/jsonBody';
 import { principalOf, requireScope, type Scope } from '../api/scope';
 import type { Config } from '../config';
 import { API } from '../contract/paths';
 import {
+  auditQuerySchema,
   createKeyRequestSchema,
   nodeUpdateSchema,
   settingsUpdateSchema,
@@ -75,14 +77,14 @@ export function createSecurityRouter(deps: {
     res.json(body);
   });
 
-  router.post(API.keys, admin, (req, res) => {
+  router.post(API.keys, admin, requireJson, (req, res) => {
     const input = parseBody(createKeyRequestSchema, req.body);
     const created: CreatedKeyResponse = keys.create(input.name, input.scopes);
     audit(store, actorOf(principalOf(res)), 'keys.create', { id: created.id, name: created.name, scopes: created.scopes });
     res.status(201).setHeader('cache-control', 'no-store').json(created);
   });
 
-  router.patch(API.key, admin, (req, res) => {
+  router.patch(API.key, admin, requireJson, (req, res) => {
     const id = String(req.params.id);
     const change = parseBody(updateKeyRequestSchema, req.body);
     const updated = keys.update(id, change);
@@ -104,6 +106,8 @@ export function createSecurityRouter(deps: {
     if (q.format === 'csv') {
       const csv = stringify(rows, {
         header: true,
+        // Key names are the admin's text: no cell may start a spreadsheet formula.
+        escape_formulas: true,
         columns: ['day', 'keyId', 'keyName', 'requests', 'images', 'engineMs', 'errors'],
       });
       res.type('text/csv').setHeader('content-disposition', 'attachment; filename="hearth-usage.csv"');
@@ -115,12 +119,8 @@ export function createSecurityRouter(deps: {
   });
 
   router.get(API.audit, admin, (req, res) => {
-    const limit = req.query.limit === undefined ? undefined : Number(req.query.limit);
-    const before = req.query.before === undefined ? undefined : Number(req.query.before);
-    if ((limit !== undefined && !Number.isInteger(limit)) || (before !== undefined && !Number.isInteger(before))) {
-      throw new AppError('bad_request', 400, 'limit and before are whole numbers');
-    }
-    const body: AuditResponse = { entries: readAudit(store, { limit, before }) };
+    const query = parseBody(auditQuerySchema, req.query);
+    const body: AuditResponse = { entries: readAudit(store, query) };
     res.json(body);
   });
 
@@ -128,7 +128,7 @@ export function createSecurityRouter(deps: {
     res.json(settingsOf(config));
   });
 
-  router.put(API.settings, admin, (req, res) => {
+  router.put(API.settings, admin, requireJson, (req, res) => {
     const update = parseBody(settingsUpdateSchema, req.body);
     if (update.sharedRoots) {
       const relative = update.sharedRoots.find((r) => !isAbsolute(r));
@@ -145,7 +145,7 @@ export function createSecurityRouter(deps: {
     res.json(deps.lan.info());
   });
 
-  router.put(API.node, admin, async (req, res) => {
+  router.put(API.node, admin, requireJson, async (req, res) => {
     const change = parseBody(nodeUpdateSchema, req.body);
     const principal = principalOf(res);
     const wasLan = config.lan;
