@@ -31,6 +31,16 @@ function maskShape(mask: number): { shift: number; max: number } {
   return { shift, max: mask >>> shift };
 }
 
+/** Width × height from the header; 0 when the header is too short or unknown. */
+export function bmpPixelCount(bytes: Uint8Array): number {
+  if (bytes.length < 26) return 0;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerSize = view.getUint32(14, true);
+  if (headerSize === 12) return view.getUint16(18, true) * Math.abs(view.getInt16(20, true));
+  if (headerSize >= 40) return Math.abs(view.getInt32(18, true)) * Math.abs(view.getInt32(22, true));
+  return 0;
+}
+
 export function decodeBmp(bytes: Uint8Array, maxPixels: number): RawRgb {
   if (bytes.length < 26) throw corrupt('header too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -4,7 +4,8 @@ import { crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { AppError, isAppError } from '../appError';
 import { sniffImageMime } from '../store/imageMime';
-import { decodeBmp, isBmp } from './bmpDecode';
+import { bmpPixelCount, decodeBmp, isBmp } from './bmpDecode';
+import { noteDecoded } from './memory';
 
 export interface RgbImage {
   /** Interleaved RGB, row-major, 3 bytes per pixel. */
@@ -15,6 +16,12 @@ export interface RgbImage {
 
 /** 64 megapixels: an A4 page scanned at 600 dpi is 35 MP; beyond this the RGB buffer alone is ~200 MB. */
 export const MAX_PIXELS = 64_000_000;
+
+/**
+ * Decoded pixels all engine workers together may hold at once: two images at the size limit (~400 MB of RGB), or
+ * many ordinary photos. Beyond it images wait for a worker's image to finish (see Scheduler).
+ */
+export const PIXEL_BUDGET = 2 * MAX_PIXELS;
 
 // Each sharp call in a worker would otherwise spread over every core; the scheduler already runs one
 // image per core, so one libvips thread per pipeline keeps workers from fighting.
@@ -59,6 +66,20 @@ function bmpPixels(bytes: Uint8Array, maxPixels: number): ReturnType<typeof deco
   }
 }
 
+/**
+ * What an image will decode to, in pixels, from its header alone (no pixel is decoded); 0 when the header cannot
+ * be read (decoding will then fail on its own, cheaply). Lets the scheduler budget memory before a worker starts.
+ */
+export async function imagePixels(bytes: Uint8Array): Promise<number> {
+  try {
+    if (isBmp(bytes)) return bmpPixelCount(bytes);
+    const meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
+    return (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** Decodes, auto-orients and flattens any supported image to RGB. */
 export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Promise<RgbImage> {
   if (bytes.length === 0) throw new AppError('not_an_image', 415, 'the file is empty (0 bytes), not an image');
@@ -74,7 +95,14 @@ export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Pr
   } else {
     checkPngHeader(bytes);
     // failOn 'truncated': a cut-off file is an error, while harmless warnings (odd EXIF, extra bytes) are not.
-    input = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1, page: 0 }).autoOrient();
+    input = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1, page: 0 });
+    // Turning needs the whole image in memory before the first output row (a second full-size copy), so only
+    // images whose EXIF says they are turned pay for it; the rest stream straight through.
+    const orientation = await input
+      .metadata()
+      .then((m) => m.orientation ?? 1)
+      .catch(() => 1);
+    if (orientation > 1) input = input.autoOrient();
   }
   try {
     const { data, info } = await input
@@ -84,6 +112,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Pr
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+    noteDecoded(info.width * info.height);
     return { data, width: info.width, height: info.height };
   } catch (err) {
     throw classify(err);
