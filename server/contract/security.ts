@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { displayNameSchema, isPrintable } from './names';
 
-export const scopeSchema = z.enum(['infer', 'jobs', 'admin', 'metrics']);
+/** What an API key may do; the owner on loopback holds all of them. */
+export const SCOPES = ['infer', 'jobs', 'admin', 'metrics'] as const;
+export const scopeSchema = z.enum(SCOPES);
 export type KeyScope = z.infer<typeof scopeSchema>;
 
 export const apiKeySchema = z.object({
@@ -76,12 +78,6 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema) });
 export type AuditResponse = z.infer<typeof auditResponseSchema>;
-
-/** `GET /v1/audit?limit=&before=`: newest first, at most 1000 entries a page. */
-export const auditQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-  before: z.coerce.number().int().min(1).optional(),
-});
 
 /**
  * Bounds keep a setting from switching a protection off: a timeout of 1e15 ms is no timeout, a body limit of

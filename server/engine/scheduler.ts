@@ -6,7 +6,8 @@
 import { AppError } from '../appError';
 import type { WorkerThread } from './workerThread';
 
-interface Job {
+/** A task waiting for a worker, with the caller's promise. */
+interface QueuedTask {
   task: string;
   payload: unknown;
   pixels: number;
@@ -15,8 +16,8 @@ interface Job {
 }
 
 export class Scheduler {
-  private readonly interactive: Job[] = [];
-  private readonly bulk: Job[] = [];
+  private readonly interactive: QueuedTask[] = [];
+  private readonly bulk: QueuedTask[] = [];
   private closed = false;
   inFlight = 0;
   processed = 0;
@@ -53,29 +54,29 @@ export class Scheduler {
     return this.workers().find((w) => w.alive && w.busy === 0);
   }
 
-  /** Starts waiting jobs on idle workers, interactive first. */
+  /** Starts waiting tasks on idle workers, interactive first. */
   pump(): void {
     for (;;) {
       const worker = this.idleWorker();
       if (!worker) return;
       const lane = this.interactive.length ? this.interactive : this.bulk;
-      const job = lane[0];
-      if (!job) return;
+      const next = lane[0];
+      if (!next) return;
       // In order: a large image waits for pixels rather than being overtaken by small ones forever.
-      if (this.pixelsInFlight > 0 && this.pixelsInFlight + job.pixels > this.pixelBudget) return;
+      if (this.pixelsInFlight > 0 && this.pixelsInFlight + next.pixels > this.pixelBudget) return;
       lane.shift();
       this.inFlight++;
-      this.pixelsInFlight += job.pixels;
-      worker.run(job.task, job.payload).then(
-        (result) => this.finish(job, () => job.resolve(result)),
-        (err: unknown) => this.finish(job, () => job.reject(err)),
+      this.pixelsInFlight += next.pixels;
+      worker.run(next.task, next.payload).then(
+        (result) => this.finish(next, () => next.resolve(result)),
+        (err: unknown) => this.finish(next, () => next.reject(err)),
       );
     }
   }
 
-  private finish(job: Job, settle: () => void): void {
+  private finish(task: QueuedTask, settle: () => void): void {
     this.inFlight--;
-    this.pixelsInFlight -= job.pixels;
+    this.pixelsInFlight -= task.pixels;
     this.processed++;
     settle();
     this.pump();
@@ -85,7 +86,7 @@ export class Scheduler {
   close(): void {
     this.closed = true;
     const err = new AppError('shutting_down', 503, 'the engine is shutting down');
-    for (const job of this.interactive.splice(0)) job.reject(err);
-    for (const job of this.bulk.splice(0)) job.reject(err);
+    for (const t of this.interactive.splice(0)) t.reject(err);
+    for (const t of this.bulk.splice(0)) t.reject(err);
   }
 }

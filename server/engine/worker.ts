@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
 import { releaseDecoded } from './memory';
-import { TASKS } from './tasks';
+import { isTaskName, TASKS } from './tasks';
 import { ocrModels } from './tasks/ocr';
 import type { TaskContext } from './tasks/types';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
@@ -27,9 +27,8 @@ port.on('message', (msg: WorkerRequest) => {
     loading.abort();
     return;
   }
-  const handler = TASKS[msg.task];
-  const run = handler
-    ? (handler as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
+  const run = isTaskName(msg.task)
+    ? (TASKS[msg.task] as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
     : Promise.reject(new Error(`unknown engine task "${msg.task}"`));
   run
     .then(

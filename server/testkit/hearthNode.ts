@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runHearth, startHearth, type HearthServer } from '../../e2e/hearthProcess';
-import { send, type Reply, type RequestOptions } from '../security/testRequest';
+import { send, type Reply, type RequestOptions } from './request';
 
 export interface TestNode {
   url: string;
