@@ -28,7 +28,7 @@ it('sheds load with 503 + Retry-After, counts it, and writes no error line for i
   expect(replies.every((r) => r.status === 200 || r.status === 503)).toBe(true);
 
   const metrics = (await node.request('GET', '/metrics')).text;
-  const counted = /hearth_load_shed_total\{route="\/v1\/ocr"\} (\d+)/.exec(metrics);
+  const counted = /hearth_load_shed_total\{route="ocr"\} (\d+)/.exec(metrics);
   expect(Number(counted?.[1])).toBe(shed.length);
 
   // Lines reach the file off the request path; give the writer a moment.

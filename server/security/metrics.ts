@@ -33,7 +33,7 @@ export function createMetrics(engine: Engine, db: Store['db']): NodeMetrics {
   });
   const shed = new Counter({
     name: 'hearth_load_shed_total',
-    help: 'Requests refused with 503 and Retry-After (engine queue full, shutting down), by route template',
+    help: 'Requests refused with 503 and Retry-After (engine queue full, shutting down), by route',
     labelNames: ['route'] as const,
     registers: [registry],
   });
