@@ -47,7 +47,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, settings, store, engine });
-    const jobs = createJobService({ store, engine, config });
+    const jobs = createJobService({ store, engine, config, sharedRoots: () => settings.current().sharedRoots });
     // A revoked key's running work stops with it: its jobs pause (an admin may resume them).
     security.keys.onRevoked((keyId) => jobs.pauseOwnedBy(keyId));
     const services: NodeServices = { config, settings, store, engine, models, jobs, security };

@@ -61,6 +61,8 @@ export interface JobServiceOptions {
   store: Store;
   engine: Recognizer;
   config: Config;
+  /** The shared roots as the settings name them now; key jobs are held to them at every read. */
+  sharedRoots?: () => readonly string[];
   /** Items in flight at once; default twice the engine's worker count. */
   concurrency?: number;
 }
@@ -196,11 +198,22 @@ export function createJobService(opts: JobServiceOptions): JobService {
     emitNow(row.id);
   };
 
-  /** The shared roots a key's job is held to, read from the job's stored spec (parsed once per job). */
-  const confines = new Map<string, readonly string[] | undefined>();
+  /** Whether a job is held to shared roots (a key created it), read from its stored spec once per job. */
+  const confined = new Map<string, boolean>();
+  /**
+   * The roots a key's job may read under at this moment: the shared roots as the settings name them now (real
+   * paths), so a root taken out of the settings stops its running jobs too. Undefined for the owner's jobs.
+   */
   const confineOf = (row: JobRow): readonly string[] | undefined => {
-    if (!confines.has(row.id)) confines.set(row.id, (JSON.parse(row.spec) as JobSpec).confine);
-    return confines.get(row.id);
+    if (!confined.has(row.id)) confined.set(row.id, (JSON.parse(row.spec) as JobSpec).confine !== undefined);
+    if (!confined.get(row.id)) return undefined;
+    return (opts.sharedRoots?.() ?? (JSON.parse(row.spec) as JobSpec).confine ?? []).flatMap((root) => {
+      try {
+        return [realpathSync(resolve(root))];
+      } catch {
+        return [];
+      }
+    });
   };
 
   const processItem = async (row: JobRow, item: ItemRow): Promise<'acked' | 'retry'> => {

@@ -80,3 +80,31 @@ it('a file swapped for a symlink after the scan is not read: a per-item error, n
   expect(found.status).toBe(200);
   expect(JSON.stringify(found.json())).not.toMatch(/9931/);
 });
+
+it('a shared root taken out of the settings stops the reads of a key\'s job under it', async () => {
+  const key = node.keys.worker;
+  const dir = join(shared, 'later');
+  mkdirSync(dir);
+  for (let i = 0; i < 16; i++) writeFileSync(join(dir, `l${i}.png`), await renderText({ lines: [`Later ${i}`], seed: 100 + i }));
+  const created = await node.request('POST', '/v1/jobs', { key, body: JSON.stringify({ path: dir, recursive: true }) });
+  expect(created.status).toBe(201);
+  const id = created.json<Job>().id;
+  let job = created.json<Job>();
+  for (let i = 0; i < 600 && job.total === 0; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    job = (await node.request('GET', `/v1/jobs/${id}`, { key })).json<Job>();
+  }
+  expect((await node.request('POST', `/v1/jobs/${id}/pause`, { key })).status).toBe(200);
+  expect((await node.request('PUT', '/v1/settings', { body: JSON.stringify({ sharedRoots: [] }) })).status).toBe(200);
+  expect((await node.request('POST', `/v1/jobs/${id}/resume`, { key })).status).toBe(200);
+  for (let i = 0; i < 600 && job.state !== 'done'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    job = (await node.request('GET', `/v1/jobs/${id}`, { key })).json<Job>();
+  }
+  expect(job.state).toBe('done');
+  // Items read before the pause stay done; every one read after the root left the settings was refused.
+  expect(job.failed).toBeGreaterThan(0);
+  expect(job.done + job.failed).toBe(16);
+  const failed = (await node.request('GET', `/v1/jobs/${id}/items?state=failed&limit=100`, { key })).json<JobItemsPage>();
+  for (const item of failed.items) expect(item.error?.code).toBe('forbidden');
+});
