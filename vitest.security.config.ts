@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The security suite: each finding of a hostile run against real `hearth serve` processes (`npm run test:security`).
+// The security suite: what hostile clients and files try, against real `hearth serve` processes (`npm run test:security`).
 export default defineConfig({
   test: {
     include: ['server/**/*.security.test.ts'],

@@ -1,6 +1,6 @@
-// A LAN node (HTTPS, keys) in its own process, and the requests a hostile run found answered wrongly: framing,
-// case-folded routes, 5xx on bad input, control characters in names, spreadsheet formulas in exports, settings
-// out of bounds, revocation of a key with open work, and documents that disagreed with behaviour.
+// A LAN node (HTTPS, keys) in its own process, and what a hostile client tries: framing the console, case-folded
+// routes, inputs made to crash a parser, control characters in names, spreadsheet formulas in exports, settings
+// out of bounds, work left open by a revoked key, and documents that disagree with behaviour.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
@@ -30,7 +30,7 @@ function multipart(parts: { name?: string; filename?: string; type?: string; dat
   return { body: Buffer.concat(chunks), type: `multipart/form-data; boundary=${boundary}` };
 }
 
-/** The 90-byte BMP of the hostile run: BI_BITFIELDS masks on 24-bit pixels, one row of 8. */
+/** A crafted 90-byte BMP: BI_BITFIELDS masks on 24-bit pixels, one row of 8 (the last pixel's read runs off the end). */
 function bitfields24Bmp(): Buffer {
   const b = Buffer.alloc(90);
   b.write('BM', 0, 'latin1');
