@@ -447,9 +447,12 @@ export type ResponseOf<K extends RouteKey> = Spec<K> extends { response: infer S
 
 export const ROUTE_KEYS = Object.keys(ROUTES) as RouteKey[];
 
-/** `/v1/models/:id` → `{ pattern, names }` for matching concrete paths. */
+/**
+ * `/v1/models/:id` → a pattern for concrete paths, matching as Express routes do: any letter case and an optional
+ * trailing slash (the access check relies on both agreeing).
+ */
 function compile(path: string): RegExp {
-  return new RegExp('^' + path.replace(/[.]/g, '\\.').replace(/:[a-zA-Z]+/g, '[^/]+') + '/?$');
+  return new RegExp('^' + path.replace(/[.]/g, '\\.').replace(/:[a-zA-Z]+/g, '[^/]+') + '/?$', 'i');
 }
 
 // Most specific first: fewer `:params` wins, so /v1/jobs/:id/events beats /v1/jobs/:id/:action.
