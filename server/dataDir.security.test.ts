@@ -39,6 +39,17 @@ it('a data dir created by serve is 0700 with 0600 files, logs included', async (
   expect(tooOpen(dir)).toEqual([]);
 });
 
+it('a LAN node adds its TLS material under the same rule', async () => {
+  const dir = join(root, 'by-lan');
+  const node = await startHearth(['--data', dir, '--lan', '--host', '127.0.0.1'], env);
+  try {
+    expect(statSync(join(dir, 'tls', 'key.pem')).isFile()).toBe(true);
+    expect(tooOpen(dir)).toEqual([]);
+  } finally {
+    await node.stop();
+  }
+});
+
 it('a data dir created by keys create is the same', () => {
   const dir = join(root, 'by-keys');
   runHearth(['keys', 'create', '--name', 'k', '--scopes', 'infer', '--data', dir], env);
