@@ -1,7 +1,7 @@
 // Long-lived answers (event streams) held open under an API key: when the key is revoked they end at once, since
 // the per-request key check would otherwise never run again for them.
 import type { RequestHandler, Response } from 'express';
-import type { Principal } from '../api/scope';
+import type { Principal } from './principal';
 import type { KeyRepository } from './keys';
 
 function isStream(res: Response): boolean {

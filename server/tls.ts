@@ -5,10 +5,10 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { AppError } from '../appError';
-import { ensurePrivateDir } from '../dataDir';
-import { createLogger } from '../logger';
-import { sha256Hex } from '../sha256';
+import { AppError } from './appError';
+import { ensurePrivateDir } from './dataDir';
+import { createLogger } from './logger';
+import { sha256Hex } from './sha256';
 
 const log = createLogger('tls');
 
