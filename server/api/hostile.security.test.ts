@@ -21,7 +21,9 @@ function multipart(parts: { name?: string; filename?: string; type?: string; dat
   const boundary = 'hearthboundary7';
   const chunks: Buffer[] = [];
   for (const p of parts) {
-    const disp = ['form-data', p.name !== undefined ? `name="${p.name}"` : '', p.filename ? `filename="${p.filename}"` : ''].filter(Boolean).join('; ');
+    const disp = ['form-data', p.name !== undefined ? `name="${p.name}"` : '', p.filename ? `filename="${p.filename}"` : '']
+      .filter(Boolean)
+      .join('; ');
     chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disp}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`));
     chunks.push(Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data));
     chunks.push(Buffer.from('\r\n'));
@@ -74,7 +76,13 @@ afterAll(async () => {
 
 describe('security headers', () => {
   it('every answer (API, error, console) carries the CSP with frame-ancestors and the usual headers', async () => {
-    for (const [path, key] of [['/v1/health', undefined], ['/v1/keys', undefined], ['/v1/openapi.json', admin], ['/', undefined], ['/nope', admin]] as const) {
+    for (const [path, key] of [
+      ['/v1/health', undefined],
+      ['/v1/keys', undefined],
+      ['/v1/openapi.json', admin],
+      ['/', undefined],
+      ['/nope', admin],
+    ] as const) {
       const res = await node.request('GET', path, { key, headers: { accept: 'text/html' } });
       expect(res.headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
       expect(res.headers['content-security-policy'], path).toContain("default-src 'self'");
@@ -99,7 +107,11 @@ describe('routing is judged as the router matches it', () => {
 
 describe('bad input is a 4xx, never a 5xx', () => {
   it('a BI_BITFIELDS 24-bit BMP is a damaged image (422)', async () => {
-    const res = await node.request('POST', '/v1/ocr', { key: node.keys.infer, body: bitfields24Bmp(), headers: { 'content-type': 'image/bmp' } });
+    const res = await node.request('POST', '/v1/ocr', {
+      key: node.keys.infer,
+      body: bitfields24Bmp(),
+      headers: { 'content-type': 'image/bmp' },
+    });
     expect(res.status).toBe(422);
     expect(res.json().error.code).toBe('corrupt_image');
   });
@@ -147,7 +159,10 @@ describe('names are printable', () => {
       const res = await node.request('POST', '/v1/keys', { key: admin, body: JSON.stringify({ name, scopes: ['infer'] }) });
       expect(res.status, JSON.stringify(name)).toBe(400);
     }
-    const ok = await node.request('POST', '/v1/keys', { key: admin, body: JSON.stringify({ name: 'Büro 2 – scanner', scopes: ['infer'] }) });
+    const ok = await node.request('POST', '/v1/keys', {
+      key: admin,
+      body: JSON.stringify({ name: 'Büro 2 – scanner', scopes: ['infer'] }),
+    });
     expect(ok.status).toBe(201);
   });
 
@@ -177,7 +192,10 @@ describe('exports cannot carry formulas or fake headers', () => {
     const created = await node.request('POST', '/v1/jobs', { key, body: JSON.stringify({ path: dir, recursive: true }) });
     expect(created.status).toBe(201);
     const id = created.json<Job>().id;
-    const job = await waitFor(async () => (await node.request('GET', `/v1/jobs/${id}`, { key })).json<Job>(), (j) => j.state === 'done');
+    const job = await waitFor(
+      async () => (await node.request('GET', `/v1/jobs/${id}`, { key })).json<Job>(),
+      (j) => j.state === 'done',
+    );
     expect(job.state).toBe('done');
     const csv = (await node.request('GET', `/v1/jobs/${id}/export?format=csv`, { key })).text;
     expect(csv).toContain("'=HYPERLINK(1).png");
@@ -214,7 +232,9 @@ describe('settings are bounded and typed', () => {
 
 describe('documents agree with behaviour', () => {
   it('OpenAPI names every scope a route accepts for models and results', async () => {
-    const doc = (await node.request('GET', '/v1/openapi.json', { key: admin })).json<{ paths: Record<string, Record<string, { 'x-hearth-scopes'?: string[] }>> }>();
+    const doc = (await node.request('GET', '/v1/openapi.json', { key: admin })).json<{
+      paths: Record<string, Record<string, { 'x-hearth-scopes'?: string[] }>>;
+    }>();
     expect(doc.paths['/v1/models'].get['x-hearth-scopes']).toEqual(['infer', 'admin']);
     expect(doc.paths['/v1/results'].get['x-hearth-scopes']).toEqual(['infer', 'jobs', 'admin']);
     // And the routes do accept them.
@@ -224,7 +244,7 @@ describe('documents agree with behaviour', () => {
 });
 
 describe('revoking a key reaches its open work', () => {
-  it('closes the key\'s event stream and pauses its running job; an admin resumes it', async () => {
+  it("closes the key's event stream and pauses its running job; an admin resumes it", async () => {
     const dir = join(shared, 'revoke');
     mkdirSync(dir);
     for (let i = 0; i < 16; i++) writeFileSync(join(dir, `p${i}.png`), await renderText({ lines: [`Revoke ${i}`], seed: i + 7 }));
@@ -246,19 +266,30 @@ describe('revoking a key reaches its open work', () => {
       });
       req.on('error', reject);
     });
-    await waitFor(async () => received, (r) => r.includes('event: progress'), 10_000);
+    await waitFor(
+      async () => received,
+      (r) => r.includes('event: progress'),
+      10_000,
+    );
 
     expect((await node.request('DELETE', `/v1/keys/${doomed.id}`, { key: admin })).status).toBe(200);
     await Promise.race([streamEnded, new Promise((_, reject) => setTimeout(() => reject(new Error('the stream stayed open')), 5_000))]);
     expect(received).toContain('event: revoked');
 
-    const paused = await waitFor(async () => (await node.request('GET', `/v1/jobs/${id}`, { key: admin })).json<Job>(), (j) => j.state === 'paused', 5_000);
+    const paused = await waitFor(
+      async () => (await node.request('GET', `/v1/jobs/${id}`, { key: admin })).json<Job>(),
+      (j) => j.state === 'paused',
+      5_000,
+    );
     expect(paused.state).toBe('paused');
     expect(paused.done + paused.failed).toBeLessThan(16);
     // The revoked key can do nothing more; an admin resumes the job to its end.
     expect((await node.request('GET', `/v1/jobs/${id}`, { key: doomed.key })).status).toBe(401);
     expect((await node.request('POST', `/v1/jobs/${id}/resume`, { key: admin })).status).toBe(200);
-    const done = await waitFor(async () => (await node.request('GET', `/v1/jobs/${id}`, { key: admin })).json<Job>(), (j) => j.state === 'done');
+    const done = await waitFor(
+      async () => (await node.request('GET', `/v1/jobs/${id}`, { key: admin })).json<Job>(),
+      (j) => j.state === 'done',
+    );
     expect(done.done).toBe(16);
   });
 });

@@ -18,7 +18,9 @@ afterAll(async () => {
 
 it('sheds load with 503 + Retry-After, counts it, and writes no error line for it', async () => {
   const images = await Promise.all(Array.from({ length: 24 }, (_, i) => renderText({ lines: [`Load ${i} test`], seed: i + 3 })));
-  const replies = await Promise.all(images.map((body) => node.request('POST', '/v1/ocr', { body, headers: { 'content-type': 'image/png' } })));
+  const replies = await Promise.all(
+    images.map((body) => node.request('POST', '/v1/ocr', { body, headers: { 'content-type': 'image/png' } })),
+  );
   const shed = replies.filter((r) => r.status === 503);
   expect(shed.length).toBeGreaterThan(0);
   for (const r of shed) {
@@ -33,7 +35,10 @@ it('sheds load with 503 + Retry-After, counts it, and writes no error line for i
 
   // Lines reach the file off the request path; give the writer a moment.
   await new Promise((r) => setTimeout(r, 500));
-  const lines = readFileSync(join(node.dataDir, 'logs', 'hearth.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: string; msg: string });
+  const lines = readFileSync(join(node.dataDir, 'logs', 'hearth.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { level: string; msg: string });
   expect(lines.filter((l) => l.level === 'error')).toEqual([]);
   expect(lines.filter((l) => /shed|busy|queue/i.test(JSON.stringify(l)))).toEqual([]);
 });

@@ -30,29 +30,37 @@ function rss(pid: number, field: 'VmHWM' | 'VmRSS' = 'VmHWM'): number {
 }
 const peakRss = (pid: number): number => rss(pid);
 
-it.runIf(process.platform === 'linux')(`${COUNT} huge images at once keep peak memory under ${PEAK_RSS_LIMIT / 2 ** 20} MB`, async () => {
-  const text = await renderText({ lines: ['Huge page'], fontSize: 96 });
-  // Distinct bytes per copy (a different text position), so neither cache nor de-duplication shares a run.
-  const images = await Promise.all(
-    Array.from({ length: COUNT }, (_, i) =>
-      sharp({ create: { width: SIDE, height: SIDE, channels: 3, background: '#ffffff' } })
-        .composite([{ input: text, left: 100 + i * 50, top: 100 }])
-        .png({ compressionLevel: 1 })
-        .toBuffer(),
-    ),
-  );
-  const idle = peakRss(node.process.pid);
-  const replies = await Promise.all(images.map((body) => node.request('POST', '/v1/ocr', { body, headers: { 'content-type': 'image/png' } })));
-  for (const r of replies) expect([200, 503]).toContain(r.status);
-  expect(replies.filter((r) => r.status === 200).length).toBeGreaterThan(0);
-  const peak = peakRss(node.process.pid);
-  console.log(`peak RSS with ${COUNT} × ${SIDE}×${SIDE} PNG at once: ${Math.round(peak / 2 ** 20)} MB (${Math.round(idle / 2 ** 20)} MB before)`);
-  expect(peak).toBeLessThan(PEAK_RSS_LIMIT);
-  // And the memory goes back: shortly after, the node holds little more than before the burst.
-  await new Promise((r) => setTimeout(r, 3_000));
-  const after = rss(node.process.pid, 'VmRSS');
-  console.log(`RSS 3 s after the burst: ${Math.round(after / 2 ** 20)} MB`);
-  expect(after).toBeLessThan(idle + RETAINED_LIMIT);
-  expect(node.process.alive()).toBe(true);
-  expect((await node.request('GET', '/v1/health')).status).toBe(200);
-}, 300_000);
+it.runIf(process.platform === 'linux')(
+  `${COUNT} huge images at once keep peak memory under ${PEAK_RSS_LIMIT / 2 ** 20} MB`,
+  async () => {
+    const text = await renderText({ lines: ['Huge page'], fontSize: 96 });
+    // Distinct bytes per copy (a different text position), so neither cache nor de-duplication shares a run.
+    const images = await Promise.all(
+      Array.from({ length: COUNT }, (_, i) =>
+        sharp({ create: { width: SIDE, height: SIDE, channels: 3, background: '#ffffff' } })
+          .composite([{ input: text, left: 100 + i * 50, top: 100 }])
+          .png({ compressionLevel: 1 })
+          .toBuffer(),
+      ),
+    );
+    const idle = peakRss(node.process.pid);
+    const replies = await Promise.all(
+      images.map((body) => node.request('POST', '/v1/ocr', { body, headers: { 'content-type': 'image/png' } })),
+    );
+    for (const r of replies) expect([200, 503]).toContain(r.status);
+    expect(replies.filter((r) => r.status === 200).length).toBeGreaterThan(0);
+    const peak = peakRss(node.process.pid);
+    console.log(
+      `peak RSS with ${COUNT} × ${SIDE}×${SIDE} PNG at once: ${Math.round(peak / 2 ** 20)} MB (${Math.round(idle / 2 ** 20)} MB before)`,
+    );
+    expect(peak).toBeLessThan(PEAK_RSS_LIMIT);
+    // And the memory goes back: shortly after, the node holds little more than before the burst.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = rss(node.process.pid, 'VmRSS');
+    console.log(`RSS 3 s after the burst: ${Math.round(after / 2 ** 20)} MB`);
+    expect(after).toBeLessThan(idle + RETAINED_LIMIT);
+    expect(node.process.alive()).toBe(true);
+    expect((await node.request('GET', '/v1/health')).status).toBe(200);
+  },
+  300_000,
+);

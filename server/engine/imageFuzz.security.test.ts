@@ -32,7 +32,9 @@ async function samples(): Promise<Record<string, Buffer>> {
     tiff: await src().tiff().toBuffer(),
     gif: await src().gif().toBuffer(),
     bmp: encodeBmp(data, info.width, info.height, 24),
-    svg: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${info.width}" height="${info.height}"><text y="20">Fuzz 7</text></svg>`),
+    svg: Buffer.from(
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${info.width}" height="${info.height}"><text y="20">Fuzz 7</text></svg>`,
+    ),
   };
 }
 
@@ -68,7 +70,8 @@ it(`never answers 5xx to ${CASES_PER_FORMAT} mutated headers of each format`, as
   const rnd = seededRandom(SEED);
   const cases: { name: string; body: Buffer; type: string }[] = [];
   for (const [format, base] of Object.entries(await samples())) {
-    for (let i = 0; i < CASES_PER_FORMAT; i++) cases.push({ name: `${format} #${i}`, body: mutate(base, rnd), type: format === 'svg' ? 'image/svg+xml' : `image/${format}` });
+    for (let i = 0; i < CASES_PER_FORMAT; i++)
+      cases.push({ name: `${format} #${i}`, body: mutate(base, rnd), type: format === 'svg' ? 'image/svg+xml' : `image/${format}` });
   }
   const failures: string[] = [];
   const statuses = new Map<number, number>();

@@ -81,7 +81,7 @@ it('a file swapped for a symlink after the scan is not read: a per-item error, n
   expect(JSON.stringify(found.json())).not.toMatch(/9931/);
 });
 
-it('a shared root taken out of the settings stops the reads of a key\'s job under it', async () => {
+it("a shared root taken out of the settings stops the reads of a key's job under it", async () => {
   const key = node.keys.worker;
   const dir = join(shared, 'later');
   mkdirSync(dir);
