@@ -3,21 +3,6 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
-import type { Plugin } from 'vite';
-import { CSP_META } from './main/csp';
-
-/** The built console carries the CSP as a meta tag so LAN browsers get the window's policy (build only: the
- * dev server injects inline scripts for hot reload). */
-
-function cspMeta(): Plugin {
-  return {
-    name: 'hearth-csp-meta',
-    apply: 'build',
-    transformIndexHtml: () => [
-      { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' },
-    ],
-  };
-}
 
 export default defineConfig({
   main: {
@@ -38,7 +23,7 @@ export default defineConfig({
   renderer: {
     root: resolve('renderer'),
     base: './',
-    plugins: [react(), cspMeta()],
+    plugins: [react()],
     build: {
       outDir: resolve('out/renderer'),
       // Served to browsers over the LAN, so it is worth the extra second.

@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['server/**/*.test.ts', 'main/**/*.test.ts', 'bench/**/*.test.ts'],
+    // The security suite runs real node processes through its own config (`npm run test:security`).
+    exclude: ['**/node_modules/**', 'server/**/*.security.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

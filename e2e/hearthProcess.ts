@@ -12,6 +12,10 @@ const BIN = join(process.cwd(), 'bin', 'hearth.js');
 
 export interface HearthServer {
   url: string;
+  /** The node's process id (the security suite reads its memory from /proc). */
+  pid: number;
+  /** Whether the process is still running. */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -40,6 +44,8 @@ export async function startHearth(args: string[], env: Record<string, string>): 
   });
   return {
     url,
+    pid: child.pid ?? 0,
+    alive: () => child.exitCode === null && child.signalCode === null,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

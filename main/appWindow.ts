@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BrowserWindow, screen, session, shell } from 'electron';
-import { CSP_HEADER } from './csp';
+import { CSP_HEADER } from '../server/contract/csp';
 
 const STATE_FILE = 'window-state.json';
 /** Saving on every resize event would write the file dozens of times a second. */

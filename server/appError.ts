@@ -4,7 +4,10 @@ import type { ErrorCode } from './contract/errors';
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  /** Operational errors are expected (bad input, limits); others are bugs and get logged with a stack. */
+  /**
+   * Operational errors are expected (bad input, limits, a busy node shedding load with 503); others are bugs and
+   * get logged with a stack.
+   */
   readonly operational: boolean;
   readonly headers: Record<string, string>;
   /** Structured facts a client may act on (e.g. which quota, its use and reset), sent beside the message. */
@@ -20,7 +23,7 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.code = code;
     this.status = status;
-    this.operational = opts.operational ?? status < 500;
+    this.operational = opts.operational ?? (status < 500 || status === 503);
     this.headers = opts.headers ?? {};
     this.detail = opts.detail;
   }

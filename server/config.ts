@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { alertThresholdsSchema, type AlertThresholds } from './contract/security';
+import { alertThresholdsSchema, limitsSchema, type AlertThresholds } from './contract/security';
 import { isLoopbackHost } from './loopback';
 
 export const DEFAULT_PORT = 8686;
@@ -39,15 +39,8 @@ const configSchema = z.object({
     /** Execution providers to try, best first; cpu is always appended. Empty = the platform table. */
     providers: z.array(z.string()),
   }),
-  limits: z.object({
-    /** Largest request body (an image upload) in bytes. */
-    bodyBytes: z.number().int().min(1024),
-    /** Per-key token bucket: sustained requests per minute and burst size. */
-    ratePerMinute: z.number().int().min(1),
-    burst: z.number().int().min(1),
-    requestTimeoutMs: z.number().int().min(1000),
-    headersTimeoutMs: z.number().int().min(1000),
-  }),
+  /** Body size, per-key rate (per minute, burst), request and header timeouts; bounds owned by the contract. */
+  limits: limitsSchema,
   /** Folders a LAN key may submit jobs for; the owner (loopback) may use any path. */
   sharedRoots: z.array(z.string()),
   /** Extra Host header names accepted in loopback mode (127.0.0.1, localhost and [::1] always are). */

@@ -64,8 +64,16 @@ export async function createNode(config: Config): Promise<HearthNode> {
     const observability = createObservability({ config, settings, store, engine, keys: admission.keys });
     const lan = createLanHolder(settings);
     const billing = createBilling({ store, keys: admission.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
-    // A job's files are charged to the key that created it, one OCR image each (reused results cost nothing).
-    const jobs = createJobService({ store, engine, config, onRecognised: (keyId) => billing.charge(keyId, 'ocr_image', 1) });
+    const jobs = createJobService({
+      store,
+      engine,
+      config,
+      sharedRoots: () => settings.current().sharedRoots,
+      // A job's files are charged to the key that created it, one OCR image each (reused results cost nothing).
+      onRecognised: (keyId) => billing.charge(keyId, 'ocr_image', 1),
+    });
+    // A revoked key's running work stops with it: its jobs pause (an admin may resume them).
+    admission.keys.onRevoked((keyId) => jobs.pauseOwnedBy(keyId));
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
     const training = createTrainRuns({ store, catalog: () => models.catalog, providers: config.engine.providers });
     const services: NodeServices = { config, settings, store, engine, models, jobs, admission, observability, lan, documents, billing, training };

@@ -1,11 +1,12 @@
 // TLS material for LAN mode: the owner's cert/key files, or a self-signed pair generated once into <data>/tls.
 // The SHA-256 fingerprint is what teammates pin, so it is computed over the DER exactly as browsers show it.
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { AppError } from './appError';
+import { ensurePrivateDir } from './dataDir';
 import { createLogger } from './logger';
 import { sha256Hex } from './sha256';
 
@@ -95,11 +96,12 @@ export async function ensureTlsMaterial(opts: { dataDir: string; certFile?: stri
     if (stillValid(cert)) return { cert, key: readFileSync(keyPath), fingerprint: fingerprintOf(cert) };
     log.warn('self-signed certificate expired; generating a new one (teammates must pin the new fingerprint)');
   }
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dir);
   const pair = await generateSelfSigned();
   writeFileSync(keyPath, pair.key, { mode: 0o600 });
   chmodSync(keyPath, 0o600);
-  writeFileSync(certPath, pair.cert, { mode: 0o644 });
+  // Public by nature, yet kept owner-only like everything in the data dir; the owner hands it (or its fingerprint) on.
+  writeFileSync(certPath, pair.cert, { mode: 0o600 });
   const cert = Buffer.from(pair.cert);
   const fingerprint = fingerprintOf(cert);
   log.info('generated a self-signed TLS certificate', { fingerprint });

@@ -29,13 +29,24 @@ export function hostnameOf(hostHeader: string | undefined): string | undefined {
   return colon === -1 ? h : h.slice(0, colon);
 }
 
+/**
+ * The path as the router matches it outside the route table (console files): Express ignores case and a trailing
+ * slash, so the public-route check must too, or `/V1/x` and `/metrics/` would pass as console pages.
+ */
+function routedPath(path: string): string {
+  const p = path.toLowerCase().replace(/\/+$/, '');
+  return p === '' ? '/' : p;
+}
 
 /** Routes anyone may reach in LAN mode: the table's public ones, and GET/HEAD of the console's files and pages. */
 export function isPublicRoute(req: Request): boolean {
+  // The table matches as the router does (any case, optional trailing slash), so `/V1/openapi.json` is the
+  // OpenAPI route here too and needs its key.
   const key = matchRoute(req.method, req.path);
   if (key) return ROUTES[key].access === 'public';
+  const path = routedPath(req.path);
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  return !req.path.startsWith('/v1/') && req.path !== '/v1' && req.path !== API.metrics;
+  return !path.startsWith('/v1/') && path !== '/v1' && path !== API.metrics;
 }
 
 function bearerOf(req: Request): string | undefined | null {

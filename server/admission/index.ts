@@ -7,6 +7,7 @@ import type { Store } from '../store';
 import { bodyLimit } from './bodyLimit';
 import { createGuard } from './guard';
 import { createKeyRepository, type KeyRepository } from './keys';
+import { trackKeyStreams } from './keyStreams';
 import type { Principal } from './principal';
 import { createRateLimiter } from './rateLimit';
 
@@ -14,7 +15,7 @@ import { createRateLimiter } from './rateLimit';
 const FAILED_AUTH_LIMITS = { ratePerMinute: 60, burst: 30 } as const;
 
 export interface Admission {
-  /** Guard, rate limit and body limit, in that order. */
+  /** Guard, revocation of open streams, rate limit and body limit, in that order. */
   before: RequestHandler[];
   readonly keys: KeyRepository;
 }
@@ -42,6 +43,7 @@ export function createAdmission(opts: { settings: SettingsService; store: Store 
   return {
     before: [
       createGuard({ keys, lan: () => live().lan, allowedHosts: () => live().allowedHosts, failed: (address) => failures.take(address) }),
+      trackKeyStreams(keys),
       rateLimit,
       bodyLimit(() => live().limits.bodyBytes),
     ],

@@ -1,6 +1,7 @@
 // API keys: created as hk_<random>, stored only as SHA-256 hashes with a short display prefix; looked up per request
 // so a revocation or a scope change acts on the very next request.
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Store } from '../store';
 import { AppError } from '../appError';
 import type { ApiKeySummary, KeyScope } from '../contract/security';
@@ -32,8 +33,10 @@ export interface KeyRepository {
   list(): ApiKeySummary[];
   get(id: string): ApiKeySummary | undefined;
   update(id: string, change: { name?: string; scopes?: readonly KeyScope[] }): ApiKeySummary;
-  /** Marks the key revoked; false when there is no such active key. */
+  /** Marks the key revoked and tells the listeners; false when there is no such active key. */
   revoke(id: string): boolean;
+  /** Called with the id of each key revoked from now on (streams and jobs of that key stop); returns the unsubscribe. */
+  onRevoked(listener: (id: string) => void): () => void;
   /** The active key a presented secret belongs to, or undefined (unknown, revoked, malformed). */
   verify(secret: string): ActiveKey | undefined;
   /** Records use times in one write (called from the metering flush, not per request). */
@@ -71,6 +74,9 @@ export function createKeyRepository(db: Store['db']): KeyRepository {
   const revokeStmt = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
   const touchStmt = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
 
+  const revoked = new EventEmitter();
+  revoked.setMaxListeners(0);
+
   const get = (id: string): ApiKeySummary | undefined => {
     const row = one.get(id) as KeyRow | undefined;
     return row && toSummary(row);
@@ -96,7 +102,15 @@ export function createKeyRepository(db: Store['db']): KeyRepository {
       db.prepare('UPDATE api_keys SET name = ?, scopes = ? WHERE id = ?').run(name, JSON.stringify(scopes), id);
       return get(id)!;
     },
-    revoke: (id) => revokeStmt.run(new Date().toISOString(), id).changes > 0,
+    revoke(id) {
+      const done = revokeStmt.run(new Date().toISOString(), id).changes > 0;
+      if (done) revoked.emit('revoked', id);
+      return done;
+    },
+    onRevoked(listener) {
+      revoked.on('revoked', listener);
+      return () => revoked.off('revoked', listener);
+    },
     verify(secret) {
       if (!looksLikeKey(secret)) return undefined;
       const row = byHash.get(hashKey(secret)) as { id: string; name: string; scopes: string } | undefined;

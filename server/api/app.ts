@@ -5,6 +5,7 @@ import type { NodeServices } from '../node';
 import { consoleRouter } from './console';
 import { errorMiddleware, notFound } from './errorMiddleware';
 import { requestId } from './requestId';
+import { securityHeaders } from './securityHeaders';
 import { healthRouter } from './routes/health';
 import { adminRouter } from './routes/admin';
 import { compatRouter } from './routes/compat';
@@ -23,6 +24,8 @@ export function createApp(services: NodeServices): Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId);
+  // Before the guard and the meter, so refusals and errors carry them too.
+  app.use(securityHeaders());
   // Request metrics, monitor and metering first, so refused requests are counted too.
   app.use(services.observability.meter);
   // Host/Origin guard, authentication (sets res.locals.principal), rate and body limits.

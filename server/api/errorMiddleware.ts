@@ -8,6 +8,7 @@ import { createLogger } from '../logger';
 const log = createLogger('api');
 
 interface HttpishError {
+  name?: string;
   status?: number;
   statusCode?: number;
   type?: string;
@@ -28,6 +29,8 @@ export function toAppError(err: unknown): AppError {
   if (typeof e.code === 'string' && e.code.startsWith('LIMIT_')) {
     return new AppError('bad_request', 400, `upload rejected: ${e.message ?? e.code}`);
   }
+  // Multer's own refusals (a part without a field name, …) are the client's mistake.
+  if (e.name === 'MulterError') return new AppError('bad_request', 400, `upload rejected: ${e.message ?? e.code}`);
   if (e.message?.includes('Multipart') || e.message?.includes('Unexpected end of form') || e.message?.includes('Malformed part header')) {
     return new AppError('bad_request', 400, 'the multipart body is malformed');
   }
@@ -39,7 +42,11 @@ export function toAppError(err: unknown): AppError {
 
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
   const appErr = toAppError(err);
-  if (!appErr.operational) {
+  if (appErr.status === 503) {
+    // Shedding load (queue full, shutting down) is normal operation under overload: counted in /metrics, and only
+    // a debug line here, or an overload would also flood the disk with logs.
+    log.debug('load shed', { route: req.route?.path ?? req.path, code: appErr.code });
+  } else if (!appErr.operational) {
     log.error('unhandled error', {
       requestId: res.getHeader('x-request-id'),
       route: req.route?.path ?? req.path,

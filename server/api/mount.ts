@@ -58,6 +58,11 @@ function parse(schema: z.ZodType | undefined, value: unknown, part: 'params' | '
 export function mount<K extends RouteKey>(router: Router, key: K, handler: RouteHandler<K>, before: RequestHandler[] = []): void {
   const spec: RouteSpec = ROUTES[key];
   const run: RequestHandler = async (req, res) => {
+    // A JSON route given another body (text/plain, a form) would parse as "no body" and pass as an empty change;
+    // it is refused before the handler can act on it or audit it.
+    if (typeof spec.body === 'object' && req.is('application/json') === false) {
+      throw new AppError('unsupported_media_type', 415, 'send the body as JSON with "Content-Type: application/json"');
+    }
     const input = {
       params: parse(spec.params, req.params, 'params'),
       query: parse(spec.query, req.query, 'query'),

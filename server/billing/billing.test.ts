@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import type { Job } from '../contract/jobs';
-import { makeImageFolder } from '../jobs/testFolder';
+import { makeImageFolder } from '../testkit/imageFolder';
 import type { PriceCard, Quota, Statement } from '../contract/billing';
 import type { AuditResponse, CreatedKeyResponse, UsageResponse } from '../contract/security';
 import { startServer, type RunningServer } from '../serve';

@@ -4,6 +4,7 @@ import { SCOPES, type KeyScope as Scope } from '../contract/security';
 import type { audit } from '../admission/audit';
 import type { createKeyRepository } from '../admission/keys';
 import type { Store } from '../store';
+import { keyNameSchema } from '../contract/security';
 import { configFrom, runCommand, UsageError } from './common';
 
 interface DataFlags {
@@ -56,8 +57,9 @@ export function registerKeys(program: Command): void {
     .action((flags: DataFlags & { name: string; scopes: string }) =>
       runCommand(async () => {
         const scopes = parseScopes(flags.scopes);
-        const name = flags.name.trim();
-        if (!name) throw new UsageError('--name must not be empty');
+        const checked = keyNameSchema.safeParse(flags.name);
+        if (!checked.success) throw new UsageError(`--name: ${checked.error.issues[0].message}`);
+        const name = checked.data;
         const created = await withKeys(flags, ({ repo, store, audit }) => {
           const k = repo.create(name, scopes);
           audit(store, 'cli', 'keys.create', { id: k.id, name: k.name, scopes: k.scopes });

@@ -1,6 +1,7 @@
 // Models: the manifest every model version carries, and the request/response shapes of /v1/models*
 // and /v1/classify. The zod schemas validate manifests on import and load; the renderer imports types only.
 import { z } from 'zod';
+import { displayNameSchema } from './names';
 
 export const MODEL_TASKS = ['ocr', 'classify', 'raw'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
@@ -65,7 +66,7 @@ export const packageFileSchema = z.object({
 export const manifestSchema = z
   .object({
     id: modelIdSchema,
-    name: z.string().min(1).max(200),
+    name: displayNameSchema(200),
     version: z.number().int().min(1),
     task: z.enum(MODEL_TASKS),
     description: z.string().max(2000).optional(),
@@ -105,7 +106,7 @@ export type ModelManifestInput = z.input<typeof manifestSchema>;
  */
 export const importManifestSchema = z.object({
   id: modelIdSchema.optional(),
-  name: z.string().min(1).max(200),
+  name: displayNameSchema(200),
   version: z.number().int().min(1).optional(),
   task: z.enum(['classify', 'raw']),
   description: z.string().max(2000).optional(),

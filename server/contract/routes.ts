@@ -383,7 +383,7 @@ export const ROUTES = {
     access: ['admin'],
     tag: 'admin',
     summary: 'Audit log of admin actions, newest first',
-    query: z.object({ limit: wholeNumber(0), before: wholeNumber(0) }),
+    query: z.object({ limit: wholeNumber(1, 1000), before: wholeNumber(1) }),
     response: auditResponseSchema,
   },
   getSettings: {
@@ -700,9 +700,12 @@ export type ResponseOf<K extends RouteKey> = Spec<K> extends { response: infer S
 
 export const ROUTE_KEYS = Object.keys(ROUTES) as RouteKey[];
 
-/** `/v1/models/:id` → `{ pattern, names }` for matching concrete paths. */
+/**
+ * `/v1/models/:id` → a pattern for concrete paths, matching as Express routes do: any letter case and an optional
+ * trailing slash (the access check relies on both agreeing).
+ */
 function compile(path: string): RegExp {
-  return new RegExp('^' + path.replace(/[.]/g, '\\.').replace(/:[a-zA-Z]+/g, '[^/]+') + '/?$');
+  return new RegExp('^' + path.replace(/[.]/g, '\\.').replace(/:[a-zA-Z]+/g, '[^/]+') + '/?$', 'i');
 }
 
 // Most specific first: fewer `:params` wins, so /v1/jobs/:id/events beats /v1/jobs/:id/:action.

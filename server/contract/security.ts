@@ -1,6 +1,7 @@
 // Keys, usage, audit, settings, node (LAN) and monitoring: request/response schemas (zod) and their types.
 // The API validates with these and the OpenAPI document is generated from them.
 import { z } from 'zod';
+import { displayNameSchema, isPrintable } from './names';
 
 /** What an API key may do; the owner on loopback holds all of them. */
 export const SCOPES = ['infer', 'jobs', 'admin', 'metrics'] as const;
@@ -22,8 +23,11 @@ export type ApiKeySummary = z.infer<typeof apiKeySchema>;
 export const keyListSchema = z.object({ keys: z.array(apiKeySchema) });
 export type KeyListResponse = z.infer<typeof keyListSchema>;
 
+/** Key names: printable, 1–100 characters (the CLI checks `--name` with the same rule). */
+export const keyNameSchema = displayNameSchema(100);
+
 export const createKeyRequestSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: keyNameSchema,
   scopes: z.array(scopeSchema).min(1),
 });
 export type CreateKeyRequest = z.infer<typeof createKeyRequestSchema>;
@@ -33,7 +37,7 @@ export const createdKeySchema = apiKeySchema.extend({ key: z.string() });
 export type CreatedKeyResponse = z.infer<typeof createdKeySchema>;
 
 export const updateKeyRequestSchema = z.object({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: keyNameSchema.optional(),
   scopes: z.array(scopeSchema).min(1).optional(),
 });
 export type UpdateKeyRequest = z.infer<typeof updateKeyRequestSchema>;
@@ -75,13 +79,20 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export const auditResponseSchema = z.object({ entries: z.array(auditEntrySchema) });
 export type AuditResponse = z.infer<typeof auditResponseSchema>;
 
+/**
+ * Bounds keep a setting from switching a protection off: a timeout of 1e15 ms is no timeout, a body limit of
+ * terabytes no limit. The node's config file is held to the same bounds.
+ */
 export const limitsSchema = z.object({
-  bodyBytes: z.number().int().min(1024),
-  ratePerMinute: z.number().int().min(1),
-  burst: z.number().int().min(1),
-  requestTimeoutMs: z.number().int().min(1000),
-  headersTimeoutMs: z.number().int().min(1000),
+  bodyBytes: z.number().int().min(1024).max(1024 ** 3),
+  ratePerMinute: z.number().int().min(1).max(1_000_000),
+  burst: z.number().int().min(1).max(100_000),
+  requestTimeoutMs: z.number().int().min(1000).max(3_600_000),
+  headersTimeoutMs: z.number().int().min(1000).max(600_000),
 });
+
+/** A folder path or host name in the settings: printable text, no NUL (which would cut the path short in C). */
+const settingTextSchema = z.string().min(1).max(4096).refine(isPrintable, 'control characters (NUL, line breaks) are not allowed here');
 
 const levelsSchema = z.object({ warning: z.number().min(0), critical: z.number().min(0) });
 
@@ -99,7 +110,7 @@ export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
 
 export const settingsSchema = z.object({
   limits: limitsSchema,
-  retention: z.object({ mode: z.enum(['all', 'days', 'results-only']), days: z.number().int().min(1) }),
+  retention: z.object({ mode: z.enum(['all', 'days', 'results-only']), days: z.number().int().min(1).max(36_500) }),
   sharedRoots: z.array(z.string()),
   allowedHosts: z.array(z.string()),
   alerts: alertThresholdsSchema,
@@ -111,8 +122,8 @@ export type Settings = z.infer<typeof settingsSchema>;
 export const settingsUpdateSchema = z.object({
   limits: limitsSchema.partial().optional(),
   retention: settingsSchema.shape.retention.partial().optional(),
-  sharedRoots: z.array(z.string().min(1)).optional(),
-  allowedHosts: z.array(z.string().min(1)).optional(),
+  sharedRoots: z.array(settingTextSchema).max(100).optional(),
+  allowedHosts: z.array(settingTextSchema).max(100).optional(),
   /** Per alert, the levels to change; the others stay. */
   alerts: z
     .object({

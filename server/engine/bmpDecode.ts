@@ -31,6 +31,16 @@ function maskShape(mask: number): { shift: number; max: number } {
   return { shift, max: mask >>> shift };
 }
 
+/** Width × height from the header; 0 when the header is too short or unknown. */
+export function bmpPixelCount(bytes: Uint8Array): number {
+  if (bytes.length < 26) return 0;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerSize = view.getUint32(14, true);
+  if (headerSize === 12) return view.getUint16(18, true) * Math.abs(view.getInt16(20, true));
+  if (headerSize >= 40) return Math.abs(view.getInt32(18, true)) * Math.abs(view.getInt32(22, true));
+  return 0;
+}
+
 export function decodeBmp(bytes: Uint8Array, maxPixels: number): RawRgb {
   if (bytes.length < 26) throw corrupt('header too short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -73,6 +83,8 @@ export function decodeBmp(bytes: Uint8Array, maxPixels: number): RawRgb {
   // Channel masks: in the header for V4/V5, right after a 40-byte header for BI_BITFIELDS, defaults otherwise.
   let masks = bpp === 16 ? [0x7c00, 0x03e0, 0x001f] : [0xff0000, 0x00ff00, 0x0000ff];
   if (compression === BI_BITFIELDS || compression === BI_ALPHABITFIELDS) {
+    // Channel masks describe 16- and 32-bit pixels only; other depths with masks are not valid BMPs.
+    if (bpp !== 16 && bpp !== 32) throw corrupt(`channel masks with ${bpp} bits per pixel`);
     if (bytes.length < 14 + 40 + 12) throw corrupt('missing channel masks');
     masks = [view.getUint32(54, true), view.getUint32(58, true), view.getUint32(62, true)];
   }

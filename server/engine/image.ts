@@ -1,8 +1,11 @@
 // Turns uploaded bytes into upright 8-bit RGB pixels: sharp decodes jpg/png/webp/tiff/gif (first frame) and
 // applies EXIF orientation; BMP goes through our own decoder. Bad input becomes an AppError a person understands.
+import { crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
-import { AppError } from '../appError';
-import { decodeBmp, isBmp } from './bmpDecode';
+import { AppError, isAppError } from '../appError';
+import { sniffImageMime } from '../store/imageMime';
+import { bmpPixelCount, decodeBmp, isBmp } from './bmpDecode';
+import { noteDecoded } from './memory';
 
 export interface RgbImage {
   /** Interleaved RGB, row-major, 3 bytes per pixel. */
@@ -13,6 +16,12 @@ export interface RgbImage {
 
 /** 64 megapixels: an A4 page scanned at 600 dpi is 35 MP; beyond this the RGB buffer alone is ~200 MB. */
 export const MAX_PIXELS = 64_000_000;
+
+/**
+ * Decoded pixels all engine workers together may hold at once: two images at the size limit (~400 MB of RGB), or
+ * many ordinary photos. Beyond it images wait for a worker's image to finish (see Scheduler).
+ */
+export const PIXEL_BUDGET = 2 * MAX_PIXELS;
 
 // Each sharp call in a worker would otherwise spread over every core; the scheduler already runs one
 // image per core, so one libvips thread per pipeline keeps workers from fighting.
@@ -30,16 +39,70 @@ function classify(err: unknown): AppError {
   return new AppError('corrupt_image', 422, 'the image is damaged or truncated and cannot be decoded', { cause: err });
 }
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * libpng only warns about a damaged header checksum and decodes on; a PNG whose IHDR (size, depth, colour type)
+ * fails its CRC is refused instead, since every pixel read after it rests on that header.
+ */
+function checkPngHeader(bytes: Uint8Array): void {
+  if (bytes.length < 8 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 33 || view.getUint32(8) !== 13 || view.getUint32(12) !== 0x49484452) {
+    throw new AppError('corrupt_image', 422, 'the PNG file is damaged: its header chunk is missing or truncated');
+  }
+  if (crc32(bytes.subarray(12, 29)) !== view.getUint32(29)) {
+    throw new AppError('corrupt_image', 422, 'the PNG file is damaged: its header checksum (CRC) does not match');
+  }
+}
+
+function bmpPixels(bytes: Uint8Array, maxPixels: number): ReturnType<typeof decodeBmp> {
+  try {
+    return decodeBmp(bytes, maxPixels);
+  } catch (err) {
+    // A field combination the decoder does not foresee must still be the file's fault, not the node's.
+    if (isAppError(err)) throw err;
+    throw new AppError('corrupt_image', 422, 'the BMP file is damaged or truncated and cannot be decoded', { cause: err });
+  }
+}
+
+/**
+ * What an image will decode to, in pixels, from its header alone (no pixel is decoded); 0 when the header cannot
+ * be read (decoding will then fail on its own, cheaply). Lets the scheduler budget memory before a worker starts.
+ */
+export async function imagePixels(bytes: Uint8Array): Promise<number> {
+  try {
+    if (isBmp(bytes)) return bmpPixelCount(bytes);
+    const meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
+    return (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** Decodes, auto-orients and flattens any supported image to RGB. */
 export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Promise<RgbImage> {
   if (bytes.length === 0) throw new AppError('not_an_image', 415, 'the file is empty (0 bytes), not an image');
+  // Only the documented raster formats reach a decoder: libvips would also parse SVG (XML), HEIF, FITS and more,
+  // each a parser the node does not need to expose.
+  if (sniffImageMime(bytes) === 'application/octet-stream') {
+    throw new AppError('not_an_image', 415, 'the file is not an image in a supported format (jpg, png, webp, tiff, bmp, gif)');
+  }
   let input: Sharp;
   if (isBmp(bytes)) {
-    const bmp = decodeBmp(bytes, maxPixels);
+    const bmp = bmpPixels(bytes, maxPixels);
     input = sharp(bmp.data, { raw: { width: bmp.width, height: bmp.height, channels: 3 } });
   } else {
+    checkPngHeader(bytes);
     // failOn 'truncated': a cut-off file is an error, while harmless warnings (odd EXIF, extra bytes) are not.
-    input = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1, page: 0 }).autoOrient();
+    input = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels, pages: 1, page: 0 });
+    // Turning needs the whole image in memory before the first output row (a second full-size copy), so only
+    // images whose EXIF says they are turned pay for it; the rest stream straight through.
+    const orientation = await input
+      .metadata()
+      .then((m) => m.orientation ?? 1)
+      .catch(() => 1);
+    if (orientation > 1) input = input.autoOrient();
   }
   try {
     const { data, info } = await input
@@ -49,6 +112,7 @@ export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_PIXELS): Pr
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`unexpected channel count ${info.channels}`);
+    noteDecoded(info.width * info.height);
     return { data, width: info.width, height: info.height };
   } catch (err) {
     throw classify(err);

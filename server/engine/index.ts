@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { AppError } from '../appError';
 import type { OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
+import { imagePixels, PIXEL_BUDGET } from './image';
 import { providerCandidates } from './providers';
 import { ResultCache, contentKey } from './resultCache';
 import { Scheduler } from './scheduler';
@@ -65,7 +66,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const ctx: TaskContext = { providers: opts.providers, threads: threadsPerWorker(count, cores) };
   let closing = false;
   const threads: WorkerThread[] = [];
-  const scheduler = new Scheduler(() => threads, opts.queueDepth);
+  const scheduler = new Scheduler(() => threads, opts.queueDepth, PIXEL_BUDGET);
 
   const onExit = (dead: WorkerThread, code: number): void => {
     const at = threads.indexOf(dead);
@@ -106,7 +107,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       if (hit) return structuredClone(hit);
       let pending = running.get(key);
       if (!pending) {
-        pending = scheduler.submit<OcrResult>('ocr', { image, limitSide: o.limitSide }, o.bulk ?? false);
+        pending = imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, limitSide: o.limitSide }, o.bulk ?? false, pixels));
         running.set(key, pending);
         pending.then(
           (result) => {

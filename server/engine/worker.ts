@@ -2,6 +2,7 @@
 // time. Decoding, pre/post-processing and ONNX runs all happen here, so the main event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
+import { releaseDecoded } from './memory';
 import { isTaskName, TASKS } from './tasks';
 import { ocrModels } from './tasks/ocr';
 import type { TaskContext } from './tasks/types';
@@ -29,10 +30,12 @@ port.on('message', (msg: WorkerRequest) => {
   const run = isTaskName(msg.task)
     ? (TASKS[msg.task] as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
     : Promise.reject(new Error(`unknown engine task "${msg.task}"`));
-  run.then(
-    (result) => port.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply),
-    (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serialiseError(err) } satisfies WorkerReply),
-  );
+  run
+    .then(
+      (result) => port.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply),
+      (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serialiseError(err) } satisfies WorkerReply),
+    )
+    .finally(() => setImmediate(releaseDecoded));
 });
 
 // Load the OCR sessions before saying ready, so the first image is not slow and the providers are known.

@@ -39,20 +39,28 @@ function toLine(r: ExportRow): ExportLine {
 }
 
 const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message'] as const;
+/** Cells starting with = + - @ (or tab, CR) get a leading ' so a spreadsheet shows them instead of running them. */
+const CSV_OPTIONS = { escape_formulas: true } as const;
+
+/** A file name on one line: line breaks and other controls are written as escapes, so none can fake a header. */
+function oneLine(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what gets escaped
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+}
 
 function format(line: ExportLine, fmt: ExportFormat): string {
   if (fmt === 'jsonl') return JSON.stringify(line) + '\n';
   if (fmt === 'csv') {
     const row = 'error' in line ? [line.file, '', '', '', line.error.code, line.error.message] : [line.file, line.text, line.provider, line.ms, '', ''];
-    return stringify([row]);
+    return stringify([row], CSV_OPTIONS);
   }
   const body = 'error' in line ? `[error ${line.error.code}] ${line.error.message}` : line.text;
-  return `==> ${line.file} <==\n${body}\n\n`;
+  return `==> ${oneLine(line.file)} <==\n${body}\n\n`;
 }
 
 /** The export of one job as chunks of text, in item order. */
 export function* exportJob(store: Store, jobId: string, fmt: ExportFormat): Generator<string> {
-  if (fmt === 'csv') yield stringify([[...CSV_COLUMNS]]);
+  if (fmt === 'csv') yield stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
   const rows = store.db
     .prepare(
       `SELECT i.file, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, r.ms

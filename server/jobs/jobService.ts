@@ -2,7 +2,6 @@
 // acknowledges each item with its stored result in one transaction, and reports progress as events.
 import { EventEmitter } from 'node:events';
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import type { Config } from '../config';
@@ -14,6 +13,7 @@ import type { Store } from '../store';
 import { exportJob } from './exportJob';
 import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemRow, type JobRow } from './jobRepository';
 import { createRateTracker, type RateTracker } from './progressRate';
+import { readJobItem } from './readItem';
 import { scanJob, type JobInput, type JobSpec } from './scan';
 
 /** What jobs need from the engine (the engine itself, or `hearth ocr --server`'s HTTP client). */
@@ -44,6 +44,8 @@ export interface JobService {
   /** A page of items in natural path order (page-2 before page-10); `state` keeps only items in that state. */
   items(id: string, offset: number, limit: number, state?: JobItemState): JobItemsPage;
   pause(id: string): Job;
+  /** Pauses every queued or running job a key created (the key was revoked); an admin may resume them. */
+  pauseOwnedBy(keyId: string): string[];
   resume(id: string): Job;
   cancel(id: string): Job;
   /** Progress events for one job (snapshot on every change, throttled); returns the unsubscribe function. */
@@ -61,6 +63,8 @@ export interface JobServiceOptions {
   store: Store;
   engine: Recognizer;
   config: Config;
+  /** The shared roots as the settings name them now; key jobs are held to them at every read. */
+  sharedRoots?: () => readonly string[];
   /** Items in flight at once; default twice the engine's worker count. */
   concurrency?: number;
   /** Told of every file the engine recognised for a job, with the key that created the job (billing). */
@@ -198,11 +202,33 @@ export function createJobService(opts: JobServiceOptions): JobService {
     emitNow(row.id);
   };
 
+  /** Whether a job is held to shared roots (a key created it), read from its stored spec once per job. */
+  const confined = new Map<string, boolean>();
+  /**
+   * The roots a key's job may read under at this moment: the shared roots as the settings name them now (real
+   * paths), so a root taken out of the settings stops its running jobs too. Undefined for the owner's jobs.
+   */
+  const confineOf = (row: JobRow): readonly string[] | undefined => {
+    if (!confined.has(row.id)) confined.set(row.id, (JSON.parse(row.spec) as JobSpec).confine !== undefined);
+    if (!confined.get(row.id)) return undefined;
+    return (opts.sharedRoots?.() ?? (JSON.parse(row.spec) as JobSpec).confine ?? []).flatMap((root) => {
+      try {
+        return [realpathSync(resolve(root))];
+      } catch {
+        return [];
+      }
+    });
+  };
+
   const processItem = async (row: JobRow, item: ItemRow): Promise<'acked' | 'retry'> => {
     let bytes: Buffer;
     try {
-      bytes = await readFile(item.abs_path);
+      bytes = await readJobItem(item.abs_path, confineOf(row));
     } catch (err) {
+      if (isAppError(err)) {
+        repo.ackError(row, item, null, errorOf(err));
+        return 'acked';
+      }
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
       repo.ackError(row, item, null, { code: 'unreadable_file', message: `cannot read the file (${code})` });
       return 'acked';
@@ -343,6 +369,16 @@ export function createJobService(opts: JobServiceOptions): JobService {
       repo.setState(id, 'paused');
       emitNow(id);
       return jobFromRow(requireJob(id));
+    },
+
+    pauseOwnedBy(keyId) {
+      const ids = repo.active().filter((row) => row.key_id === keyId).map((row) => row.id);
+      for (const id of ids) {
+        repo.setState(id, 'paused');
+        emitNow(id);
+        log.info('job paused: its key was revoked', { job: id, key: keyId });
+      }
+      return ids;
     },
 
     resume(id) {

@@ -7,6 +7,8 @@ export interface NodeMetrics {
   readonly registry: Registry;
   /** One finished HTTP request; `route` is the route template, never the raw path (bounded label values). */
   request(labels: { method: string; route: string; status: number }, seconds: number): void;
+  /** One request refused with 503 and Retry-After because the node was busy or stopping (load shed). */
+  shed(labels: { route: string }): void;
   /** One model run, per model and execution provider. */
   inference(labels: { task: string; model: string; provider: string }, seconds: number): void;
 }
@@ -27,6 +29,12 @@ export function createMetrics(engine: Engine, db: Store['db']): NodeMetrics {
     help: 'HTTP request latency by method, route template and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const shed = new Counter({
+    name: 'hearth_load_shed_total',
+    help: 'Requests refused with 503 and Retry-After (engine queue full, shutting down), by route',
+    labelNames: ['route'] as const,
     registers: [registry],
   });
   const inference = new Histogram({
@@ -89,6 +97,9 @@ export function createMetrics(engine: Engine, db: Store['db']): NodeMetrics {
       const l = { method: labels.method, route: labels.route, status: String(labels.status) };
       requests.inc(l);
       duration.observe(l, seconds);
+    },
+    shed(labels) {
+      shed.inc(labels);
     },
     inference(labels, seconds) {
       inference.observe(labels, seconds);

@@ -71,7 +71,9 @@ export function createRequestMeter(opts: {
     // An aborted request has no real status; count it as the client going away (499, as nginx does).
     const status = res.writableFinished ? res.statusCode : 499;
     const key = matchRoute(req.method, req.path);
-    opts.metrics.request({ method: req.method, route: routeLabel(req.method, req.path), status }, seconds);
+    const route = routeLabel(req.method, req.path);
+    opts.metrics.request({ method: req.method, route, status }, seconds);
+    if (status === 503 && res.getHeader('retry-after') !== undefined) opts.metrics.shed({ route });
     opts.monitor.observe(status, seconds * 1000);
     const principal = res.locals.principal as Principal | undefined;
     const usage = (res.locals.usage ?? {}) as RequestUsage;

@@ -1,4 +1,6 @@
-// Opens the SQLCipher file: verifies the key on a read-only handle first, so a wrong key never touches the file.
+// Opens the SQLCipher file: verifies the key on a handle that cannot write first, so a wrong key never touches the
+// store, its WAL or its shared-memory index (-shm).
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../appError';
 import { KEY_FIX, keyPragma, type ResolvedKey } from './storeKey';
@@ -18,11 +20,15 @@ function keyError(file: string, resolved: ResolvedKey, cause: unknown): AppError
   });
 }
 
-/** Throws store_key_invalid unless `key` decrypts the existing file. Opens read-only: nothing is written. */
+// A plain read-only handle still maps and rewrites hearth.db-shm when a crash left a WAL behind; an `immutable=1`
+// URI handle reads the main file only and writes nothing. The addon reads this switch once, when it first loads.
+process.env.SQLITE_USE_URI = '1';
+
+/** Throws store_key_invalid unless `key` decrypts the existing file. Nothing is written: not even the -shm. */
 export function verifyKey(file: string, resolved: ResolvedKey): void {
   let db: SqliteDatabase | undefined;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(`${pathToFileURL(file).href}?immutable=1`, { readonly: true });
     applyKey(db, resolved.key);
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {

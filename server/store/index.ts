@@ -1,8 +1,9 @@
 // The encrypted store: one SQLCipher file in the data dir, migrated at open, with the results repository
 // and online backup. Other areas build their repositories on `db`.
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3-multiple-ciphers';
+import { ensurePrivateDir } from '../dataDir';
 import { createLogger } from '../logger';
 import { backupTo } from './backup';
 import { openEncrypted, verifyKey } from './encryptedDatabase';
@@ -35,7 +36,7 @@ export interface OpenStoreOptions {
 const log = createLogger('store');
 
 export function openStore(opts: OpenStoreOptions): Store {
-  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(opts.dataDir);
   const file = join(opts.dataDir, DB_FILE);
   const exists = existsSync(file);
   const key = resolveStoreKey(opts.dataDir, exists, opts.key);

@@ -27,6 +27,8 @@ export interface Initializer {
   dtype: 'float32' | 'int64';
   dims: number[];
   values: number[];
+  /** Keep the values in a file beside the model (ONNX external data) at this relative location instead. */
+  externalLocation?: string;
 }
 
 export interface NodeSpec {
@@ -68,6 +70,14 @@ function tensor(t: Initializer): ProtoWriter {
   for (const d of t.dims) w.varint(1, d);
   w.varint(2, ONNX_DTYPE[t.dtype]);
   w.string(8, t.name);
+  if (t.externalLocation !== undefined) {
+    // external_data entries (location, offset, length) and data_location = EXTERNAL.
+    const bytes = (t.dtype === 'float32' ? 4 : 8) * t.values.length;
+    for (const [k, v] of [['location', t.externalLocation], ['offset', '0'], ['length', String(bytes)]]) {
+      w.message(13, new ProtoWriter().string(1, k).string(2, v));
+    }
+    return w.varint(14, 1);
+  }
   // raw_data holds little-endian values, which is what ONNX Runtime expects.
   const raw =
     t.dtype === 'float32'

@@ -1,6 +1,7 @@
 // Loads a model file once with ONNX Runtime (CPU) to prove it loads and to read its inputs and outputs.
 import { AppError } from '../../appError';
 import { TENSOR_DTYPES, type TensorDtype, type TensorSpec } from '../../contract/models';
+import { usesExternalData } from '../onnx/externalData';
 import { createSession } from '../session';
 
 export interface ModelSignature {
@@ -27,6 +28,19 @@ function toSpec(m: Metadata, kind: string): TensorSpec {
 /** Throws AppError invalid_model (422) with ONNX Runtime's reason when the bytes are not a loadable model. */
 export async function inspectModel(bytes: Uint8Array): Promise<ModelSignature> {
   if (bytes.length === 0) throw new AppError('invalid_model', 422, 'the model file is empty');
+  let external = false;
+  try {
+    external = usesExternalData(bytes);
+  } catch {
+    // Not protobuf at all: ONNX Runtime's own message below says so better.
+  }
+  if (external) {
+    throw new AppError(
+      'invalid_model',
+      422,
+      'the model keeps weights in external data files; save it with every tensor inside the .onnx file (onnx.save(model, path, save_as_external_data=False))',
+    );
+  }
   let loaded;
   try {
     loaded = await createSession(bytes, { providers: ['cpu'], threads: 1 });

@@ -17,7 +17,8 @@ export function adminRouter(s: NodeServices): Router {
   mount(router, 'usage', ({ query, res }) => {
     const rows = s.observability.metering.query({ from: query.from, to: query.to, key: query.key });
     if (query.format !== 'csv') return { rows };
-    const csv = stringify(rows, { header: true, columns: ['day', 'keyId', 'keyName', 'requests', 'images', 'engineMs', 'errors'] });
+    // Key names are the admin's text: no cell may start a spreadsheet formula.
+    const csv = stringify(rows, { header: true, escape_formulas: true, columns: ['day', 'keyId', 'keyName', 'requests', 'images', 'engineMs', 'errors'] });
     res.type('text/csv').setHeader('content-disposition', 'attachment; filename="hearth-usage.csv"');
     res.send(csv);
   });
