@@ -1,5 +1,6 @@
-// The whole OCR for one image, run inside an engine worker: decode → detect → crop → direction → recognise →
-// reading order. Holds the three sessions of one worker; nothing here touches the main thread.
+// The whole OCR for one image, run inside an engine worker: decode → detect → crop → direction → recognise
+// (lines with runs of equal glyphs read again wider) → reading order. Holds the three sessions of one worker;
+// nothing here touches the main thread.
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import type { OcrLine, OcrResponse } from '../../contract/ocr';
@@ -15,6 +16,7 @@ import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles } from './modelFiles';
 import { readingOrder } from './readingOrder';
 import { recognizeCrops } from './recognizer';
+import { recoverRuns } from './repeatRuns';
 import { fixLetterDigits } from './letterDigitFix';
 import { restoreWordSpaces } from './wordGaps';
 
@@ -133,9 +135,10 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
       }
     });
   }
+  const read = await recoverRuns(models.rec, readFrom, texts, models.dict, { batch: recBatch, padToBase: opts.recPad });
   const lines: OcrLine[] = [];
   for (const i of readingOrder(boxes.map((b) => b.box), pageUpsideDown)) {
-    const t = texts[i];
+    const t = read[i];
     if (t.confidence < opts.dropScore || !t.text.trim()) continue;
     lines.push({ text: fixLetterDigits(restoreWordSpaces(readFrom[i], t)), confidence: Math.round(t.confidence * 1e4) / 1e4, box: boxes[i].box });
   }
