@@ -5,6 +5,8 @@ export type Quad = [Point, Point, Point, Point];
 
 export interface OcrLine {
   text: string;
+  /** The reading before look-alike corrections (l/I/1, 0/O, brackets); present only when one changed the line. */
+  raw?: string;
   /** Mean character probability from recognition, 0..1. */
   confidence: number;
   /** Clockwise from top-left, in the pixel space of the EXIF-rotated input image. */

@@ -17,7 +17,7 @@ import { ocrModelFiles } from './modelFiles';
 import { readingOrder } from './readingOrder';
 import { recognizeCrops } from './recognizer';
 import { recoverRuns } from './repeatRuns';
-import { fixLetterDigits } from './letterDigitFix';
+import { correctReading } from './lookAlikes';
 import { restoreWordSpaces } from './wordGaps';
 
 export type OcrResult = Omit<OcrResponse, 'resultId'>;
@@ -44,9 +44,11 @@ export interface OcrOptions {
   recBatch: number;
   /** Pad recognition inputs to the trained 320 px width. */
   recPad: boolean;
+  /** Choose between look-alike glyphs by the recogniser's runners-up and context (lookAlikes.ts). */
+  lookAlikes: boolean;
 }
 
-export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true };
+export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true, lookAlikes: true };
 
 /**
  * Loads the three sessions one after another, each from its graph as rewritten for inference (onnx/fuse.ts; the
@@ -140,7 +142,11 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
   for (const i of readingOrder(boxes.map((b) => b.box), pageUpsideDown)) {
     const t = read[i];
     if (t.confidence < opts.dropScore || !t.text.trim()) continue;
-    lines.push({ text: fixLetterDigits(restoreWordSpaces(readFrom[i], t)), confidence: Math.round(t.confidence * 1e4) / 1e4, box: boxes[i].box });
+    const spaced = restoreWordSpaces(readFrom[i], t);
+    const corrected = opts.lookAlikes ? correctReading(spaced, t) : undefined;
+    const confidence = Math.round(t.confidence * 1e4) / 1e4;
+    if (corrected?.corrections.length) lines.push({ text: corrected.text, raw: spaced, confidence, box: boxes[i].box });
+    else lines.push({ text: spaced, confidence, box: boxes[i].box });
   }
   return {
     text: lines.map((l) => l.text).join('\n'),

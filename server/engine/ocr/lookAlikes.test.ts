@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Alternative } from './ctcDecode';
+import { correctLookAlikes } from './lookAlikes';
+
+/** The line as read with no runners-up at all: only same-shape glyphs and context can change it. */
+function plain(text: string): string {
+  return correctLookAlikes(text, Array.from(text, () => 0.9), Array.from(text, () => [])).text;
+}
+
+/** The line with runners-up at some characters: { index: [[char, prob], ...] }. */
+function withAlts(text: string, alts: Record<number, Array<[string, number]>>): { text: string; corrections: number } {
+  const alternatives: Alternative[][] = Array.from(text, (_, i) => (alts[i] ?? []).map(([t, p]) => ({ text: t, prob: p })));
+  const r = correctLookAlikes(text, Array.from(text, () => 0.8), alternatives);
+  return { text: r.text, corrections: r.corrections.length };
+}
+
+describe('correctLookAlikes', () => {
+  it('leaves real options, paths, versions and codes as read', () => {
+    const real = [
+      'du --files0-from=F',
+      'wc --files0-from=list.txt',
+      'find . -print0 | xargs -0 rm',
+      '/dev/sda0 /usr/lib/x86_64-linux-gnu/libc.so.6',
+      'A4 Win10 0x1F 0xff 20kg 2nd ll Il',
+      'node v20.0.0, python3.10, v2.0, ES2020, utf8, sha256, k8s, i18n, l10n',
+      'HTTP/2.0 200 OK; error E0001; RFC 7230',
+      'value is null; ls -all; ls --all; echo $0; rm -rf tmp0 tmp00',
+      'CREATE TABLE t0 (c0 INT); SELECT col0 FROM tbl0',
+      'tar {A|c|d|r|t|u|x}',
+      'I have 2 items, all null',
+      '2010-07-26 total 100.00',
+      '中文0英文',
+    ];
+    for (const line of real) expect(plain(line)).toBe(line);
+  });
+
+  it('reads 0 as o/O, 1 as l, and l as I the model saw, where that makes an English word of a non-word', () => {
+    expect(plain('Reader 0rder 343783 mem0 node')).toBe('Reader order 343783 memo node');
+    expect(plain('0ffice item, 226060r00m')).toBe('Office item, 226060r00m');
+    expect(plain('the r00m is BL0CKED')).toBe('the room is BLOCKED');
+    expect(withAlts('Coffee lmage gate', { 7: [['I', 0.1]] }).text).toBe('Coffee Image gate');
+    expect(plain('Coffee lmage gate')).toBe('Coffee lmage gate');
+    expect(plain('value is nu11, a11 done')).toBe('value is null, all done');
+  });
+
+  it('reads look-alikes among digits as digits', () => {
+    expect(plain('south 921l.00 and l5 and 2I0')).toBe('south 9211.00 and l5 and 210');
+    expect(withAlts('total 2061.Oo', { 11: [['0', 0.3]], 12: [['0', 0.2]] }).text).toBe('total 2061.00');
+    // Without the model seeing a 0 there, an O stays.
+    expect(withAlts('total 2061.Oo', {}).text).toBe('total 2061.Oo');
+  });
+
+  it('reads l for I in a command that options follow', () => {
+    expect(plain('Is --all')).toBe('ls --all');
+    expect(plain('$ Is -la /tmp')).toBe('$ ls -la /tmp');
+    expect(plain('Is it done?')).toBe('Is it done?');
+  });
+
+  it('chooses only among runners-up the model gave, in the same look-alike group', () => {
+    // "aCtion": the model's runner-up c makes a word.
+    expect(withAlts('the aCtion', { 5: [['c', 0.2]] })).toEqual({ text: 'the action', corrections: 1 });
+    // A runner-up outside the look-alike group, or too unlikely, is no evidence.
+    expect(withAlts('the aXtion', { 5: [['c', 0.4]] }).text).toBe('the aXtion');
+    expect(withAlts('the aCtion', { 5: [['c', 0.001]] }).text).toBe('the aCtion');
+  });
+
+  it('matches brackets by the runner-up of the odd one', () => {
+    expect(withAlts('tar {A|c|d]', { 10: [['}', 0.3]] }).text).toBe('tar {A|c|d}');
+    expect(withAlts('f(a, b}', { 6: [[')', 0.2]] }).text).toBe('f(a, b)');
+    expect(withAlts('f(a, b}', {}).text).toBe('f(a, b}');
+  });
+
+  it('reports each correction with what was read', () => {
+    const r = correctLookAlikes('mem0', [0.9, 0.9, 0.9, 0.6], [[], [], [], []]);
+    expect(r.corrections).toEqual([{ at: 3, from: '0', to: 'o' }]);
+  });
+});

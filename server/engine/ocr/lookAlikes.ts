@@ -1,0 +1,164 @@
+// Chooses between look-alike glyphs (l/I/|/1, 0/O/o, c/C, {/(, }/]) by evidence: the recogniser's own
+// runners-up at each character (top-k of the CTC head) and the context — an English word list, digits around
+// a digit, option/command context, matching brackets. A character changes only to a reading the model itself
+// found plausible there (or, for digits drawn like letters — 0/O, 1/l — to one that makes the token a listed
+// word), and only when the context rules the first reading out.
+import type { Alternative, DecodedText } from './ctcDecode';
+import { isWord } from './lexicon';
+
+/** A runner-up below this probability is no evidence. */
+export const MIN_EVIDENCE = 0.01;
+/** At most this many uncertain characters per token are tried together (3^4 readings). */
+const MAX_UNCERTAIN = 4;
+
+/** Groups of glyphs that look alike in common fonts; a runner-up counts only within its character's group. */
+export const LOOK_ALIKE_GROUPS = ['lI|1i!', '0OoQD', 'cC', 'sS', 'uU', 'vV', 'wW', 'xX', 'zZ2', 'kK', 'pP', '({[<', ')}]>', '5S', '8B'];
+/**
+ * Digits drawn (near) like letters in common fonts: candidates even when the model gave no runner-up, as a
+ * digit inside a word of letters is rare. Letters are not swapped for letters this way: "ls" is no word, but
+ * it is no misread "Is" either; that takes the model's own runner-up.
+ */
+const SAME_SHAPE: Record<string, string> = { '1': 'lI', '0': 'oO' };
+const DIGIT_FOR: Record<string, string> = { l: '1', I: '1', '|': '1', O: '0', o: '0' };
+const OPEN = '([{';
+const CLOSE = ')]}';
+
+export interface Correction {
+  /** Index in the line's text. */
+  at: number;
+  from: string;
+  to: string;
+}
+
+interface Choice {
+  ch: string;
+  prob: number;
+}
+
+/** The readings of character i: as read, then the model's single-character runners-up and same-shape glyphs. */
+function choices(text: string, i: number, prob: number, alts: readonly Alternative[], sameShape = true): Choice[] {
+  const out: Choice[] = [{ ch: text[i], prob }];
+  const groups = LOOK_ALIKE_GROUPS.filter((g) => g.includes(text[i]));
+  for (const a of alts) {
+    if (a.prob >= MIN_EVIDENCE && groups.some((g) => g.includes(a.text)) && !out.some((c) => c.ch === a.text)) out.push({ ch: a.text, prob: a.prob });
+  }
+  if (sameShape) for (const ch of SAME_SHAPE[text[i]] ?? '') if (!out.some((c) => c.ch === ch)) out.push({ ch, prob: 0 });
+  return out;
+}
+
+/**
+ * Corrects one line. `prob` and `alternatives` are per character of `text` (NaN / [] where the text has a
+ * character the recogniser did not read, e.g. a restored space).
+ */
+export function correctLookAlikes(text: string, prob: readonly number[], alternatives: ReadonlyArray<readonly Alternative[]>): { text: string; corrections: Correction[] } {
+  const chars = [...text].length === text.length ? Array.from(text) : undefined;
+  if (!chars) return { text, corrections: [] };
+  const corrections: Correction[] = [];
+  const set = (at: number, to: string): void => {
+    if (chars[at] === to) return;
+    corrections.push({ at, from: chars[at], to });
+    chars[at] = to;
+  };
+  const choiceAt = (i: number, sameShape = false): Choice[] => choices(text, i, prob[i] ?? 1, alternatives[i] ?? [], sameShape);
+
+  // Numbers: a look-alike among digits ("921l.00", "2061.Oo") is the digit. The number must hold two real digits.
+  for (const m of text.matchAll(/[0-9lIO|o](?:[0-9lIO|o]|[.,](?=[0-9lIO|o]))*/g)) {
+    const token = m[0];
+    const start = m.index ?? 0;
+    const digits = token.replace(/[^0-9]/g, '').length;
+    const looks = token.replace(/[0-9.,]/g, '').length;
+    if (digits < 2 || looks === 0 || looks >= digits) continue;
+    // Letters on either side make it a word or a code ("mem0", "A4", "0x1F"), not a number.
+    if (/[A-Za-z]/.test(text[start - 1] ?? '') || /[A-Za-z]/.test(text[start + token.length] ?? '')) continue;
+    for (let k = 0; k < token.length; k++) {
+      const digit = DIGIT_FOR[token[k]];
+      if (!digit) continue;
+      // l and I are drawn like 1 in many fonts; O and o need the model to have seen a 0.
+      const seen = token[k] === 'l' || token[k] === 'I' || choiceAt(start + k).some((c) => c.ch === digit);
+      if (seen) set(start + k, digit);
+    }
+  }
+
+  // Words: a token that is not a word becomes the likeliest word the uncertain characters allow.
+  for (const m of text.matchAll(/[A-Za-z0-9|]+/g)) {
+    const token = m[0];
+    const start = m.index ?? 0;
+    if (!/[A-Za-z]/.test(token) || token.length < 2 || validToken(token)) continue;
+    // Digits read as letters only in tokens of three characters or more: "t0", "c0" are names, not "to", "co".
+    const lettered = token.length >= 3;
+    const options = Array.from(token, (_, k) => choiceAt(start + k, lettered));
+    const uncertain = options.flatMap((o, k) => (o.length > 1 ? [k] : []));
+    if (uncertain.length === 0 || uncertain.length > MAX_UNCERTAIN) continue;
+    let best: { word: string[]; score: number } | undefined;
+    // Among equally likely words, a capital first letter where a sentence starts, lower case elsewhere.
+    const sentenceStart = /(^|[.!?:;]\s*)$/.test(text.slice(0, start).trimEnd());
+    const pick = (u: number, word: string[], score: number): void => {
+      if (u === uncertain.length) {
+        const candidate = word.join('');
+        const capital = candidate[0] !== candidate[0].toLowerCase();
+        const total = score + (capital === sentenceStart ? 0.01 : 0);
+        if (candidate !== token && validToken(candidate) && (!best || total > best.score)) best = { word: [...word], score: total };
+        return;
+      }
+      const k = uncertain[u];
+      for (const c of options[k]) {
+        word[k] = c.ch;
+        pick(u + 1, word, score + Math.log(Math.max(c.prob, 1e-4)));
+      }
+      word[k] = token[k];
+    };
+    pick(0, Array.from(token), 0);
+    if (best) best.word.forEach((ch, k) => set(start + k, ch));
+  }
+
+  // Commands: a capital I opening a lower-case token that options follow ("Is -la", "$ Is") is an l.
+  for (const m of text.matchAll(/(^|[$|`]\s*|^\s*)I([a-z]{1,8})(?=\s+-{1,2}[A-Za-z])/g)) {
+    const at = (m.index ?? 0) + m[1].length;
+    set(at, 'l');
+  }
+
+  // Brackets: a closer that does not match its opener takes the runner-up that does ("{a|b]" → "{a|b}").
+  const stack: number[] = [];
+  for (let i = 0; i < chars.length; i++) {
+    if (OPEN.includes(chars[i])) stack.push(i);
+    else if (CLOSE.includes(chars[i]) && stack.length) {
+      const open = stack.pop() as number;
+      const want = CLOSE[OPEN.indexOf(chars[open])];
+      if (chars[i] === want) continue;
+      const closer = choiceAt(i).find((c) => c.ch === want);
+      const opener = choiceAt(open).find((c) => OPEN.includes(c.ch) && CLOSE[OPEN.indexOf(c.ch)] === chars[i]);
+      if (closer && (!opener || closer.prob >= opener.prob)) set(i, want);
+      else if (opener) set(open, opener.ch);
+    }
+  }
+  return { text: chars.join(''), corrections };
+}
+
+/** A listed word, or parts joined by "|" that are each a listed word or a single character ("A|c|d"). */
+function validToken(token: string): boolean {
+  if (isWord(token)) return true;
+  if (!token.includes('|')) return false;
+  const parts = token.split('|');
+  return parts.every((p) => p.length <= 1 || isWord(p)) && parts.some((p) => p.length > 0);
+}
+
+/**
+ * Corrects a decoded line after word spaces were put back (`spaced` is `decoded.text` with spaces added): the
+ * spaces carry no evidence, every other character keeps its probability and runners-up.
+ */
+export function correctReading(spaced: string, decoded: DecodedText): { text: string; corrections: Correction[] } {
+  const prob: number[] = [];
+  const alternatives: Alternative[][] = [];
+  let j = 0;
+  for (let k = 0; k < spaced.length; k++) {
+    if (j < decoded.text.length && spaced[k] === decoded.text[j]) {
+      prob.push(decoded.prob[j] ?? 1);
+      alternatives.push(decoded.alternatives[j] ?? []);
+      j++;
+    } else {
+      prob.push(1);
+      alternatives.push([]);
+    }
+  }
+  return correctLookAlikes(spaced, prob, alternatives);
+}
