@@ -24,7 +24,8 @@ export interface EngineStats {
 export interface Engine {
   /** Providers actually running, best first, e.g. ['cpu']. */
   readonly providers: string[];
-  ocr(image: Uint8Array, opts?: { bulk?: boolean }): Promise<OcrResult>;
+  /** `lookAlikes: false` returns the recogniser's reading without look-alike corrections. */
+  ocr(image: Uint8Array, opts?: { bulk?: boolean; lookAlikes?: boolean }): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
   run<R>(task: string, payload: unknown, opts?: { bulk?: boolean }): Promise<R>;
   /** A task on every worker at once, outside the queue (loading or releasing a model's sessions); one result per worker. */
@@ -93,12 +94,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   return {
     providers,
     async ocr(image, o = {}) {
-      const key = contentKey(image);
+      const lookAlikes = o.lookAlikes ?? true;
+      // Readings with and without corrections are different results of the same image.
+      const key = lookAlikes ? contentKey(image) : `${contentKey(image)}:raw`;
       const hit = cache.get(key);
       if (hit) return structuredClone(hit);
       let pending = running.get(key);
       if (!pending) {
-        pending = scheduler.submit<OcrResult>('ocr', { image }, o.bulk ?? false);
+        pending = scheduler.submit<OcrResult>('ocr', { image, lookAlikes }, o.bulk ?? false);
         running.set(key, pending);
         pending.then(
           (result) => {
