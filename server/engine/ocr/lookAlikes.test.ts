@@ -68,6 +68,19 @@ describe('correctLookAlikes', () => {
     expect(withAlts('tar {A|c|d]', { 10: [['}', 0.3]] }).text).toBe('tar {A|c|d}');
     expect(withAlts('f(a, b}', { 6: [[')', 0.2]] }).text).toBe('f(a, b)');
     expect(withAlts('f(a, b}', {}).text).toBe('f(a, b}');
+    // With a bracket missing, the pairs cannot be told: nothing changes.
+    expect(withAlts('config({appName: 1);', { 7: [['(', 0.2]] }).text).toBe('config({appName: 1);');
+  });
+
+  it('reads code marks the model also saw: ${ placeholders, {0}, backquotes', () => {
+    expect(withAlts('got S{received}', { 4: [['$', 0.1]] }).text).toBe('got ${received}');
+    expect(withAlts('field "{O}" and [o]', { 8: [['0', 0.2]], 17: [['0', 0.1]] }).text).toBe('field "{0}" and [0]');
+    expect(withAlts('run ^npm test^', { 4: [['`', 0.2]], 13: [['`', 0.3]] }).text).toBe('run `npm test`');
+    expect(withAlts('l/=> true', { 0: [['/', 0.2]] }).text).toBe('//=> true');
+    expect(withAlts('see I/O', { 4: [['/', 0.2]] }).text).toBe('see I/O');
+    // Without the runner-up, or before a version, as read.
+    expect(withAlts('got S{received} {O}', {}).text).toBe('got S{received} {O}');
+    expect(withAlts('"react": "^18.2.0"', { 10: [['`', 0.2]] }).text).toBe('"react": "^18.2.0"');
   });
 
   it('reports each correction with what was read', () => {

@@ -117,9 +117,12 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
     set(at, 'l');
   }
 
-  // Brackets: a closer that does not match its opener takes the runner-up that does ("{a|b]" → "{a|b}").
+  // Brackets: where a line holds as many openers as closers, a closer that does not match its opener takes the
+  // runner-up that does ("{a|b]" → "{a|b}"). With a bracket missing, the pairs cannot be told.
+  const opens = chars.filter((c) => OPEN.includes(c)).length;
+  const closes = chars.filter((c) => CLOSE.includes(c)).length;
   const stack: number[] = [];
-  for (let i = 0; i < chars.length; i++) {
+  for (let i = 0; opens === closes && i < chars.length; i++) {
     if (OPEN.includes(chars[i])) stack.push(i);
     else if (CLOSE.includes(chars[i]) && stack.length) {
       const open = stack.pop() as number;
@@ -130,6 +133,18 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
       if (closer && (!opener || closer.prob >= opener.prob)) set(i, want);
       else if (opener) set(open, opener.ch);
     }
+  }
+
+  // Code: "S{" the model also read as "${" is a template placeholder; a lone o/O between brackets the model
+  // also read as 0 is an index or placeholder ("{0}", "[0]"); a "^" it also read as "`" quotes code, unless a
+  // version follows ("^1.2.0"); an "l/" standing alone it also read as "//" opens a comment.
+  for (let i = 0; i < chars.length; i++) {
+    const next = chars[i + 1] ?? '';
+    const seen = (ch: string): boolean => (alternatives[i] ?? []).some((a) => a.text === ch && a.prob >= MIN_EVIDENCE);
+    if (chars[i] === 'S' && next === '{' && !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') && seen('$')) set(i, '$');
+    else if ((chars[i] === 'o' || chars[i] === 'O') && OPEN.includes(chars[i - 1] ?? '') && CLOSE.includes(next) && seen('0')) set(i, '0');
+    else if (chars[i] === '^' && !/[0-9]/.test(next) && seen('`')) set(i, '`');
+    else if ('lI|'.includes(chars[i]) && next === '/' && !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') && !/[A-Za-z0-9]/.test(chars[i + 2] ?? '') && seen('/')) set(i, '/');
   }
   return { text: chars.join(''), corrections };
 }

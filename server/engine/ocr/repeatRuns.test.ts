@@ -37,8 +37,11 @@ describe('mergeRuns', () => {
     expect(mergeRuns(reading('等完', [0, 6]), reading('等.完', [0, 5, 12], 4)).text).toBe('等完');
   });
 
-  it('suspects lines with run punctuation or an unusual gap between CJK characters', () => {
-    expect(runSuspect(reading('done.', [0, 1, 2, 3, 4]))).toBe(true);
+  it('suspects lines with runs of marks, a leading dash or an unusual gap between CJK characters', () => {
+    expect(runSuspect(reading('done..', [0, 1, 2, 3, 4, 5]))).toBe(true);
+    expect(runSuspect(reading('ls -all', [0, 1, 2, 3, 4, 5, 6]))).toBe(true);
+    expect(runSuspect(reading('done.', [0, 1, 2, 3, 4]))).toBe(false);
+    expect(runSuspect(reading('non-string', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))).toBe(false);
     expect(runSuspect(reading('hello', [0, 1, 2, 3, 4]))).toBe(false);
     expect(runSuspect(reading('等待完成', [0, 3, 12, 15]))).toBe(true);
     expect(runSuspect(reading('等待完成', [0, 3, 6, 9]))).toBe(false);

@@ -1,7 +1,7 @@
 // Runs of equal glyphs ("...", "--", "==", "ll", "00", "……") lose members when a crop gives CTC too few time
 // steps to put a blank between two equal characters: small text upscaled to the recogniser's 48-px height puts
 // dots ~1.7 steps apart, and two equal classes in a row merge into one. A line whose reading holds such a run
-// (or a gap where one may have vanished) is read again at twice the width, and each run takes the longer count
+// (or a sign of one: a leading dash, a gap where "……" may have vanished) is read again at twice the width, and each run takes the longer count
 // of the two readings; the rest of the line keeps the first reading, which the widened glyphs would not improve.
 import type * as ort from 'onnxruntime-node';
 import type { RgbImage } from '../image';
@@ -18,13 +18,24 @@ const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 /** A gap between two CJK characters this many times their usual spacing may hide a dropped "……". */
 const CJK_GAP = 1.7;
 
-/** Is a second, wider reading worth it: run punctuation in the text, or a gap between CJK characters? */
+/**
+ * Is a second, wider reading worth it: a run of two or more marks (it may have been longer), a dash or equals
+ * sign opening a token ("-all" may be "--all"), or a gap between CJK characters where "……" may have vanished.
+ * A lone full stop ends most sentences and is not worth a second reading of the line.
+ */
 export function runSuspect(d: DecodedText): boolean {
   if (!d.columnsPerStep) return false;
-  for (const ch of d.text) if (RUN_PUNCT.has(ch)) return true;
+  const { text } = d;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (!RUN_PUNCT.has(ch)) continue;
+    if (text[i + 1] === ch) return true;
+    if ((ch === '-' || ch === '=') && (i === 0 || text[i - 1] === ' ')) return true;
+    if (ch === '…' || ch === '·') return true;
+  }
   const gaps: number[] = [];
-  for (let i = 1; i < d.text.length; i++) {
-    if (CJK.test(d.text[i - 1]) && CJK.test(d.text[i])) gaps.push(d.positions[i] - d.positions[i - 1]);
+  for (let i = 1; i < text.length; i++) {
+    if (CJK.test(text[i - 1]) && CJK.test(text[i])) gaps.push(d.positions[i] - d.positions[i - 1]);
   }
   if (gaps.length < 2) return false;
   const usual = [...gaps].sort((a, b) => a - b)[Math.floor(gaps.length / 2)];
