@@ -24,5 +24,10 @@ describe('ctcDecode', () => {
     expect(d.alternatives.map((a) => a.map((x) => `${x.text}${x.prob}`).join())).toEqual(['c0.15', 'c0.05', 'c0.02', '', 'c0.12']);
     expect(d.prob).toEqual([0.8, 0.8, 0.8, 0.8, 0.8]);
     expect(d.held).toEqual([2, 1, 2, 1, 1]);
+    // At blank steps, a likely runner-up is kept as a mark the model did not emit (the 'a' at step 2, the 'b' at 6).
+    expect(d.unread).toEqual([
+      { text: 'a', prob: 0.1, before: 1, step: 2 },
+      { text: 'b', prob: 0.1, before: 3, step: 6 },
+    ]);
   });
 });

@@ -30,7 +30,15 @@ export interface DecodedText {
   alternatives: Alternative[][];
   /** Per character of `text`: the time steps it held as the best class (a merged run of equal glyphs holds more). */
   held: number[];
+  /**
+   * Characters the model gave as a runner-up (at least GAP_EVIDENCE) at steps it read as blank: a faint mark
+   * such as a backquote it did not dare to emit. `before` is the index in `text` of the next character.
+   */
+  unread: Array<Alternative & { before: number; step: number }>;
 }
+
+/** A runner-up at a blank step this likely is recorded in `unread`. */
+export const GAP_EVIDENCE = 0.08;
 
 /**
  * Per time step of a batch of sequences (flattened [lines, steps, k] and [lines, steps]): the k best classes
@@ -55,6 +63,7 @@ export function ctcDecode(s: CtcSteps, offset: number, steps: number, dict: read
   const prob: number[] = [];
   const alternatives: Alternative[][] = [];
   const held: number[] = [];
+  const unread: DecodedText['unread'] = [];
   let spaceSeen = 0;
   let current: { peak: number; alts: Map<number, number>; first: number; held: number } | undefined;
   const close = (): void => {
@@ -94,8 +103,19 @@ export function ctcDecode(s: CtcSteps, offset: number, steps: number, dict: read
         if (p > (current.alts.get(c) ?? 0)) current.alts.set(c, p);
       }
     }
+    if (best === 0) {
+      for (let j = 1; j < k; j++) {
+        const c = Number(s.classes[at + j]);
+        const p = s.probs[at + j];
+        if (c === 0 || p < GAP_EVIDENCE) continue;
+        // One entry per character and gap: the step where it was likeliest.
+        const same = unread.find((u) => u.before === text.length && u.text === dict[c]);
+        if (!same) unread.push({ text: dict[c] ?? '', prob: p, before: text.length, step: t });
+        else if (p > same.prob) Object.assign(same, { prob: p, step: t });
+      }
+    }
     previous = best;
   }
   close();
-  return { text, confidence: kept ? sum / kept : 0, positions, columnsPerStep: 0, spaceBefore, prob, alternatives, held };
+  return { text, confidence: kept ? sum / kept : 0, positions, columnsPerStep: 0, spaceBefore, prob, alternatives, held, unread };
 }

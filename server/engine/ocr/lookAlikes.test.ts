@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alternative } from './ctcDecode';
-import { correctLookAlikes } from './lookAlikes';
+import { correctLookAlikes, correctReading } from './lookAlikes';
 
 /** The line as read with no runners-up at all: only same-shape glyphs and context can change it. */
 function plain(text: string): string {
@@ -40,6 +40,9 @@ describe('correctLookAlikes', () => {
     expect(plain('the r00m is BL0CKED')).toBe('the room is BLOCKED');
     expect(withAlts('Coffee lmage gate', { 7: [['I', 0.1]] }).text).toBe('Coffee Image gate');
     expect(plain('Coffee lmage gate')).toBe('Coffee lmage gate');
+    // camelCase names of words: "setImmediate" is valid as written, "setlmmediate" is not.
+    expect(withAlts('Remove setlmmediate check', { 10: [['I', 0.05]] }).text).toBe('Remove setImmediate check');
+    expect(plain('Fix isValid and deepEqual')).toBe('Fix isValid and deepEqual');
     expect(plain('value is nu11, a11 done')).toBe('value is null, all done');
   });
 
@@ -81,6 +84,30 @@ describe('correctLookAlikes', () => {
     // Without the runner-up, or before a version, as read.
     expect(withAlts('got S{received} {O}', {}).text).toBe('got S{received} {O}');
     expect(withAlts('"react": "^18.2.0"', { 10: [['`', 0.2]] }).text).toBe('"react": "^18.2.0"');
+  });
+
+  it('puts back a backquote the model saw as a runner-up in a gap, next to the closer neighbour', () => {
+    const text = 'Remove setImmediate support';
+    const positions = Array.from(text, (_, i) => i * 2);
+    const decoded = {
+      text,
+      confidence: 0.9,
+      positions,
+      columnsPerStep: 8,
+      spaceBefore: positions.map(() => 0),
+      prob: positions.map(() => 0.9),
+      alternatives: positions.map(() => []),
+      held: positions.map(() => 1),
+      // Before "s" (index 7, step 14), closer to it; after "e" (index 18, step 36), closer to it; one too faint.
+      unread: [
+        { text: '`', prob: 0.2, before: 7, step: 13 },
+        { text: '`', prob: 0.25, before: 19, step: 37 },
+        { text: '`', prob: 0.05, before: 20, step: 39 },
+      ],
+    };
+    const r = correctReading(text, decoded);
+    expect(r.text).toBe('Remove `setImmediate` support');
+    expect(r.corrections.filter((c) => c.from === '')).toHaveLength(2);
   });
 
   it('reports each correction with what was read', () => {

@@ -149,31 +149,61 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
   return { text: chars.join(''), corrections };
 }
 
-/** A listed word, or parts joined by "|" that are each a listed word or a single character ("A|c|d"). */
+/**
+ * A listed word, a camelCase name of listed words ("setImmediate"), or parts joined by "|" that are each a
+ * listed word or a single character ("A|c|d").
+ */
 function validToken(token: string): boolean {
   if (isWord(token)) return true;
+  const humps = token.split(/(?<=[a-z])(?=[A-Z])/);
+  const camel = humps.length > 1 && /^[A-Za-z][a-z]+$/.test(humps[0]) && humps.slice(1).every((h) => /^[A-Z][a-z]{2,}$/.test(h));
+  if (camel && humps.every((h) => isWord(h.toLowerCase()))) return true;
   if (!token.includes('|')) return false;
   const parts = token.split('|');
   return parts.every((p) => p.length <= 1 || isWord(p)) && parts.some((p) => p.length > 0);
 }
 
+/** Marks put back where the model read a blank but gave them as a runner-up: backquotes are faint and often lost. */
+const UNREAD_MARKS = new Set(['`']);
+/** How likely such a runner-up must be. */
+export const UNREAD_EVIDENCE = 0.1;
+
 /**
- * Corrects a decoded line after word spaces were put back (`spaced` is `decoded.text` with spaces added): the
- * spaces carry no evidence, every other character keeps its probability and runners-up.
+ * Corrects a decoded line after word spaces were put back (`spaced` is `decoded.text` with spaces added): marks
+ * the model saw in gaps go back in, next to the neighbour they sat closer to; the spaces carry no evidence,
+ * every other character keeps its probability and runners-up.
  */
 export function correctReading(spaced: string, decoded: DecodedText): { text: string; corrections: Correction[] } {
+  let text = '';
   const prob: number[] = [];
   const alternatives: Alternative[][] = [];
+  const inserted: Correction[] = [];
+  const marks = decoded.unread.filter((u) => UNREAD_MARKS.has(u.text) && u.prob >= UNREAD_EVIDENCE);
+  // Does the mark before character j sit closer to character j - 1 than to j?
+  const afterPrevious = (u: (typeof marks)[number]): boolean =>
+    u.before > 0 && (u.before >= decoded.positions.length || u.step - decoded.positions[u.before - 1] < decoded.positions[u.before] - u.step);
+  const put = (ch: string, p: number, alts: Alternative[]): void => {
+    text += ch;
+    prob.push(p);
+    alternatives.push(alts);
+  };
+  const putMarks = (before: number, after: boolean): void => {
+    for (const u of marks) {
+      if (u.before !== before || afterPrevious(u) !== after) continue;
+      inserted.push({ at: text.length, from: '', to: u.text });
+      put(u.text, u.prob, []);
+    }
+  };
   let j = 0;
   for (let k = 0; k < spaced.length; k++) {
     if (j < decoded.text.length && spaced[k] === decoded.text[j]) {
-      prob.push(decoded.prob[j] ?? 1);
-      alternatives.push(decoded.alternatives[j] ?? []);
+      putMarks(j, false);
+      put(spaced[k], decoded.prob[j] ?? 1, decoded.alternatives[j] ?? []);
       j++;
-    } else {
-      prob.push(1);
-      alternatives.push([]);
-    }
+      putMarks(j, true);
+    } else put(spaced[k], 1, []);
   }
-  return correctLookAlikes(spaced, prob, alternatives);
+  putMarks(decoded.text.length, false);
+  const fixed = correctLookAlikes(text, prob, alternatives);
+  return { text: fixed.text, corrections: [...inserted, ...fixed.corrections] };
 }

@@ -12,7 +12,7 @@ import { mergeRuns, recoverRuns, runSuspect } from './repeatRuns';
 function reading(text: string, positions: number[], columnsPerStep = 8): DecodedText {
   const n = text.length;
   const fill = <T>(v: T): T[] => new Array<T>(n).fill(v);
-  return { text, confidence: 0.9, positions, columnsPerStep, spaceBefore: fill(0), prob: fill(0.9), alternatives: Array.from({ length: n }, () => []), held: fill(1) };
+  return { text, confidence: 0.9, positions, columnsPerStep, spaceBefore: fill(0), prob: fill(0.9), alternatives: Array.from({ length: n }, () => []), held: fill(1), unread: [] };
 }
 
 describe('mergeRuns', () => {

@@ -73,6 +73,8 @@ function wideRun(wide: DecodedText, ch: string | undefined, from: number, to: nu
 export function mergeRuns(first: DecodedText, wide: DecodedText): DecodedText {
   if (!first.columnsPerStep || !wide.columnsPerStep) return first;
   const out: DecodedText = { ...first, text: '', positions: [], spaceBefore: [], prob: [], alternatives: [], held: [] };
+  // Where each character of the first reading lands in the merged text, for the marks seen in gaps.
+  const moved: number[] = [];
   const push = (ch: string, position: number, from: number | undefined): void => {
     out.text += ch;
     out.positions.push(position);
@@ -93,7 +95,10 @@ export function mergeRuns(first: DecodedText, wide: DecodedText): DecodedText {
     }
     let j = i;
     while (j + 1 < n && first.text[j + 1] === ch) j++;
-    for (let k = i; k <= j; k++) push(ch, first.positions[k], k);
+    for (let k = i; k <= j; k++) {
+      moved[k] = out.text.length;
+      push(ch, first.positions[k], k);
+    }
     if (RUN_CHARS.has(ch)) {
       const from = i > 0 ? column(first, i - 1) : -Infinity;
       const to = j + 1 < n ? column(first, j + 1) : Infinity;
@@ -102,6 +107,7 @@ export function mergeRuns(first: DecodedText, wide: DecodedText): DecodedText {
     }
     i = j + 1;
   }
+  out.unread = first.unread.map((u) => ({ ...u, before: moved[u.before] ?? out.text.length }));
   return out;
 }
 
