@@ -80,6 +80,13 @@ describe('correctLookAlikes', () => {
     expect(withAlts('field "{O}" and [o]', { 8: [['0', 0.2]], 17: [['0', 0.1]] }).text).toBe('field "{0}" and [0]');
     expect(withAlts('run ^npm test^', { 4: [['`', 0.2]], 13: [['`', 0.3]] }).text).toBe('run `npm test`');
     expect(withAlts('l/=> true', { 0: [['/', 0.2]] }).text).toBe('//=> true');
+    // Backquotes read as one of their looks, hugging a word: ^ ~ ′ as such, * only where the model also saw one.
+    expect(plain('Remove ^setImmediate^ support')).toBe('Remove `setImmediate` support');
+    expect(plain('return ~无效数字′;')).toBe('return `无效数字`;');
+    expect(withAlts('Updated ^engines* field', { 16: [['^', 0.18]] }).text).toBe('Updated `engines` field');
+    for (const line of ['"react": "^18.2.0", "vue": "~3.4.0"', 'cd ~/src', 'x ~ y, 2^10, a^b', '* Keep *all* items', '**InternSet**']) {
+      expect(plain(line)).toBe(line);
+    }
     expect(withAlts('see I/O', { 4: [['/', 0.2]] }).text).toBe('see I/O');
     // Without the runner-up, or before a version, as read.
     expect(withAlts('got S{received} {O}', {}).text).toBe('got S{received} {O}');
@@ -98,10 +105,10 @@ describe('correctLookAlikes', () => {
       prob: positions.map(() => 0.9),
       alternatives: positions.map(() => []),
       held: positions.map(() => 1),
-      // Before "s" (index 7, step 14), closer to it; after "e" (index 18, step 36), closer to it; one too faint.
+      // Before "s" (index 7, step 14), closer to it; after "e" (index 18, step 36) a "~" look, closer to it; one too faint.
       unread: [
         { text: '`', prob: 0.2, before: 7, step: 13 },
-        { text: '`', prob: 0.25, before: 19, step: 37 },
+        { text: '~', prob: 0.25, before: 19, step: 37 },
         { text: '`', prob: 0.05, before: 20, step: 39 },
       ],
     };

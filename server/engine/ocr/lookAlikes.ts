@@ -21,6 +21,22 @@ export const LOOK_ALIKE_GROUPS = ['lI|1i!', '0OoQD', 'cC', 'sS', 'uU', 'vV', 'wW
 const SAME_SHAPE: Record<string, string> = { '1': 'lI', '0': 'oO' };
 const DIGIT_FOR: Record<string, string> = { l: '1', I: '1', '|': '1', O: '0', o: '0' };
 const OPEN = '([{';
+/** Glyphs the recogniser gives for a backquote, a small raised mark. */
+const BACKQUOTE_LOOKS = '^~′*';
+
+/**
+ * Does the mark at i sit where a code quote does: touching a word on one side (a letter, digit, $, bracket or
+ * CJK character) and free on the other (space, line end, CJK, punctuation)? Not before a version ("^1.2"),
+ * not in a home path ("~/").
+ */
+function quotesCode(chars: readonly string[], i: number): boolean {
+  const before = chars[i - 1] ?? '';
+  const after = chars[i + 1] ?? '';
+  if (/[0-9/]/.test(after) || after === chars[i] || before === chars[i]) return false;
+  const word = /[A-Za-z0-9$_{}()\u3400-\u9fff]/u;
+  const free = (c: string): boolean => c === '' || /[\s,.;:!?，。；：\u3400-\u9fff"“”]/u.test(c);
+  return (free(before) && word.test(after)) || (word.test(before) && free(after));
+}
 const CLOSE = ')]}';
 
 export interface Correction {
@@ -136,14 +152,15 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
   }
 
   // Code: "S{" the model also read as "${" is a template placeholder; a lone o/O between brackets the model
-  // also read as 0 is an index or placeholder ("{0}", "[0]"); a "^" it also read as "`" quotes code, unless a
-  // version follows ("^1.2.0"); an "l/" standing alone it also read as "//" opens a comment.
+  // also read as 0 is an index or placeholder ("{0}", "[0]"); a backquote look-alike hugging a word on one side
+  // and free on the other quotes code ("^setImmediate^"; a "*" only where the model also saw one of the
+  // others); an "l/" standing alone it also read as "//" opens a comment.
   for (let i = 0; i < chars.length; i++) {
     const next = chars[i + 1] ?? '';
     const seen = (ch: string): boolean => (alternatives[i] ?? []).some((a) => a.text === ch && a.prob >= MIN_EVIDENCE);
     if (chars[i] === 'S' && next === '{' && !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') && seen('$')) set(i, '$');
     else if ((chars[i] === 'o' || chars[i] === 'O') && OPEN.includes(chars[i - 1] ?? '') && CLOSE.includes(next) && seen('0')) set(i, '0');
-    else if (chars[i] === '^' && !/[0-9]/.test(next) && seen('`')) set(i, '`');
+    else if (BACKQUOTE_LOOKS.includes(chars[i]) && quotesCode(chars, i) && (chars[i] !== '*' || BACKQUOTE_LOOKS.split('').some((c) => c !== '*' && seen(c)))) set(i, '`');
     else if ('lI|'.includes(chars[i]) && next === '/' && !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') && !/[A-Za-z0-9]/.test(chars[i + 2] ?? '') && seen('/')) set(i, '/');
   }
   return { text: chars.join(''), corrections };
@@ -164,7 +181,7 @@ function validToken(token: string): boolean {
 }
 
 /** Marks put back where the model read a blank but gave them as a runner-up: backquotes are faint and often lost. */
-const UNREAD_MARKS = new Set(['`']);
+const UNREAD_MARKS = new Set(['`', '^', '~']);
 /** How likely such a runner-up must be. */
 export const UNREAD_EVIDENCE = 0.1;
 
@@ -178,7 +195,14 @@ export function correctReading(spaced: string, decoded: DecodedText): { text: st
   const prob: number[] = [];
   const alternatives: Alternative[][] = [];
   const inserted: Correction[] = [];
-  const marks = decoded.unread.filter((u) => UNREAD_MARKS.has(u.text) && u.prob >= UNREAD_EVIDENCE);
+  // One backquote per gap, where the likeliest of its looks there is likely enough.
+  const marks: DecodedText['unread'] = [];
+  for (const u of decoded.unread) {
+    if (!UNREAD_MARKS.has(u.text) || u.prob < UNREAD_EVIDENCE) continue;
+    const same = marks.find((m) => m.before === u.before);
+    if (!same) marks.push({ ...u, text: '`' });
+    else if (u.prob > same.prob) Object.assign(same, { prob: u.prob, step: u.step });
+  }
   // Does the mark before character j sit closer to character j - 1 than to j?
   const afterPrevious = (u: (typeof marks)[number]): boolean =>
     u.before > 0 && (u.before >= decoded.positions.length || u.step - decoded.positions[u.before - 1] < decoded.positions[u.before] - u.step);
