@@ -43,6 +43,7 @@ describe('correctLookAlikes', () => {
     // camelCase names of words: "setImmediate" is valid as written, "setlmmediate" is not.
     expect(withAlts('Remove setlmmediate check', { 10: [['I', 0.05]] }).text).toBe('Remove setImmediate check');
     expect(plain('Fix isValid and deepEqual')).toBe('Fix isValid and deepEqual');
+    expect(withAlts('forwater', { 3: [['W', 0.2]] }).text).toBe('forwater');
     expect(plain('value is nu11, a11 done')).toBe('value is null, all done');
   });
 

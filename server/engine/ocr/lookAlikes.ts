@@ -113,7 +113,9 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
         const candidate = word.join('');
         const capital = candidate[0] !== candidate[0].toLowerCase();
         const total = score + (capital === sentenceStart ? 0.01 : 0);
-        if (candidate !== token && validToken(candidate) && (!best || total > best.score)) best = { word: [...word], score: total };
+        // A case swap alone (w → W) never makes a camelCase name: "forwater" is not "forWater".
+        const caseSwap = word.some((c, k) => c !== token[k] && c.toLowerCase() === token[k].toLowerCase());
+        if (candidate !== token && validToken(candidate, !caseSwap) && (!best || total > best.score)) best = { word: [...word], score: total };
         return;
       }
       const k = uncertain[u];
@@ -170,11 +172,11 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
  * A listed word, a camelCase name of listed words ("setImmediate"), or parts joined by "|" that are each a
  * listed word or a single character ("A|c|d").
  */
-function validToken(token: string): boolean {
+function validToken(token: string, camelCase = true): boolean {
   if (isWord(token)) return true;
   const humps = token.split(/(?<=[a-z])(?=[A-Z])/);
   const camel = humps.length > 1 && /^[A-Za-z][a-z]+$/.test(humps[0]) && humps.slice(1).every((h) => /^[A-Z][a-z]{2,}$/.test(h));
-  if (camel && humps.every((h) => isWord(h.toLowerCase()))) return true;
+  if (camelCase && camel && humps.every((h) => isWord(h.toLowerCase()))) return true;
   if (!token.includes('|')) return false;
   const parts = token.split('|');
   return parts.every((p) => p.length <= 1 || isWord(p)) && parts.some((p) => p.length > 0);
