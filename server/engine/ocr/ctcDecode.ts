@@ -38,7 +38,7 @@ export interface DecodedText {
 }
 
 /** A runner-up at a blank step this likely is recorded in `unread`. */
-export const GAP_EVIDENCE = 0.08;
+export const GAP_EVIDENCE = 0.05;
 
 /**
  * Per time step of a batch of sequences (flattened [lines, steps, k] and [lines, steps]): the k best classes

@@ -44,6 +44,9 @@ describe('correctLookAlikes', () => {
     expect(withAlts('Remove setlmmediate check', { 10: [['I', 0.05]] }).text).toBe('Remove setImmediate check');
     expect(plain('Fix isValid and deepEqual')).toBe('Fix isValid and deepEqual');
     expect(withAlts('forwater', { 3: [['W', 0.2]] }).text).toBe('forwater');
+    // An l inside a name, where an I makes it a camelCase name of words.
+    expect(plain('call setlmmediate now')).toBe('call setImmediate now');
+    expect(plain('the travelmate')).toBe('the travelmate');
     expect(plain('value is nu11, a11 done')).toBe('value is null, all done');
   });
 
@@ -85,6 +88,8 @@ describe('correctLookAlikes', () => {
     expect(plain('Remove ^setImmediate^ support')).toBe('Remove `setImmediate` support');
     expect(plain('return ~无效数字′;')).toBe('return `无效数字`;');
     expect(withAlts('Updated ^engines* field', { 16: [['^', 0.18]] }).text).toBe('Updated `engines` field');
+    expect(plain('表格结构识别丨TableService丨')).toBe('表格结构识别|TableService|');
+    expect(plain('中国丨人民')).toBe('中国丨人民');
     for (const line of ['"react": "^18.2.0", "vue": "~3.4.0"', 'cd ~/src', 'x ~ y, 2^10, a^b', '* Keep *all* items', '**InternSet**']) {
       expect(plain(line)).toBe(line);
     }
@@ -115,7 +120,13 @@ describe('correctLookAlikes', () => {
     };
     const r = correctReading(text, decoded);
     expect(r.text).toBe('Remove `setImmediate` support');
-    expect(r.corrections.filter((c) => c.from === '')).toHaveLength(2);
+    expect(r.corrections.filter((c) => c.from === '')).toEqual([
+      { at: 7, from: '', to: '`' },
+      { at: 20, from: '', to: '`' },
+    ]);
+    // Not where no code quote can sit: between two letters of a word.
+    const inWord = correctReading(text, { ...decoded, unread: [{ text: '`', prob: 0.3, before: 10, step: 19 }] });
+    expect(inWord.text).toBe(text);
   });
 
   it('reports each correction with what was read', () => {

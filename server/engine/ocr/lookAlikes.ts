@@ -129,6 +129,21 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
     if (best) best.word.forEach((ch, k) => set(start + k, ch));
   }
 
+  // camelCase names: an l inside a name that makes it a name of listed words is an I ("TextlmageService").
+  for (const m of text.matchAll(/[A-Za-z]*[a-z]l[a-z][A-Za-z]*/g)) {
+    const token = m[0];
+    if (validToken(token)) continue;
+    const start = m.index ?? 0;
+    for (let k = 1; k < token.length - 1; k++) {
+      if (token[k] !== 'l') continue;
+      const candidate = token.slice(0, k) + 'I' + token.slice(k + 1);
+      if (!isWord(candidate) && validToken(candidate)) {
+        set(start + k, 'I');
+        break;
+      }
+    }
+  }
+
   // Commands: a capital I opening a lower-case token that options follow ("Is -la", "$ Is") is an l.
   for (const m of text.matchAll(/(^|[$|`]\s*|^\s*)I([a-z]{1,8})(?=\s+-{1,2}[A-Za-z])/g)) {
     const at = (m.index ?? 0) + m[1].length;
@@ -156,13 +171,15 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
   // Code: "S{" the model also read as "${" is a template placeholder; a lone o/O between brackets the model
   // also read as 0 is an index or placeholder ("{0}", "[0]"); a backquote look-alike hugging a word on one side
   // and free on the other quotes code ("^setImmediate^"; a "*" only where the model also saw one of the
-  // others); an "l/" standing alone it also read as "//" opens a comment.
+  // others); a CJK "丨" beside Latin text or a space is a "|"; an "l/" standing alone it also read as "//" opens
+  // a comment.
   for (let i = 0; i < chars.length; i++) {
     const next = chars[i + 1] ?? '';
     const seen = (ch: string): boolean => (alternatives[i] ?? []).some((a) => a.text === ch && a.prob >= MIN_EVIDENCE);
     if (chars[i] === 'S' && next === '{' && !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') && seen('$')) set(i, '$');
     else if ((chars[i] === 'o' || chars[i] === 'O') && OPEN.includes(chars[i - 1] ?? '') && CLOSE.includes(next) && seen('0')) set(i, '0');
     else if (BACKQUOTE_LOOKS.includes(chars[i]) && quotesCode(chars, i) && (chars[i] !== '*' || BACKQUOTE_LOOKS.split('').some((c) => c !== '*' && seen(c)))) set(i, '`');
+    else if (chars[i] === '丨' && (/[A-Za-z0-9`\s]/.test(chars[i - 1] ?? ' ') || /[A-Za-z0-9`\s]/.test(next || ' '))) set(i, '|');
     else if ('lI|'.includes(chars[i]) && next === '/' && !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') && !/[A-Za-z0-9]/.test(chars[i + 2] ?? '') && seen('/')) set(i, '/');
   }
   return { text: chars.join(''), corrections };
@@ -183,9 +200,9 @@ function validToken(token: string, camelCase = true): boolean {
 }
 
 /** Marks put back where the model read a blank but gave them as a runner-up: backquotes are faint and often lost. */
-const UNREAD_MARKS = new Set(['`', '^', '~']);
+const UNREAD_MARKS = new Set(['`', '^', '~', "'"]);
 /** How likely such a runner-up must be. */
-export const UNREAD_EVIDENCE = 0.1;
+export const UNREAD_EVIDENCE = 0.08;
 
 /**
  * Corrects a decoded line after word spaces were put back (`spaced` is `decoded.text` with spaces added): marks
@@ -230,6 +247,13 @@ export function correctReading(spaced: string, decoded: DecodedText): { text: st
     } else put(spaced[k], 1, []);
   }
   putMarks(decoded.text.length, false);
-  const fixed = correctLookAlikes(text, prob, alternatives);
-  return { text: fixed.text, corrections: [...inserted, ...fixed.corrections] };
+  // A mark goes back only where a code quote sits (touching a word on one side, free on the other).
+  const chars = Array.from(text);
+  const keep = new Set(inserted.filter((c) => chars.length === text.length && quotesCode(chars, c.at)).map((c) => c.at));
+  const kept = (_: unknown, k: number): boolean => !inserted.some((c) => c.at === k) || keep.has(k);
+  const final = { text: chars.filter(kept).join(''), prob: prob.filter(kept), alternatives: alternatives.filter(kept) };
+  let shift = 0;
+  const applied = inserted.flatMap((c) => (keep.has(c.at) ? [{ ...c, at: c.at - shift }] : (shift++, [])));
+  const fixed = correctLookAlikes(final.text, final.prob, final.alternatives);
+  return { text: fixed.text, corrections: [...applied, ...fixed.corrections] };
 }
