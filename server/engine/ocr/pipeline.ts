@@ -3,7 +3,7 @@
 // nothing here touches the main thread.
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
-import type { OcrLine, OcrResponse } from '../../contract/ocr';
+import type { OcrLine, OcrResult } from '../../contract/ocr';
 import { decodeImage } from '../image';
 import { fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
@@ -20,7 +20,6 @@ import { recoverRuns } from './repeatRuns';
 import { correctReading } from './lookAlikes';
 import { restoreWordSpaces } from './wordGaps';
 
-export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
 export interface OcrModels {
   det: ort.InferenceSession;
