@@ -9,7 +9,7 @@ export type ErrorClass = (typeof ERROR_CLASSES)[number];
 export type ClassEdits = Record<ErrorClass, number>;
 
 /** The engine's look-alike groups plus punctuation pairs (after NFKC, so fullwidth forms are already folded). */
-const LOOK_ALIKES = [...LOOK_ALIKE_GROUPS, '\'`‘’', '"“”', ':;', ',.', '-_~—–'];
+const LOOK_ALIKES = [...LOOK_ALIKE_GROUPS, "'`‘’", '"“”', ':;', ',.', '-_~—–'];
 
 function lookAlike(a: string, b: string): boolean {
   return LOOK_ALIKES.some((g) => g.includes(a) && g.includes(b));
@@ -84,7 +84,10 @@ export function classLines(
     const perGroup = groups.map((g) => {
       const inGroup = files.filter((f) => categories[f] === g);
       const ge = setClassEdits(Object.fromEntries(inGroup.map((f) => [f, truth[f]])), texts);
-      return pct(ERROR_CLASSES.reduce((s, c) => s + ge[c], 0), chars(inGroup));
+      return pct(
+        ERROR_CLASSES.reduce((s, c) => s + ge[c], 0),
+        chars(inGroup),
+      );
     });
     return [[r.name, pct(total, chars(files)), ...ERROR_CLASSES.map((c) => pct(e[c], chars(files))), ...perGroup]];
   });

@@ -69,7 +69,10 @@ export function realSources(root: string): RealSource[] {
     }
   }
   const zh: Array<[string, (text: string) => string]> = [
-    ['node_modules/typescript/lib/zh-cn/diagnosticMessages.generated.json', (t) => Object.values(JSON.parse(t) as Record<string, string>).join('\n')],
+    [
+      'node_modules/typescript/lib/zh-cn/diagnosticMessages.generated.json',
+      (t) => Object.values(JSON.parse(t) as Record<string, string>).join('\n'),
+    ],
     ['node_modules/paddleocr/README_zh.md', (t) => t],
     ['node_modules/zod/v4/locales/zh-CN.cjs', (t) => t],
   ];
@@ -97,7 +100,8 @@ export function planRealSet(sources: RealSource[], n: number, seed = 7): Planned
   const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   const byLang = { en: sources.filter((s) => s.lang === 'en'), zh: sources.filter((s) => s.lang === 'zh') };
-  if (!byLang.en.length || !byLang.zh.length) throw new Error('the real-text set needs installed packages (npm ci) with English and Chinese documents');
+  if (!byLang.en.length || !byLang.zh.length)
+    throw new Error('the real-text set needs installed packages (npm ci) with English and Chinese documents');
   return Array.from({ length: n }, (_, i) => {
     const lang = i % 2 === 0 ? 'en' : 'zh';
     const source = pick(byLang[lang]);
@@ -125,7 +129,10 @@ function escapeHtml(s: string): string {
 async function renderRealSet(dir: string, planned: Planned[]): Promise<void> {
   const { chromium } = await import('playwright');
   mkdirSync(dir, { recursive: true });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--font-render-hinting=none'],
+  });
   const truth: Record<string, string> = {};
   const categories: Record<string, string> = {};
   const describe: Record<string, Omit<Planned, 'file' | 'lines'>> = {};

@@ -42,7 +42,9 @@ describe('CTC head', () => {
     for (let t = 0; t < lines * steps; t++) {
       const row = probs.subarray(t * classes, (t + 1) * classes);
       // Classes by probability, the lower class first among equals.
-      const order = Array.from(row.keys()).sort((a, b) => row[b] - row[a] || a - b).slice(0, CTC_TOP_K);
+      const order = Array.from(row.keys())
+        .sort((a, b) => row[b] - row[a] || a - b)
+        .slice(0, CTC_TOP_K);
       distinct.add(order[0]);
       for (let j = 0; j < CTC_TOP_K; j++) {
         expect(Number(top[t * CTC_TOP_K + j])).toBe(order[j]);

@@ -37,10 +37,7 @@ export function addCtcHead(g: OnnxGraph, classes: number): void {
     g.addInitializer(k, { dims: [1], data: BigInt64Array.of(BigInt(CTC_TOP_K)) });
     topK = node('TopK', [probs, k], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2, largest: 1, sorted: 1 });
   }
-  g.append([
-    topK,
-    node('Gather', [probs, spaceIndex], [CTC_OUTPUTS.space], { axis: 2 }),
-  ]);
+  g.append([topK, node('Gather', [probs, spaceIndex], [CTC_OUTPUTS.space], { axis: 2 })]);
   g.setOutputs([
     { name: CTC_OUTPUTS.classes, elemType: INT64 },
     { name: CTC_OUTPUTS.probs, elemType: FLOAT },

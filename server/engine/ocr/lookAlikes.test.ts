@@ -4,13 +4,21 @@ import { correctLookAlikes, correctReading } from './lookAlikes';
 
 /** The line as read with no runners-up at all: only same-shape glyphs and context can change it. */
 function plain(text: string): string {
-  return correctLookAlikes(text, Array.from(text, () => 0.9), Array.from(text, () => [])).text;
+  return correctLookAlikes(
+    text,
+    Array.from(text, () => 0.9),
+    Array.from(text, () => []),
+  ).text;
 }
 
 /** The line with runners-up at some characters: { index: [[char, prob], ...] }. */
 function withAlts(text: string, alts: Record<number, Array<[string, number]>>): { text: string; corrections: number } {
   const alternatives: Alternative[][] = Array.from(text, (_, i) => (alts[i] ?? []).map(([t, p]) => ({ text: t, prob: p })));
-  const r = correctLookAlikes(text, Array.from(text, () => 0.8), alternatives);
+  const r = correctLookAlikes(
+    text,
+    Array.from(text, () => 0.8),
+    alternatives,
+  );
   return { text: r.text, corrections: r.corrections.length };
 }
 

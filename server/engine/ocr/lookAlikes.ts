@@ -56,7 +56,8 @@ function choices(text: string, i: number, prob: number, alts: readonly Alternati
   const out: Choice[] = [{ ch: text[i], prob }];
   const groups = LOOK_ALIKE_GROUPS.filter((g) => g.includes(text[i]));
   for (const a of alts) {
-    if (a.prob >= MIN_EVIDENCE && groups.some((g) => g.includes(a.text)) && !out.some((c) => c.ch === a.text)) out.push({ ch: a.text, prob: a.prob });
+    if (a.prob >= MIN_EVIDENCE && groups.some((g) => g.includes(a.text)) && !out.some((c) => c.ch === a.text))
+      out.push({ ch: a.text, prob: a.prob });
   }
   if (sameShape) for (const ch of SAME_SHAPE[text[i]] ?? '') if (!out.some((c) => c.ch === ch)) out.push({ ch, prob: 0 });
   return out;
@@ -66,7 +67,11 @@ function choices(text: string, i: number, prob: number, alts: readonly Alternati
  * Corrects one line. `prob` and `alternatives` are per character of `text` (NaN / [] where the text has a
  * character the recogniser did not read, e.g. a restored space).
  */
-export function correctLookAlikes(text: string, prob: readonly number[], alternatives: ReadonlyArray<readonly Alternative[]>): { text: string; corrections: Correction[] } {
+export function correctLookAlikes(
+  text: string,
+  prob: readonly number[],
+  alternatives: ReadonlyArray<readonly Alternative[]>,
+): { text: string; corrections: Correction[] } {
   const chars = [...text].length === text.length ? Array.from(text) : undefined;
   if (!chars) return { text, corrections: [] };
   const corrections: Correction[] = [];
@@ -115,7 +120,8 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
         const total = score + (capital === sentenceStart ? 0.01 : 0);
         // A case swap alone (w → W) never makes a camelCase name: "forwater" is not "forWater".
         const caseSwap = word.some((c, k) => c !== token[k] && c.toLowerCase() === token[k].toLowerCase());
-        if (candidate !== token && validToken(candidate, !caseSwap) && (!best || total > best.score)) best = { word: [...word], score: total };
+        if (candidate !== token && validToken(candidate, !caseSwap) && (!best || total > best.score))
+          best = { word: [...word], score: total };
         return;
       }
       const k = uncertain[u];
@@ -178,9 +184,21 @@ export function correctLookAlikes(text: string, prob: readonly number[], alterna
     const seen = (ch: string): boolean => (alternatives[i] ?? []).some((a) => a.text === ch && a.prob >= MIN_EVIDENCE);
     if (chars[i] === 'S' && next === '{' && !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') && seen('$')) set(i, '$');
     else if ((chars[i] === 'o' || chars[i] === 'O') && OPEN.includes(chars[i - 1] ?? '') && CLOSE.includes(next) && seen('0')) set(i, '0');
-    else if (BACKQUOTE_LOOKS.includes(chars[i]) && quotesCode(chars, i) && (chars[i] !== '*' || BACKQUOTE_LOOKS.split('').some((c) => c !== '*' && seen(c)))) set(i, '`');
+    else if (
+      BACKQUOTE_LOOKS.includes(chars[i]) &&
+      quotesCode(chars, i) &&
+      (chars[i] !== '*' || BACKQUOTE_LOOKS.split('').some((c) => c !== '*' && seen(c)))
+    )
+      set(i, '`');
     else if (chars[i] === '丨' && (/[A-Za-z0-9`\s]/.test(chars[i - 1] ?? ' ') || /[A-Za-z0-9`\s]/.test(next || ' '))) set(i, '|');
-    else if ('lI|'.includes(chars[i]) && next === '/' && !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') && !/[A-Za-z0-9]/.test(chars[i + 2] ?? '') && seen('/')) set(i, '/');
+    else if (
+      'lI|'.includes(chars[i]) &&
+      next === '/' &&
+      !/[A-Za-z0-9]/.test(chars[i - 1] ?? '') &&
+      !/[A-Za-z0-9]/.test(chars[i + 2] ?? '') &&
+      seen('/')
+    )
+      set(i, '/');
   }
   return { text: chars.join(''), corrections };
 }
@@ -224,7 +242,8 @@ export function correctReading(spaced: string, decoded: DecodedText): { text: st
   }
   // Does the mark before character j sit closer to character j - 1 than to j?
   const afterPrevious = (u: (typeof marks)[number]): boolean =>
-    u.before > 0 && (u.before >= decoded.positions.length || u.step - decoded.positions[u.before - 1] < decoded.positions[u.before] - u.step);
+    u.before > 0 &&
+    (u.before >= decoded.positions.length || u.step - decoded.positions[u.before - 1] < decoded.positions[u.before] - u.step);
   const put = (ch: string, p: number, alts: Alternative[]): void => {
     text += ch;
     prob.push(p);

@@ -12,7 +12,17 @@ import { mergeRuns, recoverRuns, runSuspect } from './repeatRuns';
 function reading(text: string, positions: number[], columnsPerStep = 8): DecodedText {
   const n = text.length;
   const fill = <T>(v: T): T[] => new Array<T>(n).fill(v);
-  return { text, confidence: 0.9, positions, columnsPerStep, spaceBefore: fill(0), prob: fill(0.9), alternatives: Array.from({ length: n }, () => []), held: fill(1), unread: [] };
+  return {
+    text,
+    confidence: 0.9,
+    positions,
+    columnsPerStep,
+    spaceBefore: fill(0),
+    prob: fill(0.9),
+    alternatives: Array.from({ length: n }, () => []),
+    held: fill(1),
+    unread: [],
+  };
 }
 
 describe('mergeRuns', () => {
@@ -82,7 +92,10 @@ describe('recoverRuns on rendered runs', () => {
       const first = await recognizeCrops(models.rec, crops, models.dict, { batch: 1, padToBase: true });
       const after = await recoverRuns(models.rec, crops, first, models.dict, { batch: 1, padToBase: true });
       // Only the run characters count here: other misreadings (l/I, 0/o) belong to other corrections.
-      const only = (s: string): string => Array.from(s.normalize('NFKC')).filter((c) => (run === '…' ? '.。' : run).includes(c)).join('');
+      const only = (s: string): string =>
+        Array.from(s.normalize('NFKC'))
+          .filter((c) => (run === '…' ? '.。' : run).includes(c))
+          .join('');
       const score = (d: DecodedText[]): number => d.reduce((sum, t, i) => sum + cer(only(truths[i]), only(t.text)).edits, 0);
       errors[run] = { before: score(first), after: score(after), chars: truths.reduce((s, t) => s + only(t).length, 0) };
     }

@@ -121,7 +121,12 @@ export async function recoverRuns(
 ): Promise<DecodedText[]> {
   const suspects = texts.flatMap((t, i) => (runSuspect(t) ? [i] : []));
   if (suspects.length === 0) return texts;
-  const wide = await recognizeCrops(session, suspects.map((i) => crops[i]), dict, { ...opts, stretch: RUN_STRETCH });
+  const wide = await recognizeCrops(
+    session,
+    suspects.map((i) => crops[i]),
+    dict,
+    { ...opts, stretch: RUN_STRETCH },
+  );
   const merged = [...texts];
   suspects.forEach((i, k) => (merged[i] = mergeRuns(texts[i], wide[k])));
   return merged;
