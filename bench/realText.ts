@@ -2,6 +2,7 @@
 // changelogs and licences of the installed packages, TypeScript's Chinese diagnostic messages, paddleocr's
 // Chinese README, zod's Chinese messages (source code) — laid out in Debian's Chromium in several fonts, sizes,
 // light and dark themes, at 1× and 2×, each image a block of consecutive lines with its truth read from the DOM.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,9 +168,14 @@ async function renderRealSet(dir: string, planned: Planned[]): Promise<void> {
   writeFileSync(join(dir, 'truth.json'), JSON.stringify(truth, null, 1));
 }
 
-/** The set of n images, rendered into a temp folder once and reused by later runs. */
+/**
+ * The set of n images, rendered into a temp folder once and reused by later runs. The folder is named by the
+ * plan, so other installed packages (other documents) or another recipe render a new set.
+ */
 export async function ensureRealTextSet(root: string, n: number): Promise<BenchDataset> {
-  const dir = join(tmpdir(), `hearth-bench-real-${n}-r${RECIPE}`);
-  if (!existsSync(join(dir, 'truth.json'))) await renderRealSet(dir, planRealSet(realSources(root), n));
+  const planned = planRealSet(realSources(root), n);
+  const key = createHash('sha256').update(JSON.stringify({ RECIPE, planned })).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `hearth-bench-real-${n}-${key}`);
+  if (!existsSync(join(dir, 'truth.json'))) await renderRealSet(dir, planned);
   return readDataset(dir);
 }
