@@ -1,5 +1,5 @@
 // CER of Hearth's engine on a rendered set like the acceptance (60 images: English, Chinese, mixed; 12–40 px;
-// ±5° skew; noise; low contrast; one upside-down), overall and per category, plus images/s.
+// ±5° skew; noise; low contrast; one upside-down), overall, per error class and per category, plus images/s.
 // Run: npx tsx bench/cer.ts [--n 60] [--seed 1] [--workers 0] [--dir DIR] [--show-errors]
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { createEngine } from '../server/engine';
 import { cerReport } from '../server/testkit/cer';
 import { writeDataset } from '../server/testkit/dataset';
+import { ERROR_CLASSES, setClassEdits } from './errorClasses';
 
 const { values } = parseArgs({
   options: {
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
     console.log(`set        ${dir} (${files.length} images${own ? `, seed ${seed}` : ''})`);
     console.log(`engine     ${stats.workers} workers, providers ${engine.providers.join(',')}, load ${loadMs.toFixed(0)} ms`);
     console.log(`CER        ${pct(report.overall.edits, report.overall.chars)} overall (${report.overall.edits} edits / ${report.overall.chars} chars)`);
+    const classes = setClassEdits(Object.fromEntries(files.map((f) => [f, truth[f]])), predicted);
+    console.log(`by class   ${ERROR_CLASSES.map((c) => `${c} ${pct(classes[c], report.overall.chars)}`).join(', ')}`);
     for (const [c, a] of [...byCategory].sort()) console.log(`  ${c.padEnd(9)}${pct(a.edits, a.chars)} (${a.files} images)`);
     console.log(`speed      ${(files.length / seconds).toFixed(2)} images/s, ${((cpu.user + cpu.system) / 1e6 / files.length).toFixed(2)} CPU s/image`);
     if (failed.length) console.log(`failed     ${failed.join('; ')}`);

@@ -47,3 +47,9 @@ function readImages(dir: string): string[] {
     .filter((f) => IMAGE_EXT.has(extname(f).toLowerCase()))
     .sort();
 }
+
+/** The category of each image (categories.json: language or kind of text), empty when the folder has none. */
+export function readCategories(dir: string): Record<string, string> {
+  const file = join(dir, 'categories.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {};
+}

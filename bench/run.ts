@@ -6,6 +6,8 @@
 //   npm run bench -- --images 6 --quick    a fast look while developing (no RSS check)
 //   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss)
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
+//   npm run bench -- --real                screenshots of real documents (English, Chinese) in Chromium instead of
+//                                          the rendered set; CER by error class next to the peers
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -18,7 +20,9 @@ import { hearthHttp } from './contenders/hearthHttp';
 import { hearthInProcess, hearthRss, type InProcessRun } from './contenders/hearthInProcess';
 import { gutenyeOcr, paddleOcr, tesseract } from './contenders/peers';
 import { THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './contenders/types';
-import { ensureDataset, readDataset, type BenchDataset } from './dataset';
+import { ensureDataset, readCategories, readDataset, type BenchDataset } from './dataset';
+import { classLines } from './errorClasses';
+import { ensureRealTextSet } from './realText';
 import { percentile } from './measure';
 import { ratioLines, type Rows } from './ratios';
 import { renderTable } from './table';
@@ -30,6 +34,7 @@ interface Flags {
   images: number;
   quick: boolean;
   dataset?: string;
+  real: boolean;
   only: Set<Selectable>;
   rssImages: number;
   timeoutMs: number;
@@ -44,6 +49,7 @@ function parseFlags(argv: string[]): Flags {
       images: { type: 'string', default: '60' },
       quick: { type: 'boolean', default: false },
       dataset: { type: 'string' },
+      real: { type: 'boolean', default: false },
       only: { type: 'string' },
       'rss-images': { type: 'string', default: '1000' },
       timeout: { type: 'string', default: '900' },
@@ -55,7 +61,7 @@ function parseFlags(argv: string[]): Flags {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -69,7 +75,8 @@ function parseFlags(argv: string[]): Flags {
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
-  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
+  if (values.real && values.dataset) throw new Error('--real and --dataset each choose the image set: give one');
+  return { images, quick: values.quick, dataset: values.dataset, real: values.real, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
 }
 
 function say(message: string): void {
@@ -89,8 +96,8 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const loadBefore = loadavg();
-  say(flags.dataset ? `reading image set ${flags.dataset}…` : `rendering / reusing a set of ${flags.images} images…`);
-  const dataset = flags.dataset ? readDataset(flags.dataset) : await ensureDataset(flags.images);
+  say(flags.dataset ? `reading image set ${flags.dataset}…` : `rendering / reusing a ${flags.real ? 'real-text ' : ''}set of ${flags.images} images…`);
+  const dataset = flags.dataset ? readDataset(flags.dataset) : flags.real ? await ensureRealTextSet(root, flags.images) : await ensureDataset(flags.images);
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   // Also on Ctrl-C (process.exit skips finally blocks).
   if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -151,7 +158,7 @@ async function main(): Promise<void> {
   const loadAfter = loadavg();
   const ratios = ratioLines(rows);
   if (flags.json) {
-    const summary = order.map(({ latenciesMs, ...r }) => ({
+    const summary = order.map(({ latenciesMs, texts: _texts, ...r }) => ({
       ...r,
       p50Ms: percentile(latenciesMs ?? [], 50),
       p95Ms: percentile(latenciesMs ?? [], 95),
@@ -164,6 +171,9 @@ async function main(): Promise<void> {
       header(dataset, flags, loadBefore),
       '',
       renderTable(order),
+      '',
+      'CER by error class (repeats: run members lost or added; look-alikes: l/I/1, 0/O, c/C, brackets…) and by category:',
+      ...classLines(order, dataset.truth, readCategories(dataset.dir)).map((l) => `  ${l}`),
       '',
       'img/s: whole-process rows include start-up and model load; in-process, bare and HTTP rows are timed after load and a warm-up.',
       `in-process and bare rows run the set ${THROUGHPUT_PASSES} times over (CER from the first pass).`,

@@ -71,6 +71,22 @@ describe('hearth serve', () => {
     expect(body.lines[0].confidence).toBeGreaterThan(0.8);
   });
 
+  it('corrects look-alikes with the raw reading kept, ?corrections=off reads raw, a bad value is a 400', async () => {
+    const png = await renderText({ lines: ['the r00m is BL0CKED'], fontSize: 28 });
+    const post = (query: string): Promise<Response> =>
+      fetch(`${url}/v1/ocr${query}`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+    const corrected = (await (await post('')).json()) as OcrResponse;
+    expect(corrected.lines[0].text).toBe('the room is BLOCKED');
+    expect(corrected.lines[0].raw).toBeDefined();
+    expect(corrected.lines[0].raw).not.toBe('the room is BLOCKED');
+    const raw = (await (await post('?corrections=off')).json()) as OcrResponse;
+    expect(raw.lines[0].text).toBe(corrected.lines[0].raw);
+    expect(raw.lines[0].raw).toBeUndefined();
+    const bad = await post('?corrections=maybe');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/corrections/);
+  });
+
   it('answers garbage bytes with a 4xx JSON error, not a stack', async () => {
     const res = await fetch(`${url}/v1/ocr`, {
       method: 'POST',

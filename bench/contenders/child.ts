@@ -60,6 +60,7 @@ export function rowFromChild(ctx: BenchContext, name: string, run: ChildRun, hea
     wallS: figures.wallS,
     peakRssMb: figures.peakRssMb ?? undefined,
     cer: setCer(ctx.dataset, texts),
+    texts,
     errors: errors.length,
     note: errors.length ? `first error: ${errors[0].error?.slice(0, 80)}` : `load ${report.loadS.toFixed(1)} s`,
   };

@@ -46,6 +46,7 @@ export async function hearthCli(ctx: BenchContext): Promise<ContenderResult> {
     wallS: figures.wallS,
     peakRssMb: figures.peakRssMb ?? undefined,
     cer: setCer(ctx.dataset, texts),
+    texts,
     errors: errors.length + Math.max(0, missingRows),
     note: [
       `latency = engine ms per image`,

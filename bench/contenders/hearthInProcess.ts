@@ -24,6 +24,7 @@ function summary(ctx: BenchContext, name: string, run: ChildRun): ContenderResul
     // The measured phase only: load and warm-up are the whole-process row's business.
     ...measuredPhase(run),
     cer: setCer(ctx.dataset, texts),
+    texts,
     errors: errors.length,
     note: [`${workers} workers, ${providers}`, `load ${report.loadS.toFixed(1)} s`, errors.length ? `first error: ${errors[0].error?.slice(0, 80)}` : '']
       .filter(Boolean)

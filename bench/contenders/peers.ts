@@ -59,6 +59,7 @@ export async function tesseract(ctx: BenchContext): Promise<ContenderResult> {
     wallS: figures.wallS,
     peakRssMb: figures.peakRssMb ?? undefined,
     cer: setCer(ctx.dataset, texts),
+    texts,
     errors: pages.length === n ? 0 : Math.abs(n - pages.length),
     note: pageStarts.length ? `load ${((pageStarts[0] - start) / 1000).toFixed(1)} s` : undefined,
   };

@@ -36,6 +36,8 @@ export interface ContenderResult {
   peakRssMb?: number;
   /** Character error rate over the set (0 = perfect); undefined when there is no text to score. */
   cer?: number;
+  /** The text read per image, for CER by error class; absent where the contender gives none. */
+  texts?: Record<string, string | undefined>;
   /** Images that failed (error answers, crashes). */
   errors?: number;
   /** A short remark printed after the row (e.g. "health p99 4.1 ms"). */

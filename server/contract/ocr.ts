@@ -6,6 +6,8 @@ export type Quad = [Point, Point, Point, Point];
 
 export interface OcrLine {
   text: string;
+  /** The reading before look-alike corrections (l/I/1, 0/O, brackets); present only when one changed the line. */
+  raw?: string;
   /** Mean character probability from recognition, 0..1. */
   confidence: number;
   /** Clockwise from top-left, in the pixel space of the EXIF-rotated input image. */
@@ -33,6 +35,7 @@ export interface OcrResponse {
 const pointSchema = z.tuple([z.number(), z.number()]);
 export const ocrLineSchema: z.ZodType<OcrLine> = z.object({
   text: z.string(),
+  raw: z.string().optional(),
   confidence: z.number(),
   box: z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]),
 });

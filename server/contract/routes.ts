@@ -120,6 +120,8 @@ export const ROUTES = {
     access: ['infer'],
     tag: 'inference',
     summary: 'Recognise the text in one image',
+    // off: the recogniser's reading without look-alike corrections.
+    query: z.object({ corrections: z.enum(['on', 'off'], { error: 'corrections is on or off' }).optional() }),
     body: image,
     response: ocrResponseSchema,
   },

@@ -38,6 +38,8 @@ export interface Engine {
 export interface OcrCallOptions {
   /** Queue behind interactive work (folder jobs). */
   bulk?: boolean;
+  /** False: the recogniser's reading without look-alike corrections. */
+  lookAlikes?: boolean;
   /** Longer side of the detector's first pass (default 960); larger finds smaller print on big images, slower. */
   limitSide?: number;
 }
@@ -102,12 +104,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   return {
     providers,
     async ocr(image, o = {}) {
-      const key = o.limitSide ? `${contentKey(image)}:${o.limitSide}` : contentKey(image);
+      const lookAlikes = o.lookAlikes ?? true;
+      // Readings with other options (no corrections, another detector size) are other results of the same image.
+      const key = [contentKey(image), lookAlikes ? '' : 'raw', o.limitSide ?? ''].join(':');
       const hit = cache.get(key);
       if (hit) return structuredClone(hit);
       let pending = running.get(key);
       if (!pending) {
-        pending = imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, limitSide: o.limitSide }, o.bulk ?? false, pixels));
+        pending = imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, lookAlikes, limitSide: o.limitSide }, o.bulk ?? false, pixels));
         running.set(key, pending);
         pending.then(
           (result) => {

@@ -1,31 +1,46 @@
-// The recogniser ends in a softmax over every class (6,625 for PP-OCRv4) at each time step, and CTC decoding
-// reads three numbers per step from it: the best class, its probability, and the space class's probability.
-// Computing those in the graph spares copying the whole [lines, steps, classes] tensor out of ONNX Runtime
-// (1.6 MB for a 480-px line) and scanning it in JavaScript. Ties go to the lower class, as a scan would.
+// The recogniser ends in a softmax over every class (6,625 for PP-OCRv4) at each time step; CTC decoding reads
+// from it the best few classes per step with their probabilities (the best for the reading, the runners-up as
+// the evidence look-alike corrections choose from) and the space class's probability. Computing those in the
+// graph spares copying the whole [lines, steps, classes] tensor out of ONNX Runtime (1.6 MB for a 480-px line)
+// and scanning it in JavaScript. TopK puts the lower class first among equals, as a scan would.
 import { encodeAttribute, FLOAT, INT64, type AttributeValue, type OnnxGraph, type OnnxNode } from '../onnx/graph';
 
-/** Output names of the rewritten recogniser: [lines, steps] each. */
-export const CTC_OUTPUTS = { best: 'hearth_ctc_best', prob: 'hearth_ctc_prob', space: 'hearth_ctc_space' } as const;
+/**
+ * Version of the rewrite ctcHead.ts (with onnx/fuse.ts) makes of the recogniser: a cache of rewritten graphs
+ * keys on it, so raise it whenever the rewritten graph changes.
+ */
+export const REWRITE_VERSION = 2;
 
-function node(op: string, inputs: string[], output: string, attributes: Record<string, AttributeValue>): OnnxNode {
+/** Classes kept per time step, best first. */
+export const CTC_TOP_K = 3;
+
+/** Output names of the rewritten recogniser: classes and probs are [lines, steps, CTC_TOP_K], space [lines, steps]. */
+export const CTC_OUTPUTS = { classes: 'hearth_ctc_classes', probs: 'hearth_ctc_probs', space: 'hearth_ctc_space' } as const;
+
+function node(op: string, inputs: string[], outputs: string[], attributes: Record<string, AttributeValue>): OnnxNode {
   const encoded = Object.entries(attributes).map(([name, value]) => [name, encodeAttribute(name, value)] as const);
-  return { op, domain: '', name: output, inputs, outputs: [output], attributes: new Map(encoded) };
+  return { op, domain: '', name: outputs[0], inputs, outputs, attributes: new Map(encoded) };
 }
 
-/** Gives the recogniser the three per-step outputs in place of its [lines, steps, classes] probabilities. */
+/** Gives the recogniser the per-step top classes, their probabilities and the space probability as outputs. */
 export function addCtcHead(g: OnnxGraph, classes: number): void {
   const [probs] = g.outputNames;
   if (g.outputNames.length !== 1 || probs === undefined) throw new Error('the recognition model should have one output');
   const spaceIndex = 'hearth_ctc_space_index';
   g.addInitializer(spaceIndex, { dims: [], data: BigInt64Array.of(BigInt(classes - 1)) });
-  g.append([
-    node('ArgMax', [probs], CTC_OUTPUTS.best, { axis: 2, keepdims: 0 }),
-    node('ReduceMax', [probs], CTC_OUTPUTS.prob, { axes: [2], keepdims: 0 }),
-    node('Gather', [probs, spaceIndex], CTC_OUTPUTS.space, { axis: 2 }),
-  ]);
+  // TopK takes k as an attribute before opset 10 (the PP-OCR exports) and as an input from then on.
+  let topK: OnnxNode;
+  if (g.opset < 10) {
+    topK = node('TopK', [probs], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2, k: CTC_TOP_K });
+  } else {
+    const k = 'hearth_ctc_k';
+    g.addInitializer(k, { dims: [1], data: BigInt64Array.of(BigInt(CTC_TOP_K)) });
+    topK = node('TopK', [probs, k], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2, largest: 1, sorted: 1 });
+  }
+  g.append([topK, node('Gather', [probs, spaceIndex], [CTC_OUTPUTS.space], { axis: 2 })]);
   g.setOutputs([
-    { name: CTC_OUTPUTS.best, elemType: INT64 },
-    { name: CTC_OUTPUTS.prob, elemType: FLOAT },
+    { name: CTC_OUTPUTS.classes, elemType: INT64 },
+    { name: CTC_OUTPUTS.probs, elemType: FLOAT },
     { name: CTC_OUTPUTS.space, elemType: FLOAT },
   ]);
 }

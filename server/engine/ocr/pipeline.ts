@@ -1,5 +1,6 @@
-// The whole OCR for one image, run inside an engine worker: decode → detect → crop → direction → recognise →
-// reading order. Holds the three sessions of one worker; nothing here touches the main thread.
+// The whole OCR for one image, run inside an engine worker: decode → detect → crop → direction → recognise
+// (lines with runs of equal glyphs read again wider) → reading order. Holds the three sessions of one worker;
+// nothing here touches the main thread.
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import type { OcrLine, OcrResult } from '../../contract/ocr';
@@ -15,7 +16,8 @@ import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles } from './modelFiles';
 import { readingOrder } from './readingOrder';
 import { recognizeCrops } from './recognizer';
-import { fixLetterDigits } from './letterDigitFix';
+import { recoverRuns } from './repeatRuns';
+import { correctReading } from './lookAlikes';
 import { restoreWordSpaces } from './wordGaps';
 
 
@@ -41,9 +43,11 @@ export interface OcrOptions {
   recBatch: number;
   /** Pad recognition inputs to the trained 320 px width. */
   recPad: boolean;
+  /** Choose between look-alike glyphs by the recogniser's runners-up and context (lookAlikes.ts). */
+  lookAlikes: boolean;
 }
 
-export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true };
+export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true, lookAlikes: true };
 
 /**
  * Loads the three sessions one after another, each from its graph as rewritten for inference (onnx/fuse.ts; the
@@ -132,11 +136,16 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
       }
     });
   }
+  const read = await recoverRuns(models.rec, readFrom, texts, models.dict, { batch: recBatch, padToBase: opts.recPad });
   const lines: OcrLine[] = [];
   for (const i of readingOrder(boxes.map((b) => b.box), pageUpsideDown)) {
-    const t = texts[i];
+    const t = read[i];
     if (t.confidence < opts.dropScore || !t.text.trim()) continue;
-    lines.push({ text: fixLetterDigits(restoreWordSpaces(readFrom[i], t)), confidence: Math.round(t.confidence * 1e4) / 1e4, box: boxes[i].box });
+    const spaced = restoreWordSpaces(readFrom[i], t);
+    const corrected = opts.lookAlikes ? correctReading(spaced, t) : undefined;
+    const confidence = Math.round(t.confidence * 1e4) / 1e4;
+    if (corrected?.corrections.length) lines.push({ text: corrected.text, raw: spaced, confidence, box: boxes[i].box });
+    else lines.push({ text: spaced, confidence, box: boxes[i].box });
   }
   return {
     text: lines.map((l) => l.text).join('\n'),

@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import type { RgbImage } from '../image';
 import { writeNormalisedCrop } from './crop';
-import { CTC_OUTPUTS } from './ctcHead';
+import { CTC_OUTPUTS, CTC_TOP_K } from './ctcHead';
 import { ctcDecode, type DecodedText } from './ctcDecode';
 import { ScratchBuffer } from './scratch';
 
@@ -18,6 +18,8 @@ export interface RecognizeOptions {
   batch: number;
   /** Pad narrow inputs up to the trained width (PaddleOCR does); off saves work on short crops. */
   padToBase?: boolean;
+  /** Widen every crop by this factor before reading (more time steps per glyph). Default 1. */
+  stretch?: number;
 }
 
 export async function recognizeCrops(
@@ -26,7 +28,8 @@ export async function recognizeCrops(
   dict: readonly string[],
   opts: RecognizeOptions,
 ): Promise<DecodedText[]> {
-  const order = crops.map((c, i) => ({ i, ratio: c.width / c.height })).sort((a, b) => a.ratio - b.ratio);
+  const stretch = opts.stretch ?? 1;
+  const order = crops.map((c, i) => ({ i, ratio: (stretch * c.width) / c.height })).sort((a, b) => a.ratio - b.ratio);
   const result: DecodedText[] = new Array(crops.length);
   for (let start = 0; start < order.length; start += opts.batch) {
     const group = order.slice(start, start + opts.batch);
@@ -41,10 +44,11 @@ export async function recognizeCrops(
     const tensor = new ort.Tensor('float32', input, [group.length, 3, HEIGHT, tensorWidth]);
     const outputs = await session.run({ [session.inputNames[0]]: tensor });
     tensor.dispose();
-    const steps = outputs[CTC_OUTPUTS.best].dims[1];
+    const steps = outputs[CTC_OUTPUTS.space].dims[1];
     const perStep = {
-      best: outputs[CTC_OUTPUTS.best].data as BigInt64Array,
-      prob: outputs[CTC_OUTPUTS.prob].data as Float32Array,
+      k: CTC_TOP_K,
+      classes: outputs[CTC_OUTPUTS.classes].data as BigInt64Array,
+      probs: outputs[CTC_OUTPUTS.probs].data as Float32Array,
       space: outputs[CTC_OUTPUTS.space].data as Float32Array,
     };
     group.forEach((g, k) => {

@@ -8,6 +8,8 @@ export interface OcrPayload {
   image: Uint8Array;
   /** The detector's first-pass size when the caller chose one. */
   limitSide?: number;
+  /** Off: the reading without look-alike corrections. Default on. */
+  lookAlikes?: boolean;
 }
 
 let models: Promise<OcrModels> | undefined;
@@ -21,7 +23,9 @@ export function ocrModels(ctx: TaskContext, signal?: AbortSignal): Promise<OcrMo
   return models;
 }
 
-export const ocrTask: TaskHandler<OcrPayload, OcrResult> = async (payload, ctx) => {
-  const opts = payload.limitSide ? { ...OCR_DEFAULTS, detect: { ...OCR_DEFAULTS.detect, limitSide: payload.limitSide } } : OCR_DEFAULTS;
-  return runOcr(await ocrModels(ctx), payload.image, opts);
-};
+export const ocrTask: TaskHandler<OcrPayload, OcrResult> = async (payload, ctx) =>
+  runOcr(await ocrModels(ctx), payload.image, {
+    ...OCR_DEFAULTS,
+    lookAlikes: payload.lookAlikes ?? OCR_DEFAULTS.lookAlikes,
+    detect: payload.limitSide ? { ...OCR_DEFAULTS.detect, limitSide: payload.limitSide } : OCR_DEFAULTS.detect,
+  });

@@ -1,4 +1,5 @@
 // POST /v1/ocr: one image in (multipart `image` or raw image/* bytes), text lines with boxes out; stored.
+// `?corrections=off` returns the recogniser's reading without look-alike corrections.
 import express, { type Router } from 'express';
 import type { NodeServices } from '../../../node';
 import { imageBody, uploadedImage } from '../../imageUpload';
@@ -9,9 +10,9 @@ export function ocrRouter(s: NodeServices): Router {
   mount(
     router,
     'ocr',
-    async ({ req, res, principal }) => {
+    async ({ req, res, principal, query }) => {
       const image = uploadedImage(req);
-      const result = await s.engine.ocr(image.bytes);
+      const result = await s.engine.ocr(image.bytes, { lookAlikes: query.corrections !== 'off' });
       // Read by the metering layer when the response finishes.
       res.locals.usage = { images: 1, engineMs: result.ms };
       const resultId = s.store.results.record({
