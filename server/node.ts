@@ -3,7 +3,7 @@
 import type { Application } from 'express';
 import { createApp } from './api/app';
 import type { Config } from './config';
-import { createEngine, type Engine } from './engine';
+import { createEngine, engineCacheDir, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
@@ -37,6 +37,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       queueDepth: config.engine.queueDepth,
       cacheEntries: config.engine.cacheEntries,
       providers: config.engine.providers,
+      cacheDir: engineCacheDir(config.dataDir),
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, store, engine });

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { createLogger } from './logger';
 import { createNode, type HearthNode } from './node';
+import { removeNodeFile, writeNodeFile } from './runningNode';
 import { ensureTlsMaterial } from './security/tls';
+import { VERSION } from './version';
 
 const log = createLogger('serve');
 
@@ -79,6 +81,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await node.close();
     throw err;
   }
+  // node.json tells `hearth ocr` on this data dir where to find this node; it follows LAN switches.
+  const announce = (lan: boolean): void => {
+    try {
+      writeNodeFile(config.dataDir, { url: current.url, pid: process.pid, version: VERSION, lan });
+    } catch (err) {
+      log.warn('could not write node.json; `hearth ocr` will not find this node', { reason: String((err as Error).message ?? err) });
+    }
+  };
+  const withdraw = (): void => removeNodeFile(config.dataDir);
+  announce(config.lan);
+  process.once('exit', withdraw);
   /** Old listeners still finishing their in-flight requests after a LAN switch. */
   const draining = new Set<Promise<void>>();
 
@@ -96,9 +109,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     try {
       current = await listen(config, node.app, { ...at, port });
       currentAt = at;
+      announce(at.lan);
     } catch (err) {
       // Put the previous exposure back so the node stays reachable, then report why the switch failed.
       current = await listen(config, node.app, { ...previousAt, port }).catch(() => old);
+      announce(previousAt.lan);
       throw err;
     }
     node.services.security.attachServer?.({ server: current.server, url: current.url, fingerprint: current.fingerprint, relisten });
@@ -111,6 +126,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       log.info('shutting down');
+      withdraw();
+      process.off('exit', withdraw);
       // Stop accepting; idle keep-alive sockets go now, busy ones after their response.
       await Promise.all([drain(current.server, SHUTDOWN_BUDGET_MS / 2), ...draining]);
       await node.close();

@@ -54,8 +54,9 @@ describe('engine shutdown', () => {
     expect(r.status, r.stderr).toBe(0);
     const outcomes = JSON.parse(r.stdout.trim().split('\n').pop() ?? '[]') as string[];
     expect(outcomes).toHaveLength(8);
-    // The two images the workers had started were read to the end; the rest were refused, none crashed.
-    expect(outcomes.filter((o) => o.startsWith('done:Closing line')).length).toBeGreaterThanOrEqual(2);
+    // The images the workers had started (at least the first, taken as soon as one worker was ready) were read
+    // to the end; the rest were refused, none crashed.
+    expect(outcomes.filter((o) => o.startsWith('done:Closing line')).length).toBeGreaterThanOrEqual(1);
     for (const o of outcomes) expect(o).toMatch(/^(done:Closing line \d|refused:shutting_down)$/);
   });
 });

@@ -17,6 +17,15 @@ export interface SessionOptions {
   providers?: readonly string[];
   /** Intra-op threads for this session (workers each get a share of the cores). */
   threads?: number;
+  /** The model is ONNX Runtime's own optimised output (modelCache.ts): load it without optimising again. */
+  preOptimized?: boolean;
+  /** Where ONNX Runtime writes the graph it optimised (for this CPU), for modelCache.ts to keep. */
+  saveOptimizedTo?: string;
+}
+
+/** The provider createSession tries first on this machine (its libraries are on disk); it may still fall back. */
+export function firstInstalledProvider(providers?: readonly string[]): string {
+  return providerCandidates(providers).find((p) => providerInstalled(p)) ?? 'cpu';
 }
 
 /** Creates a session on the first provider that loads; a provider that fails is skipped with one warning per process. */
@@ -38,7 +47,8 @@ export async function createSession(model: string | Uint8Array, opts: SessionOpt
         executionProviders: [provider],
         intraOpNumThreads: opts.threads ?? 1,
         interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
+        graphOptimizationLevel: opts.preOptimized ? 'disabled' : 'all',
+        ...(opts.saveOptimizedTo && provider === 'cpu' ? { optimizedModelFilePath: opts.saveOptimizedTo, logSeverityLevel: 3 as const } : {}),
         executionMode: 'sequential',
         // Inputs change shape from run to run (every image and text line differs). Memory patterns are planned
         // and kept per shape, so they are off. The arena stays on: it grows to the largest image's needs and is

@@ -2,14 +2,24 @@
 // time. Decoding, pre/post-processing and ONNX runs all happen here, so the main event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
+import { clock, recordSpan, startupDebug, takeSpans } from '../startupTimings';
 import { TASKS } from './tasks';
 import { ocrModels } from './tasks/ocr';
 import type { TaskContext } from './tasks/types';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import { GATE, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
-const ctx = workerData as TaskContext;
+const { gate, spawnedAt, ...ctx } = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('engine worker started outside a worker thread');
+recordSpan(`${ctx.label ?? 'worker'} thread start, code load`, spawnedAt);
+
+/** Start-up timings recorded since the last message (a model loaded on first use), sent when asked for. */
+function sendSpans(): void {
+  if (startupDebug) {
+    const spans = takeSpans();
+    if (spans.length) port?.postMessage({ spans } satisfies WorkerReply);
+  }
+}
 
 function serialiseError(err: unknown): Extract<WorkerReply, { ok: false }>['error'] {
   if (isAppError(err)) {
@@ -20,6 +30,7 @@ function serialiseError(err: unknown): Extract<WorkerReply, { ok: false }>['erro
 }
 
 const loading = new AbortController();
+let firstTaskDone = false;
 
 port.on('message', (msg: WorkerRequest) => {
   if ('cancelLoad' in msg) {
@@ -30,14 +41,30 @@ port.on('message', (msg: WorkerRequest) => {
   const run = handler
     ? (handler as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
     : Promise.reject(new Error(`unknown engine task "${msg.task}"`));
+  const started = clock();
+  const first = !firstTaskDone;
+  firstTaskDone = true;
   run.then(
-    (result) => port.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply),
-    (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serialiseError(err) } satisfies WorkerReply),
+    (result) => {
+      if (first) recordSpan(`${ctx.label ?? 'worker'} first task (${msg.task})`, started);
+      sendSpans();
+      port.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply);
+    },
+    (err: unknown) => {
+      sendSpans();
+      port.postMessage({ id: msg.id, ok: false, error: serialiseError(err) } satisfies WorkerReply);
+    },
   );
 });
 
-// Load the OCR sessions before saying ready, so the first image is not slow and the providers are known.
-ocrModels(ctx, loading.signal).then(
-  (m) => port.postMessage({ ready: true, providers: m.providers } satisfies WorkerReply),
-  (err: unknown) => port.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply),
-);
+// Load the OCR sessions before saying ready, so the first image is not slow and the providers are known;
+// unless the engine was closed before this thread got here (then it is being terminated and loads nothing).
+if (Atomics.compareExchange(new Int32Array(gate), 0, GATE.OPEN, GATE.STARTED) === GATE.OPEN) {
+  ocrModels(ctx, loading.signal).then(
+    (m) => {
+      sendSpans();
+      port.postMessage({ ready: true, providers: m.providers } satisfies WorkerReply);
+    },
+    (err: unknown) => port.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply),
+  );
+}

@@ -1,4 +1,19 @@
 // Messages between the engine's main-thread pool and its worker threads.
+import type { TimingSpan } from '../startupTimings';
+import type { TaskContext } from './tasks/types';
+
+/**
+ * One Int32 both threads compare-and-swap once: the worker to START before it first enters ONNX Runtime, the
+ * main thread to STOP when it terminates. Whoever swaps first wins, so a worker stopped before it loaded
+ * anything is terminated at once (no ONNX Runtime call to wait for) and never starts loading afterwards.
+ */
+export const GATE = { OPEN: 0, STARTED: 1, STOPPED: 2 } as const;
+
+export interface WorkerData extends TaskContext {
+  gate: SharedArrayBuffer;
+  /** When the main thread created the worker (wall clock), for start-up timings. */
+  spawnedAt: number;
+}
 
 export type WorkerRequest =
   | { id: number; task: string; payload: unknown }
@@ -18,4 +33,6 @@ export type WorkerReply =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: SerialisedError }
   | { ready: true; providers: string[] }
-  | { ready: false; error: SerialisedError };
+  | { ready: false; error: SerialisedError }
+  /** Start-up timings of the worker (sent only when they are being traced). */
+  | { spans: TimingSpan[] };

@@ -12,6 +12,12 @@ function node(op: string, inputs: string[], output: string, attributes: Record<s
   return { op, domain: '', name: output, inputs, outputs: [output], attributes: new Map(encoded) };
 }
 
+/**
+ * Version of the head addCtcHead appends. Rewritten graphs are cached on disk under it (onnx/modelCache.ts):
+ * change it with any change to the head, so caches made with the old one are not used.
+ */
+export const CTC_HEAD_VERSION = 1;
+
 /** Gives the recogniser the three per-step outputs in place of its [lines, steps, classes] probabilities. */
 export function addCtcHead(g: OnnxGraph, classes: number): void {
   const [probs] = g.outputNames;
