@@ -4,7 +4,8 @@
 //
 //   npm run bench                          60 images, every contender, RSS check over 1,000 images
 //   npm run bench -- --images 6 --quick    a fast look while developing (no RSS check)
-//   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss)
+//   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss, one)
+//   npm run bench -- --only one --repeats 5   one image per whole process for every contender, best of 5
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,14 +17,15 @@ import { bareLimit } from './contenders/bare';
 import { hearthCli } from './contenders/hearthCli';
 import { hearthHttp } from './contenders/hearthHttp';
 import { hearthInProcess, hearthRss, type InProcessRun } from './contenders/hearthInProcess';
+import { oneImage, renderOneImage, type OneImageResult } from './contenders/oneImage';
 import { gutenyeOcr, paddleOcr, tesseract } from './contenders/peers';
 import { THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './contenders/types';
 import { ensureDataset, readDataset, type BenchDataset } from './dataset';
 import { percentile } from './measure';
-import { ratioLines, type Rows } from './ratios';
+import { oneImageRatioLines, ratioLines, type Rows } from './ratios';
 import { renderTable } from './table';
 
-const SELECTABLE = ['cli', 'inproc', 'bare', 'http', 'gutenye', 'paddleocr', 'tesseract', 'rss'] as const;
+const SELECTABLE = ['cli', 'inproc', 'bare', 'http', 'gutenye', 'paddleocr', 'tesseract', 'rss', 'one'] as const;
 type Selectable = (typeof SELECTABLE)[number];
 
 interface Flags {
@@ -35,6 +37,8 @@ interface Flags {
   timeoutMs: number;
   keep: boolean;
   json?: string;
+  /** Whole-process runs per contender in the one-image rows (the best counts). */
+  repeats: number;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -49,13 +53,14 @@ function parseFlags(argv: string[]): Flags {
       timeout: { type: 'string', default: '900' },
       keep: { type: 'boolean', default: false },
       json: { type: 'string' },
+      repeats: { type: 'string', default: '3' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -66,10 +71,12 @@ function parseFlags(argv: string[]): Flags {
   if (!Number.isInteger(images) || images < 1) throw new Error('--images takes a whole number ≥ 1');
   if (!Number.isInteger(rssImages) || rssImages < 100) throw new Error('--rss-images takes a whole number ≥ 100');
   if (!(timeout > 0)) throw new Error('--timeout takes seconds > 0');
+  const repeats = Number(values.repeats);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats takes a whole number ≥ 1');
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
-  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
+  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json, repeats };
 }
 
 function say(message: string): void {
@@ -105,7 +112,12 @@ async function main(): Promise<void> {
   const want = (id: Selectable): boolean => flags.only.has(id);
 
   // Peers first, then Hearth: every contender runs alone, one after another, on the same folder.
+  let one: OneImageResult | undefined;
   try {
+    if (want('one')) {
+      say(`one image, whole process, best of ${flags.repeats}…`);
+      one = await oneImage(ctx, flags.repeats);
+    }
     if (want('gutenye')) {
       say('@gutenye/ocr-node…');
       record('gutenye', await gutenyeOcr(ctx));
@@ -156,7 +168,10 @@ async function main(): Promise<void> {
       p50Ms: percentile(latenciesMs ?? [], 50),
       p95Ms: percentile(latenciesMs ?? [], 95),
     }));
-    writeFileSync(flags.json, JSON.stringify({ at: new Date().toISOString(), cores: availableParallelism(), loadBefore, loadAfter, images: dataset.files.length, rows: summary, ratios }, null, 2));
+    writeFileSync(
+      flags.json,
+      JSON.stringify({ at: new Date().toISOString(), cores: availableParallelism(), loadBefore, loadAfter, images: dataset.files.length, rows: summary, ratios, oneImage: one }, null, 2),
+    );
   }
   process.stdout.write(
     [
@@ -172,6 +187,17 @@ async function main(): Promise<void> {
       'Ratios (issue 3 acceptance; informational, the bench never fails on timing):',
       ...ratios.map((l) => `  ${l}`),
       '',
+      ...(one
+        ? [
+            `One image (${one.image}), each contender started fresh per run, best of ${flags.repeats}:`,
+            '',
+            renderOneImage(one),
+            '',
+            ...oneImageRatioLines(one).map((l) => `  ${l}`),
+            '',
+            one.breakdown ? `Hearth, prepared graphs, HEARTH_DEBUG=startup:\n${one.breakdown}` : 'Hearth start-up breakdown: not captured',
+          ]
+        : []),
       `load average at end ${loadAfter.map((l) => l.toFixed(2)).join(' ')}${flags.keep ? `; scratch kept in ${tmp}` : ''}`,
       '',
     ].join('\n'),

@@ -93,6 +93,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     const found = await timed('look for a running node', () => findRunningNode(config.dataDir));
     if (found) remote = { url: found.url };
   }
+  if (remote) await import('../engine/prestart').then((m) => m.dropPrestartedWorker());
   process.stderr.write(
     remote
       ? `hearth: recognising on the node at ${remote.url}${flags.server ? '' : ' (running on this machine; --local to recognise in this process)'}\n`
@@ -133,7 +134,10 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       // now, beside the store opening on this thread; an unchanged re-run stops it again without using it.
       const images = imageCountHint(paths, Boolean(flags.recursive));
       const workers = workersFor(config.engine.workers, images);
-      const { createEngine, engineCacheDir } = await import('../engine');
+      const [{ createEngine, engineCacheDir }, { dropPrestartedWorker, takePrestartedWorker }] = await Promise.all([
+        import('../engine'),
+        import('../engine/prestart'),
+      ]);
       let starting: Promise<import('../engine').Engine> | undefined;
       const stop = new AbortController();
       const boot = (): Promise<import('../engine').Engine> =>
@@ -144,6 +148,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
           providers: config.engine.providers,
           cacheDir: engineCacheDir(config.dataDir),
           signal: stop.signal,
+          prestarted: takePrestartedWorker(),
         }));
       if (images !== 0) boot().catch(() => undefined);
       const engine = (): Promise<import('../engine').Engine> =>
@@ -157,6 +162,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       engineClose = async () => {
         // A run that needed no recognition (nothing new since the last run) stops a starting engine at once.
         stop.abort();
+        await dropPrestartedWorker();
         if (starting) await (await starting.catch(() => null))?.close();
       };
       let first = true;

@@ -49,6 +49,8 @@ export interface EngineOptions {
    * absent = every start rewrites the graphs again.
    */
   cacheDir?: string;
+  /** A worker thread booted ahead of time (prestart.ts): the engine makes it its first worker. */
+  prestarted?: WorkerThread;
   /** Aborting it while the engine starts stops the workers (at once where they have not begun loading) and rejects. */
   signal?: AbortSignal;
 }
@@ -77,7 +79,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   let closing = false;
   const threads: WorkerThread[] = [];
   const scheduler = new Scheduler(() => threads, opts.queueDepth);
-  const spawn = (index: number): WorkerThread => new WorkerThread({ ...ctx, label: `worker ${index + 1}` }, onExit);
+  let early = opts.prestarted;
+  const spawn = (index: number): WorkerThread => {
+    const t = early ?? new WorkerThread();
+    early = undefined;
+    t.onExit = onExit;
+    t.start({ ...ctx, label: `worker ${index + 1}` });
+    return t;
+  };
 
   const onExit = (dead: WorkerThread, code: number): void => {
     const at = threads.indexOf(dead);

@@ -1,5 +1,5 @@
-// Engine worker thread: loads the OCR sessions once, then runs tasks from the main thread one message at a
-// time. Decoding, pre/post-processing and ONNX runs all happen here, so the main event loop stays free.
+// Engine worker thread: boots, waits for its start message, loads the OCR sessions once, then runs tasks from
+// the main thread one message at a time. Decoding, pre/post-processing and ONNX runs all happen here, so the main event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
 import { clock, recordSpan, startupDebug, takeSpans } from '../startupTimings';
@@ -8,10 +8,11 @@ import { ocrModels } from './tasks/ocr';
 import type { TaskContext } from './tasks/types';
 import { GATE, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
-const { gate, spawnedAt, ...ctx } = workerData as WorkerData;
+const { gate, spawnedAt } = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('engine worker started outside a worker thread');
-recordSpan(`${ctx.label ?? 'worker'} thread start, code load`, spawnedAt);
+const booted = clock();
+let ctx: TaskContext = { providers: [], threads: 1 };
 
 /** Start-up timings recorded since the last message (a model loaded on first use), sent when asked for. */
 function sendSpans(): void {
@@ -33,6 +34,12 @@ const loading = new AbortController();
 let firstTaskDone = false;
 
 port.on('message', (msg: WorkerRequest) => {
+  if ('start' in msg) {
+    ctx = msg.start;
+    recordSpan(`${ctx.label ?? 'worker'} thread start, code load`, spawnedAt, booted);
+    load();
+    return;
+  }
   if ('cancelLoad' in msg) {
     loading.abort();
     return;
@@ -59,12 +66,13 @@ port.on('message', (msg: WorkerRequest) => {
 
 // Load the OCR sessions before saying ready, so the first image is not slow and the providers are known;
 // unless the engine was closed before this thread got here (then it is being terminated and loads nothing).
-if (Atomics.compareExchange(new Int32Array(gate), 0, GATE.OPEN, GATE.STARTED) === GATE.OPEN) {
+function load(): void {
+  if (Atomics.compareExchange(new Int32Array(gate), 0, GATE.OPEN, GATE.STARTED) !== GATE.OPEN) return;
   ocrModels(ctx, loading.signal).then(
     (m) => {
       sendSpans();
-      port.postMessage({ ready: true, providers: m.providers } satisfies WorkerReply);
+      port?.postMessage({ ready: true, providers: m.providers } satisfies WorkerReply);
     },
-    (err: unknown) => port.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply),
+    (err: unknown) => port?.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply),
   );
 }

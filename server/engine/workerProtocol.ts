@@ -9,13 +9,15 @@ import type { TaskContext } from './tasks/types';
  */
 export const GATE = { OPEN: 0, STARTED: 1, STOPPED: 2 } as const;
 
-export interface WorkerData extends TaskContext {
+export interface WorkerData {
   gate: SharedArrayBuffer;
   /** When the main thread created the worker (wall clock), for start-up timings. */
   spawnedAt: number;
 }
 
 export type WorkerRequest =
+  /** What the worker is for (its share of threads, providers, cache): it loads its models on this. */
+  | { start: TaskContext }
   | { id: number; task: string; payload: unknown }
   /** Stop loading models (between two sessions: a worker terminated inside ONNX Runtime's load aborts the process). */
   | { cancelLoad: true };

@@ -48,10 +48,15 @@ export class WorkerThread {
   isReady = false;
   readonly ready: Promise<void>;
 
-  constructor(ctx: TaskContext, onExit: (thread: WorkerThread, code: number) => void) {
+  /** Called when the thread exits (a crash, or terminate()). */
+  onExit: (thread: WorkerThread, code: number) => void;
+
+  /** Boots the thread; with `ctx` it also starts loading its models, else start() does that later. */
+  constructor(ctx?: TaskContext, onExit: (thread: WorkerThread, code: number) => void = () => undefined) {
+    this.onExit = onExit;
     // execArgv [] keeps the parent's flags (e.g. tsx's --import from `npx tsx`) out: the bootstrap loads tsx itself.
     this.worker = new Worker(workerEntry(), {
-      workerData: { ...ctx, gate: this.gate.buffer, spawnedAt: clock() } satisfies WorkerData,
+      workerData: { gate: this.gate.buffer, spawnedAt: clock() } satisfies WorkerData,
       execArgv: [],
     });
     this.ready = new Promise<void>((resolve, reject) => {
@@ -82,11 +87,23 @@ export class WorkerThread {
         this.exited = true;
         reject(new Error(`engine worker exited with code ${code} before it was ready`));
         this.failAll(new Error(`engine worker exited with code ${code}`));
-        onExit(this, code);
+        this.onExit(this, code);
       });
     });
     // Callers await `ready`; this keeps an early failure from also surfacing as an unhandled rejection.
     this.ready.catch(() => undefined);
+    if (ctx) this.start(ctx);
+  }
+
+  /** Tells the thread what it is for; it loads its models and then resolves `ready`. */
+  start(ctx: TaskContext): void {
+    this.worker.ref();
+    this.worker.postMessage({ start: ctx } satisfies WorkerRequest);
+  }
+
+  /** Lets the process exit while this thread waits unstarted (a thread booted ahead of need). */
+  unref(): void {
+    this.worker.unref();
   }
 
   get busy(): number {
