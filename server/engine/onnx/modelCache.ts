@@ -4,10 +4,10 @@
 // the rewrite's version for the graph; also ONNX Runtime's version and this CPU's features for the optimised
 // one (its NCHWc layout and kernels are chosen for the CPU it was made on). Each file ends in the SHA-256 of
 // what precedes it, is written to a temp file and renamed into place, and is ignored and rebuilt when it does
-// not check out.
+// not check out. A source's hash is itself remembered by the file's size, time and inode (sourceHash).
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -97,8 +97,22 @@ async function writeEntry(dir: string, name: string, parts: Uint8Array[]): Promi
 
 /** "<model>.<key>.<kind>" → its three parts ("" where the name does not have that shape). */
 function entryParts(name: string): [string, string, string] {
-  const m = /^(.+)\.([0-9a-f]{64})\.(graph|ort)$/.exec(name);
+  const m = /^(.+)\.([0-9a-f]{64})\.(graph|ort|hash)$/.exec(name);
   return m ? [m[1], m[2], m[3]] : ['', '', ''];
+}
+
+/**
+ * The SHA-256 of a source model, remembered in the cache folder under the file's path, size, modification time
+ * and inode, so a start does not read and hash megabytes of an unchanged file to name its entries.
+ */
+async function sourceHash(dir: string, file: string, bytes: () => Promise<Uint8Array>): Promise<string> {
+  const st = await stat(file);
+  const memo = join(dir, `${basename(file)}.${sha256(file, String(st.size), String(st.mtimeMs), String(st.ino))}.hash`);
+  const known = await readEntry(memo);
+  if (known) return Buffer.from(known).toString('ascii');
+  const hash = sha256(await bytes());
+  await writeEntry(dir, basename(memo), frame(Buffer.from(hash, 'ascii')));
+  return hash;
 }
 
 /**
@@ -108,8 +122,6 @@ function entryParts(name: string): [string, string, string] {
 export async function createCachedSession(model: RewrittenModel, opts: CachedSessionOptions): Promise<LoadedSession> {
   const label = opts.label ?? basename(model.source);
   let t = clock();
-  const source = await readFile(model.source);
-  opts.signal?.throwIfAborted();
   const span = (what: string): void => {
     const end = clock();
     recordSpan(`${label} ${what}`, t, end);
@@ -117,7 +129,7 @@ export async function createCachedSession(model: RewrittenModel, opts: CachedSes
   };
   const dir = opts.cacheDir;
   if (!dir) {
-    const bytes = model.rewrite(source);
+    const bytes = model.rewrite(await readFile(model.source));
     span('graph rewrite (no cache)');
     const loaded = await createSession(bytes, opts);
     span('session');
@@ -125,7 +137,11 @@ export async function createCachedSession(model: RewrittenModel, opts: CachedSes
   }
 
   const stem = basename(model.source).replace(/\.onnx$/i, '');
-  const graphKey = sha256(source, model.recipe);
+  // The source is read only when an entry has to be built; its hash comes from the memo while it is unchanged.
+  let sourceBytes: Uint8Array | undefined;
+  const source = async (): Promise<Uint8Array> => (sourceBytes ??= await readFile(model.source));
+  const graphKey = sha256(await sourceHash(dir, model.source, source), model.recipe);
+  opts.signal?.throwIfAborted();
   const optimisable = firstInstalledProvider(opts.providers) === 'cpu';
   const ortName = `${stem}.${sha256(graphKey, ort.env.versions.common ?? '', cpuSignature())}.ort`;
   if (optimisable) {
@@ -148,7 +164,7 @@ export async function createCachedSession(model: RewrittenModel, opts: CachedSes
   let graph = await readEntry(join(dir, graphName));
   if (graph) span('read rewritten graph (cached)');
   else {
-    graph = model.rewrite(source);
+    graph = model.rewrite(await source());
     span('graph rewrite');
     await writeEntry(dir, graphName, frame(graph));
     span('graph cache write');
