@@ -56,6 +56,10 @@ export async function createSession(model: string | Uint8Array, opts: SessionOpt
         // images: RSS 467 → 470 MB with the arena, 413 → 504 MB (and ±50 MB from one hundred to the next) without.
         enableCpuMemArena: true,
         enableMemPattern: false,
+        // Idle intra-op threads sleep rather than spin. Spinning buys microseconds on an idle machine and costs
+        // seconds on a busy one: with other processes on the cores, 6 images in one worker took 7.5–8.9 s on 2
+        // spinning threads, 3.2–4.3 s on 1 thread and 1.8–2.1 s on 2 sleeping threads (scratch runs, load ≈ 24).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       return { session, provider };
     } catch (err) {
