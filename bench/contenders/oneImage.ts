@@ -207,7 +207,7 @@ export function renderOneImage(result: OneImageResult): string {
   const rows = Object.values(result.rows);
   const cells = rows.map((r) =>
     r.error
-      ? [r.name, '–', '–', '–', '–', `FAILED: ${r.error}`]
+      ? [r.name, '–', '–', '–', '–', '–', `FAILED: ${r.error}`]
       : [
           r.name,
           Math.min(...r.runsS).toFixed(2),
@@ -215,14 +215,15 @@ export function renderOneImage(result: OneImageResult): string {
           r.cpuS?.toFixed(2) ?? '–',
           r.peakRssMb?.toFixed(0) ?? '–',
           r.cer === undefined ? '–' : (r.cer * 100).toFixed(2),
+          '',
         ],
   );
-  const head = ['one image, whole process', 'best s', 'runs s', 'CPU s', 'peak RSS MB', 'CER %'];
+  const head = ['one image, whole process', 'best s', 'runs s', 'CPU s', 'peak RSS MB', 'CER %', 'note'];
   const all = [head, ...cells];
   const widths = head.map((_, i) => Math.max(...all.map((c) => [...c[i]].length)));
   const line = (c: string[]): string =>
     c
-      .map((v, i) => (i === 0 || i === 2 || v.startsWith('FAILED') ? v.padEnd(widths[i]) : v.padStart(widths[i])))
+      .map((v, i) => (i === 0 || i === 2 || i === c.length - 1 ? v.padEnd(widths[i]) : v.padStart(widths[i])))
       .join('  ')
       .trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
