@@ -122,7 +122,7 @@ describe('hearth serve', () => {
     const text = await (await get().catch(get)).text();
     return text
       .split('\n')
-      .filter((l) => l.startsWith('hearth_http_requests_total{') && l.includes('method="POST"') && l.includes('/v1/ocr'))
+      .filter((l) => l.startsWith('hearth_http_requests_total{') && l.includes('method="POST"') && /route="(\/v1\/)?ocr"/.test(l))
       .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   }
 

@@ -180,7 +180,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
 
     // Loaded here, not at the top, so `hearth --help` and other commands start fast.
     const [{ openStore }, { createJobService }] = await Promise.all([import('../store'), import('../jobs')]);
-    store = await timed('store open', () => openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention }));
+    store = await timed('store open', () => openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }));
     jobs = createJobService({ store, engine: recognizer, config });
 
     let started: { job: Job; resumed: boolean };

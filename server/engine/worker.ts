@@ -1,9 +1,10 @@
 // Engine worker thread: boots, waits for its start message, loads the OCR sessions once, then runs tasks from
-// the main thread one message at a time. Decoding, pre/post-processing and ONNX runs all happen here, so the main event loop stays free.
+// the main thread one message at a time. Decoding, pre/post-processing and ONNX runs all happen here, so the
+// main event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
 import { clock, recordSpan, startupDebug, takeSpans } from '../startupTimings';
-import { TASKS } from './tasks';
+import { isTaskName, TASKS } from './tasks';
 import { ocrModels } from './tasks/ocr';
 import type { TaskContext } from './tasks/types';
 import { GATE, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
@@ -44,9 +45,8 @@ port.on('message', (msg: WorkerRequest) => {
     loading.abort();
     return;
   }
-  const handler = TASKS[msg.task];
-  const run = handler
-    ? (handler as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
+  const run = isTaskName(msg.task)
+    ? (TASKS[msg.task] as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
     : Promise.reject(new Error(`unknown engine task "${msg.task}"`));
   const started = clock();
   const first = !firstTaskDone;
