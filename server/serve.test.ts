@@ -108,9 +108,9 @@ describe('hearth serve', () => {
   });
 
   /** `hearth ocr <file> --data DIR …` with this node's store key; stdout, stderr, exit code. */
-  function ocrCli(data: string, ...extra: string[]): { status: number | null; stdout: string; stderr: string } {
+  function ocrCli(data: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
     return spawnSync(process.execPath, [BIN, 'ocr', join(dataDir, 'warm.png'), '--data', data, '--format', 'txt', ...extra], {
-      env: { ...process.env, HEARTH_STORE_KEY: 'serve-test-key' },
+      env: { ...process.env, HEARTH_STORE_KEY: 'serve-test-key', ...env },
       encoding: 'utf8',
     });
   }
@@ -142,13 +142,25 @@ describe('hearth serve', () => {
     expect(await ocrRequests()).toBe(before + 1);
   });
 
-  it('`hearth ocr --local` recognises in its own process', async () => {
+  it('`hearth ocr --local` recognises in its own process; HEARTH_DEBUG=startup says where the time went', async () => {
     const before = await ocrRequests();
-    const cli = ocrCli(join(dataDir, 'local-client'), '--local');
+    const cli = ocrCli(join(dataDir, 'local-client'), ['--local'], { HEARTH_DEBUG: 'startup' });
     expect(cli.status, cli.stderr).toBe(0);
     expect(cli.stdout.replace(/\s/g, '')).toContain('Warmpath21');
     expect(cli.stderr).toContain('hearth: recognising in this process');
     expect(await ocrRequests()).toBe(before);
+    const table = cli.stderr.slice(cli.stderr.indexOf('start-up (ms from process start):'));
+    for (const phase of ['node start', 'code load', 'store open', 'worker 1 thread start', 'worker 1 det graph rewrite', 'worker 1 rec session', 'first image', 'exit']) {
+      expect(table).toContain(phase);
+    }
+    // A second fresh store on the same machine finds the prepared graphs in the data dir's cache.
+    rmSync(join(dataDir, 'local-client', 'hearth.db'));
+    for (const f of ['hearth.db-wal', 'hearth.db-shm', 'store.key']) rmSync(join(dataDir, 'local-client', f), { force: true });
+    const again = ocrCli(join(dataDir, 'local-client'), ['--local'], { HEARTH_DEBUG: 'startup' });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout.replace(/\s/g, '')).toContain('Warmpath21');
+    expect(again.stderr).toContain('worker 1 det read optimised graph (cached)');
+    expect(again.stderr).not.toContain('graph rewrite');
   });
 
   it('a node.json left by a node that is gone is ignored', async () => {

@@ -4,7 +4,6 @@ import type { Command } from 'commander';
 import { createWriteStream, readdirSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import { EXPORT_FORMATS, type ExportFormat, type Job, type JobProgress } from '../contract/jobs';
 import { isImagePath } from '../jobs/scan';

@@ -1,9 +1,11 @@
 // How `hearth ocr` sizes its local engine before the store opens: images counted cheaply, no more workers
 // than images, and which command lines boot a worker ahead.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeNodeFile } from '../runningNode';
 import { mayRecogniseLocally } from './earlyWorker';
 import { imageCountHint, workersFor } from './ocr';
 
@@ -35,10 +37,22 @@ describe('hearth ocr start-up sizing', () => {
     expect(workersFor(0, 0, 2)).toBe(1);
   });
 
-  it('boots a worker ahead only for an ocr run that may recognise here', () => {
+  it('boots a worker ahead only for an ocr run that will likely recognise here', () => {
     const argv = (...a: string[]): string[] => ['node', 'hearth', ...a];
-    expect(mayRecogniseLocally(argv('ocr', 'one.png'))).toBe(true);
-    expect(mayRecogniseLocally(argv('ocr', 'one.png', '--local'))).toBe(true);
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    expect(mayRecogniseLocally(argv('ocr', 'one.png', '--data', data))).toBe(true);
+    // A live node serves the data dir: the run will most likely go to it.
+    writeNodeFile(data, { url: 'http://127.0.0.1:1', pid: process.pid, version: '1', lan: false });
+    expect(mayRecogniseLocally(argv('ocr', 'one.png', '--data', data))).toBe(false);
+    expect(mayRecogniseLocally(argv('ocr', 'one.png', `--data=${data}`))).toBe(false);
+    expect(mayRecogniseLocally(argv('ocr', 'one.png'), { HEARTH_DATA: data })).toBe(false);
+    expect(mayRecogniseLocally(argv('ocr', 'one.png', '--data', data, '--local'))).toBe(true);
+    // Its process gone, or open to the LAN (needs a key): this process recognises.
+    writeNodeFile(data, { url: 'http://127.0.0.1:1', pid: spawnSync(process.execPath, ['-e', '']).pid ?? 0, version: '1', lan: false });
+    expect(mayRecogniseLocally(argv('ocr', 'one.png', '--data', data))).toBe(true);
+    writeNodeFile(data, { url: 'https://127.0.0.1:1', pid: process.pid, version: '1', lan: true });
+    expect(mayRecogniseLocally(argv('ocr', 'one.png', '--data', data))).toBe(true);
     expect(mayRecogniseLocally(argv('ocr', 'one.png', '--server', 'http://h:1'))).toBe(false);
     expect(mayRecogniseLocally(argv('ocr', '--server=http://h:1', 'one.png'))).toBe(false);
     expect(mayRecogniseLocally(argv('ocr', '--help'))).toBe(false);

@@ -68,6 +68,8 @@ export function threadsPerWorker(workers: number, cores = availableParallelism()
   return Math.max(1, Math.floor(cores / workers));
 }
 
+const stoppedWhileStarting = (): AppError => new AppError('shutting_down', 503, 'the engine was stopped while it started');
+
 /**
  * Starts the workers and resolves as soon as the first one has its models: it takes tasks while the others
  * are still loading, and each of those joins when ready. Fails only when no worker can start.
@@ -113,14 +115,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   } catch (err) {
     closing = true;
     await Promise.all(threads.map((t) => t.terminate()));
-    throw opts.signal?.aborted ? new AppError('shutting_down', 503, 'the engine was stopped while it started') : err instanceof AggregateError ? err.errors[0] : err;
+    if (opts.signal?.aborted) throw stoppedWhileStarting();
+    throw err instanceof AggregateError ? err.errors[0] : err;
   } finally {
     opts.signal?.removeEventListener('abort', abort);
   }
   if (closing) {
     // Aborted just as the first worker came up.
     await Promise.all(threads.map((t) => t.terminate()));
-    throw new AppError('shutting_down', 503, 'the engine was stopped while it started');
+    throw stoppedWhileStarting();
   }
   recordSpan('engine start → first worker ready', startedAt);
   for (const t of [...threads]) {
