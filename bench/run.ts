@@ -8,6 +8,7 @@
 //   npm run bench -- --only one --repeats 5   one image per whole process for every contender, best of 5
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -98,6 +99,10 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   say(flags.dataset ? `reading image set ${flags.dataset}…` : `rendering / reusing a set of ${flags.images} images…`);
   const dataset = flags.dataset ? readDataset(flags.dataset) : await ensureDataset(flags.images);
+  // Hearth's whole-process rows run bin/hearth.js, which falls back to compiling the sources with tsx when they
+  // are newer than the bundle: build it first so they measure what `npm ci` installs.
+  say('building the node bundle…');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.js')], { stdio: 'inherit' });
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   // Also on Ctrl-C (process.exit skips finally blocks).
   if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
