@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API } from './contract/paths';
+import { isLoopbackHost } from './loopback';
 
 export const NODE_FILE = 'node.json';
 
@@ -53,13 +54,10 @@ export function processAlive(pid: number): boolean {
 }
 
 /** A plain-HTTP URL on this machine's loopback interface (where the owner needs no key). */
-async function loopbackHttp(url: string): Promise<boolean> {
-  // Loaded here: the guard brings the contract's schemas, which the first module `hearth` runs must not load.
-  const { isLoopbackAddress } = await import('./security/guard');
+function loopbackHttp(url: string): boolean {
   try {
     const u = new URL(url);
-    const host = u.hostname.replace(/^\[|\]$/g, '');
-    return u.protocol === 'http:' && (host === 'localhost' || isLoopbackAddress(host));
+    return u.protocol === 'http:' && isLoopbackHost(u.hostname);
   } catch {
     return false;
   }
@@ -71,7 +69,7 @@ async function loopbackHttp(url: string): Promise<boolean> {
  */
 export async function findRunningNode(dataDir: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<RunningNodeInfo | undefined> {
   const info = readNodeFile(dataDir);
-  if (!info || info.lan || !processAlive(info.pid) || !(await loopbackHttp(info.url))) return undefined;
+  if (!info || info.lan || !loopbackHttp(info.url) || !processAlive(info.pid)) return undefined;
   try {
     const res = await fetch(new URL(API.health, info.url), { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { ChildReport } from '../children/protocol';
 import { runMeasured, type ProcessFigures } from '../measure';
+import { listeningUrlIn } from '../../server/contract/listening';
 import { cer } from '../../server/testkit/cer';
 import { lastWords } from './child';
 import type { BenchContext } from './types';
@@ -112,8 +113,8 @@ async function startNode(ctx: BenchContext, data: string): Promise<{ url: string
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
-      const m = /hearth listening on (\S+)/.exec(out);
-      if (m) resolve(m[1]);
+      const url = listeningUrlIn(out);
+      if (url) resolve(url);
     });
     child.once('exit', (code) => reject(new Error(`hearth serve exited with ${code} before listening`)));
   });

@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../appError';
-import type { OcrResponse } from '../contract/ocr';
+import type { OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
 import { clock, recordSpan } from '../startupTimings';
 import { providerCandidates } from './providers';
@@ -13,7 +13,6 @@ import type { TaskName, TaskPayload, TaskResult } from './tasks';
 import type { TaskContext } from './tasks/types';
 import { WorkerThread } from './workerThread';
 
-export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
 export interface EngineStats {
   workers: number;
