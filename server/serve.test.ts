@@ -152,7 +152,7 @@ describe('hearth serve', () => {
     expect(await ocrRequests()).toBe(before);
     const table = cli.stderr.slice(cli.stderr.indexOf('start-up (ms from process start):'));
     for (const phase of ['node start', 'code load', 'store open', 'worker 1 thread start', 'worker 1 det graph rewrite', 'worker 1 rec session', 'first image', 'exit']) {
-      expect(table).toContain(phase);
+      expect(table, cli.stderr).toContain(phase);
     }
     // A second fresh store on the same machine finds the prepared graphs in the data dir's cache.
     rmSync(join(dataDir, 'local-client', 'hearth.db'));
@@ -161,12 +161,12 @@ describe('hearth serve', () => {
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout.replace(/\s/g, '')).toContain('Warmpath21');
     expect(again.stderr).toContain('worker 1 det read optimised graph (cached)');
-    expect(again.stderr).not.toContain('graph rewrite');
+    expect(again.stderr, again.stderr).not.toContain('graph rewrite');
     // An unchanged re-run reuses the results and stops the worker it booted before it loads anything.
     const rerun = ocrCli(join(dataDir, 'local-client'), ['--local'], { HEARTH_DEBUG: 'startup' });
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain('1 unchanged since an earlier run');
-    expect(rerun.stderr).not.toContain('worker 1 det');
+    expect(rerun.stderr, rerun.stderr).not.toContain('worker 1 det');
   });
 
   it('a node.json left by a node that is gone is ignored', async () => {
