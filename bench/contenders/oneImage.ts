@@ -69,7 +69,11 @@ function txtText(stdout: string): string {
 async function hearthRun(ctx: BenchContext, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   // No HEARTH_STORE_KEY: the store gets a generated raw key, as a person's headless store does.
   const { HEARTH_STORE_KEY: _key, ...base } = process.env;
-  const figures = await runMeasured(process.execPath, args, { cwd: ctx.root, timeoutMs: ctx.timeoutMs, env: { ...base, NO_COLOR: '1', ...env } });
+  const figures = await runMeasured(process.execPath, args, {
+    cwd: ctx.root,
+    timeoutMs: ctx.timeoutMs,
+    env: { ...base, NO_COLOR: '1', ...env },
+  });
   if (figures.code !== 0) return { figures, error: lastWords(figures) || `exited with ${figures.code ?? figures.signal}` };
   return { figures, text: txtText(figures.stdout) };
 }
@@ -94,8 +98,13 @@ async function peerRun(ctx: BenchContext, compiled: string, image: string, i: nu
   const reportFile = join(ctx.tmp, `one-${Date.now()}-${i}.report.json`);
   const jobFile = `${reportFile}.job.json`;
   writeFileSync(jobFile, JSON.stringify({ dir: ctx.dataset.dir, files: [image], reportFile }));
-  const figures = await runMeasured(process.execPath, [compiled, jobFile], { cwd: ctx.root, timeoutMs: ctx.timeoutMs, env: { ...process.env, NO_COLOR: '1' } });
-  if (figures.code !== 0 || !existsSync(reportFile)) return { figures, error: lastWords(figures) || `exited with ${figures.code ?? figures.signal}` };
+  const figures = await runMeasured(process.execPath, [compiled, jobFile], {
+    cwd: ctx.root,
+    timeoutMs: ctx.timeoutMs,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  if (figures.code !== 0 || !existsSync(reportFile))
+    return { figures, error: lastWords(figures) || `exited with ${figures.code ?? figures.signal}` };
   const report = JSON.parse(readFileSync(reportFile, 'utf8')) as ChildReport;
   const outcome = report.outcomes[0];
   return outcome?.error ? { figures, error: outcome.error } : { figures, text: outcome?.text ?? '' };
@@ -196,7 +205,9 @@ export async function oneImage(ctx: BenchContext, repeats: number): Promise<OneI
   const tesseract: OneImageRow = bin
     ? await bestOf('tesseract chi_sim+eng, one image', repeats, truth, async () => {
         const figures = await runMeasured(bin, [image, 'stdout', '-l', 'chi_sim+eng'], { timeoutMs: ctx.timeoutMs });
-        return figures.code === 0 ? { figures, text: figures.stdout.trim() } : { figures, error: lastWords(figures) || `exited with ${figures.code}` };
+        return figures.code === 0
+          ? { figures, text: figures.stdout.trim() }
+          : { figures, error: lastWords(figures) || `exited with ${figures.code}` };
       })
     : { name: 'tesseract chi_sim+eng, one image', runsS: [], error: 'not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim)' };
 
