@@ -1,5 +1,6 @@
 // The acceptance ratios from issue 3, computed from the table's rows: each prints its value, its target
 // and whether this run met it. Informational only: the bench never fails on timing.
+import { bestSeconds, type OneImageResult, type OneImageRow } from './contenders/oneImage';
 import type { ContenderResult } from './contenders/types';
 
 export const CONTENDER_IDS = ['cli', 'inproc', 'http1', 'http4', 'http8', 'bare', 'gutenye', 'paddleocr', 'tesseract', 'rss'] as const;
@@ -82,5 +83,29 @@ export function ratioLines(rows: Rows): string[] {
   } else {
     out.push(missing('RSS after 1,000 images vs after 100', 'within 10 %', ['rss run', rss]));
   }
+  return out;
+}
+
+/** The one-image lines: Hearth's whole process against the faster same-model peer, best run against best run. */
+export function oneImageRatioLines(result: OneImageResult): string[] {
+  const { coldish, cached, warm, gutenye, paddleocr, tesseract } = result.rows;
+  const peers = [gutenye, paddleocr].filter((r) => bestSeconds(r) !== undefined).sort((a, b) => (bestSeconds(a) as number) - (bestSeconds(b) as number));
+  const peer = peers[0];
+  const peerS = bestSeconds(peer);
+  if (!peer || peerS === undefined) return ['one image vs faster peer: n/a (no same-model peer ran) — target ≥ 2.00×'];
+  const line = (label: string, r: OneImageRow, target?: number): string => {
+    const s = bestSeconds(r);
+    if (s === undefined) return `${label}: n/a (${r.error ?? 'not run'})`;
+    const ratio = peerS / s;
+    return `${label} vs ${peer.name.split(',')[0]}: ${s.toFixed(2)} s vs ${peerS.toFixed(2)} s = ${ratio.toFixed(2)}×` + (target ? ` — target ≥ ${target.toFixed(2)}× → ${verdict(ratio >= target)}` : ' (for information)');
+  };
+  const out = [
+    line('one image, prepared graphs (no node running)', cached, 2),
+    line('one image, fresh data dir', coldish),
+    line('one image, node running (warm path)', warm),
+  ];
+  const tS = bestSeconds(tesseract);
+  const cS = bestSeconds(cached);
+  if (tS !== undefined && cS !== undefined) out.push(`one image, prepared graphs vs tesseract (for information): ${(tS / cS).toFixed(2)}×`);
   return out;
 }

@@ -4,11 +4,13 @@
 //
 //   npm run bench                          60 images, every contender, RSS check over 1,000 images
 //   npm run bench -- --images 6 --quick    a fast look while developing (no RSS check)
-//   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss)
+//   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss, one)
+//   npm run bench -- --only one --repeats 5   one image per whole process for every contender, best of 5
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
 //   npm run bench -- --real                screenshots of real documents (English, Chinese) in Chromium instead of
 //                                          the rendered set; CER by error class next to the peers
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -18,16 +20,17 @@ import { bareLimit } from './contenders/bare';
 import { hearthCli } from './contenders/hearthCli';
 import { hearthHttp } from './contenders/hearthHttp';
 import { hearthInProcess, hearthRss, type InProcessRun } from './contenders/hearthInProcess';
+import { oneImage, renderOneImage, type OneImageResult } from './contenders/oneImage';
 import { gutenyeOcr, paddleOcr, tesseract } from './contenders/peers';
 import { THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './contenders/types';
 import { ensureDataset, readCategories, readDataset, type BenchDataset } from './dataset';
 import { classLines } from './errorClasses';
 import { ensureRealTextSet } from './realText';
 import { percentile } from './measure';
-import { ratioLines, type Rows } from './ratios';
+import { oneImageRatioLines, ratioLines, type Rows } from './ratios';
 import { renderTable } from './table';
 
-const SELECTABLE = ['cli', 'inproc', 'bare', 'http', 'gutenye', 'paddleocr', 'tesseract', 'rss'] as const;
+const SELECTABLE = ['cli', 'inproc', 'bare', 'http', 'gutenye', 'paddleocr', 'tesseract', 'rss', 'one'] as const;
 type Selectable = (typeof SELECTABLE)[number];
 
 interface Flags {
@@ -40,6 +43,8 @@ interface Flags {
   timeoutMs: number;
   keep: boolean;
   json?: string;
+  /** Whole-process runs per contender in the one-image rows (the best counts). */
+  repeats: number;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -55,13 +60,14 @@ function parseFlags(argv: string[]): Flags {
       timeout: { type: 'string', default: '900' },
       keep: { type: 'boolean', default: false },
       json: { type: 'string' },
+      repeats: { type: 'string', default: '3' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -72,11 +78,13 @@ function parseFlags(argv: string[]): Flags {
   if (!Number.isInteger(images) || images < 1) throw new Error('--images takes a whole number ≥ 1');
   if (!Number.isInteger(rssImages) || rssImages < 100) throw new Error('--rss-images takes a whole number ≥ 100');
   if (!(timeout > 0)) throw new Error('--timeout takes seconds > 0');
+  const repeats = Number(values.repeats);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats takes a whole number ≥ 1');
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
   if (values.real && values.dataset) throw new Error('--real and --dataset each choose the image set: give one');
-  return { images, quick: values.quick, dataset: values.dataset, real: values.real, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
+  return { images, quick: values.quick, dataset: values.dataset, real: values.real, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json, repeats };
 }
 
 function say(message: string): void {
@@ -98,6 +106,10 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   say(flags.dataset ? `reading image set ${flags.dataset}…` : `rendering / reusing a ${flags.real ? 'real-text ' : ''}set of ${flags.images} images…`);
   const dataset = flags.dataset ? readDataset(flags.dataset) : flags.real ? await ensureRealTextSet(root, flags.images) : await ensureDataset(flags.images);
+  // Hearth's whole-process rows run bin/hearth.js, which falls back to compiling the sources with tsx when they
+  // are newer than the bundle: build it first so they measure what `npm ci` installs.
+  say('building the node bundle…');
+  execFileSync(process.execPath, [join(root, 'scripts', 'build-node.js')], { stdio: 'inherit' });
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   // Also on Ctrl-C (process.exit skips finally blocks).
   if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -112,7 +124,12 @@ async function main(): Promise<void> {
   const want = (id: Selectable): boolean => flags.only.has(id);
 
   // Peers first, then Hearth: every contender runs alone, one after another, on the same folder.
+  let one: OneImageResult | undefined;
   try {
+    if (want('one')) {
+      say(`one image, whole process, best of ${flags.repeats}…`);
+      one = await oneImage(ctx, flags.repeats);
+    }
     if (want('gutenye')) {
       say('@gutenye/ocr-node…');
       record('gutenye', await gutenyeOcr(ctx));
@@ -163,7 +180,10 @@ async function main(): Promise<void> {
       p50Ms: percentile(latenciesMs ?? [], 50),
       p95Ms: percentile(latenciesMs ?? [], 95),
     }));
-    writeFileSync(flags.json, JSON.stringify({ at: new Date().toISOString(), cores: availableParallelism(), loadBefore, loadAfter, images: dataset.files.length, rows: summary, ratios }, null, 2));
+    writeFileSync(
+      flags.json,
+      JSON.stringify({ at: new Date().toISOString(), cores: availableParallelism(), loadBefore, loadAfter, images: dataset.files.length, rows: summary, ratios, oneImage: one }, null, 2),
+    );
   }
   process.stdout.write(
     [
@@ -182,6 +202,17 @@ async function main(): Promise<void> {
       'Ratios (issue 3 acceptance; informational, the bench never fails on timing):',
       ...ratios.map((l) => `  ${l}`),
       '',
+      ...(one
+        ? [
+            `One image (${one.image}), each contender started fresh per run, best of ${flags.repeats}:`,
+            '',
+            renderOneImage(one),
+            '',
+            ...oneImageRatioLines(one).map((l) => `  ${l}`),
+            '',
+            one.breakdown ? `Hearth, prepared graphs, HEARTH_DEBUG=startup:\n${one.breakdown}` : 'Hearth start-up breakdown: not captured',
+          ]
+        : []),
       `load average at end ${loadAfter.map((l) => l.toFixed(2)).join(' ')}${flags.keep ? `; scratch kept in ${tmp}` : ''}`,
       '',
     ].join('\n'),

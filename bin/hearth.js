@@ -22,11 +22,14 @@ function newestSource() {
 }
 
 const fresh = existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource();
+// earlyWorker first: `hearth ocr` boots its first engine worker while the rest of the CLI loads.
 if (fresh) {
   process.setSourceMapsEnabled(true);
+  await import(pathToFileURL(join(root, 'out', 'node', 'early.js')).href);
   await import(pathToFileURL(bundle).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
+  await import('../server/cli/earlyWorker.ts');
   await import('../server/cli.ts');
 }

@@ -13,7 +13,7 @@ const outdir = join(root, 'out', 'node');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'server/cli.ts', worker: 'server/engine/worker.ts' },
+  entryPoints: { early: 'server/cli/earlyWorker.ts', cli: 'server/cli.ts', worker: 'server/engine/worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

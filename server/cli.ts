@@ -6,7 +6,11 @@ import { registerModels } from './cli/models';
 import { registerOcr } from './cli/ocr';
 import { registerServe } from './cli/serve';
 import { registerTrain } from './cli/train';
+import { traceStartup } from './startupTimings';
 import { VERSION } from './version';
+
+// Runs once the modules above are loaded: Node's boot and the code load are the first two start-up spans.
+traceStartup();
 
 export const EXIT_USAGE = 2;
 

@@ -1,8 +1,8 @@
 // The node's one typed config: defaults → <data>/config.json → environment → CLI flags, validated at start.
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { defaultDataDir } from './dataDir';
 import { alertThresholdsSchema, limitsSchema, type AlertThresholds } from './contract/security';
 import { isLoopbackHost } from './loopback';
 
@@ -77,9 +77,7 @@ export function mergeAlerts(base: AlertThresholds, over: AlertOverrides | undefi
   };
 }
 
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.HEARTH_DATA || join(homedir(), '.hearth'));
-}
+export { defaultDataDir };
 
 function defaults(dataDir: string): Config {
   return {

@@ -1,10 +1,18 @@
-// The data dir holds the store, its key, logs (file names, key ids), TLS keys and models: private to its owner
-// whichever command creates or opens it first (serve, keys, ocr, models, backup). One function sees to that.
+// The data dir: which one a command uses when --data is not given ($HEARTH_DATA, else ~/.hearth), and keeping it
+// private. It holds the store, its key, logs (file names, key ids), TLS keys and models, so it is owner-only
+// whichever command creates or opens it first. Its own module so the first code `hearth` runs
+// (cli/earlyWorker.ts) can tell where the data dir is without loading the config schema.
 import { chmodSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 
 /** Owner-only: directories 0700, files 0600. */
 const PRIVATE_UMASK = 0o077;
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.HEARTH_DATA || join(homedir(), '.hearth'));
+}
 
 /**
  * Creates `dir` (and missing parents) as 0700, tightens it when it already exists, and from then on has this

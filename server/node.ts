@@ -7,7 +7,7 @@ import { createBilling, type Billing } from './billing';
 import { audit } from './admission/audit';
 import type { Config } from './config';
 import { createTrainRuns, type TrainRuns } from './train/runs';
-import { createEngine, type Engine } from './engine';
+import { createEngine, engineCacheDir, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
@@ -58,6 +58,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       queueDepth: config.engine.queueDepth,
       cacheEntries: config.engine.cacheEntries,
       providers: config.engine.providers,
+      cacheDir: engineCacheDir(config.dataDir),
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const admission = createAdmission({ settings, store });

@@ -1,12 +1,13 @@
 // `hearth serve` end to end as a user's script sees it: the listening line, POST /v1/ocr, errors, SIGTERM.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthResponse } from './contract/health';
 import { listeningUrlIn } from './contract/listening';
 import type { OcrResponse } from './contract/ocr';
+import { NODE_FILE, type RunningNodeInfo } from './runningNode';
 import { renderText } from './testkit/renderText';
 
 const BIN = new URL('../bin/hearth.js', import.meta.url).pathname;
@@ -123,11 +124,86 @@ describe('hearth serve', () => {
     expect(rows.find((r) => r.file === 'broken.png')?.error?.code).toBe('not_an_image');
   });
 
-  it('exits 0 on SIGTERM', async () => {
+  /** `hearth ocr <file> --data DIR …` with this node's store key; stdout, stderr, exit code. */
+  function ocrCli(data: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+    return spawnSync(process.execPath, [BIN, 'ocr', join(dataDir, 'warm.png'), '--data', data, '--format', 'txt', ...extra], {
+      env: { ...process.env, HEARTH_STORE_KEY: 'serve-test-key', ...env },
+      encoding: 'utf8',
+    });
+  }
+
+  /** Requests the node has answered on POST /v1/ocr, from its metrics. */
+  async function ocrRequests(): Promise<number> {
+    // A kept-alive socket may have been closed by the node while spawnSync held this process: one retry.
+    const get = (): Promise<Response> => fetch(`${url}/metrics`);
+    const text = await (await get().catch(get)).text();
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('hearth_http_requests_total{') && l.includes('method="POST"') && /route="(\/v1\/)?ocr"/.test(l))
+      .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+  }
+
+  it('writes node.json (URL and process id, no key) while it listens', () => {
+    const info = JSON.parse(readFileSync(join(dataDir, NODE_FILE), 'utf8')) as RunningNodeInfo;
+    expect(info).toMatchObject({ url, pid: child.pid, lan: false });
+    expect(Object.keys(info).sort()).toEqual(['lan', 'pid', 'url', 'version']);
+  });
+
+  it('`hearth ocr` on the same data dir uses the running node by itself, and says so', async () => {
+    writeFileSync(join(dataDir, 'warm.png'), await renderText({ lines: ['Warm path 21'], fontSize: 30 }));
+    const before = await ocrRequests();
+    const cli = ocrCli(dataDir);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout.replace(/\s/g, '')).toContain('Warmpath21');
+    expect(cli.stderr).toContain(`hearth: recognising on the node at ${url} (running on this machine`);
+    expect(await ocrRequests()).toBe(before + 1);
+  });
+
+  it('`hearth ocr --local` recognises in its own process; HEARTH_DEBUG=startup says where the time went', async () => {
+    const before = await ocrRequests();
+    const cli = ocrCli(join(dataDir, 'local-client'), ['--local'], { HEARTH_DEBUG: 'startup' });
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stdout.replace(/\s/g, '')).toContain('Warmpath21');
+    expect(cli.stderr).toContain('hearth: recognising in this process');
+    expect(await ocrRequests()).toBe(before);
+    const table = cli.stderr.slice(cli.stderr.indexOf('start-up (ms from process start):'));
+    for (const phase of ['node start', 'code load', 'store open', 'worker 1 thread start', 'worker 1 det graph rewrite', 'worker 1 rec session', 'first image', 'exit']) {
+      expect(table, cli.stderr).toContain(phase);
+    }
+    // A second fresh store on the same machine finds the prepared graphs in the data dir's cache.
+    rmSync(join(dataDir, 'local-client', 'hearth.db'));
+    for (const f of ['hearth.db-wal', 'hearth.db-shm', 'store.key']) rmSync(join(dataDir, 'local-client', f), { force: true });
+    const again = ocrCli(join(dataDir, 'local-client'), ['--local'], { HEARTH_DEBUG: 'startup' });
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout.replace(/\s/g, '')).toContain('Warmpath21');
+    expect(again.stderr).toContain('worker 1 det read optimised graph (cached)');
+    expect(again.stderr, again.stderr).not.toContain('graph rewrite');
+    // An unchanged re-run reuses the results and stops the worker it booted before it loads anything.
+    const rerun = ocrCli(join(dataDir, 'local-client'), ['--local'], { HEARTH_DEBUG: 'startup' });
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('1 unchanged since an earlier run');
+    expect(rerun.stderr, rerun.stderr).not.toContain('worker 1 det');
+  });
+
+  it('a node.json left by a node that is gone is ignored', async () => {
+    const stale = join(dataDir, 'stale-client');
+    mkdirSync(stale);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    // Its URL even answers (it is this test's node): only the dead process id tells it is not this data dir's.
+    writeFileSync(join(stale, NODE_FILE), JSON.stringify({ url, pid: dead, version: '0', lan: false }));
+    const before = await ocrRequests();
+    const cli = ocrCli(stale);
+    expect(cli.status, cli.stderr).toBe(0);
+    expect(cli.stderr).toContain('hearth: recognising in this process');
+    expect(await ocrRequests()).toBe(before);
+  });
+
+  it('exits 0 on SIGTERM and removes node.json', async () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     const started = Date.now();
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(10_000);
+    expect(existsSync(join(dataDir, NODE_FILE))).toBe(false);
   });
 });

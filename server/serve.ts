@@ -9,8 +9,10 @@ import type { NodeInfo, NodeUpdate } from './contract/security';
 import { listInterfaces, nodeInfo } from './lan';
 import { createLogger } from './logger';
 import { createNode, type HearthNode } from './node';
+import { removeNodeFile, writeNodeFile } from './runningNode';
 import type { Exposure } from './settings';
 import { ensureTlsMaterial } from './tls';
+import { VERSION } from './version';
 
 const log = createLogger('serve');
 
@@ -99,6 +101,17 @@ export async function startServer(config: Config): Promise<RunningServer> {
       throw err;
     }
   }
+  // node.json tells `hearth ocr` on this data dir where to find this node; it follows LAN switches.
+  const announce = (lan: boolean): void => {
+    try {
+      writeNodeFile(config.dataDir, { url: current.url, pid: process.pid, version: VERSION, lan });
+    } catch (err) {
+      log.warn('could not write node.json; `hearth ocr` will not find this node', { reason: String((err as Error).message ?? err) });
+    }
+  };
+  const withdraw = (): void => removeNodeFile(config.dataDir);
+  announce(config.lan);
+  process.once('exit', withdraw);
   /** Old listeners still finishing their in-flight requests after a LAN switch. */
   const draining = new Set<Promise<void>>();
 
@@ -116,6 +129,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     try {
       current = await listen(node, { ...at, port });
       currentAt = at;
+      announce(at.lan);
       if (compat) {
         const compatPort = (compat.server.address() as AddressInfo).port;
         const closing = drain(compat.server, 2_000);
@@ -126,6 +140,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     } catch (err) {
       // Put the previous exposure back so the node stays reachable, then report why the switch failed.
       current = await listen(node, { ...previousAt, port }).catch(() => old);
+      announce(previousAt.lan);
       throw err;
     }
     log.info('listening again', { url: current.url });
@@ -171,6 +186,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       log.info('shutting down');
+      withdraw();
+      process.off('exit', withdraw);
       // Stop accepting; idle keep-alive sockets go now, busy ones after their response.
       await Promise.all([drain(current.server, SHUTDOWN_BUDGET_MS / 2), ...(compat ? [drain(compat.server, SHUTDOWN_BUDGET_MS / 2)] : []), ...draining]);
       await node.close();

@@ -68,7 +68,9 @@ async function workerMain(): Promise<void> {
   const port = parentPort;
   if (!port) return;
   // The engine's own sessions (same models, same rewrites, same options), so the limit is the engine's.
-  const { det, cls, rec, providers } = await loadOcrModels({ providers: opts.providers, threads: opts.threads });
+  const models = await loadOcrModels({ providers: opts.providers, threads: opts.threads });
+  const { det, rec, providers } = models;
+  const cls = await models.cls();
   // One buffer big enough for the largest input; each run wraps a view of it (no copy, no allocation).
   let largest = 0;
   for (const img of opts.images) {

@@ -1,11 +1,13 @@
 // `hearth ocr <file-or-folder>...`: a durable job in the data dir (re-running the same command continues it),
 // a progress bar on stderr, and every file's result once in jsonl/csv/txt. Exit 0 when every file was processed.
 import type { Command } from 'commander';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, readdirSync, statSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { AppError, isAppError } from '../appError';
 import { EXPORT_FORMATS, type ExportFormat, type Job, type JobProgress } from '../contract/jobs';
+import { isImagePath } from '../jobs/scan';
+import { clock, recordSpan, timed } from '../startupTimings';
 import { configFrom, runCommand, UsageError } from './common';
 
 interface OcrFlags {
@@ -15,6 +17,31 @@ interface OcrFlags {
   data?: string;
   server?: string;
   key?: string;
+  local?: boolean;
+}
+
+/**
+ * How many images the paths hold at most, looked up cheaply before the store opens (files named, and images
+ * directly in folders named); undefined when a recursive scan would be needed to tell.
+ */
+export function imageCountHint(paths: readonly string[], recursive: boolean): number | undefined {
+  let n = 0;
+  for (const p of paths) {
+    try {
+      if (statSync(p).isFile()) n += isImagePath(p) ? 1 : 0;
+      else if (recursive) return undefined;
+      else n += readdirSync(p, { withFileTypes: true }).filter((e) => e.isFile() && isImagePath(e.name)).length;
+    } catch {
+      // Missing or unreadable: the job reports it per file.
+    }
+  }
+  return n;
+}
+
+/** Workers for a local run: as configured (0 = one per core), but no more than there are images. */
+export function workersFor(configured: number, images: number | undefined, cores = availableParallelism()): number {
+  const width = configured > 0 ? configured : cores;
+  return images === undefined ? width : Math.max(1, Math.min(width, images));
 }
 
 /** Failed files listed on stderr at the end; the rest are counted. */
@@ -46,6 +73,7 @@ async function writeAll(chunks: Iterable<string>, out: NodeJS.WritableStream): P
 async function run(paths: string[], flags: OcrFlags): Promise<void> {
   if (paths.length === 0) throw new UsageError('give at least one file or folder');
   if (flags.key && !flags.server) throw new UsageError('--key goes with --server');
+  if (flags.local && flags.server) throw new UsageError('--local and --server exclude each other');
   const format = formatOf(flags);
   const config = configFrom({ dataDir: flags.data });
   if (flags.server) {
@@ -56,22 +84,31 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     }
   }
 
-  // Loaded here, not at the top, so `hearth --help` and other commands start fast.
-  const [{ openStore }, { createJobService }, { SingleBar, Presets }] = await Promise.all([
-    import('../store'),
-    import('../jobs'),
-    import('cli-progress'),
-  ]);
-  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention });
+  // Where recognition runs: --server, else the node already serving this data dir, else this process.
+  let remote: { url: string; key?: string } | undefined;
+  if (flags.server) remote = { url: flags.server, key: flags.key };
+  else if (!flags.local) {
+    const { findRunningNode } = await import('../runningNode');
+    const found = await timed('look for a running node', () => findRunningNode(config.dataDir));
+    if (found) remote = { url: found.url };
+  }
+  if (remote) await import('../engine/prestart').then((m) => m.dropPrestartedWorker());
+  process.stderr.write(
+    remote
+      ? `hearth: recognising on the node at ${remote.url}${flags.server ? '' : ' (running on this machine; --local to recognise in this process)'}\n`
+      : 'hearth: recognising in this process\n',
+  );
+
   let fatal: Error | undefined;
   let engineClose: () => Promise<void> = async () => {};
   let stopping: Promise<void> | undefined;
   let jobs: import('../jobs').JobService | undefined;
+  let store: import('../store').Store | undefined;
   const shutdown = (): Promise<void> =>
     (stopping ??= (async () => {
       await jobs?.close();
       await engineClose();
-      store.close();
+      store?.close();
     })());
   // Resolves (with null) when a signal or a fatal remote error stopped the run before the job ended.
   let halted: (value: null) => void = () => {};
@@ -80,11 +117,11 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
 
   try {
     let recognizer: import('../jobs').Recognizer;
-    if (flags.server) {
+    if (remote) {
       const { createRemoteRecognizer } = await import('../jobs/remoteRecognizer');
       recognizer = createRemoteRecognizer({
-        url: flags.server,
-        key: flags.key,
+        url: remote.url,
+        key: remote.key,
         concurrency: config.engine.workers || 4,
         onFatal: (err) => {
           fatal = err;
@@ -92,28 +129,57 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         },
       });
     } else {
-      // Started on the first file that needs recognising: an unchanged re-run never pays for loading models.
-      const { createEngine } = await import('../engine');
+      // No more workers than images (one image: one worker with every core's thread). The engine starts loading
+      // now, beside the store opening on this thread; an unchanged re-run stops it again without using it.
+      const images = imageCountHint(paths, Boolean(flags.recursive));
+      const workers = workersFor(config.engine.workers, images);
+      const [{ createEngine, engineCacheDir }, { dropPrestartedWorker, takePrestartedWorker }] = await Promise.all([
+        import('../engine'),
+        import('../engine/prestart'),
+      ]);
       let starting: Promise<import('../engine').Engine> | undefined;
-      const engine = (): Promise<import('../engine').Engine> =>
+      const stop = new AbortController();
+      const boot = (): Promise<import('../engine').Engine> =>
         (starting ??= createEngine({
-          workers: config.engine.workers,
+          workers,
           queueDepth: config.engine.queueDepth,
           cacheEntries: config.engine.cacheEntries,
           providers: config.engine.providers,
-        }).catch((err: unknown) => {
-          fatal = new Error(`cannot start the OCR engine: ${(err as Error).message}`);
-          halt();
-          throw new AppError('shutting_down', 503, fatal.message);
+          cacheDir: engineCacheDir(config.dataDir),
+          signal: stop.signal,
+          prestarted: takePrestartedWorker(),
         }));
+      if (images !== 0) boot().catch(() => undefined);
+      const engine = (): Promise<import('../engine').Engine> =>
+        boot().catch((err: unknown) => {
+          if (!fatal) {
+            fatal = new Error(`cannot start the OCR engine: ${(err as Error).message}`);
+            halt();
+          }
+          throw new AppError('shutting_down', 503, fatal.message);
+        });
       engineClose = async () => {
+        // A run that needed no recognition (nothing new since the last run) stops a starting engine at once.
+        stop.abort();
+        await dropPrestartedWorker();
         if (starting) await (await starting.catch(() => null))?.close();
       };
+      let first = true;
       recognizer = {
-        stats: () => ({ workers: config.engine.workers || availableParallelism() }),
-        ocr: async (image, o) => (await engine()).ocr(image, o),
+        stats: () => ({ workers }),
+        ocr: async (image, o) => {
+          const t = clock();
+          const result = await (await engine()).ocr(image, o);
+          if (first) recordSpan('first image (from the job, engine wait included)', t);
+          first = false;
+          return result;
+        },
       };
     }
+
+    // Loaded here, not at the top, so `hearth --help` and other commands start fast.
+    const [{ openStore }, { createJobService }] = await Promise.all([import('../store'), import('../jobs')]);
+    store = await timed('store open', () => openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }));
     jobs = createJobService({ store, engine: recognizer, config });
 
     let started: { job: Job; resumed: boolean };
@@ -126,6 +192,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     const { job, resumed } = started;
     if (resumed) process.stderr.write(`hearth: continuing the interrupted run of these files (job ${job.id})\n`);
 
+    const { SingleBar, Presets } = await import('cli-progress');
     const bar = new SingleBar(
       {
         stream: process.stderr,
@@ -209,5 +276,6 @@ export function registerOcr(program: Command): void {
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--server <url>', 'recognise on this Hearth node instead of locally')
     .option('--key <key>', 'API key for --server')
+    .option('--local', 'recognise in this process even when a node is running on this machine')
     .action((paths: string[], flags: OcrFlags) => runCommand(() => run(paths, flags)));
 }

@@ -1,10 +1,12 @@
 // The engine every caller (API, jobs, GUI, CLI) goes through: worker threads that each hold their own ONNX
 // sessions, a scheduler with back-pressure and a bulk lane, and a result cache by content hash.
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { AppError } from '../appError';
 import type { OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
 import { imagePixels, PIXEL_BUDGET } from './image';
+import { clock, recordSpan } from '../startupTimings';
 import { providerCandidates } from './providers';
 import { ResultCache, contentKey } from './resultCache';
 import { Scheduler } from './scheduler';
@@ -23,7 +25,7 @@ export interface EngineStats {
 }
 
 export interface Engine {
-  /** Providers actually running, best first, e.g. ['cpu']. */
+  /** Providers actually running on the workers ready so far, best first, e.g. ['cpu']. */
   readonly providers: string[];
   ocr(image: Uint8Array, opts?: OcrCallOptions): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
@@ -53,29 +55,58 @@ export interface EngineOptions {
   cacheEntries: number;
   /** Execution providers to try, best first; empty = the platform table. */
   providers: string[];
+  /**
+   * Where workers keep the rewritten and optimised model graphs between starts (normally <data>/cache/models);
+   * absent = every start rewrites the graphs again.
+   */
+  cacheDir?: string;
+  /** A worker thread booted ahead of time (prestart.ts): the engine makes it its first worker. */
+  prestarted?: WorkerThread;
+  /** Aborting it while the engine starts stops the workers (at once where they have not begun loading) and rejects. */
+  signal?: AbortSignal;
 }
 
 const log = createLogger('engine');
+
+/** Where a data dir keeps the engine's prepared model graphs (EngineOptions.cacheDir). */
+export function engineCacheDir(dataDir: string): string {
+  return join(dataDir, 'cache', 'models');
+}
 
 /** Intra-op threads per worker: the cores shared out so that workers do not fight (at least 1). */
 export function threadsPerWorker(workers: number, cores = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / workers));
 }
 
+const stoppedWhileStarting = (): AppError => new AppError('shutting_down', 503, 'the engine was stopped while it started');
+
+/**
+ * Starts the workers and resolves as soon as the first one has its models: it takes tasks while the others
+ * are still loading, and each of those joins when ready. Fails only when no worker can start.
+ */
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const startedAt = clock();
   const cores = availableParallelism();
   const count = opts.workers > 0 ? opts.workers : cores;
-  const ctx: TaskContext = { providers: opts.providers, threads: threadsPerWorker(count, cores) };
+  const ctx: TaskContext = { providers: opts.providers, threads: threadsPerWorker(count, cores), cacheDir: opts.cacheDir };
   let closing = false;
   const threads: WorkerThread[] = [];
   const scheduler = new Scheduler(() => threads, opts.queueDepth, PIXEL_BUDGET);
+  let early = opts.prestarted;
+  const spawn = (index: number): WorkerThread => {
+    const t = early ?? new WorkerThread();
+    early = undefined;
+    t.onExit = onExit;
+    t.start({ ...ctx, label: `worker ${index + 1}` });
+    return t;
+  };
 
   const onExit = (dead: WorkerThread, code: number): void => {
     const at = threads.indexOf(dead);
     if (closing || at < 0) return;
     // A worker that dies (native crash, out of memory) is replaced so the engine keeps its width.
     log.error('engine worker exited; starting a new one', { code });
-    const fresh = new WorkerThread(ctx, onExit);
+    const fresh = spawn(at);
     threads[at] = fresh;
     fresh.ready.then(
       () => scheduler.pump(),
@@ -83,15 +114,42 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     );
   };
 
-  for (let i = 0; i < count; i++) threads.push(new WorkerThread(ctx, onExit));
+  for (let i = 0; i < count; i++) threads.push(spawn(i));
+  const abort = (): void => {
+    closing = true;
+    void Promise.all(threads.map((t) => t.terminate()));
+  };
+  opts.signal?.addEventListener('abort', abort, { once: true });
   try {
-    await Promise.all(threads.map((t) => t.ready));
+    await Promise.any(threads.map((t) => t.ready));
   } catch (err) {
     closing = true;
     await Promise.all(threads.map((t) => t.terminate()));
-    throw err;
+    if (opts.signal?.aborted) throw stoppedWhileStarting();
+    throw err instanceof AggregateError ? err.errors[0] : err;
+  } finally {
+    opts.signal?.removeEventListener('abort', abort);
   }
-  const providers = [...new Set(threads.flatMap((t) => t.providers))];
+  if (closing) {
+    // Aborted just as the first worker came up.
+    await Promise.all(threads.map((t) => t.terminate()));
+    throw stoppedWhileStarting();
+  }
+  recordSpan('engine start → first worker ready', startedAt);
+  for (const t of [...threads]) {
+    t.ready.then(
+      () => scheduler.pump(),
+      (err: unknown) => {
+        if (closing || !threads.includes(t)) return;
+        // The engine runs narrower rather than not at all; the log says why.
+        log.error('an engine worker failed to start; running with fewer', { reason: String((err as Error)?.message ?? err) });
+        threads.splice(threads.indexOf(t), 1);
+        void t.terminate();
+      },
+    );
+  }
+  const running = (): string[] => [...new Set(threads.filter((t) => t.isReady).flatMap((t) => t.providers))];
+  const providers = running();
   // Workers warn on their own stderr; the node's log gets one line saying what was wanted and what runs.
   const skipped = providerCandidates(opts.providers).filter((p) => !providers.includes(p) && p !== 'cpu');
   if (skipped.length) log.warn('preferred execution providers are not available; running on the next', { skipped, providers });
@@ -99,26 +157,28 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
   const cache = new ResultCache<OcrResult>(opts.cacheEntries);
   // The same image submitted again while its first run is still going shares that run.
-  const running = new Map<string, Promise<OcrResult>>();
+  const inFlight = new Map<string, Promise<OcrResult>>();
 
   return {
-    providers,
+    get providers() {
+      return running();
+    },
     async ocr(image, o = {}) {
       const lookAlikes = o.lookAlikes ?? true;
       // Readings with other options (no corrections, another detector size) are other results of the same image.
       const key = [contentKey(image), lookAlikes ? '' : 'raw', o.limitSide ?? ''].join(':');
       const hit = cache.get(key);
       if (hit) return structuredClone(hit);
-      let pending = running.get(key);
+      let pending = inFlight.get(key);
       if (!pending) {
         pending = imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, lookAlikes, limitSide: o.limitSide }, o.bulk ?? false, pixels));
-        running.set(key, pending);
+        inFlight.set(key, pending);
         pending.then(
           (result) => {
-            running.delete(key);
+            inFlight.delete(key);
             cache.set(key, result);
           },
-          () => running.delete(key),
+          () => inFlight.delete(key),
         );
       }
       return structuredClone(await pending);
@@ -129,7 +189,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async broadcast<T extends TaskName>(task: T, payload: TaskPayload<T>) {
       if (closing) throw new AppError('shutting_down', 503, 'the engine is shutting down');
       try {
-        return (await Promise.all(threads.filter((t) => t.alive).map((t) => t.run(task, payload)))) as TaskResult<T>[];
+        return (await Promise.all(threads.filter((t) => t.alive).map((t) => t.ready.then(() => t.run(task, payload))))) as TaskResult<T>[];
       } finally {
         // Workers this kept busy are free again; queued tasks may have been waiting for them.
         scheduler.pump();

@@ -51,7 +51,7 @@ export class Scheduler {
   }
 
   private idleWorker(): WorkerThread | undefined {
-    return this.workers().find((w) => w.alive && w.busy === 0);
+    return this.workers().find((w) => w.isReady && w.alive && w.busy === 0);
   }
 
   /** Starts waiting tasks on idle workers, interactive first. */

@@ -1,16 +1,28 @@
-// Engine worker thread: loads the OCR sessions once, then runs tasks from the main thread one message at a
-// time. Decoding, pre/post-processing and ONNX runs all happen here, so the main event loop stays free.
+// Engine worker thread: boots, waits for its start message, loads the OCR sessions once, then runs tasks from
+// the main thread one message at a time. Decoding, pre/post-processing and ONNX runs all happen here, so the
+// main event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
 import { releaseDecoded } from './memory';
+import { clock, recordSpan, startupDebug, takeSpans } from '../startupTimings';
 import { isTaskName, TASKS } from './tasks';
 import { ocrModels } from './tasks/ocr';
 import type { TaskContext } from './tasks/types';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import { GATE, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
-const ctx = workerData as TaskContext;
+const { gate, spawnedAt } = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('engine worker started outside a worker thread');
+const booted = clock();
+let ctx: TaskContext = { providers: [], threads: 1 };
+
+/** Start-up timings recorded since the last message (a model loaded on first use), sent when asked for. */
+function sendSpans(): void {
+  if (startupDebug) {
+    const spans = takeSpans();
+    if (spans.length) port?.postMessage({ spans } satisfies WorkerReply);
+  }
+}
 
 function serialiseError(err: unknown): Extract<WorkerReply, { ok: false }>['error'] {
   if (isAppError(err)) {
@@ -21,8 +33,15 @@ function serialiseError(err: unknown): Extract<WorkerReply, { ok: false }>['erro
 }
 
 const loading = new AbortController();
+let firstTaskDone = false;
 
 port.on('message', (msg: WorkerRequest) => {
+  if ('start' in msg) {
+    ctx = msg.start;
+    recordSpan(`${ctx.label ?? 'worker'} thread start, code load`, spawnedAt, booted);
+    load();
+    return;
+  }
   if ('cancelLoad' in msg) {
     loading.abort();
     return;
@@ -30,16 +49,33 @@ port.on('message', (msg: WorkerRequest) => {
   const run = isTaskName(msg.task)
     ? (TASKS[msg.task] as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
     : Promise.reject(new Error(`unknown engine task "${msg.task}"`));
+  const started = clock();
+  const first = !firstTaskDone;
+  firstTaskDone = true;
   run
     .then(
-      (result) => port.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply),
-      (err: unknown) => port.postMessage({ id: msg.id, ok: false, error: serialiseError(err) } satisfies WorkerReply),
+      (result) => {
+        if (first) recordSpan(`${ctx.label ?? 'worker'} first task (${msg.task})`, started);
+        sendSpans();
+        port.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply);
+      },
+      (err: unknown) => {
+        sendSpans();
+        port.postMessage({ id: msg.id, ok: false, error: serialiseError(err) } satisfies WorkerReply);
+      },
     )
     .finally(() => setImmediate(releaseDecoded));
 });
 
-// Load the OCR sessions before saying ready, so the first image is not slow and the providers are known.
-ocrModels(ctx, loading.signal).then(
-  (m) => port.postMessage({ ready: true, providers: m.providers } satisfies WorkerReply),
-  (err: unknown) => port.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply),
-);
+// Load the OCR sessions before saying ready, so the first image is not slow and the providers are known;
+// unless the engine was closed before this thread got here (then it is being terminated and loads nothing).
+function load(): void {
+  if (Atomics.compareExchange(new Int32Array(gate), 0, GATE.OPEN, GATE.STARTED) !== GATE.OPEN) return;
+  ocrModels(ctx, loading.signal).then(
+    (m) => {
+      sendSpans();
+      port?.postMessage({ ready: true, providers: m.providers } satisfies WorkerReply);
+    },
+    (err: unknown) => port?.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply),
+  );
+}

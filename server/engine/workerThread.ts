@@ -6,8 +6,9 @@ import { Worker } from 'node:worker_threads';
 import { AppError } from '../appError';
 import type { ErrorCode } from '../contract/errors';
 import { NODE_BUNDLE_DIR } from '../paths';
+import { addSpans, clock } from '../startupTimings';
 import type { TaskContext } from './tasks/types';
-import type { SerialisedError, WorkerReply, WorkerRequest } from './workerProtocol';
+import { GATE, type SerialisedError, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
 function workerEntry(): URL | string {
   // The bundle (out/node) has its own worker.js, which needs no TypeScript loader.
@@ -39,18 +40,35 @@ export class WorkerThread {
   /** Tasks posted and not yet answered. */
   private readonly running = new Set<Promise<unknown>>();
   private exited = false;
+  /** See GATE: lets terminate() skip the wait when the thread has not entered ONNX Runtime yet. */
+  private readonly gate = new Int32Array(new SharedArrayBuffer(4));
   /** Providers the worker's sessions loaded on; set once ready. */
   providers: string[] = [];
+  /** Its models are loaded: the scheduler may give it tasks. */
+  isReady = false;
   readonly ready: Promise<void>;
 
-  constructor(ctx: TaskContext, onExit: (thread: WorkerThread, code: number) => void) {
+  /** Called when the thread exits (a crash, or terminate()). */
+  onExit: (thread: WorkerThread, code: number) => void;
+
+  /** Boots the thread; with `ctx` it also starts loading its models, else start() does that later. */
+  constructor(ctx?: TaskContext, onExit: (thread: WorkerThread, code: number) => void = () => undefined) {
+    this.onExit = onExit;
     // execArgv [] keeps the parent's flags (e.g. tsx's --import from `npx tsx`) out: the bootstrap loads tsx itself.
-    this.worker = new Worker(workerEntry(), { workerData: ctx, execArgv: [] });
+    this.worker = new Worker(workerEntry(), {
+      workerData: { gate: this.gate.buffer, spawnedAt: clock() } satisfies WorkerData,
+      execArgv: [],
+    });
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (msg: WorkerReply) => {
+        if ('spans' in msg) {
+          addSpans(msg.spans);
+          return;
+        }
         if ('ready' in msg) {
           if (msg.ready) {
             this.providers = msg.providers;
+            this.isReady = true;
             resolve();
           } else reject(reviveError(msg.error));
           return;
@@ -69,11 +87,23 @@ export class WorkerThread {
         this.exited = true;
         reject(new Error(`engine worker exited with code ${code} before it was ready`));
         this.failAll(new Error(`engine worker exited with code ${code}`));
-        onExit(this, code);
+        this.onExit(this, code);
       });
     });
     // Callers await `ready`; this keeps an early failure from also surfacing as an unhandled rejection.
     this.ready.catch(() => undefined);
+    if (ctx) this.start(ctx);
+  }
+
+  /** Tells the thread what it is for; it loads its models and then resolves `ready`. */
+  start(ctx: TaskContext): void {
+    this.worker.ref();
+    this.worker.postMessage({ start: ctx } satisfies WorkerRequest);
+  }
+
+  /** Lets the process exit while this thread waits unstarted (a thread booted ahead of need). */
+  unref(): void {
+    this.worker.unref();
   }
 
   get busy(): number {
@@ -108,6 +138,11 @@ export class WorkerThread {
    */
   async terminate(graceMs = TERMINATE_GRACE_MS): Promise<void> {
     if (this.exited) return;
+    if (Atomics.compareExchange(this.gate, 0, GATE.OPEN, GATE.STOPPED) === GATE.OPEN) {
+      // Still booting (Node, code): nothing of ONNX Runtime's to wait for.
+      await this.worker.terminate();
+      return;
+    }
     this.worker.postMessage({ cancelLoad: true } satisfies WorkerRequest);
     let timer: NodeJS.Timeout | undefined;
     const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));

@@ -6,10 +6,10 @@
 import { encodeAttribute, FLOAT, INT64, type AttributeValue, type OnnxGraph, type OnnxNode } from '../onnx/graph';
 
 /**
- * Version of the rewrite ctcHead.ts (with onnx/fuse.ts) makes of the recogniser: a cache of rewritten graphs
- * keys on it, so raise it whenever the rewritten graph changes.
+ * Version of the head addCtcHead appends. Rewritten graphs are cached on disk under it (onnx/modelCache.ts):
+ * change it with any change to the head, so caches made with the old one are not used.
  */
-export const REWRITE_VERSION = 2;
+export const CTC_HEAD_VERSION = 2;
 
 /** Classes kept per time step, best first. */
 export const CTC_TOP_K = 3;

@@ -5,15 +5,16 @@ import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import type { OcrLine, OcrResult } from '../../contract/ocr';
 import { decodeImage } from '../image';
-import { fuseForInference } from '../onnx/fuse';
+import { FUSE_VERSION, fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
-import { createSession, type LoadedSession } from '../session';
+import { createCachedSession, type RewrittenModel } from '../onnx/modelCache';
+import type { LoadedSession } from '../session';
 import { classifyDirections } from './classifier';
 import { cropTextLine, rotate180 } from './crop';
 import { loadDictionary } from './ctcDecode';
-import { addCtcHead } from './ctcHead';
+import { addCtcHead, CTC_HEAD_VERSION } from './ctcHead';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
-import { ocrModelFiles } from './modelFiles';
+import { ocrModelFiles, type OcrModelFiles } from './modelFiles';
 import { readingOrder } from './readingOrder';
 import { recognizeCrops } from './recognizer';
 import { recoverRuns } from './repeatRuns';
@@ -23,10 +24,11 @@ import { restoreWordSpaces } from './wordGaps';
 
 export interface OcrModels {
   det: ort.InferenceSession;
-  cls: ort.InferenceSession;
+  /** The direction classifier, loaded on first use (an image without text lines never needs it). */
+  cls(): Promise<ort.InferenceSession>;
   rec: ort.InferenceSession;
   dict: string[];
-  /** Providers the three sessions run on (det, cls, rec). */
+  /** Providers the detection and recognition sessions run on. */
   providers: string[];
 }
 
@@ -49,37 +51,72 @@ export interface OcrOptions {
 
 export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true, lookAlikes: true };
 
-/**
- * Loads the three sessions one after another, each from its graph as rewritten for inference (onnx/fuse.ts; the
- * recogniser also with the CTC head of ctcHead.ts). An abort between two sessions releases what was loaded.
- */
-export async function loadOcrModels(opts: { providers: readonly string[]; threads: number }, signal?: AbortSignal): Promise<OcrModels> {
-  const files = ocrModelFiles();
-  const dict = loadDictionary(files.dict);
-  // Each graph read and rewritten just before its session is created: an abort in between skips the rest.
-  const graph = async (file: string, finish?: (g: OnnxGraph) => void): Promise<Uint8Array> => {
-    const g = new OnnxGraph(await readFile(file));
+export interface LoadOptions {
+  providers: readonly string[];
+  threads: number;
+  /** Folder where rewritten and optimised graphs are kept between starts (onnx/modelCache.ts); absent = none. */
+  cacheDir?: string;
+  /** Names this worker in start-up timings. */
+  label?: string;
+}
+
+/** The three models as the engine runs them: each graph rewritten for inference (onnx/fuse.ts), the recogniser also with its CTC head. */
+function rewrittenModels(files: OcrModelFiles, classes: number): Record<'det' | 'cls' | 'rec', RewrittenModel> {
+  const rewrite = (finish?: (g: OnnxGraph) => void) => (bytes: Uint8Array): Uint8Array => {
+    const g = new OnnxGraph(bytes);
     fuseForInference(g);
     finish?.(g);
     return g.serialize();
   };
-  const graphs = [() => graph(files.det), () => graph(files.cls), () => graph(files.rec, (g) => addCtcHead(g, dict.length))];
+  const fused = `fuse@${FUSE_VERSION}`;
+  return {
+    det: { source: files.det, recipe: fused, rewrite: rewrite() },
+    cls: { source: files.cls, recipe: fused, rewrite: rewrite() },
+    rec: { source: files.rec, recipe: `${fused}+ctc@${CTC_HEAD_VERSION}/${classes}`, rewrite: rewrite((g) => addCtcHead(g, classes)) },
+  };
+}
+
+/**
+ * Loads the detection and recognition sessions one after the other (cached graphs where there are); the
+ * direction classifier loads on first use. An abort between two sessions releases what was loaded.
+ */
+export async function loadOcrModels(opts: LoadOptions, signal?: AbortSignal): Promise<OcrModels> {
+  const files = ocrModelFiles();
+  const dict = loadDictionary(files.dict);
+  const models = rewrittenModels(files, dict.length);
+  // The signal calls off the start only; the classifier loads later, inside a task that is let finish.
+  const load = (name: 'det' | 'cls' | 'rec', during?: AbortSignal): Promise<LoadedSession> =>
+    createCachedSession(models[name], { ...opts, label: `${opts.label ?? 'engine'} ${name}`, signal: during });
   const loaded: LoadedSession[] = [];
   try {
-    for (const graph of graphs) {
+    for (const name of ['det', 'rec'] as const) {
       signal?.throwIfAborted();
-      loaded.push(await createSession(await graph(), opts));
+      loaded.push(await load(name, signal));
     }
   } catch (err) {
     await Promise.all(loaded.map((l) => l.session.release()));
     throw err;
   }
-  const [det, cls, rec] = loaded;
-  return { det: det.session, cls: cls.session, rec: rec.session, dict, providers: [det.provider, cls.provider, rec.provider] };
+  const [det, rec] = loaded;
+  let cls: Promise<ort.InferenceSession> | undefined;
+  return {
+    det: det.session,
+    rec: rec.session,
+    cls: () =>
+      (cls ??= load('cls').then(
+        (l) => l.session,
+        (err: unknown) => {
+          cls = undefined;
+          throw err;
+        },
+      )),
+    dict,
+    providers: [det.provider, rec.provider],
+  };
 }
 
 export async function releaseOcrModels(models: OcrModels): Promise<void> {
-  await Promise.all([models.det.release(), models.cls.release(), models.rec.release()]);
+  await Promise.all([models.det.release(), models.rec.release(), models.cls().then((s) => s.release())]);
 }
 
 /** The image being read in this thread: runs are one at a time, as the reused input buffers (scratch.ts) need. */
@@ -93,11 +130,11 @@ export function runOcr(models: OcrModels, bytes: Uint8Array, opts: OcrOptions = 
 
 async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
   const started = performance.now();
-  const recBatch = opts.recBatch || (models.providers[2] === 'cpu' ? 1 : 8);
+  const recBatch = opts.recBatch || (models.providers[1] === 'cpu' ? 1 : 8);
   const img = await decodeImage(bytes);
   const boxes = await detectText(models.det, img, opts.detect);
   const crops = boxes.map((b) => cropTextLine(img, b.box));
-  const directions = await classifyDirections(models.cls, crops);
+  const directions = crops.length ? await classifyDirections(await models.cls(), crops) : [];
   // The small direction classifier misreads some upright lines as turned, confidently. So a line it calls
   // upside down is recognised both ways and the reading the recogniser is surer of wins.
   const suspects = directions.flatMap((d, i) => (d.upsideDown && d.score > opts.clsThreshold ? [i] : []));

@@ -148,6 +148,12 @@ function foldAffineConv(g: OnnxGraph): number {
   return count;
 }
 
+/**
+ * Version of what fuseForInference does to a graph. Rewritten graphs are cached on disk under it
+ * (modelCache.ts): change it with any change to the rewrites, so caches made by the old ones are not used.
+ */
+export const FUSE_VERSION = 1;
+
 /** Rewrites the graph in place; says how many of each rewrite it made. */
 export function fuseForInference(g: OnnxGraph): FuseReport {
   return { convAffine: foldConvAffine(g), hardSwish: fuseHardSwish(g), affineConv: foldAffineConv(g) };

@@ -5,6 +5,10 @@ export interface TaskContext {
   providers: readonly string[];
   /** ONNX Runtime intra-op threads this worker may use. */
   threads: number;
+  /** Where rewritten and optimised model graphs are kept between starts; absent = rebuilt in memory each start. */
+  cacheDir?: string;
+  /** Names this worker in start-up timings ("worker 1"). */
+  label?: string;
 }
 
 /** Runs inside a worker thread; the result is structured-cloned back to the caller. */

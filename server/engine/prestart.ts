@@ -1,0 +1,26 @@
+// One engine worker thread booted before it is known to be needed: booting a thread and loading its code
+// (ONNX Runtime, sharp) is the longest part of a start, and can run while the CLI loads its own code, reads
+// its config and opens the store. The engine adopts it when it starts (EngineOptions.prestarted); when the run
+// recognises elsewhere or not at all, it is stopped at once (it has not entered ONNX Runtime).
+import { WorkerThread } from './workerThread';
+
+let early: WorkerThread | undefined;
+
+/** Boots the thread now (once); it does not keep the process alive until the engine takes it. */
+export function prestartWorker(): void {
+  if (early) return;
+  early = new WorkerThread();
+  early.unref();
+}
+
+/** The booted thread, handed over once (undefined when none was started or it was taken). */
+export function takePrestartedWorker(): WorkerThread | undefined {
+  const t = early;
+  early = undefined;
+  return t;
+}
+
+/** Stops the booted thread if nobody took it. */
+export async function dropPrestartedWorker(): Promise<void> {
+  await takePrestartedWorker()?.terminate();
+}
