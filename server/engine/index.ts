@@ -51,6 +51,11 @@ export function threadsPerWorker(workers: number, cores = availableParallelism()
   return Math.max(1, Math.floor(cores / workers));
 }
 
+/** A cached or shared result as this request sees it: flagged, and no engine time spent on it. */
+function reusedCopy(result: OcrResult): OcrResult {
+  return { ...structuredClone(result), ms: 0, reused: true };
+}
+
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const cores = availableParallelism();
   const count = opts.workers > 0 ? opts.workers : cores;
@@ -95,19 +100,18 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async ocr(image, o = {}) {
       const key = contentKey(image);
       const hit = cache.get(key);
-      if (hit) return structuredClone(hit);
-      let pending = running.get(key);
-      if (!pending) {
-        pending = scheduler.submit<OcrResult>('ocr', { image }, o.bulk ?? false);
-        running.set(key, pending);
-        pending.then(
-          (result) => {
-            running.delete(key);
-            cache.set(key, result);
-          },
-          () => running.delete(key),
-        );
-      }
+      if (hit) return reusedCopy(hit);
+      const shared = running.get(key);
+      if (shared) return reusedCopy(await shared);
+      const pending = scheduler.submit<OcrResult>('ocr', { image }, o.bulk ?? false);
+      running.set(key, pending);
+      pending.then(
+        (result) => {
+          running.delete(key);
+          cache.set(key, result);
+        },
+        () => running.delete(key),
+      );
       return structuredClone(await pending);
     },
     run<R>(task: string, payload: unknown, o: { bulk?: boolean } = {}) {
