@@ -1,22 +1,26 @@
 // The console's frame: sidebar navigation (hash routes, so the same bundle works from file, dev server and
 // node), node status, language and theme switches, and the key prompt when the node asks for one.
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { HealthResponse } from '../../server/contract/health';
 import { useConnection } from './api/connection';
 import { useResource } from './api/useResource';
 import { Icon } from './components/Icon';
 import { KeyPrompt } from './components/KeyPrompt';
+import { Loading } from './components/states';
 import { LANGUAGES, useI18n, type Language } from './i18n';
 import { useTheme } from './theme';
 import { VIEWS, viewFromHash, type ViewId } from './views';
 import { Dashboard } from './views/Dashboard';
-import { History } from './views/History';
-import { Jobs } from './views/Jobs';
-import { Models } from './views/Models';
-import { Monitoring } from './views/Monitoring';
-import { Recognise } from './views/Recognise';
-import { Settings } from './views/Settings';
-import { TeamNode } from './views/TeamNode';
+
+// The dashboard is the first paint and comes with the shell; every other view (and its libraries, the charts
+// above all) loads the first time it is opened, so the console starts on a small bundle.
+const Recognise = lazy(() => import('./views/Recognise').then((m) => ({ default: m.Recognise })));
+const Jobs = lazy(() => import('./views/Jobs').then((m) => ({ default: m.Jobs })));
+const History = lazy(() => import('./views/History').then((m) => ({ default: m.History })));
+const Models = lazy(() => import('./views/Models').then((m) => ({ default: m.Models })));
+const TeamNode = lazy(() => import('./views/TeamNode').then((m) => ({ default: m.TeamNode })));
+const Monitoring = lazy(() => import('./views/Monitoring').then((m) => ({ default: m.Monitoring })));
+const Settings = lazy(() => import('./views/Settings').then((m) => ({ default: m.Settings })));
 
 /** Health is cheap and unauthenticated; a few seconds keeps the status pill honest. */
 const HEALTH_POLL_MS = 5_000;
@@ -79,7 +83,7 @@ export function App(): ReactNode {
         </nav>
         <div className="sidebar-foot">
           <span className={online ? 'pill ok' : 'pill bad'} data-testid="node-status">
-            {online ? t('status.online') : health.loading ? t('common.loading') : t('status.offline')}
+            {online ? t('status.online') : health.loading ? t('status.connecting') : t('status.offline')}
           </span>
           <label className="inline">
             <span className="sr-only">{t('set.language')}</span>
@@ -105,7 +109,9 @@ export function App(): ReactNode {
       </aside>
       <main className="content" data-view={view}>
         <h1 className="view-title">{t(VIEWS.find((v) => v.id === view)!.label)}</h1>
-        <CurrentView id={view} health={health} />
+        <Suspense fallback={<Loading label={t('common.loadingView')} />}>
+          <CurrentView id={view} health={health} />
+        </Suspense>
       </main>
       {needsKey && <KeyPrompt />}
     </div>
