@@ -211,6 +211,7 @@ export function Recognise(): ReactNode {
                 <div className="toolbar">
                   <span className="muted" data-testid="ocr-meta">
                     {t('rec.provider')}: {(current.ocr ?? current.classify)?.provider} · {t('rec.time')}: {(current.ocr ?? current.classify)?.ms} ms
+                    {current.ocr?.reused && <span className="pill" title={t('jobs.reusedHint')}>{t('jobs.reused')}</span>}
                   </span>
                   {current.ocr && (
                     <button type="button" data-testid="copy-all" onClick={() => void copyText(current.ocr!.text)}>
