@@ -12,7 +12,7 @@ let url: string;
 
 beforeAll(async () => {
   const app = express();
-  app.post('/upload', ...imageBody(1024), (req, res) => {
+  app.post('/upload', ...imageBody(() => 1024), (req, res) => {
     const image = uploadedImage(req);
     res.json({ bytes: image.bytes.length, name: image.name });
   });

@@ -12,13 +12,12 @@ export interface UploadedImage {
 /** The multipart field the image goes in; every message about a misnamed field names it. */
 export const IMAGE_FIELD = 'image';
 
-/** Parses either body form; the size limit answers 413. */
-export function imageBody(maxBytes: number): RequestHandler[] {
-  const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 16 } }).single(IMAGE_FIELD);
-  const raw = express.raw({ type: ['image/*', 'application/octet-stream'], limit: maxBytes });
+/** Parses either body form; the size limit (read per request, so a changed setting applies) answers 413. */
+export function imageBody(maxBytes: () => number): RequestHandler[] {
   return [
     (req, res, next) => {
       if (!req.is('multipart/form-data')) return next();
+      const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes(), files: 1, fields: 16 } }).single(IMAGE_FIELD);
       multipart(req, res, (err?: unknown) => {
         // A file under another name (curl -F file=@scan.png) is the usual slip: say which name to use.
         if (err instanceof multer.MulterError && err.code === 'LIMIT_UNEXPECTED_FILE') {
@@ -27,7 +26,7 @@ export function imageBody(maxBytes: number): RequestHandler[] {
         next(err);
       });
     },
-    raw,
+    (req, res, next) => express.raw({ type: ['image/*', 'application/octet-stream'], limit: maxBytes() })(req, res, next),
   ];
 }
 

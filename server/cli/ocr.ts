@@ -59,7 +59,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
 
   // Loaded here, not at the top, so `hearth --help` and other commands start fast.
   const [{ openStore }, { createJobService }] = await Promise.all([import('../store'), import('../jobs')]);
-  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention });
+  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention });
   let fatal: Error | undefined;
   let engineClose: () => Promise<void> = async () => {};
   let stopping: Promise<void> | undefined;
