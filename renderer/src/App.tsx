@@ -13,14 +13,25 @@ import { VIEWS, viewFromHash, type ViewId } from './views';
 import { Dashboard } from './views/Dashboard';
 
 // The dashboard is the first paint and comes with the shell; every other view (and its libraries, the charts
-// above all) loads the first time it is opened, so the console starts on a small bundle.
-const Recognise = lazy(() => import('./views/Recognise').then((m) => ({ default: m.Recognise })));
-const Jobs = lazy(() => import('./views/Jobs').then((m) => ({ default: m.Jobs })));
-const History = lazy(() => import('./views/History').then((m) => ({ default: m.History })));
-const Models = lazy(() => import('./views/Models').then((m) => ({ default: m.Models })));
-const TeamNode = lazy(() => import('./views/TeamNode').then((m) => ({ default: m.TeamNode })));
-const Monitoring = lazy(() => import('./views/Monitoring').then((m) => ({ default: m.Monitoring })));
-const Settings = lazy(() => import('./views/Settings').then((m) => ({ default: m.Settings })));
+// above all) is a chunk of its own, so the console starts on a small bundle. The chunks are fetched soon after
+// the first paint (PREFETCH_AFTER_MS), so opening a view later does not wait for them.
+const VIEW_CHUNKS = {
+  recognise: () => import('./views/Recognise'),
+  jobs: () => import('./views/Jobs'),
+  history: () => import('./views/History'),
+  models: () => import('./views/Models'),
+  team: () => import('./views/TeamNode'),
+  monitoring: () => import('./views/Monitoring'),
+  settings: () => import('./views/Settings'),
+} as const;
+const PREFETCH_AFTER_MS = 500;
+const Recognise = lazy(() => VIEW_CHUNKS.recognise().then((m) => ({ default: m.Recognise })));
+const Jobs = lazy(() => VIEW_CHUNKS.jobs().then((m) => ({ default: m.Jobs })));
+const History = lazy(() => VIEW_CHUNKS.history().then((m) => ({ default: m.History })));
+const Models = lazy(() => VIEW_CHUNKS.models().then((m) => ({ default: m.Models })));
+const TeamNode = lazy(() => VIEW_CHUNKS.team().then((m) => ({ default: m.TeamNode })));
+const Monitoring = lazy(() => VIEW_CHUNKS.monitoring().then((m) => ({ default: m.Monitoring })));
+const Settings = lazy(() => VIEW_CHUNKS.settings().then((m) => ({ default: m.Settings })));
 
 /** Health is cheap and unauthenticated; a few seconds keeps the status pill honest. */
 const HEALTH_POLL_MS = 5_000;
@@ -52,6 +63,11 @@ export function App(): ReactNode {
   const { needsKey, key, setKey } = useConnection();
   const [view, setView] = useState<ViewId>(() => viewFromHash(location.hash));
   const health = useResource((c, signal) => c.health(signal), [], { intervalMs: HEALTH_POLL_MS });
+
+  useEffect(() => {
+    const timer = setTimeout(() => Object.values(VIEW_CHUNKS).forEach((load) => void load()), PREFETCH_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, []);
 
   useEffect(() => {
     const onHash = (): void => setView(viewFromHash(location.hash));
