@@ -2,6 +2,7 @@
 // opens with its image and boxes.
 import { useEffect, useState, type ReactNode } from 'react';
 import { API, pathFor } from '../../../server/contract/paths';
+import { countOf } from '../../../server/contract/plural';
 import type { ResultSummary, ResultsPage } from '../../../server/contract/results';
 import { useNodeImage } from '../api/useImage';
 import { useResource } from '../api/useResource';
@@ -19,7 +20,7 @@ function Thumb({ result }: { result: ResultSummary }): ReactNode {
 }
 
 export function History(): ReactNode {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const [from, setFrom] = useState('');
@@ -78,7 +79,7 @@ export function History(): ReactNode {
             <Empty>{t('hist.empty')}</Empty>
           ) : (
             <>
-              <div className="muted" data-testid="history-total">{page.total} {t('hist.results')}</div>
+              <div className="muted" data-testid="history-total">{countOf(page.total, 'result', lang)}</div>
               <ul className="results" data-testid="history-results">
                 {page.items.map((r) => (
                   <li key={r.id}>
