@@ -1,9 +1,8 @@
 // Who is asking: the principal the admission layer sets on every request before any route runs.
 import type { Response } from 'express';
 import { AppError } from '../appError';
-import { SCOPES, type KeyScope } from '../contract/security';
+import type { KeyScope } from '../contract/security';
 
-export { SCOPES };
 export type Scope = KeyScope;
 
 export interface Principal {

@@ -1,6 +1,6 @@
 // `hearth keys create|list|revoke`: manage API keys by opening the store directly (the node may be stopped).
 import type { Command } from 'commander';
-import { SCOPES, type Scope } from '../api/scope';
+import { SCOPES, type KeyScope as Scope } from '../contract/security';
 import type { audit } from '../security/audit';
 import type { createKeyRepository } from '../security/keys';
 import type { Store } from '../store';

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import express, { type Router } from 'express';
 import { AppError } from '../../../appError';
-import type { NodeUpdateResponse } from '../../../contract/security';
+import { SCOPES, type NodeUpdateResponse } from '../../../contract/security';
 import type { NodeServices } from '../../../node';
 import { actorOf, audit, readAudit } from '../../../security/audit';
 import { mount } from '../../mount';
@@ -45,7 +45,7 @@ export function adminRouter(s: NodeServices): Router {
     if (info.lan !== wasLan) audit(store, actorOf(principal), info.lan ? 'lan.on' : 'lan.off', { host: info.host, url: info.url });
     // A keyless owner (the console on loopback) needs a key once keys are required; it is shown this once.
     if (info.lan && !wasLan && principal.keyId === null) {
-      const key = keys.create('console (owner)', ['infer', 'jobs', 'admin', 'metrics']);
+      const key = keys.create('console (owner)', [...SCOPES]);
       audit(store, actorOf(principal), 'keys.create', { id: key.id, name: key.name, scopes: key.scopes });
       body.ownerKey = key.key;
     }
