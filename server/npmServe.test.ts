@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listeningUrlIn } from './contract/listening';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
@@ -34,10 +35,10 @@ async function startNpmServe(): Promise<Started> {
     npm.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     npm.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/^hearth listening on (http:\/\/\S+)$/m);
-      if (m) {
+      const url = listeningUrlIn(out);
+      if (url) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve(url);
       }
     });
     void exited.then((code) => reject(new Error(`npm exited with ${code} before listening; stderr: ${err}`)));
