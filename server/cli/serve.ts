@@ -1,7 +1,7 @@
 // `hearth serve`: the headless node and web console.
 import type { Command } from 'commander';
 import { listeningLine } from '../contract/listening';
-import { reachableUrls } from '../security/lan';
+import { reachableUrls } from '../lan';
 import { configFrom, parsePort, runCommand } from './common';
 
 interface ServeFlags {

@@ -5,16 +5,17 @@ import express, { type Router } from 'express';
 import { AppError } from '../../../appError';
 import { SCOPES, type NodeUpdateResponse } from '../../../contract/security';
 import type { NodeServices } from '../../../node';
-import { actorOf, audit, readAudit } from '../../../security/audit';
+import { actorOf, audit, readAudit } from '../../../admission/audit';
 import { mount } from '../../mount';
 
 export function adminRouter(s: NodeServices): Router {
   const router = express.Router();
   const { settings, store } = s;
-  const { keys, lan } = s.security;
+  const { keys } = s.admission;
+  const { lan } = s;
 
   mount(router, 'usage', ({ query, res }) => {
-    const rows = s.security.metering.query({ from: query.from, to: query.to, key: query.key });
+    const rows = s.observability.metering.query({ from: query.from, to: query.to, key: query.key });
     if (query.format !== 'csv') return { rows };
     const csv = stringify(rows, { header: true, columns: ['day', 'keyId', 'keyName', 'requests', 'images', 'engineMs', 'errors'] });
     res.type('text/csv').setHeader('content-disposition', 'attachment; filename="hearth-usage.csv"');

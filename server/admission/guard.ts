@@ -6,7 +6,7 @@ import { AppError } from '../appError';
 import { isLoopbackAddress, isLoopbackHost } from '../loopback';
 import { API } from '../contract/paths';
 import { matchRoute, ROUTES } from '../contract/routes';
-import type { Principal } from '../api/scope';
+import type { Principal } from './principal';
 import { SCOPES } from '../contract/security';
 import type { KeyRepository } from './keys';
 

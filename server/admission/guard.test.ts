@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { isLoopbackAddress } from '../loopback';
 import { hostnameOf } from './guard';
-import { reachableUrls } from './lan';
-import { routeLabel } from './requestMeter';
+import { reachableUrls } from '../lan';
+import { routeLabel } from '../observability/requestMeter';
 
 describe('hostnameOf', () => {
   it('strips ports and brackets and lower-cases', () => {

@@ -5,9 +5,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { AppError } from '../appError';
-import { createLogger } from '../logger';
-import { sha256Hex } from '../sha256';
+import { AppError } from './appError';
+import { createLogger } from './logger';
+import { sha256Hex } from './sha256';
 
 const log = createLogger('tls');
 
