@@ -136,7 +136,10 @@ describe('hearth ocr on stderr', () => {
   const env = (data: string): NodeJS.ProcessEnv => ({ ...process.env, HEARTH_STORE_KEY: 'progress-key', HEARTH_DATA: data });
 
   it('writes plain lines to a pipe: no control codes, exactly one summary line, and it is last', () => {
-    const run = spawnSync(process.execPath, [BIN, 'ocr', folder, '--data', join(root, 'pipe')], { env: env(join(root, 'pipe')), encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [BIN, 'ocr', folder, '--data', join(root, 'pipe')], {
+      env: env(join(root, 'pipe')),
+      encoding: 'utf8',
+    });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr.includes(ESC)).toBe(false);
     const lines = run.stderr.trimEnd().split('\n');
@@ -144,7 +147,10 @@ describe('hearth ocr on stderr', () => {
     expect(lines.at(-1)).toMatch(/^hearth: 3 files, 1 failed, 0 reused, /);
     expect(lines).toContainEqual(expect.stringMatching(/^hearth: broken\.png: .*\(not_an_image\)$/));
 
-    const one = spawnSync(process.execPath, [BIN, 'ocr', join(folder, 'a.png'), '--data', join(root, 'pipe')], { env: env(join(root, 'pipe')), encoding: 'utf8' });
+    const one = spawnSync(process.execPath, [BIN, 'ocr', join(folder, 'a.png'), '--data', join(root, 'pipe')], {
+      env: env(join(root, 'pipe')),
+      encoding: 'utf8',
+    });
     expect(one.stderr.trimEnd().split('\n').at(-1)).toMatch(/^hearth: 1 file, 0 failed, 1 reused, /);
   });
 

@@ -49,7 +49,8 @@ export function summaryLine({ end, finishedThisRun, elapsedMs }: RunFigures): st
 /** The progress text without the bar: "45/100 files · 8.1 images/s · ETA 7.0 s" (ETA once it means something). */
 export function progressText(p: JobProgress, finishedThisRun: number): string {
   const parts = [`${p.done + p.failed}/${countOf(p.total, 'file')}`, `${p.rate.toFixed(1)} images/s`];
-  if (finishedThisRun >= ETA_AFTER_FILES && p.etaSeconds !== null && p.state === 'running') parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
+  if (finishedThisRun >= ETA_AFTER_FILES && p.etaSeconds !== null && p.state === 'running')
+    parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   return parts.join(' · ');
 }
 
