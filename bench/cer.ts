@@ -1,4 +1,4 @@
-// CER of Hearth's engine on a rendered set like the acceptance (60 images: English, Chinese, mixed; 12–40 px;
+// CER of Hearth's engine on a rendered set like the bench's (60 images: English, Chinese, mixed; 12–40 px;
 // ±5° skew; noise; low contrast; one upside-down), overall, per error class and per category, plus images/s.
 // Run: npx tsx bench/cer.ts [--n 60] [--seed 1] [--workers 0] [--dir DIR] [--show-errors]
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';

@@ -13,6 +13,8 @@ export interface LoadResult {
   latenciesMs: number[];
   wallS: number;
   ok: number;
+  /** Answers flagged `reused`: the node answered from a run it already had going for the same image. */
+  reused: number;
   errors: number;
   firstError?: string;
   /** Recognised text per file (the last answer for a file wins). */
@@ -46,7 +48,7 @@ export async function postImages(
 ): Promise<LoadResult> {
   const url = new URL(path, base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });
-  const result: LoadResult = { latenciesMs: [], wallS: 0, ok: 0, errors: 0, texts: {} };
+  const result: LoadResult = { latenciesMs: [], wallS: 0, ok: 0, reused: 0, errors: 0, texts: {} };
   const deadline = performance.now() + opts.timeLimitMs;
   let next = 0;
   const t0 = performance.now();
@@ -59,7 +61,9 @@ export async function postImages(
         result.latenciesMs.push(performance.now() - s);
         if (a.status === 200) {
           result.ok++;
-          result.texts[img.file] = (JSON.parse(a.body) as { text: string }).text;
+          const answer = JSON.parse(a.body) as { text: string; reused?: boolean };
+          if (answer.reused) result.reused++;
+          result.texts[img.file] = answer.text;
         } else {
           result.errors++;
           result.firstError ??= `HTTP ${a.status} ${a.body.slice(0, 120)}`;

@@ -1,7 +1,7 @@
-// The acceptance lines: each ratio against its target, and a clear "n/a" naming what failed or did not run.
+// The target lines: each ratio against its target, and a clear "n/a" naming what failed or did not run.
 import { describe, expect, it } from 'vitest';
 import type { ContenderResult } from './contenders/types';
-import { ratioLines } from './ratios';
+import { ratioLines, TARGETS_HEADING } from './ratios';
 import { renderTable } from './table';
 
 const row = (name: string, imagesPerS: number, more: Partial<ContenderResult> = {}): ContenderResult => ({ name, images: 60, imagesPerS, ...more });
@@ -34,6 +34,11 @@ describe('ratioLines', () => {
     const lines = ratioLines({ cli: { name: 'cli', images: 60, error: 'boom' }, gutenye: row('g', 1) });
     expect(lines[0]).toMatch(/n\/a \(hearth ocr failed, paddleocr not run\)/);
     expect(lines.at(-1)).toContain('not run (--quick');
+  });
+
+  it('speaks of the product only, in the heading and in every line', () => {
+    const lines = ratioLines({ cli: row('cli', 2), paddleocr: row('p', 1), inproc: row('in', 4), bare: row('bare', 5), http8: row('h8', 4, { errors: 0 }) });
+    for (const text of [TARGETS_HEADING, ...lines]) expect(text).not.toMatch(/\bissues?\b|acceptance/i);
   });
 });
 

@@ -1,5 +1,5 @@
 // Accuracy of a contender on the set: overall CER from the engine engineer's scorer, so every row is
-// judged by the same rule the OCR acceptance uses.
+// judged by the same rule the OCR tests use.
 import { cerReport } from '../server/testkit/cer';
 import type { BenchDataset } from './dataset';
 

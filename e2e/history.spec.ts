@@ -19,6 +19,7 @@ test('full-text search finds a stored result and opens it', async ({ page, reque
   const results = page.getByTestId('history-results').locator('li');
   await expect(results).toHaveCount(1, { timeout: 10_000 });
   await expect(results.first()).toContainText(needle);
+  await expect(page.getByTestId('history-total')).toHaveText('1 result');
   await screenshot(page, 'history-search');
 
   await results.first().locator('button').click();

@@ -47,6 +47,7 @@ test('a folder job shows moving progress, completes and exports', async ({ page,
   await page.getByTestId('jobs-failed-only').check();
   await expect(page.getByTestId('job-items').locator('td.mono')).toHaveText(['broken.png']);
   await page.getByTestId('jobs-failed-only').uncheck();
+  await expect(page.getByTestId('job-counts')).toHaveText(`${FILES + 1} files · Done: ${FILES} · Failed: 1 · Reused: 0`);
 
   const download = page.waitForEvent('download');
   await page.getByTestId('export-jsonl').click();
@@ -55,5 +56,10 @@ test('a folder job shows moving progress, completes and exports', async ({ page,
   expect(lines).toHaveLength(FILES + 1);
   expect(lines.filter((l) => l.error)).toHaveLength(1);
   expect(squashed(lines.find((l) => l.file.endsWith('page-3.png'))?.text)).toContain('pagenumber3');
+
+  // The same folder again: nothing runs again, and the console says every file was reused.
+  await page.getByTestId('job-start').click();
+  await expect(page.getByTestId('job-counts')).toHaveText(`${FILES + 1} files · Done: ${FILES} · Failed: 1 · Reused: ${FILES + 1}`, { timeout: 30_000 });
+  await expect(page.getByTestId('job-items').locator('tr').first()).toContainText('Reused');
   expect(consoleErrors).toEqual([]);
 });

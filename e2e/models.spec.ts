@@ -6,9 +6,18 @@ import { expect, screenshot, test } from './fixtures';
 
 const LABELS = Buffer.from('red\ngreen\nblue\n');
 
-async function importVersion(page: import('@playwright/test').Page, order: [number, number, number]): Promise<void> {
+interface Preprocessing {
+  mean: string;
+  std: string;
+  layout: 'NCHW' | 'NHWC';
+}
+
+async function importVersion(page: import('@playwright/test').Page, order: [number, number, number], pre?: Preprocessing): Promise<void> {
   await page.getByTestId('import-name').fill('colours');
   await page.getByTestId('import-size').fill('32,32');
+  await page.getByTestId('import-mean').fill(pre?.mean ?? '');
+  await page.getByTestId('import-std').fill(pre?.std ?? '');
+  await page.getByTestId('import-layout').selectOption(pre?.layout ?? 'NCHW');
   await page.getByTestId('import-model').setInputFiles({ name: 'colours.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(colourClassifier({ order })) });
   await page.getByTestId('import-labels').setInputFiles({ name: 'labels.txt', mimeType: 'text/plain', buffer: LABELS });
   await page.getByTestId('import-submit').click();
@@ -20,6 +29,10 @@ test('import a classifier, classify with it, roll back, unload and load, export'
   const row = page.getByTestId('model-row-colours');
   await expect(row).toContainText('classify');
   await expect(row).toContainText('v1');
+  // The size stays on one line, digits aligned.
+  const size = row.locator('td').nth(5);
+  await expect(size).toHaveText(/^\d+(\.\d)? (MB|kB)$/);
+  await expect(size).toHaveCSS('white-space', 'nowrap');
 
   await page.getByTestId('nav-recognise').click();
   await page.getByTestId('recognise-mode').selectOption('classify');
@@ -36,8 +49,11 @@ test('import a classifier, classify with it, roll back, unload and load, export'
 
   // Version 2 feeds red into "green"; rolling back makes red "red" again.
   await page.getByTestId('nav-models').click();
-  await importVersion(page, [1, 2, 0]);
+  await importVersion(page, [1, 2, 0], { mean: '0.5,0.5,0.5', std: '0.25,0.25,0.25', layout: 'NCHW' });
   await expect(row).toContainText('v2');
+  // The form's preprocessing reached the manifest, as --mean/--std/--layout do on the CLI.
+  const v2 = (await (await page.request.get('/v1/models/colours')).json()) as { preprocess: Record<string, unknown> };
+  expect(v2.preprocess).toMatchObject({ size: [32, 32], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25], layout: 'NCHW' });
   await page.getByTestId('model-rollback-colours').selectOption('1');
   await expect(row.locator('td').nth(2)).toHaveText('v1');
   await screenshot(page, 'models-imported');

@@ -72,3 +72,15 @@ test('QR codes and barcodes mode reads a code with its box', async ({ page, requ
   await screenshot(page, 'recognise-codes');
   expect(consoleErrors).toEqual([]);
 });
+
+test('the same image again is answered from the earlier run, and the console says so', async ({ page, consoleErrors }) => {
+  const png = await textImage(['Same picture twice']);
+  await page.goto('/#/recognise');
+  await page.getByTestId('file-input').setInputFiles({ name: 'first.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByTestId('ocr-meta')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('ocr-meta')).not.toContainText('Reused');
+  await page.getByTestId('file-input').setInputFiles({ name: 'again.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByTestId('ocr-meta')).toContainText('Reused', { timeout: 10_000 });
+  await expect(page.getByTestId('ocr-meta')).toContainText('0 ms');
+  expect(consoleErrors).toEqual([]);
+});

@@ -213,7 +213,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
 /** For `hearth serve`: SIGTERM/SIGINT close gracefully and exit 0, hard-exit if that takes too long. */
 export function exitOnSignals(running: RunningServer): void {
+  let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
+    // Ctrl-C under `npm run` arrives twice (the terminal signals the whole group, npm forwards its own copy):
+    // the handler stays installed so a repeat cannot fall through to Node's default exit 130 mid-shutdown.
+    if (stopping) return;
+    stopping = true;
     log.info(`received ${signal}`);
     setTimeout(() => {
       log.error('shutdown took too long; exiting anyway');
@@ -227,6 +232,6 @@ export function exitOnSignals(running: RunningServer): void {
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

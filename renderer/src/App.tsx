@@ -1,24 +1,41 @@
 // The console's frame: sidebar navigation (hash routes, so the same bundle works from file, dev server and
 // node), node status, language and theme switches, and the key prompt when the node asks for one.
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import type { HealthResponse } from '../../server/contract/health';
 import { useConnection } from './api/connection';
 import { useResource } from './api/useResource';
 import { Icon } from './components/Icon';
 import { KeyPrompt } from './components/KeyPrompt';
+import { Loading } from './components/states';
 import { LANGUAGES, useI18n, type Language } from './i18n';
 import { useTheme } from './theme';
 import { VIEWS, viewFromHash, type ViewId } from './views';
-import { Billing } from './views/Billing';
 import { Dashboard } from './views/Dashboard';
-import { History } from './views/History';
-import { Jobs } from './views/Jobs';
-import { Models } from './views/Models';
-import { Monitoring } from './views/Monitoring';
-import { Recognise } from './views/Recognise';
-import { Settings } from './views/Settings';
-import { TeamNode } from './views/TeamNode';
-import { Training } from './views/Training';
+
+// The dashboard is the first paint and comes with the shell; every other view (and its libraries, the charts
+// above all) is a chunk of its own, so the console starts on a small bundle. The chunks are fetched soon after
+// the first paint (PREFETCH_AFTER_MS), so opening a view later does not wait for them.
+const VIEW_CHUNKS = {
+  recognise: () => import('./views/Recognise'),
+  jobs: () => import('./views/Jobs'),
+  history: () => import('./views/History'),
+  models: () => import('./views/Models'),
+  team: () => import('./views/TeamNode'),
+  monitoring: () => import('./views/Monitoring'),
+  settings: () => import('./views/Settings'),
+  training: () => import('./views/Training'),
+  billing: () => import('./views/Billing'),
+} as const;
+const PREFETCH_AFTER_MS = 500;
+const Recognise = lazy(() => VIEW_CHUNKS.recognise().then((m) => ({ default: m.Recognise })));
+const Jobs = lazy(() => VIEW_CHUNKS.jobs().then((m) => ({ default: m.Jobs })));
+const History = lazy(() => VIEW_CHUNKS.history().then((m) => ({ default: m.History })));
+const Models = lazy(() => VIEW_CHUNKS.models().then((m) => ({ default: m.Models })));
+const TeamNode = lazy(() => VIEW_CHUNKS.team().then((m) => ({ default: m.TeamNode })));
+const Monitoring = lazy(() => VIEW_CHUNKS.monitoring().then((m) => ({ default: m.Monitoring })));
+const Settings = lazy(() => VIEW_CHUNKS.settings().then((m) => ({ default: m.Settings })));
+const Training = lazy(() => VIEW_CHUNKS.training().then((m) => ({ default: m.Training })));
+const Billing = lazy(() => VIEW_CHUNKS.billing().then((m) => ({ default: m.Billing })));
 
 /** Health is cheap and unauthenticated; a few seconds keeps the status pill honest. */
 const HEALTH_POLL_MS = 5_000;
@@ -56,6 +73,11 @@ export function App(): ReactNode {
   const health = useResource((c, signal) => c.health(signal), [], { intervalMs: HEALTH_POLL_MS });
 
   useEffect(() => {
+    const timer = setTimeout(() => Object.values(VIEW_CHUNKS).forEach((load) => void load()), PREFETCH_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, []);
+
+  useEffect(() => {
     const onHash = (): void => setView(viewFromHash(location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
@@ -85,7 +107,7 @@ export function App(): ReactNode {
         </nav>
         <div className="sidebar-foot">
           <span className={online ? 'pill ok' : 'pill bad'} data-testid="node-status">
-            {online ? t('status.online') : health.loading ? t('common.loading') : t('status.offline')}
+            {online ? t('status.online') : health.loading ? t('status.connecting') : t('status.offline')}
           </span>
           <label className="inline">
             <span className="sr-only">{t('set.language')}</span>
@@ -111,7 +133,9 @@ export function App(): ReactNode {
       </aside>
       <main className="content" data-view={view}>
         <h1 className="view-title">{t(VIEWS.find((v) => v.id === view)!.label)}</h1>
-        <CurrentView id={view} health={health} />
+        <Suspense fallback={<Loading label={t('common.loadingView')} />}>
+          <CurrentView id={view} health={health} />
+        </Suspense>
       </main>
       {needsKey && <KeyPrompt />}
     </div>

@@ -56,7 +56,18 @@ describe('hearth models', () => {
     expect(openModelCatalog({ dataDir: a }).resolve('colours').manifest.preprocess?.mean).toEqual([0.5, 0.5, 0.5]);
 
     const list = await hearth('models', 'list', '--data', a);
-    expect(list.out.split('\n')).toEqual([expect.stringMatching(/^pp-ocrv4\tocr\tv1\t\*1\tbundled\t/), 'colours\tclassify\tv2\t1,*2\t\tcolours', '']);
+    expect(list.out.split('\n')).toEqual([
+      'ID\tTASK\tACTIVE\tVERSIONS\tSOURCE\tNAME',
+      expect.stringMatching(/^pp-ocrv4\tocr\tv1\t\*1\tbundled\t/),
+      'colours\tclassify\tv2\t1,*2\timported\tcolours',
+      '',
+    ]);
+
+    // What a caller needs: input names, shapes and the preprocessing the node applies.
+    const show = await hearth('models', 'show', 'colours', '--data', a);
+    expect(show.out).toMatch(/^colours \(classify\): colours\nactive version: 2 of 2 versions\ninputs: \S+ float32 \[/);
+    expect(show.out).toContain('preprocess: size 32,32, resize stretch, mean 0.5,0.5,0.5, std 0.5,0.5,0.5, layout NCHW, channels RGB\n');
+    expect((await hearth('models', 'show', 'nothing-here', '--data', a)).code).toBe(1);
 
     expect((await hearth('models', 'rollback', 'colours', '1', '--data', a)).out).toBe('colours now serves version 1\n');
     expect(openModelCatalog({ dataDir: a }).resolve('colours').labels[0]).toBe('red');
@@ -75,5 +86,10 @@ describe('hearth models', () => {
     const bad = await hearth('models', 'import', join(dir, 'labels.txt'), '--name', 'bad', '--task', 'raw', '--data', d);
     expect(bad).toMatchObject({ code: 1, err: expect.stringMatching(/ONNX Runtime cannot load this model/) });
     expect((await hearth('models', 'rollback', 'nothing', '2', '--data', d))).toMatchObject({ code: 1, err: expect.stringMatching(/no model "nothing"/) });
+    // --layout in either case; an NHWC layout does not fit this NCHW model, and the node says why.
+    const classify = [join(dir, 'colours.onnx'), '--name', 'y', '--task', 'classify', '--labels', join(dir, 'labels.txt'), '--size', '32,32', '--data', d];
+    expect((await hearth('models', 'import', ...classify, '--layout', 'sideways')).code).toBe(2);
+    expect(await hearth('models', 'import', ...classify, '--layout', 'nhwc')).toMatchObject({ code: 1, err: expect.stringMatching(/NHWC/) });
+    expect((await hearth('models', 'import', ...classify, '--layout', 'nchw')).code).toBe(0);
   });
 });

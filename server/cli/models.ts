@@ -3,7 +3,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { ImportManifest, ModelSummary } from '../contract/models';
+import type { ImportManifest, ModelSummary, TensorSpec } from '../contract/models';
+import { countOf } from '../contract/plural';
 import type { openModelCatalog } from '../engine/models/catalog';
 import { configFrom, runCommand, UsageError } from './common';
 
@@ -35,10 +36,12 @@ function numberList(count: number, what: string, integer: boolean): (value: stri
   };
 }
 
+/** One of `values`; upper-case choices (NCHW, RGB) are also taken in lower case. */
 function choice(values: readonly string[], what: string): (value: string) => string {
   return (value) => {
-    if (!values.includes(value)) throw new InvalidArgumentError(`${what} is one of ${values.join(', ')}`);
-    return value;
+    const given = values.find((v) => v === value || v === value.toUpperCase());
+    if (!given) throw new InvalidArgumentError(`${what} is one of ${values.join(', ')}`);
+    return given;
   };
 }
 
@@ -54,9 +57,32 @@ async function catalogFor(flags: DataFlags): Promise<ReturnType<typeof openModel
   return openModelCatalog({ dataDir: configFrom({ dataDir: flags.data }).dataDir });
 }
 
+/** `models list` columns; the header names them so the table reads without the help text. */
+const LIST_HEADER = ['ID', 'TASK', 'ACTIVE', 'VERSIONS', 'SOURCE', 'NAME'].join('\t');
+
 function describe(m: ModelSummary): string {
   const versions = m.versions.map((v) => (v.version === m.activeVersion ? `*${v.version}` : String(v.version))).join(',');
-  return [m.id, m.task, `v${m.activeVersion}`, versions, m.bundled ? 'bundled' : '', m.name].join('\t');
+  return [m.id, m.task, `v${m.activeVersion}`, versions, m.bundled ? 'bundled' : 'imported', m.name].join('\t');
+}
+
+const tensors = (specs: TensorSpec[]): string => specs.map((t) => `${t.name} ${t.dtype} [${t.shape.join(',')}]`).join(', ');
+
+/** `models show`: what a caller of /v1/models/:id/infer or /v1/classify needs to know about one model. */
+function details(m: ModelSummary): string {
+  const active = m.versions.find((v) => v.version === m.activeVersion);
+  const lines = [
+    `${m.id} (${m.task}${m.bundled ? ', bundled' : ''}): ${m.name}`,
+    `active version: ${m.activeVersion} of ${countOf(m.versions.length, 'version')}`,
+  ];
+  if (active) lines.push(`inputs: ${tensors(active.inputs)}`, `outputs: ${tensors(active.outputs)}`);
+  if (active && active.labels > 0) lines.push(`labels: ${active.labels}`);
+  const p = m.preprocess;
+  if (p) {
+    lines.push(
+      `preprocess: size ${p.size.join(',')}, resize ${p.resize}, mean ${p.mean.join(',')}, std ${p.std.join(',')}, layout ${p.layout}, channels ${p.channels}`,
+    );
+  }
+  return lines.join('\n') + '\n';
 }
 
 export function registerModels(program: Command): void {
@@ -64,14 +90,26 @@ export function registerModels(program: Command): void {
 
   models
     .command('list')
-    .description('list models: id, task, active version, versions (* = active), name')
+    .description('list models: id, task, active version, versions (* = active), source, name')
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--json', 'print JSON')
     .action((flags: DataFlags & { json?: boolean }) =>
       runCommand(async () => {
         const list = (await catalogFor(flags)).list();
         if (flags.json) process.stdout.write(JSON.stringify({ models: list }, null, 2) + '\n');
-        else process.stdout.write(list.map(describe).join('\n') + '\n');
+        else process.stdout.write([LIST_HEADER, ...list.map(describe)].join('\n') + '\n');
+      }),
+    );
+
+  models
+    .command('show <id>')
+    .description("one model: its active version's input and output names, shapes and types, labels and preprocessing")
+    .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
+    .option('--json', 'print JSON (as GET /v1/models/:id answers)')
+    .action((id: string, flags: DataFlags & { json?: boolean }) =>
+      runCommand(async () => {
+        const model = (await catalogFor(flags)).get(id);
+        process.stdout.write(flags.json ? JSON.stringify(model, null, 2) + '\n' : details(model));
       }),
     );
 
@@ -86,8 +124,8 @@ export function registerModels(program: Command): void {
     .option('--mean <a,b,c>', 'per-channel mean after scaling pixels to 0..1 (default 0,0,0)', numberList(3, '--mean', false))
     .option('--std <a,b,c>', 'per-channel std (default 1,1,1)', numberList(3, '--std', false))
     .option('--resize <mode>', 'stretch | contain | cover (default stretch)', choice(['stretch', 'contain', 'cover'], '--resize'))
-    .option('--layout <layout>', 'NCHW | NHWC (default NCHW)', choice(['NCHW', 'NHWC'], '--layout'))
-    .option('--channels <order>', 'RGB | BGR (default RGB)', choice(['RGB', 'BGR'], '--channels'))
+    .option('--layout <layout>', 'nchw | nhwc: tensor layout the model takes (default nchw)', choice(['NCHW', 'NHWC'], '--layout'))
+    .option('--channels <order>', 'rgb | bgr (default rgb)', choice(['RGB', 'BGR'], '--channels'))
     .option('--description <text>', 'free text shown with the model')
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .action((file: string, flags: ImportFlags) =>

@@ -5,10 +5,11 @@ import { createWriteStream, readdirSync, statSync, type WriteStream } from 'node
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { AppError, isAppError } from '../appError';
-import { EXPORT_FORMATS, type ExportFormat, type Job, type JobProgress } from '../contract/jobs';
+import { EXPORT_FORMATS, type ExportFormat, type Job } from '../contract/jobs';
 import { isImagePath } from '../jobs/scan';
 import { clock, recordSpan, timed } from '../startupTimings';
 import { configFrom, runCommand, UsageError } from './common';
+import { createProgressView } from './progress';
 
 interface OcrFlags {
   out?: string;
@@ -192,28 +193,8 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     const { job, resumed } = started;
     if (resumed) process.stderr.write(`hearth: continuing the interrupted run of these files (job ${job.id})\n`);
 
-    const { SingleBar, Presets } = await import('cli-progress');
-    const bar = new SingleBar(
-      {
-        stream: process.stderr,
-        format: 'ocr [{bar}] {percentage}% | {value}/{total} files | {rate} files/s | ETA {eta_formatted}',
-        hideCursor: true,
-        etaBuffer: 50,
-      },
-      Presets.shades_classic,
-    );
-    let barStarted = false;
-    const onProgress = (p: JobProgress): void => {
-      if (p.total === 0) return;
-      const value = p.done + p.failed;
-      if (!barStarted) {
-        bar.start(p.total, value, { rate: '0' });
-        barStarted = true;
-      }
-      bar.setTotal(p.total);
-      bar.update(value, { rate: p.rate.toFixed(1) });
-    };
-    const off = jobs.subscribe(job.id, onProgress);
+    const view = createProgressView({ stream: process.stderr, startedWith: job });
+    const off = jobs.subscribe(job.id, view.update);
 
     // Ctrl-C / SIGTERM: finish the files in flight (their results are kept), stop, exit; the same command continues.
     let interrupted = false;
@@ -226,7 +207,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
 
     const end = await Promise.race([jobs.settled(job.id), haltedRun]);
     off();
-    if (barStarted) bar.stop();
+    view.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
 
@@ -248,18 +229,14 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
 
     const items = jobs.items(job.id, 0, Number.MAX_SAFE_INTEGER).items.filter((i) => i.state !== 'done');
     for (const i of items.slice(0, LISTED_FAILURES)) {
-      process.stderr.write(`hearth: ${i.file}: ${i.error?.message ?? 'not processed'}${i.error ? ` (${i.error.code})` : ''}\n`);
+      view.line(`hearth: ${i.file}: ${i.error?.message ?? 'not processed'}${i.error ? ` (${i.error.code})` : ''}`);
     }
-    if (items.length > LISTED_FAILURES) process.stderr.write(`hearth: … and ${items.length - LISTED_FAILURES} more failed files\n`);
-    process.stderr.write(
-      `hearth: ${end.total} files: ${end.done} recognised, ${end.failed} failed` +
-        (end.reused ? `, ${end.reused} unchanged since an earlier run (results reused)` : '') +
-        '\n',
-    );
+    if (items.length > LISTED_FAILURES) view.line(`hearth: … and ${items.length - LISTED_FAILURES} more failed`);
     if (end.state === 'cancelled') {
-      process.stderr.write('hearth: the job was cancelled before every file was processed\n');
+      view.line('hearth: the job was cancelled before every file was processed');
       process.exitCode = 1;
     }
+    view.summary(end);
   } finally {
     await shutdown();
   }

@@ -62,7 +62,9 @@ export interface JobItem {
   file: string;
   state: JobItemState;
   resultId: string | null;
+  /** Answered by an earlier recognition of the same content (an earlier job, or the engine's result cache). */
   reused: boolean;
+  /** Engine time spent on this item: 0 when reused. */
   ms: number | null;
   error: JobError | null;
 }
@@ -80,7 +82,16 @@ export interface JobList {
 
 /** One line of the jsonl export and of `hearth ocr`. */
 export type ExportLine =
-  | { file: string; text: string; lines: { text: string; confidence: number; box: [number, number][] }[]; provider: string; ms: number }
+  | {
+      file: string;
+      text: string;
+      lines: { text: string; confidence: number; box: [number, number][] }[];
+      provider: string;
+      /** Engine time spent on this file; 0 when reused. */
+      ms: number;
+      /** Present (true) when an earlier recognition of the same content answered; nothing ran again. */
+      reused?: true;
+    }
   | { file: string; error: JobError };
 
 const jobErrorSchema = z.object({ code: z.string(), message: z.string() });

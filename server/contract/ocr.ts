@@ -23,8 +23,10 @@ export interface OcrResponse {
   lines: OcrLine[];
   /** Execution provider that ran the models: "cpu", "cuda", "dml", "coreml". */
   provider: string;
-  /** Engine time for this image in milliseconds. */
+  /** Engine time spent on this request in milliseconds: 0 when the result was reused. */
   ms: number;
+  /** True when an identical image's earlier (or still running) recognition answered this one; nothing ran again. */
+  reused?: boolean;
   /** Size of the (orientation-corrected) image the boxes refer to. */
   width: number;
   height: number;
@@ -44,6 +46,7 @@ export const ocrResponseSchema: z.ZodType<OcrResponse> = z.object({
   lines: z.array(ocrLineSchema),
   provider: z.string(),
   ms: z.number(),
+  reused: z.boolean().optional(),
   width: z.number(),
   height: z.number(),
   resultId: z.string().optional(),

@@ -111,15 +111,24 @@ describe('engine', () => {
     }
   });
 
-  it('returns the cached result for the same bytes', async () => {
+  it('returns the cached result for the same bytes, flagged as reused with no engine time', async () => {
     const png = await renderText({ lines: ['cache me'], fontSize: 24 });
     const before = engine.stats();
     const first = await engine.ocr(png);
     const second = await engine.ocr(Buffer.from(png));
-    expect(second).toEqual(first);
+    expect(first.reused).toBeUndefined();
+    expect(first.ms).toBeGreaterThan(0);
+    expect(second).toEqual({ ...first, ms: 0, reused: true });
     const after = engine.stats();
     expect(after.cacheHits - before.cacheHits).toBe(1);
     expect(after.processed - before.processed).toBe(1);
+  });
+
+  it('flags a request that shared a run already going as reused', async () => {
+    const png = await renderText({ lines: ['shared run'], fontSize: 24 });
+    const [first, second] = await Promise.all([engine.ocr(png), engine.ocr(Buffer.from(png))]);
+    expect(first.reused).toBeUndefined();
+    expect(second).toEqual({ ...first, ms: 0, reused: true });
   });
 
   it('sheds interactive load past the queue depth with queue_full + Retry-After, never bulk', async () => {

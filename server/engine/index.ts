@@ -78,6 +78,11 @@ export function threadsPerWorker(workers: number, cores = availableParallelism()
   return Math.max(1, Math.floor(cores / workers));
 }
 
+/** A cached or shared result as this request sees it: flagged, and no engine time spent on it. */
+function reusedCopy(result: OcrResult): OcrResult {
+  return { ...structuredClone(result), ms: 0, reused: true };
+}
+
 const stoppedWhileStarting = (): AppError => new AppError('shutting_down', 503, 'the engine was stopped while it started');
 
 /**
@@ -168,19 +173,18 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       // Readings with other options (no corrections, another detector size) are other results of the same image.
       const key = [contentKey(image), lookAlikes ? '' : 'raw', o.limitSide ?? ''].join(':');
       const hit = cache.get(key);
-      if (hit) return structuredClone(hit);
-      let pending = inFlight.get(key);
-      if (!pending) {
-        pending = imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, lookAlikes, limitSide: o.limitSide }, o.bulk ?? false, pixels));
-        inFlight.set(key, pending);
-        pending.then(
-          (result) => {
-            inFlight.delete(key);
-            cache.set(key, result);
-          },
-          () => inFlight.delete(key),
-        );
-      }
+      if (hit) return reusedCopy(hit);
+      const shared = inFlight.get(key);
+      if (shared) return reusedCopy(await shared);
+      const pending = imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, lookAlikes, limitSide: o.limitSide }, o.bulk ?? false, pixels));
+      inFlight.set(key, pending);
+      pending.then(
+        (result) => {
+          inFlight.delete(key);
+          cache.set(key, result);
+        },
+        () => inFlight.delete(key),
+      );
       return structuredClone(await pending);
     },
     run<T extends TaskName>(task: T, payload: TaskPayload<T>, o: { bulk?: boolean } = {}) {

@@ -13,7 +13,9 @@ interface ExportRow {
   text: string | null;
   lines: string | null;
   provider: string | null;
+  /** The item's own engine time (0 when reused), not the time of the run that made the result. */
   ms: number | null;
+  reused: number;
 }
 
 export const EXPORT_MIME: Record<ExportFormat, string> = {
@@ -35,10 +37,11 @@ function toLine(r: ExportRow): ExportLine {
     lines: lines.map((l) => ({ text: l.text, confidence: l.confidence, box: l.box })),
     provider: r.provider ?? '',
     ms: r.ms ?? 0,
+    ...(r.reused ? { reused: true } : {}),
   };
 }
 
-const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message'] as const;
+const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message', 'reused'] as const;
 /** Cells starting with = + - @ (or tab, CR) get a leading ' so a spreadsheet shows them instead of running them. */
 const CSV_OPTIONS = { escape_formulas: true } as const;
 
@@ -51,7 +54,10 @@ function oneLine(name: string): string {
 function format(line: ExportLine, fmt: ExportFormat): string {
   if (fmt === 'jsonl') return JSON.stringify(line) + '\n';
   if (fmt === 'csv') {
-    const row = 'error' in line ? [line.file, '', '', '', line.error.code, line.error.message] : [line.file, line.text, line.provider, line.ms, '', ''];
+    const row =
+      'error' in line
+        ? [line.file, '', '', '', line.error.code, line.error.message, '']
+        : [line.file, line.text, line.provider, line.ms, '', '', line.reused ? 'true' : 'false'];
     return stringify([row], CSV_OPTIONS);
   }
   const body = 'error' in line ? `[error ${line.error.code}] ${line.error.message}` : line.text;
@@ -63,7 +69,7 @@ export function* exportJob(store: Store, jobId: string, fmt: ExportFormat): Gene
   if (fmt === 'csv') yield stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
   const rows = store.db
     .prepare(
-      `SELECT i.file, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, r.ms
+      `SELECT i.file, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, i.ms, i.reused
        FROM job_items i LEFT JOIN results r ON r.id = i.result_id WHERE i.job_id = ? ORDER BY i.id`,
     )
     .iterate(jobId) as IterableIterator<ExportRow>;

@@ -48,6 +48,9 @@ class AlreadyAcked extends Error {}
 /** Errors that will come back the same for the same bytes, so an unchanged file may reuse them. */
 const STABLE_ERRORS = new Set(['not_an_image', 'corrupt_image', 'image_too_large']);
 
+/** A reused item spent no engine time; the run that made its result keeps its own time on that result. */
+const REUSED_MS = 0;
+
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export function jobFromRow(r: JobRow): Job {
@@ -179,9 +182,11 @@ export function createJobRepository(store: Store) {
             keyId: job.key_id,
             jobId: job.id,
           });
+          // The engine answered from its cache (or a run another caller started): a reused item like any other.
+          const reused = ocr.reused ? 1 : 0;
           // Throwing rolls the result back too: an item never ends up with two results.
-          if (s.ackDone.run(sha, resultId, 0, ocr.ms, Date.now(), item.id).changes !== 1) throw new AlreadyAcked();
-          s.countDone.run(0, job.id);
+          if (s.ackDone.run(sha, resultId, reused, ocr.ms, Date.now(), item.id).changes !== 1) throw new AlreadyAcked();
+          s.countDone.run(reused, job.id);
         })();
         return true;
       } catch (err) {
@@ -194,7 +199,7 @@ export function createJobRepository(store: Store) {
         const now = Date.now();
         const changed =
           from.state === 'done'
-            ? s.ackDone.run(sha, from.result_id, 1, from.ms, now, item.id).changes
+            ? s.ackDone.run(sha, from.result_id, 1, REUSED_MS, now, item.id).changes
             : s.ackFailed.run(sha, 1, from.error_code, from.error_message, now, item.id).changes;
         if (changed !== 1) return false;
         (from.state === 'done' ? s.countDone : s.countFailed).run(1, job.id);

@@ -114,7 +114,14 @@ describe('folder job', () => {
     expect(end).toMatchObject({ state: 'done', total: GOOD + 3, done: GOOD, failed: 3, reused: GOOD + 3 });
     expect(engine.stats().processed).toBe(before);
     expect((store.db.prepare('SELECT count(*) AS n FROM results').get() as { n: number }).n).toBe(results);
-    expect([...jobs.export(job.id, 'jsonl')].join('')).toBe([...jobs.export(jobId, 'jsonl')].join(''));
+    // The same results, each flagged as reused and costing no engine time.
+    const lines = (id: string): Record<string, unknown>[] =>
+      [...jobs.export(id, 'jsonl')].join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const again = lines(job.id);
+    const strip = ({ ms: _ms, reused: _reused, ...rest }: Record<string, unknown>): Record<string, unknown> => rest;
+    expect(again.map(strip)).toEqual(lines(jobId).map(strip));
+    for (const l of again.filter((l) => !('error' in l))) expect(l).toMatchObject({ reused: true, ms: 0 });
+    expect(jobs.items(job.id, 0, 100).items.every((i) => i.reused && (i.state === 'failed' || i.ms === 0))).toBe(true);
   });
 
   it('without recursion leaves subfolders out', async () => {
@@ -155,6 +162,50 @@ describe('plaintext at rest', () => {
       if (!e.isFile()) continue;
       const bytes = readFileSync(join(e.parentPath, e.name));
       for (const p of probes) expect(bytes.includes(p), `${e.name} holds "${p}"`).toBe(false);
+    }
+  });
+});
+
+describe('results the engine answers from its cache', () => {
+  it('are flagged as reused in items, progress, counts and every export, with no engine time', async () => {
+    const cached = await createEngine({ workers: 1, queueDepth: 16, cacheEntries: 16, providers: ['cpu'] });
+    const cachedJobs = createJobService({ store, engine: cached, config: loadConfig({ dataDir: join(root, 'data') }, {}) });
+    try {
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      const dir = join(root, 'cached');
+      mkdirSync(dir);
+      const seen = await renderText({ lines: ['seen before 42'], fontSize: 28 });
+      writeFileSync(join(dir, 'a-seen.png'), seen);
+      writeFileSync(join(dir, 'b-new.png'), await renderText({ lines: ['never seen 77'], fontSize: 28 }));
+      // An earlier request (the API, the console) recognised this image already.
+      expect((await cached.ocr(seen)).reused).toBeUndefined();
+
+      const events: JobProgress[] = [];
+      const job = cachedJobs.create({ paths: [dir], recursive: false, origin: 'api', keyId: null });
+      const off = cachedJobs.subscribe(job.id, (p) => events.push(p));
+      const end = await cachedJobs.settled(job.id);
+      off();
+      expect(end).toMatchObject({ state: 'done', total: 2, done: 2, failed: 0, reused: 1 });
+      expect(events.at(-1)?.reused).toBe(1);
+
+      const items = cachedJobs.items(job.id, 0, 10).items;
+      expect(items.map((i) => [i.file, i.reused, i.ms === 0])).toEqual([
+        ['a-seen.png', true, true],
+        ['b-new.png', false, false],
+      ]);
+
+      const jsonl = [...cachedJobs.export(job.id, 'jsonl')].join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(jsonl[0]).toMatchObject({ file: 'a-seen.png', reused: true, ms: 0 });
+      expect(jsonl[1].reused).toBeUndefined();
+      expect(Number(jsonl[1].ms)).toBeGreaterThan(0);
+      const csv = parseCsv([...cachedJobs.export(job.id, 'csv')].join(''));
+      expect(csv.map((r) => [r.file, r.reused, r.ms])).toEqual([
+        ['a-seen.png', 'true', '0'],
+        ['b-new.png', 'false', String(jsonl[1].ms)],
+      ]);
+    } finally {
+      await cachedJobs.close();
+      await cached.close();
     }
   });
 });

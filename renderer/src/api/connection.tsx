@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { HearthBridge } from '../../../main/preload/bridge';
 import { ClientError, createClient, type HearthClient } from '../../../server/contract/client';
+import { useI18n } from '../i18n';
 
 const KEY_STORAGE = 'hearth.key';
 const KEY_IN_HASH = /[?&]key=([^&]+)/;
@@ -33,6 +34,7 @@ export interface Connection {
 const ConnectionContext = createContext<Connection | null>(null);
 
 export function ConnectionProvider({ children }: { children: ReactNode }): ReactNode {
+  const { t } = useI18n();
   const bridge = window.hearth ?? null;
   const [baseUrl, setBaseUrl] = useState<string | null>(bridge ? null : location.origin);
   const [key, setKeyState] = useState<string | null>(() => {
@@ -69,7 +71,8 @@ export function ConnectionProvider({ children }: { children: ReactNode }): React
         : { client: createClient({ baseUrl, key, origin: 'console' }), bridge, key, generation, needsKey, setKey, report },
     [baseUrl, key, bridge, generation, needsKey, setKey, report],
   );
-  if (!value) return <div className="boot">Hearth…</div>;
+  // The desktop app waits here for its node to start: say so, with the app's name, rather than a bare spinner.
+  if (!value) return <div className="boot" role="status">{t('app.name')} · {t('boot.startingNode')}</div>;
   return <ConnectionContext.Provider value={value}>{children}</ConnectionContext.Provider>;
 }
 

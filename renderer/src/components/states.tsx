@@ -3,12 +3,13 @@ import type { ReactNode } from 'react';
 import { ClientError } from '../../../server/contract/client';
 import { useI18n } from '../i18n';
 
-export function Loading(): ReactNode {
+/** A spinner with what it waits for; `label` says it where a view knows better than "Loading…". */
+export function Loading({ label }: { label?: string } = {}): ReactNode {
   const { t } = useI18n();
   return (
     <div className="state state-loading" role="status" aria-live="polite">
       <span className="spinner" aria-hidden="true" />
-      {t('common.loading')}
+      {label ?? t('common.loading')}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // History: full-text search over stored results with thumbnails and filters (date, source, key); a result
 // opens with its image and boxes.
 import { useEffect, useState, type ReactNode } from 'react';
+import { countOf } from '../../../server/contract/plural';
 import type { ResultSummary } from '../../../server/contract/results';
 import { useNodeImage } from '../api/useImage';
 import { useResource } from '../api/useResource';
@@ -18,7 +19,7 @@ function Thumb({ result }: { result: ResultSummary }): ReactNode {
 }
 
 export function History(): ReactNode {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   const [query, setQuery] = useState('');
   const [from, setFrom] = useState('');
@@ -77,7 +78,7 @@ export function History(): ReactNode {
             <Empty>{t('hist.empty')}</Empty>
           ) : (
             <>
-              <div className="muted" data-testid="history-total">{page.total} {t('hist.results')}</div>
+              <div className="muted" data-testid="history-total">{countOf(page.total, 'result', lang)}</div>
               <ul className="results" data-testid="history-results">
                 {page.items.map((r) => (
                   <li key={r.id}>

@@ -2,6 +2,7 @@
 // progress with rate and ETA, pause/resume/cancel, browse per-file results and errors, export jsonl/csv/txt.
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ExportFormat, Job, JobProgress } from '../../../server/contract/jobs';
+import { countOf } from '../../../server/contract/plural';
 import { useConnection } from '../api/connection';
 import { downloadFrom } from '../api/download';
 import { useJobProgress } from '../api/jobEvents';
@@ -40,7 +41,7 @@ export function ProgressBar({ done, failed, total }: { done: number; failed: num
 }
 
 function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }): ReactNode {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { client, bridge, report } = useConnection();
   const live = useJobProgress(listed.id);
   const job: Job & Partial<JobProgress> = live ?? listed;
@@ -86,11 +87,16 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
       </header>
       <ProgressBar done={job.done} failed={job.failed} total={job.total} />
       <div className="toolbar">
-        <span className="muted">
-          {running
-            ? `${t('jobs.rate')}: ${job.rate !== undefined ? `${job.rate.toFixed(1)}/s` : '—'} · ${t('jobs.eta')}: ${eta(job.etaSeconds)}`
-            : `${job.done} ✓`}
-          {job.failed > 0 && ` · ${job.failed} ✗`}
+        <span className="muted" data-testid="job-counts">
+          {[
+            countOf(job.total, 'file', lang),
+            `${t('jobs.done')}: ${job.done}`,
+            `${t('jobs.failed')}: ${job.failed}`,
+            `${t('jobs.reused')}: ${job.reused}`,
+            ...(running
+              ? [`${t('jobs.rate')}: ${job.rate !== undefined ? `${job.rate.toFixed(1)}/s` : '—'}`, `${t('jobs.eta')}: ${eta(job.etaSeconds)}`]
+              : []),
+          ].join(' · ')}
         </span>
         {running && <button type="button" onClick={() => act('pause')}>{t('jobs.pause')}</button>}
         {job.state === 'paused' && <button type="button" onClick={() => act('resume')}>{t('jobs.resume')}</button>}
@@ -135,7 +141,10 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
                   {page.items.map((item) => (
                     <tr key={item.id} className={`item-${item.state}`}>
                       <td className="mono">{item.file}</td>
-                      <td>{item.state}{item.reused ? ' ↺' : ''}</td>
+                      <td>
+                        {item.state}
+                        {item.reused && <span className="pill" title={t('jobs.reusedHint')}>{t('jobs.reused')}</span>}
+                      </td>
                       <td className="nowrap">{item.ms !== null ? `${item.ms} ms` : ''}</td>
                       <td>
                         {item.error ? (

@@ -17,6 +17,10 @@ function ImportForm({ onDone }: { onDone(): void }): ReactNode {
   const [name, setName] = useState('');
   const [task, setTask] = useState<'classify' | 'raw'>('classify');
   const [size, setSize] = useState('224,224');
+  // Empty mean/std keep the node's defaults (mean 0, std 1), as leaving out --mean/--std does on the CLI.
+  const [mean, setMean] = useState('');
+  const [std, setStd] = useState('');
+  const [layout, setLayout] = useState<'NCHW' | 'NHWC'>('NCHW');
   const [model, setModel] = useState<File | null>(null);
   const [labels, setLabels] = useState<File | null>(null);
   const [error, setError] = useState<Error>();
@@ -24,8 +28,10 @@ function ImportForm({ onDone }: { onDone(): void }): ReactNode {
 
   const submit = (): void => {
     if (!model) return;
+    const triple = (v: string): number[] | undefined => (v.trim() ? v.split(',').map((x) => Number(x.trim())) : undefined);
     const [h, w] = size.split(',').map((v) => Number(v.trim()));
-    const manifest = { name, task, ...(task === 'classify' ? { preprocess: { size: [h, w] } } : {}) };
+    const preprocess = { size: [h, w], mean: triple(mean), std: triple(std), layout };
+    const manifest = { name, task, ...(task === 'classify' ? { preprocess } : {}) };
     const form = new FormData();
     form.set('model', model);
     if (labels) form.set('labels', labels);
@@ -56,7 +62,20 @@ function ImportForm({ onDone }: { onDone(): void }): ReactNode {
           <option value="raw">raw</option>
         </select>
       </label>
-      {task === 'classify' && <label>{t('models.sizeHW')}<input value={size} onChange={(e) => setSize(e.target.value)} size={9} data-testid="import-size" /></label>}
+      {task === 'classify' && (
+        <>
+          <label>{t('models.sizeHW')}<input value={size} onChange={(e) => setSize(e.target.value)} size={9} data-testid="import-size" /></label>
+          <label>{t('models.mean')}<input value={mean} onChange={(e) => setMean(e.target.value)} placeholder="0,0,0" size={14} data-testid="import-mean" /></label>
+          <label>{t('models.std')}<input value={std} onChange={(e) => setStd(e.target.value)} placeholder="1,1,1" size={14} data-testid="import-std" /></label>
+          <label>{t('models.layout')}
+            <select value={layout} onChange={(e) => setLayout(e.target.value as 'NCHW' | 'NHWC')} data-testid="import-layout">
+              <option value="NCHW">NCHW</option>
+              <option value="NHWC">NHWC</option>
+            </select>
+          </label>
+          <p className="muted hint">{t('models.preprocessHint')}</p>
+        </>
+      )}
       <label>{t('models.file')}<input type="file" accept=".onnx" onChange={(e) => setModel(e.target.files?.[0] ?? null)} required data-testid="import-model" /></label>
       {task === 'classify' && <label>{t('models.labels')}<input type="file" accept=".txt" onChange={(e) => setLabels(e.target.files?.[0] ?? null)} data-testid="import-labels" /></label>}
       <button type="submit" className="primary" disabled={busy || !model || !name} data-testid="import-submit">{t('models.import')}</button>
@@ -101,7 +120,7 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
       <td>v{m.activeVersion}</td>
       <td>{m.versions.length}</td>
       <td><span className={m.loaded ? 'pill ok' : 'pill'}>{m.loaded ? t('dash.loaded') : t('dash.notLoaded')}</span></td>
-      <td>{active ? megabytes(active.sizeBytes) : '—'}</td>
+      <td className="nowrap num">{active ? megabytes(active.sizeBytes) : '—'}</td>
       <td>
         <div className="actions">
         {m.versions.length > 1 && (

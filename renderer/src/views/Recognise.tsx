@@ -222,6 +222,7 @@ export function Recognise(): ReactNode {
                     {current.codes
                       ? `${t('rec.codesFound')}: ${current.codes.codes.length} · ${t('rec.time')}: ${current.codes.ms} ms`
                       : `${t('rec.provider')}: ${(current.ocr ?? current.classify)?.provider} · ${t('rec.time')}: ${(current.ocr ?? current.classify)?.ms} ms`}
+                    {current.ocr?.reused && <span className="pill" title={t('jobs.reusedHint')}>{t('jobs.reused')}</span>}
                   </span>
                   {current.ocr && (
                     <button type="button" data-testid="copy-all" onClick={() => void copyText(current.ocr!.text)}>
