@@ -8,6 +8,11 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u061c\u202a-\u202e\
 
 export const NAME_RULE = 'a name may not contain control characters (NUL, line breaks, tabs) or text-direction overrides';
 
+/** The text with each of the characters above replaced by `with` (file names made safe to keep and show). */
+export function replaceUnprintable(text: string, replacement: string): string {
+  return text.replace(new RegExp(UNPRINTABLE.source, 'gu'), replacement);
+}
+
 /** True when the text has none of the characters above. */
 export function isPrintable(text: string): boolean {
   return !UNPRINTABLE.test(text);

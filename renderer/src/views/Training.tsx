@@ -1,7 +1,7 @@
 // Training: start a run on a folder of labelled sub-folders on the node, watch loss and accuracy per epoch, read
 // the evaluation report (per-label figures, the confusion matrix, the examples it got wrong, the active version's
 // accuracy beside it) and activate the new version with a deliberate click.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { TrainRun } from '../../../server/contract/training';
 import { useConnection } from '../api/connection';
@@ -16,7 +16,7 @@ function StartForm({ onStarted }: { onStarted: (run: TrainRun) => void }): React
   const { t } = useI18n();
   const { client, report } = useConnection();
   const models = useResource((c, signal) => c.call('listModels', { signal }), []);
-  const backbones = models.data?.models.filter((m) => m.task === 'classify' && !m.bundled) ?? [];
+  const backbones = useMemo(() => models.data?.models.filter((m) => m.task === 'classify' && !m.bundled) ?? [], [models.data]);
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [backbone, setBackbone] = useState('');

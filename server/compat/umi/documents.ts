@@ -7,6 +7,7 @@ import { basename, extname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { zipSync } from 'fflate';
 import type { UmiDocAnswer } from '../../contract/compat';
+import { replaceUnprintable } from '../../contract/names';
 import type { JobItem } from '../../contract/jobs';
 import type { JobService } from '../../jobs';
 import { createLogger } from '../../logger';
@@ -63,7 +64,7 @@ const log = createLogger('compat');
 
 /** A file name safe to keep on disk: no path, no control or reserved characters, at most 200 characters. */
 function safeName(raw: string): string {
-  const name = basename(raw.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f<>:"/\\|?*\u202a-\u202e\u2066-\u2069]/g, '_').trim();
+  const name = replaceUnprintable(basename(raw.replace(/\\/g, '/')), '_').replace(/[<>:"/\\|?*]/g, '_').trim();
   return (name || 'document').slice(0, 200);
 }
 

@@ -1,7 +1,6 @@
 // The whole OCR for one image, run inside an engine worker: decode → detect → crop → direction → recognise
 // (lines with runs of equal glyphs read again wider) → reading order. Holds the three sessions of one worker;
 // nothing here touches the main thread.
-import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import type { OcrLine, OcrResult } from '../../contract/ocr';
 import { decodeImage } from '../image';
