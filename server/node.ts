@@ -2,6 +2,7 @@
 // Listening, TLS and shutdown live in serve.ts; tests build a node here and drive `app` without a socket.
 import type { Application } from 'express';
 import { createApp } from './api/app';
+import type { Cluster } from './cluster';
 import type { Config } from './config';
 import { createEngine, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
@@ -17,6 +18,8 @@ export interface NodeServices {
   models: ModelRepository;
   jobs: JobService;
   security: Security;
+  /** Present only when the node joined a cluster (`--cluster`). */
+  cluster?: Cluster;
 }
 
 export interface HearthNode {
@@ -31,6 +34,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
   const log = createLogger('node');
   const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention });
   let engine: Engine | undefined;
+  let cluster: Cluster | undefined;
   try {
     engine = await createEngine({
       workers: config.engine.workers,
@@ -40,8 +44,16 @@ export async function createNode(config: Config): Promise<HearthNode> {
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, store, engine });
-    const jobs = createJobService({ store, engine, config });
-    const services: NodeServices = { config, store, engine, models, jobs, security };
+    if (config.cluster.url) {
+      // Loaded only here: a single node never loads the NATS client.
+      const { joinCluster } = await import('./cluster');
+      cluster = await joinCluster({ config, engine, models });
+    }
+    const jobs = cluster
+      ? createJobService({ store, engine: cluster.recognizer, config, concurrency: config.cluster.inFlight })
+      : createJobService({ store, engine, config });
+    await cluster?.start(jobs);
+    const services: NodeServices = { config, store, engine, models, jobs, security, ...(cluster ? { cluster } : {}) };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
@@ -49,6 +61,8 @@ export async function createNode(config: Config): Promise<HearthNode> {
       services,
       app,
       close: async () => {
+        // First: stop taking shared work and fail this node's waiting items, so the job service can settle.
+        await cluster?.close();
         await jobs.close();
         await security.close();
         await models.close();
@@ -57,6 +71,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       },
     };
   } catch (err) {
+    await cluster?.close();
     await engine?.close();
     store.close();
     throw err;

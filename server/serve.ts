@@ -106,6 +106,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     return { url: current.url, fingerprint: current.fingerprint };
   };
   node.services.security.attachServer?.({ server: current.server, url: current.url, fingerprint: current.fingerprint, relisten });
+  node.services.cluster?.attachUrl(current.url);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

@@ -4,6 +4,7 @@ import type { NodeServices } from '../node';
 import { consoleRouter } from './console';
 import { errorMiddleware, notFound } from './errorMiddleware';
 import { requestId } from './requestId';
+import { clusterRouter } from './routes/cluster';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
 import { modelsRouter } from './routes/models';
@@ -23,6 +24,7 @@ export function createApp(services: NodeServices): Application {
   app.use(modelsRouter(services));
   app.use(jobsRouter(services));
   app.use(resultsRouter(services));
+  app.use(clusterRouter(services));
   // Keys, usage, audit, settings, node (LAN), monitoring history, /metrics, OpenAPI.
   app.use(services.security.router);
   app.use(consoleRouter());

@@ -20,6 +20,10 @@ export const ERROR_CODES = [
   'shutting_down',
   'store_key_invalid',
   'internal_error',
+  'cluster_unavailable',
+  'cluster_key_invalid',
+  'cluster_key_mismatch',
+  'worker_crashed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -29,6 +29,7 @@ export const API = {
   monitor: '/v1/monitor',
   metrics: '/metrics',
   openapi: '/v1/openapi.json',
+  cluster: '/v1/cluster',
 } as const;
 
 /** Fills `:name` segments of a path template. */

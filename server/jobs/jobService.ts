@@ -16,7 +16,8 @@ import { scanJob, type JobInput, type JobSpec } from './scan';
 
 /** What jobs need from the engine (the engine itself, or `hearth ocr --server`'s HTTP client). */
 export interface Recognizer {
-  ocr(image: Uint8Array, opts?: { bulk?: boolean }): Promise<OcrResult>;
+  /** `item` names a job item (`<job>.<item>`): a cluster may run it on another node, once per name. */
+  ocr(image: Uint8Array, opts?: { bulk?: boolean; item?: { key: string; interactive: boolean } }): Promise<OcrResult>;
   stats(): { workers: number };
 }
 
@@ -51,6 +52,8 @@ export interface JobService {
   export(id: string, format: ExportFormat): Generator<string>;
   /** Starts every job a crash or restart left queued or running. */
   resumeInterrupted(): void;
+  /** Whether a job item (`<job>.<item>`, as named to the recognizer) still waits for its result. */
+  itemPending(item: string): boolean;
   /** Lets in-flight items finish and be acknowledged, then stops; unfinished jobs resume at next start. */
   close(): Promise<void>;
 }
@@ -65,7 +68,7 @@ export interface JobServiceOptions {
 
 export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
 /** Engine answers that say "not now" rather than "this file is bad": the item stays pending. */
-const RETRYABLE = new Set(['queue_full', 'shutting_down']);
+const RETRYABLE = new Set(['queue_full', 'shutting_down', 'cluster_unavailable']);
 const PROGRESS_EVERY_MS = 250;
 const RETRY_DELAY_MS = 500;
 
@@ -95,6 +98,9 @@ function resolveInputs(paths: string[], cwd: string): JobInput[] {
     return { given, abs: real, kind: st.isDirectory() ? 'dir' : 'file' };
   });
 }
+
+/** One name per job item, unique across nodes (job ids are UUIDs). */
+const itemKey = (jobId: string, itemId: number): string => `${jobId}.${itemId}`;
 
 function errorOf(err: unknown): JobError {
   if (isAppError(err)) return { code: err.code, message: err.message };
@@ -215,7 +221,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     }
     let result: OcrResult;
     try {
-      result = await engine.ocr(bytes, { bulk: true });
+      result = await engine.ocr(bytes, { bulk: true, item: { key: itemKey(row.id, item.id), interactive: row.origin === 'gui' } });
     } catch (err) {
       if (closing || (isAppError(err) && RETRYABLE.has(err.code))) return 'retry';
       if (!isAppError(err)) log.error('item failed unexpectedly', { job: row.id, item: item.id, error: String(err) });
@@ -398,6 +404,14 @@ export function createJobService(opts: JobServiceOptions): JobService {
         log.info('resuming job', { job: row.id, state: row.state });
         activate(row.id);
       }
+    },
+
+    itemPending(key) {
+      const dot = key.lastIndexOf('.');
+      const jobId = key.slice(0, dot);
+      const row = repo.job(jobId);
+      if (!row || TERMINAL_STATES.includes(row.state)) return false;
+      return repo.itemState(jobId, Number(key.slice(dot + 1))) === 'pending';
     },
 
     async close() {

@@ -1,0 +1,97 @@
+// Two real nodes on a real nats-server: membership, a folder job split across both, exact counts, nothing in
+// plain text on the NATS disk.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClusterResponse } from '../contract/cluster';
+import type { Job } from '../contract/jobs';
+import { makeImageFolder, textOf } from '../jobs/testFolder';
+import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from './testCluster';
+
+const FILES = 8;
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
+  });
+}
+
+describe('cluster of two nodes', () => {
+  const tmp = tempRoot('hearth-cluster-');
+  let nats: NatsServer;
+  let a: NodeProc;
+  let b: NodeProc;
+  const folder = join(tmp.root, 'scans');
+
+  beforeAll(async () => {
+    nats = await startNats(tmp.root);
+    await makeImageFolder(folder, FILES);
+    [a, b] = await Promise.all([
+      startNode({ name: 'alpha', dataDir: join(tmp.root, 'a'), natsUrl: nats.url }),
+      startNode({ name: 'beta', dataDir: join(tmp.root, 'b'), natsUrl: nats.url }),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([a && killNode(a), b && killNode(b)]);
+    await nats?.stop();
+    tmp.cleanup();
+  });
+
+  it('lists both nodes as up with their URL, version and workers', async () => {
+    const view = await until('two nodes up', 10_000, async () => {
+      const v = await getJson<ClusterResponse>(`${a.url}/v1/cluster`);
+      return v.nodes.filter((n) => n.status === 'up').length === 2 ? v : undefined;
+    });
+    expect(view.nodes.map((n) => n.name)).toEqual(['alpha', 'beta']);
+    expect(view.nodes.map((n) => n.url)).toEqual([a.url, b.url]);
+    for (const n of view.nodes) {
+      expect(n.workers).toBe(1);
+      expect(n.providers).toContain('cpu');
+      expect(n.version).toMatch(/^\d+\.\d+\.\d+/);
+    }
+    expect(Object.keys(view.queues ?? {}).sort()).toEqual(['bulk', 'interactive']);
+  });
+
+  it('runs a folder job on both nodes and stores every file once on the owner', async () => {
+    const job = await postJson<Job>(`${a.url}/v1/jobs`, { path: folder, recursive: true });
+    const done = await until('job done', 90_000, async () => {
+      const j = await getJson<Job>(`${a.url}/v1/jobs/${job.id}`);
+      return j.state === 'done' ? j : undefined;
+    });
+    expect({ total: done.total, done: done.done, failed: done.failed }).toEqual({ total: FILES, done: FILES, failed: 0 });
+    const lines = (await (await fetch(`${a.url}/v1/jobs/${job.id}/export?format=jsonl`)).text()).trim().split('\n');
+    const rows = lines.map((l) => JSON.parse(l) as { file: string; text: string });
+    expect(new Set(rows.map((r) => r.file)).size).toBe(FILES);
+    const read = rows.filter((r) => /\d{4}/.test(r.text)).length;
+    expect(read).toBe(FILES);
+    const view = await getJson<ClusterResponse>(`${b.url}/v1/cluster`);
+    const processed = Object.fromEntries(view.nodes.map((n) => [n.name, n.processed ?? 0]));
+    // Both took a share, and together exactly the folder.
+    expect(processed.alpha + processed.beta).toBe(FILES);
+    expect(processed.beta).toBeGreaterThan(0);
+    expect(processed.alpha).toBeGreaterThan(0);
+    expect(view.queues?.bulk).toMatchObject({ pending: 0, inFlight: 0 });
+  });
+
+  it('keeps no recognised text or image bytes in plain form on the NATS disk', async () => {
+    const needles = [Buffer.from(textOf(0)), Buffer.from(textOf(1)), Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.from('IHDR')];
+    const files = filesUnder(nats.storeDir);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const bytes = readFileSync(f);
+      for (const n of needles) expect(bytes.includes(n), `${n.toString('latin1')} in ${f}`).toBe(false);
+    }
+  });
+
+  it('shows a node down within a few seconds of its heartbeats stopping', async () => {
+    await killNode(b);
+    const started = Date.now();
+    await until('beta down', 10_000, async () => {
+      const v = await getJson<ClusterResponse>(`${a.url}/v1/cluster`);
+      return v.nodes.find((n) => n.name === 'beta')?.status === 'down' ? true : undefined;
+    });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
