@@ -6,12 +6,14 @@
 //   npm run bench -- --images 6 --quick    a fast look while developing (no RSS check)
 //   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss)
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
+//   npm run bench -- --cluster             one node vs two nodes through NATS (needs nats-server on PATH)
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { clusterBench } from './cluster';
 import { bareLimit } from './contenders/bare';
 import { hearthCli } from './contenders/hearthCli';
 import { hearthHttp } from './contenders/hearthHttp';
@@ -35,6 +37,7 @@ interface Flags {
   timeoutMs: number;
   keep: boolean;
   json?: string;
+  cluster: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -49,13 +52,14 @@ function parseFlags(argv: string[]): Flags {
       timeout: { type: 'string', default: '900' },
       keep: { type: 'boolean', default: false },
       json: { type: 'string' },
+      cluster: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE] [--cluster]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -69,7 +73,7 @@ function parseFlags(argv: string[]): Flags {
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
-  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
+  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json, cluster: values.cluster };
 }
 
 function say(message: string): void {
@@ -91,6 +95,11 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   say(flags.dataset ? `reading image set ${flags.dataset}…` : `rendering / reusing a set of ${flags.images} images…`);
   const dataset = flags.dataset ? readDataset(flags.dataset) : await ensureDataset(flags.images);
+  if (flags.cluster) {
+    const lines = await clusterBench(dataset, say);
+    process.stdout.write(['', header(dataset, flags, loadBefore), '', ...lines, '', `load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, ''].join('\n'));
+    return;
+  }
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   // Also on Ctrl-C (process.exit skips finally blocks).
   if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));

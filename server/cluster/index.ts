@@ -40,6 +40,15 @@ const NODE_ID_FILE = 'cluster-node.id';
 /** A node leaving with SIGTERM finishes its in-flight items within this, then hands the rest back. */
 const DRAIN_MS = 4_000;
 
+/** Waits for `p` at most `ms`; true when it settled in time. */
+async function bounded(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!p) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
+}
+
 export interface ClusterDeps {
   config: Config;
   engine: Engine;
@@ -206,10 +215,15 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
         membership?.refresh();
       },
       async view() {
-        const nodes = membership ? await membership.nodes(nodeId) : [];
-        const queues: Record<string, ClusterQueue> = {};
-        for (const cls of CLASSES) queues[cls] = await queueOf(WORK_STREAM, workConsumer(cls));
-        return { nodes, queues, connected: link.connected() };
+        if (closing || !link.connected()) throw new AppError('cluster_unavailable', 503, 'this node is not connected to the cluster right now; it reconnects on its own');
+        try {
+          const nodes = membership ? await membership.nodes(nodeId) : [];
+          const queues: Record<string, ClusterQueue> = {};
+          for (const cls of CLASSES) queues[cls] = await queueOf(WORK_STREAM, workConsumer(cls));
+          return { nodes, queues, connected: true };
+        } catch (err) {
+          throw new AppError('cluster_unavailable', 503, `the cluster cannot be read right now: ${(err as Error).message}`);
+        }
       },
       async close() {
         if (closing) return;
@@ -219,9 +233,10 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           log.info('left the work queue', { finished, returned });
         }
         dispatcher?.abort();
-        await membership?.leave().catch(() => undefined);
-        await nc.drain().catch(() => undefined);
-        await collecting?.catch(() => undefined);
+        // With the NATS server away these would wait for it: give each a moment, then close hard.
+        await bounded(membership?.leave(), 1_000);
+        if (!(await bounded(nc.drain(), 1_500))) await nc.close().catch(() => undefined);
+        await bounded(collecting, 500);
       },
     };
   } catch (err) {

@@ -91,7 +91,8 @@ export interface NodeProc {
 export interface NodeOptions {
   name: string;
   dataDir: string;
-  natsUrl: string;
+  /** Without one the node stands alone (no --cluster). */
+  natsUrl?: string;
   env?: Record<string, string>;
   cluster?: Record<string, number>;
 }
@@ -103,7 +104,8 @@ export async function startNode(o: NodeOptions): Promise<NodeProc> {
     join(o.dataDir, 'config.json'),
     JSON.stringify({ engine: { workers: 1 }, cluster: { ackWaitMs: 3_000, maxDeliver: 2, heartbeatMs: 300, downAfterMs: 1_500, ...o.cluster } }),
   );
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', o.dataDir, '--cluster', o.natsUrl, '--node-name', o.name], {
+  const join_ = o.natsUrl ? ['--cluster', o.natsUrl, '--node-name', o.name] : [];
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', o.dataDir, ...join_], {
     env: { ...process.env, HEARTH_STORE_KEY: `store-${o.name}`, HEARTH_CLUSTER_KEY: TEST_CLUSTER_KEY, HEARTH_LOG_CONSOLE: '0', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -150,13 +152,13 @@ export function tempRoot(prefix: string): { root: string; cleanup(): void } {
 }
 
 export async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url);
+  const res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
 export async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
