@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterResponse } from '../contract/cluster';
 import type { Job } from '../contract/jobs';
+import type { OcrResponse } from '../contract/ocr';
+import { renderText } from '../testkit/renderText';
 import { makeImageFolder, textOf } from '../jobs/testFolder';
 import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from './testCluster';
 
@@ -75,8 +77,27 @@ describe('cluster of two nodes', () => {
     expect(view.queues?.bulk).toMatchObject({ pending: 0, inFlight: 0 });
   });
 
+  it('hands interactive calls on a busy node to the idle peer, names the node, stores on the node called', async () => {
+    const before = await getJson<{ total: number }>(`${a.url}/v1/results?limit=1`);
+    const beforeB = await getJson<{ total: number }>(`${b.url}/v1/results?limit=1`);
+    const png = await renderText({ lines: ['lantern 2024'], fontSize: 28 });
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const res = await fetch(`${a.url}/v1/ocr`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+        expect(res.status).toBe(200);
+        return (await res.json()) as OcrResponse;
+      }),
+    );
+    for (const r of answers) expect(r.text).toContain('2024');
+    const servedBy = answers.map((r) => r.node);
+    expect(servedBy).toContain('alpha');
+    expect(servedBy).toContain('beta');
+    expect((await getJson<{ total: number }>(`${a.url}/v1/results?limit=1`)).total).toBe(before.total + 6);
+    expect((await getJson<{ total: number }>(`${b.url}/v1/results?limit=1`)).total).toBe(beforeB.total);
+  });
+
   it('keeps no recognised text or image bytes in plain form on the NATS disk', async () => {
-    const needles = [Buffer.from(textOf(0)), Buffer.from(textOf(1)), Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.from('IHDR')];
+    const needles = [Buffer.from(textOf(0)), Buffer.from(textOf(1)), Buffer.from('lantern 2024'), Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.from('IHDR')];
     const files = filesUnder(nats.storeDir);
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {

@@ -9,7 +9,7 @@ import { Kvm } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { AppError } from '../appError';
 import type { Config } from '../config';
-import type { ClusterQueue, ClusterResponse } from '../contract/cluster';
+import type { ClusterNode, ClusterQueue, ClusterResponse } from '../contract/cluster';
 import type { HealthModel } from '../contract/health';
 import type { Engine } from '../engine';
 import type { Recognizer } from '../jobs';
@@ -33,6 +33,7 @@ import {
   type WorkClass,
 } from './names';
 import { createSealer } from './sealed';
+import { startOffload, type Offload, type Served } from './peers';
 import { startPuller, type WorkPuller } from './worker';
 
 const log = createLogger('cluster');
@@ -67,6 +68,8 @@ export interface Cluster {
   recognizer: Recognizer;
   /** Starts collecting this node's results (needs the job service, which needs the recognizer first). */
   start(jobs: JobItems): Promise<void>;
+  /** An interactive OCR call: here, or on a less busy peer when this node is busy; names the node that served. */
+  ocr(image: Uint8Array): Promise<Served>;
   /** The URL this node is reachable at, for the others' Cluster view. */
   attachUrl(url: string): void;
   view(): Promise<ClusterResponse>;
@@ -154,6 +157,9 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     let dispatcher: Dispatcher | undefined;
     let membership: Membership | undefined;
     let collecting: Promise<void> | undefined;
+    let offload: Offload | undefined;
+    let peers: ClusterNode[] = [];
+    let peerTimer: NodeJS.Timeout | undefined;
     let closing = false;
 
     const beat = () => {
@@ -208,7 +214,20 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           }
         })();
         puller = startPuller({ nodeId, js, consumers, payloads, sealer, engine, ackWaitMs: cc.ackWaitMs, maxDeliver: cc.maxDeliver });
-        membership = startHeartbeats(nodesKv, { heartbeatMs: cc.heartbeatMs, downAfterMs: cc.downAfterMs, beat });
+        const m = (membership = startHeartbeats(nodesKv, { heartbeatMs: cc.heartbeatMs, downAfterMs: cc.downAfterMs, beat }));
+        // The peers' load as of their last heartbeats, for choosing where an interactive call goes.
+        peerTimer = setInterval(() => {
+          m.nodes(nodeId).then(
+            (list) => (peers = list.filter((n) => n.id !== nodeId)),
+            () => (peers = []),
+          );
+        }, cc.heartbeatMs);
+        peerTimer.unref();
+        offload = startOffload({ nc, nodeId, name, engine, sealer, peers: () => peers });
+      },
+      async ocr(image) {
+        if (!offload) return { ...(await engine.ocr(image)), node: name };
+        return offload.ocr(image);
       },
       attachUrl(u) {
         url = u;
@@ -233,6 +252,8 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           log.info('left the work queue', { finished, returned });
         }
         dispatcher?.abort();
+        clearInterval(peerTimer);
+        await offload?.close();
         // With the NATS server away these would wait for it: give each a moment, then close hard.
         await bounded(membership?.leave(), 1_000);
         if (!(await bounded(nc.drain(), 1_500))) await nc.close().catch(() => undefined);

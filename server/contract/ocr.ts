@@ -24,4 +24,6 @@ export interface OcrResponse {
   height: number;
   /** Store id of the result when it was recorded. */
   resultId?: string;
+  /** In a cluster: the name of the node whose engine served the call (a busy node hands calls to a peer). */
+  node?: string;
 }

@@ -1,0 +1,115 @@
+// Load-balanced interactive calls: when this node's engine is busy, an OCR request goes to the least loaded
+// peer that is up (request/reply on the peer's own subject, sealed) and the answer names the node that served
+// it. Each peer has a circuit breaker, so a peer that fails or times out is skipped and probed again later.
+// The API key was already checked and the call is metered on the node the client called.
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { AppError, isAppError } from '../appError';
+import type { ClusterNode } from '../contract/cluster';
+import type { ErrorCode } from '../contract/errors';
+import type { Engine, OcrResult } from '../engine';
+import { createLogger } from '../logger';
+import { createBreaker, type Breaker } from './breaker';
+import { frame, unframe, type Sealer } from './sealed';
+
+const log = createLogger('cluster');
+const rpcSubject = (nodeId: string): string => `hearth.rpc.${nodeId}.ocr`;
+/** A peer gets this long to answer before its breaker counts a failure and the call runs here. */
+const PEER_TIMEOUT_MS = 30_000;
+
+export type Served = OcrResult & { node: string };
+
+export interface Offload {
+  ocr(image: Uint8Array): Promise<Served>;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  result?: OcrResult;
+  error?: { code: string; message: string; status: number };
+}
+
+const loadOf = (n: Pick<ClusterNode, 'queueDepth' | 'workers'>): number => n.queueDepth / Math.max(1, n.workers);
+
+export function startOffload(opts: {
+  nc: NatsConnection;
+  nodeId: string;
+  name: string;
+  engine: Engine;
+  sealer: Sealer;
+  /** The latest view of the other nodes (from heartbeats). */
+  peers: () => ClusterNode[];
+}): Offload {
+  const { nc, engine, sealer } = opts;
+  const breakers = new Map<string, Breaker>();
+  const breakerOf = (id: string): Breaker => {
+    let b = breakers.get(id);
+    if (!b) breakers.set(id, (b = createBreaker({ failures: 3, openMs: 10_000 })));
+    return b;
+  };
+
+  // Serve peers: a queue group, so a node run as several processes under one id shares the calls.
+  const sub: Subscription = nc.subscribe(rpcSubject(opts.nodeId), {
+    queue: 'hearth-rpc',
+    callback: (err, msg) => {
+      if (err) return;
+      void (async () => {
+        let reply: Reply;
+        try {
+          reply = { result: await engine.ocr(sealer.open(msg.data, 'rpc')) };
+        } catch (e) {
+          reply = {
+            error: isAppError(e) ? { code: e.code, message: e.message, status: e.status } : { code: 'internal_error', message: 'recognition failed on a peer node', status: 500 },
+          };
+        }
+        msg.respond(sealer.seal(frame(reply), 'rpc-reply'));
+      })();
+    },
+  });
+
+  const busy = (): boolean => {
+    const s = engine.stats();
+    return s.inFlight + s.queued >= s.workers;
+  };
+
+  const local = async (image: Uint8Array): Promise<Served> => ({ ...(await engine.ocr(image)), node: opts.name });
+
+  return {
+    async ocr(image) {
+      if (!busy()) return local(image);
+      const s = engine.stats();
+      const mine = (s.inFlight + s.queued) / Math.max(1, s.workers);
+      const candidates = opts
+        .peers()
+        .filter((p) => p.status === 'up' && loadOf(p) < mine)
+        .sort((a, b) => loadOf(a) - loadOf(b));
+      const peer = candidates.find((p) => breakerOf(p.id).allow());
+      if (!peer) return local(image);
+      const breaker = breakerOf(peer.id);
+      let reply: Reply;
+      try {
+        const m = await nc.request(rpcSubject(peer.id), sealer.seal(image, 'rpc'), { timeout: PEER_TIMEOUT_MS });
+        reply = unframe<Reply>(sealer.open(m.data, 'rpc-reply')).header;
+      } catch (err) {
+        breaker.failure();
+        log.warn('a peer did not answer; running the call here', { peer: peer.name, error: String(err) });
+        return local(image);
+      }
+      if (reply.result) {
+        breaker.success();
+        return { ...reply.result, node: peer.name };
+      }
+      const code = (reply.error?.code ?? 'internal_error') as ErrorCode;
+      // A peer that is busy or closing is no fault of the image: run it here instead.
+      if (code === 'queue_full' || code === 'shutting_down') {
+        breaker.success();
+        return local(image);
+      }
+      if (code === 'internal_error') breaker.failure();
+      else breaker.success();
+      throw new AppError(code, reply.error?.status ?? 500, reply.error?.message ?? 'the image could not be read');
+    },
+    async close() {
+      sub.unsubscribe();
+    },
+  };
+}
