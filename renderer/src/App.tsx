@@ -9,6 +9,7 @@ import { KeyPrompt } from './components/KeyPrompt';
 import { LANGUAGES, useI18n, type Language } from './i18n';
 import { useTheme } from './theme';
 import { VIEWS, viewFromHash, type ViewId } from './views';
+import { Cluster } from './views/Cluster';
 import { Dashboard } from './views/Dashboard';
 import { History } from './views/History';
 import { Jobs } from './views/Jobs';
@@ -37,6 +38,8 @@ function CurrentView({ id, health }: { id: ViewId; health: ReturnType<typeof use
       return <TeamNode />;
     case 'monitoring':
       return <Monitoring />;
+    case 'cluster':
+      return <Cluster />;
     case 'settings':
       return <Settings health={health.data} />;
   }

@@ -9,6 +9,7 @@ export const VIEWS = [
   { id: 'models', label: 'nav.models' },
   { id: 'team', label: 'nav.team' },
   { id: 'monitoring', label: 'nav.monitoring' },
+  { id: 'cluster', label: 'nav.cluster' },
   { id: 'settings', label: 'nav.settings' },
 ] as const satisfies readonly { id: string; label: MessageKey }[];
 
