@@ -42,12 +42,13 @@ export async function createNode(config: Config): Promise<HearthNode> {
       cacheEntries: config.engine.cacheEntries,
       providers: config.engine.providers,
     });
-    const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
+    let models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, store, engine });
     if (config.cluster.url) {
       // Loaded only here: a single node never loads the NATS client.
       const { joinCluster } = await import('./cluster');
       cluster = await joinCluster({ config, engine, models });
+      models = await cluster.syncModels(models);
     }
     const jobs = cluster
       ? createJobService({ store, engine: cluster.recognizer, config, concurrency: config.cluster.inFlight })

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterResponse } from '../contract/cluster';
 import type { Job } from '../contract/jobs';
+import type { ClassifyResponse, ModelImportResponse } from '../contract/models';
+import { colourClassifier, solidPng } from '../testkit/onnx';
 import type { OcrResponse } from '../contract/ocr';
 import { renderText } from '../testkit/renderText';
 import { makeImageFolder, textOf } from '../jobs/testFolder';
@@ -94,6 +96,41 @@ describe('cluster of two nodes', () => {
     expect(servedBy).toContain('beta');
     expect((await getJson<{ total: number }>(`${a.url}/v1/results?limit=1`)).total).toBe(before.total + 6);
     expect((await getJson<{ total: number }>(`${b.url}/v1/results?limit=1`)).total).toBe(beforeB.total);
+  });
+
+  it('deploys an imported model version to every node, and rolls the whole cluster back with one activation', async () => {
+    const manifest = { name: 'colours', task: 'classify', preprocess: { size: [32, 32] } };
+    const importOn = async (url: string, labels: string): Promise<number> => {
+      const form = new FormData();
+      form.append('model', new Blob([colourClassifier()]), 'model.onnx');
+      form.append('manifest', JSON.stringify(manifest));
+      form.append('labels', new Blob([labels]), 'labels.txt');
+      const res = await fetch(`${url}/v1/models`, { method: 'POST', body: form });
+      expect(res.status).toBe(201);
+      return ((await res.json()) as ModelImportResponse).version;
+    };
+    const redOn = async (url: string): Promise<[string, number]> => {
+      const res = await fetch(`${url}/v1/classify?model=colours`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await solidPng([255, 0, 0]) });
+      const body = (await res.json()) as ClassifyResponse;
+      return [body.labels[0].label, body.version];
+    };
+    const servedOnBeta = (version: number) =>
+      until(`beta on v${version}`, 20_000, async () => {
+        const v = await getJson<ClusterResponse>(`${a.url}/v1/cluster`);
+        return v.nodes.find((n) => n.name === 'beta')?.models?.find((m) => m.id === 'colours')?.version === version ? true : undefined;
+      });
+    expect(await importOn(a.url, 'red\ngreen\nblue\n')).toBe(1);
+    await servedOnBeta(1);
+    expect(await redOn(b.url)).toEqual(['red', 1]);
+    expect(await importOn(a.url, 'green\nblue\nred\n')).toBe(2);
+    await servedOnBeta(2);
+    expect(await redOn(b.url)).toEqual(['green', 2]);
+    // Rollback on the other node this time: one activation, every node follows.
+    const back = await fetch(`${b.url}/v1/models/colours/activate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"version":1}' });
+    expect(back.status).toBe(200);
+    await until('alpha back on v1', 20_000, async () => ((await redOn(a.url))[1] === 1 ? true : undefined));
+    expect(await redOn(a.url)).toEqual(['red', 1]);
+    expect(await redOn(b.url)).toEqual(['red', 1]);
   });
 
   it('keeps no recognised text or image bytes in plain form on the NATS disk', async () => {

@@ -12,6 +12,7 @@ import type { Config } from '../config';
 import type { ClusterNode, ClusterQueue, ClusterResponse } from '../contract/cluster';
 import type { HealthModel } from '../contract/health';
 import type { Engine } from '../engine';
+import type { ModelRepository } from '../engine/models/repository';
 import type { Recognizer } from '../jobs';
 import { createLogger } from '../logger';
 import { VERSION } from '../version';
@@ -22,6 +23,7 @@ import { startHeartbeats, type Membership } from './membership';
 import {
   CLASSES,
   CLUSTER_BUCKET,
+  MODELS_BUCKET,
   NODES_BUCKET,
   PAYLOAD_BUCKET,
   RESULT_STREAM,
@@ -33,6 +35,7 @@ import {
   type WorkClass,
 } from './names';
 import { createSealer } from './sealed';
+import { syncModels, type ModelSync } from './models';
 import { startOffload, type Offload, type Served } from './peers';
 import { startPuller, type WorkPuller } from './worker';
 
@@ -68,6 +71,8 @@ export interface Cluster {
   recognizer: Recognizer;
   /** Starts collecting this node's results (needs the job service, which needs the recognizer first). */
   start(jobs: JobItems): Promise<void>;
+  /** The repository to serve with: imports and activations reach every node, and this node follows theirs. */
+  syncModels(repo: ModelRepository): Promise<ModelRepository>;
   /** An interactive OCR call: here, or on a less busy peer when this node is busy; names the node that served. */
   ocr(image: Uint8Array): Promise<Served>;
   /** The URL this node is reachable at, for the others' Cluster view. */
@@ -141,7 +146,10 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     }
     // Entries of nodes gone for good fall away on their own.
     const nodesKv = await kvm.create(NODES_BUCKET, { storage: StorageType.File, history: 1, ttl: 10 * 60_000 });
-    const payloads = await new Objm(js).create(PAYLOAD_BUCKET, { storage: StorageType.File });
+    const objm = new Objm(js);
+    const payloads = await objm.create(PAYLOAD_BUCKET, { storage: StorageType.File });
+    const modelsKv = await kvm.create(MODELS_BUCKET, { storage: StorageType.File, history: 1 });
+    const modelBundles = await objm.create(MODELS_BUCKET, { storage: StorageType.File });
     await ensureStream(jsm, WORK_STREAM, CLASSES.map(workSubject));
     await ensureStream(jsm, RESULT_STREAM, [resultSubject('*')]);
     // One try more than maxDeliver: the extra delivery turns an item that keeps stopping workers into an error.
@@ -158,6 +166,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     let membership: Membership | undefined;
     let collecting: Promise<void> | undefined;
     let offload: Offload | undefined;
+    let modelSync: ModelSync | undefined;
     let peers: ClusterNode[] = [];
     let peerTimer: NodeJS.Timeout | undefined;
     let closing = false;
@@ -225,6 +234,10 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
         peerTimer.unref();
         offload = startOffload({ nc, nodeId, name, engine, sealer, peers: () => peers });
       },
+      async syncModels(repo) {
+        modelSync = await syncModels(repo, { kv: modelsKv, bundles: modelBundles, sealer });
+        return modelSync.repository;
+      },
       async ocr(image) {
         if (!offload) return { ...(await engine.ocr(image)), node: name };
         return offload.ocr(image);
@@ -253,6 +266,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
         }
         dispatcher?.abort();
         clearInterval(peerTimer);
+        modelSync?.stop();
         await offload?.close();
         // With the NATS server away these would wait for it: give each a moment, then close hard.
         await bounded(membership?.leave(), 1_000);

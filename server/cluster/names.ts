@@ -15,6 +15,8 @@ export const resultConsumer = (nodeId: string): string => `results-${nodeId}`;
 export const NODES_BUCKET = 'hearth-nodes';
 /** Cluster-wide facts (the key check). */
 export const CLUSTER_BUCKET = 'hearth-cluster';
+/** Model bundles (object store) and each model's active version (KV). */
+export const MODELS_BUCKET = 'hearth-models';
 /** Work payloads too large for one message. */
 export const PAYLOAD_BUCKET = 'hearth-payloads';
 
