@@ -12,6 +12,20 @@ test('a lone node lists itself and explains how to join a cluster', async ({ pag
   expect(consoleErrors).toEqual([]);
 });
 
+test('the Team node page saves the cluster setting for the next start', async ({ page, consoleErrors }) => {
+  await page.goto('/#/team');
+  const panel = page.getByTestId('cluster-panel');
+  await expect(panel).toContainText('runs on its own');
+  await page.getByTestId('cluster-url').fill('nats://127.0.0.1:4999');
+  await page.getByTestId('cluster-save').click();
+  await expect(page.getByTestId('cluster-saved')).toContainText('Restart the node');
+  // Back to a lone node: the shared test node must start alone next time too.
+  await page.getByTestId('cluster-url').fill('');
+  await page.getByTestId('cluster-save').click();
+  await expect(page.getByTestId('cluster-saved')).toContainText('Saved');
+  expect(consoleErrors).toEqual([]);
+});
+
 test.describe('two nodes', () => {
   test.describe.configure({ timeout: 180_000 });
   const tmp = tempRoot('hearth-e2e-cluster-');

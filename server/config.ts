@@ -17,6 +17,9 @@ export const ALERT_THRESHOLDS: AlertThresholds = {
   diskFreeBytes: { warning: 2 * 1024 ** 3, critical: 512 * 1024 ** 2 },
 };
 
+/** A NATS server URL as `--cluster` and the console take it. */
+export const clusterUrlSchema = z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'a NATS server URL such as nats://host:4222');
+
 const configSchema = z.object({
   dataDir: z.string().min(1),
   host: z.string().min(1),
@@ -58,10 +61,7 @@ const configSchema = z.object({
   alerts: alertThresholdsSchema,
   /** Several nodes as one service on NATS JetStream; without `url` the node stands alone and needs no NATS. */
   cluster: z.object({
-    url: z
-      .string()
-      .regex(/^(nats|tls):\/\/[^\s]+$/, 'a NATS server URL such as nats://host:4222')
-      .optional(),
+    url: clusterUrlSchema.optional(),
     /** Shown in the Cluster view; default the host name. */
     name: z.string().min(1).optional(),
     user: z.string().optional(),

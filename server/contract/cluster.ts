@@ -40,4 +40,19 @@ export interface ClusterResponse {
   queues?: Record<string, ClusterQueue>;
   /** Whether this node is connected to NATS right now. */
   connected?: boolean;
+  /** The cluster this node runs with (credentials are never shown). */
+  settings?: ClusterSettings;
+}
+
+/** The cluster setting as saved in config.json; it applies when the node starts. */
+export interface ClusterSettings {
+  /** NATS server URL, or null for a node on its own. */
+  url: string | null;
+  /** This node's name in the Cluster view; null for the host name. */
+  name: string | null;
+}
+
+/** PUT /v1/cluster answers what was saved and whether the running node differs from it. */
+export interface ClusterSettingsResponse extends ClusterSettings {
+  restartNeeded: boolean;
 }

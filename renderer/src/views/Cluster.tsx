@@ -54,6 +54,7 @@ export function Cluster(): ReactNode {
                     <th>{t('cluster.throughput')}</th>
                     <th>{t('cluster.processed')}</th>
                     <th>{t('cluster.deadLetters')}</th>
+                    <th>{t('dash.models')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -72,6 +73,7 @@ export function Cluster(): ReactNode {
                       <td>{(n.throughput ?? 0).toFixed(2)}</td>
                       <td>{n.processed ?? 0}</td>
                       <td>{n.deadLetters ?? 0}</td>
+                      <td>{(n.models ?? []).map((m) => `${m.id} v${m.version}`).join(', ')}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -38,5 +38,21 @@ describe('GET /v1/cluster without a cluster', () => {
     expect(body.nodes[0].providers).toContain('cpu');
     expect(body.queues).toBeUndefined();
     expect(node.services.cluster).toBeUndefined();
+    expect(body.settings).toEqual({ url: null, name: null });
+  });
+
+  it('saves the cluster setting for the next start, refuses a URL that is not NATS, and clears it', async () => {
+    const put = (body: unknown): Promise<Response> =>
+      fetch(`${url}/v1/cluster`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const saved = await put({ url: 'nats://10.0.0.5:4222', name: 'scanner-2' });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toEqual({ url: 'nats://10.0.0.5:4222', name: 'scanner-2', restartNeeded: true });
+    expect(loadConfig({ dataDir }, {}).cluster).toMatchObject({ url: 'nats://10.0.0.5:4222', name: 'scanner-2' });
+    const bad = await put({ url: 'http://10.0.0.5:4222' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/nats:\/\/host:4222/) });
+    const cleared = await put({ url: null });
+    expect(await cleared.json()).toEqual({ url: null, name: 'scanner-2', restartNeeded: false });
+    expect(loadConfig({ dataDir }, {}).cluster.url).toBeUndefined();
   });
 });
