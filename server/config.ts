@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { clusterUrlSchema } from './contract/cluster';
 import { alertThresholdsSchema, type AlertThresholds } from './contract/security';
 
 export const DEFAULT_PORT = 8686;
@@ -16,9 +17,6 @@ export const ALERT_THRESHOLDS: AlertThresholds = {
   /** Free bytes in the data dir's file system. */
   diskFreeBytes: { warning: 2 * 1024 ** 3, critical: 512 * 1024 ** 2 },
 };
-
-/** A NATS server URL as `--cluster` and the console take it. */
-export const clusterUrlSchema = z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'a NATS server URL such as nats://host:4222');
 
 const configSchema = z.object({
   dataDir: z.string().min(1),

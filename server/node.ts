@@ -9,10 +9,13 @@ import { createModelRepository, type ModelRepository } from './engine/models/rep
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
 import { createSecurity, type Security } from './security';
+import { createSettingsService, deepFreeze, type SettingsService } from './settings';
 import { openStore, type Store } from './store';
 
 export interface NodeServices {
+  /** As the node started; frozen. Values the owner changes at runtime are read from `settings`. */
   config: Config;
+  settings: SettingsService;
   store: Store;
   engine: Engine;
   models: ModelRepository;
@@ -32,7 +35,11 @@ export interface HearthNode {
 export async function createNode(config: Config): Promise<HearthNode> {
   configureLogging({ dataDir: config.dataDir });
   const log = createLogger('node');
-  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention });
+  const settings = createSettingsService(config);
+  deepFreeze(config);
+  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => settings.current().retention });
+  // Images the new retention no longer keeps go at once, not at the next write.
+  settings.on('retention', () => store.results.pruneImages());
   let engine: Engine | undefined;
   let cluster: Cluster | undefined;
   try {
@@ -43,7 +50,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       providers: config.engine.providers,
     });
     let models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
-    const security = createSecurity({ config, store, engine });
+    const security = createSecurity({ config, settings, store, engine });
     if (config.cluster.url) {
       // Loaded only here: a single node never loads the NATS client.
       const { joinCluster } = await import('./cluster');
@@ -54,7 +61,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       ? createJobService({ store, engine: cluster.recognizer, config, concurrency: config.cluster.inFlight })
       : createJobService({ store, engine, config });
     await cluster?.start(jobs);
-    const services: NodeServices = { config, store, engine, models, jobs, security, ...(cluster ? { cluster } : {}) };
+    const services: NodeServices = { config, settings, store, engine, models, jobs, security, ...(cluster ? { cluster } : {}) };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });

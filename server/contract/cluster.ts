@@ -1,4 +1,6 @@
-// GET /v1/cluster: the nodes of the cluster (or this node alone) and the depth of the shared queues.
+// GET /v1/cluster: the nodes of the cluster (or this node alone) and the depth of the shared queues;
+// PUT /v1/cluster: the cluster setting for the next start.
+import { z } from 'zod';
 
 export type NodeStatus = 'up' | 'down';
 
@@ -56,3 +58,50 @@ export interface ClusterSettings {
 export interface ClusterSettingsResponse extends ClusterSettings {
   restartNeeded: boolean;
 }
+
+/** A NATS server URL as `--cluster` and the console take it. */
+export const clusterUrlSchema = z.string().regex(/^(nats|tls):\/\/[^\s]+$/, 'a NATS server URL such as nats://host:4222');
+
+const clusterNodeSchema: z.ZodType<ClusterNode> = z.object({
+  id: z.string(),
+  name: z.string(),
+  url: z.string(),
+  status: z.enum(['up', 'down']),
+  version: z.string(),
+  providers: z.array(z.string()),
+  workers: z.number(),
+  queueDepth: z.number(),
+  throughput: z.number().optional(),
+  processed: z.number().optional(),
+  deadLetters: z.number().optional(),
+  models: z.array(z.object({ id: z.string(), version: z.number() })).optional(),
+  lastSeenMs: z.number().optional(),
+  self: z.boolean().optional(),
+});
+
+const clusterQueueSchema: z.ZodType<ClusterQueue> = z.object({ pending: z.number(), inFlight: z.number(), redelivered: z.number() });
+
+export const clusterSettingsSchema: z.ZodType<ClusterSettings> = z.object({
+  url: clusterUrlSchema.nullable(),
+  name: z.string().trim().min(1).max(100).nullable(),
+});
+
+export const clusterResponseSchema: z.ZodType<ClusterResponse> = z.object({
+  nodes: z.array(clusterNodeSchema),
+  queues: z.record(z.string(), clusterQueueSchema).optional(),
+  connected: z.boolean().optional(),
+  settings: clusterSettingsSchema.optional(),
+});
+
+/** PUT /v1/cluster body: the URL (null: run alone) and optionally the node's name (null: the host name). */
+export const clusterSettingsUpdateSchema = z.object({
+  url: clusterUrlSchema.nullable(),
+  name: z.string().trim().min(1).max(100).nullable().optional(),
+});
+export type ClusterSettingsUpdate = z.infer<typeof clusterSettingsUpdateSchema>;
+
+export const clusterSettingsResponseSchema: z.ZodType<ClusterSettingsResponse> = z.object({
+  url: z.string().nullable(),
+  name: z.string().nullable(),
+  restartNeeded: z.boolean(),
+});
