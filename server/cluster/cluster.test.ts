@@ -131,6 +131,17 @@ describe('cluster of two nodes', () => {
     await until('alpha back on v1', 20_000, async () => ((await redOn(a.url))[1] === 1 ? true : undefined));
     expect(await redOn(a.url)).toEqual(['red', 1]);
     expect(await redOn(b.url)).toEqual(['red', 1]);
+    // Classify calls on a busy node are served by the peer too, with the same version.
+    const png = await solidPng([255, 0, 0]);
+    const served = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const res = await fetch(`${a.url}/v1/classify?model=colours`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+        const body = (await res.json()) as ClassifyResponse;
+        return [body.labels[0].label, body.version, body.node];
+      }),
+    );
+    expect(served.every(([label, version]) => label === 'red' && version === 1)).toBe(true);
+    expect(served.map(([, , node]) => node)).toContain('beta');
   });
 
   it('keeps no recognised text or image bytes in plain form on the NATS disk', async () => {

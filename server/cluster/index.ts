@@ -36,7 +36,7 @@ import {
 } from './names';
 import { createSealer } from './sealed';
 import { syncModels, type ModelSync } from './models';
-import { startOffload, type Offload, type Served } from './peers';
+import { startOffload, type Offload, type PeerCall, type Served } from './peers';
 import { startPuller, type WorkPuller } from './worker';
 
 const log = createLogger('cluster');
@@ -73,8 +73,8 @@ export interface Cluster {
   start(jobs: JobItems): Promise<void>;
   /** The repository to serve with: imports and activations reach every node, and this node follows theirs. */
   syncModels(repo: ModelRepository): Promise<ModelRepository>;
-  /** An interactive OCR call: here, or on a less busy peer when this node is busy; names the node that served. */
-  ocr(image: Uint8Array): Promise<Served>;
+  /** An interactive call (OCR, classify, infer): here, or on a less busy peer when this node is busy; names the node that served. */
+  interactive<T extends object>(call: PeerCall, image: Uint8Array, local: () => Promise<T>): Promise<Served<T>>;
   /** The URL this node is reachable at, for the others' Cluster view. */
   attachUrl(url: string): void;
   view(): Promise<ClusterResponse>;
@@ -167,6 +167,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     let collecting: Promise<void> | undefined;
     let offload: Offload | undefined;
     let modelSync: ModelSync | undefined;
+    let servedModels: ModelRepository | undefined;
     let peers: ClusterNode[] = [];
     let peerTimer: NodeJS.Timeout | undefined;
     let closing = false;
@@ -232,15 +233,22 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           );
         }, cc.heartbeatMs);
         peerTimer.unref();
-        offload = startOffload({ nc, nodeId, name, engine, sealer, peers: () => peers });
+        const serve = async (call: PeerCall, image: Buffer): Promise<unknown> => {
+          if (call.kind === 'ocr') return engine.ocr(image);
+          if (!servedModels || !call.model) throw new AppError('not_found', 404, 'no such model on this node');
+          if (call.kind === 'classify') return servedModels.classify(call.model, image, { topK: call.topK });
+          return servedModels.infer(call.model, call.request as Parameters<ModelRepository['infer']>[1]);
+        };
+        offload = startOffload({ nc, nodeId, name, engine, sealer, peers: () => peers, serve });
       },
       async syncModels(repo) {
         modelSync = await syncModels(repo, { kv: modelsKv, bundles: modelBundles, sealer });
-        return modelSync.repository;
+        servedModels = modelSync.repository;
+        return servedModels;
       },
-      async ocr(image) {
-        if (!offload) return { ...(await engine.ocr(image)), node: name };
-        return offload.ocr(image);
+      async interactive(call, image, local) {
+        if (!offload) return { ...(await local()), node: name };
+        return offload.run(call, image, local);
       },
       attachUrl(u) {
         url = u;

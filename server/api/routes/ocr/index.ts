@@ -12,7 +12,9 @@ export function ocrRouter(s: NodeServices): Router {
     async ({ req, res, principal }) => {
       const image = uploadedImage(req);
       // In a cluster a busy node may hand the call to a peer; the key was checked and is metered here all the same.
-      const result = s.cluster ? await s.cluster.ocr(image.bytes) : await s.engine.ocr(image.bytes);
+      const result = s.cluster
+        ? await s.cluster.interactive({ kind: 'ocr' }, image.bytes, () => s.engine.ocr(image.bytes))
+        : await s.engine.ocr(image.bytes);
       // Read by the metering layer when the response finishes.
       res.locals.usage = { images: 1, engineMs: result.ms };
       const resultId = s.store.results.record({
