@@ -1,7 +1,9 @@
 // Two real nodes on a real nats-server: membership, a folder job split across both, exact counts, nothing in
 // plain text on the NATS disk.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterResponse } from '../contract/cluster';
 import type { Job } from '../contract/jobs';
@@ -31,6 +33,10 @@ describe('cluster of two nodes', () => {
   beforeAll(async () => {
     nats = await startNats(tmp.root);
     await makeImageFolder(folder, FILES);
+    // Noise does not compress: this one is too large for one message and travels through the object store.
+    const big = await sharp(randomBytes(700 * 700 * 3), { raw: { width: 700, height: 700, channels: 3 } }).png().toBuffer();
+    expect(big.length).toBeGreaterThan(1024 * 1024);
+    writeFileSync(join(folder, 'sub', 'big-noise.png'), big);
     [a, b] = await Promise.all([
       startNode({ name: 'alpha', dataDir: join(tmp.root, 'a'), natsUrl: nats.url }),
       startNode({ name: 'beta', dataDir: join(tmp.root, 'b'), natsUrl: nats.url }),
@@ -64,16 +70,16 @@ describe('cluster of two nodes', () => {
       const j = await getJson<Job>(`${a.url}/v1/jobs/${job.id}`);
       return j.state === 'done' ? j : undefined;
     });
-    expect({ total: done.total, done: done.done, failed: done.failed }).toEqual({ total: FILES, done: FILES, failed: 0 });
+    expect({ total: done.total, done: done.done, failed: done.failed }).toEqual({ total: FILES + 1, done: FILES + 1, failed: 0 });
     const lines = (await (await fetch(`${a.url}/v1/jobs/${job.id}/export?format=jsonl`)).text()).trim().split('\n');
     const rows = lines.map((l) => JSON.parse(l) as { file: string; text: string });
-    expect(new Set(rows.map((r) => r.file)).size).toBe(FILES);
+    expect(new Set(rows.map((r) => r.file)).size).toBe(FILES + 1);
     const read = rows.filter((r) => /\d{4}/.test(r.text)).length;
     expect(read).toBe(FILES);
     const view = await getJson<ClusterResponse>(`${b.url}/v1/cluster`);
     const processed = Object.fromEntries(view.nodes.map((n) => [n.name, n.processed ?? 0]));
     // Both took a share, and together exactly the folder.
-    expect(processed.alpha + processed.beta).toBe(FILES);
+    expect(processed.alpha + processed.beta).toBe(FILES + 1);
     expect(processed.beta).toBeGreaterThan(0);
     expect(processed.alpha).toBeGreaterThan(0);
     expect(view.queues?.bulk).toMatchObject({ pending: 0, inFlight: 0 });
