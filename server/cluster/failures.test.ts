@@ -117,11 +117,17 @@ describe('cluster failures', () => {
     const job = await startedJob(owner, s.folder);
     await atLeastDone(owner, job.id, 2);
     await s.nats.kill();
-    await new Promise((r) => setTimeout(r, 1_500));
+    // The Cluster view says so while the server is away, and keeps answering.
+    const away = await until('the owner reports the link down', 10_000, async () => {
+      const v = await getJson<ClusterResponse>(`${owner.url}/v1/cluster`);
+      return v.connected === false ? v : undefined;
+    });
+    expect(away.nodes.find((n) => n.name === 'owner')?.status).toBe('up');
     await s.nats.start();
     const end = await settled(owner, job.id);
     expect({ state: end.state, done: end.done, failed: end.failed }).toEqual({ state: 'done', done: FILES, failed: 0 });
     await expectEveryFileOnce(owner, end);
+    expect((await getJson<ClusterResponse>(`${owner.url}/v1/cluster`)).connected).toBe(true);
     for (const n of [owner, worker]) {
       expect(n.log()).toContain('lost the connection to the NATS server');
       expect(n.log()).toContain('reconnected to the NATS server');

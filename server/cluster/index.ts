@@ -168,6 +168,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     let offload: Offload | undefined;
     let modelSync: ModelSync | undefined;
     let servedModels: ModelRepository | undefined;
+    let lastView: { nodes: ClusterNode[]; queues: Record<string, ClusterQueue> } = { nodes: [], queues: {} };
     let peers: ClusterNode[] = [];
     let peerTimer: NodeJS.Timeout | undefined;
     let closing = false;
@@ -255,11 +256,21 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
         membership?.refresh();
       },
       async view() {
-        if (closing || !link.connected()) throw new AppError('cluster_unavailable', 503, 'this node is not connected to the cluster right now; it reconnects on its own');
+        // Away from NATS (a restart, a network cut): the last view, every other node marked unknown-down, and
+        // `connected: false`, so the console can say the node is reconnecting.
+        if (closing || !link.connected()) {
+          const self: ClusterNode = { ...beat(), status: 'up', self: true };
+          return {
+            nodes: [self, ...lastView.nodes.filter((n) => n.id !== nodeId).map((n) => ({ ...n, status: 'down' as const }))],
+            queues: lastView.queues,
+            connected: false,
+          };
+        }
         try {
           const nodes = membership ? await membership.nodes(nodeId) : [];
           const queues: Record<string, ClusterQueue> = {};
           for (const cls of CLASSES) queues[cls] = await queueOf(WORK_STREAM, workConsumer(cls));
+          lastView = { nodes, queues };
           return { nodes, queues, connected: true };
         } catch (err) {
           throw new AppError('cluster_unavailable', 503, `the cluster cannot be read right now: ${(err as Error).message}`);

@@ -39,6 +39,11 @@ export function Cluster(): ReactNode {
         return (
           <div className="stack" data-testid="cluster-view">
             {!v.queues && <p className="muted" data-testid="cluster-alone">{t('cluster.alone')}</p>}
+            {v.connected === false && (
+              <div className="alert warning" role="status" data-testid="cluster-reconnecting">
+                {t('cluster.reconnecting')}
+              </div>
+            )}
             <section className="panel">
               <h2>{t('cluster.nodes')}</h2>
               <table className="table" data-testid="cluster-nodes">
