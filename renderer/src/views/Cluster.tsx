@@ -2,8 +2,6 @@
 // (waiting, in flight, redelivered), dead letters, and a live chart of throughput and queue depth.
 import { useEffect, useState, type ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ClusterResponse } from '../../../server/contract/cluster';
-import { API } from '../../../server/contract/paths';
 import { useResource } from '../api/useResource';
 import { Async } from '../components/states';
 import { useI18n } from '../i18n';
@@ -18,7 +16,7 @@ type Point = Record<string, number | string>;
 
 export function Cluster(): ReactNode {
   const { t } = useI18n();
-  const view = useResource((c, signal) => c.request<ClusterResponse>(API.cluster, { signal }), [], { intervalMs: POLL_MS });
+  const view = useResource((c, signal) => c.call('cluster', { signal }), [], { intervalMs: POLL_MS });
   const [history, setHistory] = useState<Point[]>([]);
 
   useEffect(() => {
