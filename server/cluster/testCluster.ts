@@ -49,7 +49,8 @@ async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
 }
 
-export async function startNats(root: string): Promise<NatsServer> {
+/** `conf`: nats-server configuration text (authorization blocks); the port, store and interface come from here. */
+export async function startNats(root: string, opts: { conf?: string } = {}): Promise<NatsServer> {
   const port = await freePort();
   const storeDir = join(root, 'nats');
   mkdirSync(storeDir, { recursive: true });
@@ -58,7 +59,9 @@ export async function startNats(root: string): Promise<NatsServer> {
     url: `nats://127.0.0.1:${port}`,
     storeDir,
     async start() {
-      child = spawn('nats-server', ['-js', '-sd', storeDir, '-p', String(port), '-a', '127.0.0.1'], { stdio: 'ignore' });
+      const conf = opts.conf ? ['-c', join(root, 'nats.conf')] : [];
+      if (opts.conf) writeFileSync(join(root, 'nats.conf'), opts.conf);
+      child = spawn('nats-server', [...conf, '-js', '-sd', storeDir, '-p', String(port), '-a', '127.0.0.1'], { stdio: 'ignore' });
       await waitForPort(port, 10_000);
     },
     async kill() {
@@ -93,6 +96,8 @@ export interface NodeOptions {
   dataDir: string;
   /** Without one the node stands alone (no --cluster). */
   natsUrl?: string;
+  /** More `hearth serve` flags (credentials). */
+  args?: string[];
   env?: Record<string, string>;
   cluster?: Record<string, number>;
 }
@@ -105,7 +110,7 @@ export async function startNode(o: NodeOptions): Promise<NodeProc> {
     JSON.stringify({ engine: { workers: 1 }, cluster: { ackWaitMs: 3_000, maxDeliver: 2, heartbeatMs: 300, downAfterMs: 1_500, ...o.cluster } }),
   );
   const join_ = o.natsUrl ? ['--cluster', o.natsUrl, '--node-name', o.name] : [];
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', o.dataDir, ...join_], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', o.dataDir, ...join_, ...(o.args ?? [])], {
     env: { ...process.env, HEARTH_STORE_KEY: `store-${o.name}`, HEARTH_CLUSTER_KEY: TEST_CLUSTER_KEY, HEARTH_LOG_CONSOLE: '0', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
