@@ -1,8 +1,7 @@
 // Connects to the NATS server with the node's credentials (user/password or nkey seed, TLS CA), reconnects
 // forever, and says in the log when the link drops and comes back.
 import { readFileSync } from 'node:fs';
-import { connect } from '@nats-io/transport-node';
-import { nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
+import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { AppError } from '../appError';
 import type { Config } from '../config';
 import { createLogger } from '../logger';

@@ -9,7 +9,7 @@ import type { ErrorCode } from '../contract/errors';
 import type { OcrResult } from '../engine';
 import type { JobError } from '../contract/jobs';
 import { createLogger } from '../logger';
-import { DEDUP_WINDOW_MS, INLINE_LIMIT, resultSubject, workSubject, type WorkClass } from './names';
+import { INLINE_LIMIT, resultSubject, workSubject, type WorkClass } from './names';
 import { frame, unframe, type Sealer } from './sealed';
 
 const log = createLogger('cluster');
@@ -138,5 +138,3 @@ export function createDispatcher(opts: {
     },
   };
 }
-
-export const DEDUP_WINDOW_NS = DEDUP_WINDOW_MS * 1_000_000;

@@ -18,11 +18,12 @@ import { createLogger } from '../logger';
 import { VERSION } from '../version';
 import { resolveClusterKey } from './clusterKey';
 import { connectLink } from './connection';
-import { createDispatcher, DEDUP_WINDOW_NS, type Dispatcher } from './dispatch';
+import { createDispatcher, type Dispatcher } from './dispatch';
 import { startHeartbeats, type Membership } from './membership';
 import {
   CLASSES,
   CLUSTER_BUCKET,
+  DEDUP_WINDOW_NS,
   MODELS_BUCKET,
   NODES_BUCKET,
   PAYLOAD_BUCKET,

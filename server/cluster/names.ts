@@ -24,3 +24,4 @@ export const PAYLOAD_BUCKET = 'hearth-payloads';
 export const INLINE_LIMIT = 900 * 1024;
 /** Publishes with the same id inside this window are stored once. */
 export const DEDUP_WINDOW_MS = 10 * 60_000;
+export const DEDUP_WINDOW_NS = DEDUP_WINDOW_MS * 1_000_000;

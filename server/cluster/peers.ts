@@ -5,7 +5,7 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { AppError, isAppError } from '../appError';
 import type { ClusterNode } from '../contract/cluster';
-import type { ErrorCode } from '../contract/errors';
+import { RETRY_LATER_CODES, type ErrorCode } from '../contract/errors';
 import type { Engine } from '../engine';
 import { createLogger } from '../logger';
 import { createBreaker, type Breaker } from './breaker';
@@ -112,7 +112,7 @@ export function startOffload(opts: {
       }
       const code = (reply.error?.code ?? 'internal_error') as ErrorCode;
       // A peer that is busy or closing, or lacks the model version, is no fault of the call: run it here instead.
-      if (code === 'queue_full' || code === 'shutting_down' || code === 'not_found') {
+      if (RETRY_LATER_CODES.has(code) || code === 'not_found') {
         breaker.success();
         return here();
       }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import { isAppError } from '../appError';
+import { RETRY_LATER_CODES } from '../contract/errors';
 import type { Engine } from '../engine';
 import type { JobError } from '../contract/jobs';
 import { createLogger } from '../logger';
@@ -14,8 +15,6 @@ import { frame, unframe, type Sealer } from './sealed';
 
 const log = createLogger('cluster');
 
-/** Engine answers that mean "not now": the item goes back to the queue for any node. */
-const RETRYABLE = new Set(['queue_full', 'shutting_down']);
 
 export interface WorkerStats {
   inFlight: number;
@@ -92,7 +91,8 @@ export function startPuller(opts: {
       try {
         outcome = { result: await engine.ocr(bytes, { bulk: cls === 'bulk' }) };
       } catch (err) {
-        if (isAppError(err) && RETRYABLE.has(err.code)) {
+        // "Not now" from this engine: the item goes back to the queue for any node.
+        if (isAppError(err) && RETRY_LATER_CODES.has(err.code)) {
           m.nak(250);
           return;
         }

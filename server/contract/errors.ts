@@ -30,6 +30,9 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** Answers that say "not now" rather than "this input is bad": the same call may succeed a moment later. */
+export const RETRY_LATER_CODES: ReadonlySet<string> = new Set<ErrorCode>(['queue_full', 'shutting_down', 'cluster_unavailable']);
+
 export interface ErrorBody {
   error: { code: ErrorCode | string; message: string };
 }

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import type { Config } from '../config';
+import { RETRY_LATER_CODES } from '../contract/errors';
 import type { ExportFormat, Job, JobError, JobItemState, JobItemsPage, JobProgress, JobState } from '../contract/jobs';
 import { createLogger } from '../logger';
 import { sha256Hex, type OcrResult, type Store } from '../store';
@@ -67,8 +68,6 @@ export interface JobServiceOptions {
 }
 
 export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
-/** Engine answers that say "not now" rather than "this file is bad": the item stays pending. */
-const RETRYABLE = new Set(['queue_full', 'shutting_down', 'cluster_unavailable']);
 const PROGRESS_EVERY_MS = 250;
 const RETRY_DELAY_MS = 500;
 
@@ -223,7 +222,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     try {
       result = await engine.ocr(bytes, { bulk: true, item: { key: itemKey(row.id, item.id), interactive: row.origin === 'gui' } });
     } catch (err) {
-      if (closing || (isAppError(err) && RETRYABLE.has(err.code))) return 'retry';
+      if (closing || (isAppError(err) && RETRY_LATER_CODES.has(err.code))) return 'retry';
       if (!isAppError(err)) log.error('item failed unexpectedly', { job: row.id, item: item.id, error: String(err) });
       repo.ackError(row, item, sha, errorOf(err));
       return 'acked';
