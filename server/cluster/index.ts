@@ -119,8 +119,11 @@ async function ensureConsumer(jsm: JetStreamManager, stream: string, name: strin
   try {
     await jsm.consumers.add(stream, c);
   } catch {
-    // Exists with other timings (another node's settings): take the ones given to this node.
-    await jsm.consumers.update(stream, name, { ack_wait: c.ack_wait, max_deliver: c.max_deliver });
+    // Exists with other timings (another node's settings): take the ones given to this node when the server
+    // allows the change, else keep the cluster's and say so.
+    await jsm.consumers.update(stream, name, { ack_wait: c.ack_wait, max_deliver: c.max_deliver }).catch((err: unknown) => {
+      log.warn('the queue keeps the timings it was created with', { consumer: name, error: String(err) });
+    });
   }
 }
 
