@@ -85,6 +85,29 @@ describe('cluster of two nodes', () => {
     expect(view.queues?.bulk).toMatchObject({ pending: 0, inFlight: 0 });
   });
 
+  it('runs a job started from the console as interactive work, on its own subject', async () => {
+    const before = (await getJson<ClusterResponse>(`${b.url}/v1/cluster`)).queues;
+    const small = join(tmp.root, 'desk');
+    await makeImageFolder(small, 3);
+    const res = await fetch(`${b.url}/v1/jobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hearth-origin': 'console' },
+      body: JSON.stringify({ path: small, recursive: true }),
+    });
+    expect(res.status).toBe(201);
+    const job = (await res.json()) as Job;
+    const done = await until('console job done', 60_000, async () => {
+      const j = await getJson<Job>(`${b.url}/v1/jobs/${job.id}`);
+      return j.state === 'done' ? j : undefined;
+    });
+    expect({ done: done.done, failed: done.failed }).toEqual({ done: 3, failed: 0 });
+    const view = await getJson<ClusterResponse>(`${b.url}/v1/cluster`);
+    expect(view.queues?.interactive).toMatchObject({ pending: 0, inFlight: 0 });
+    // Three deliveries on the interactive consumer, none on the bulk one.
+    expect((view.queues?.interactive.delivered ?? 0) - (before?.interactive.delivered ?? 0)).toBe(3);
+    expect(view.queues?.bulk.delivered).toBe(before?.bulk.delivered);
+  });
+
   it('hands interactive calls on a busy node to the idle peer, names the node, stores on the node called', async () => {
     const before = await getJson<{ total: number }>(`${a.url}/v1/results?limit=1`);
     const beforeB = await getJson<{ total: number }>(`${b.url}/v1/results?limit=1`);

@@ -196,7 +196,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
 
     const queueOf = async (stream: string, consumer: string): Promise<ClusterQueue> => {
       const info = await jsm.consumers.info(stream, consumer);
-      return { pending: info.num_pending, inFlight: info.num_ack_pending, redelivered: info.num_redelivered };
+      return { pending: info.num_pending, inFlight: info.num_ack_pending, redelivered: info.num_redelivered, delivered: info.delivered.consumer_seq };
     };
 
     const recognizer: Recognizer = {

@@ -34,6 +34,8 @@ export interface ClusterQueue {
   inFlight: number;
   /** Items handed out more than once (a node died or timed out holding them). */
   redelivered: number;
+  /** Deliveries so far, first ones and redeliveries. */
+  delivered?: number;
 }
 
 export interface ClusterResponse {
@@ -79,7 +81,12 @@ const clusterNodeSchema: z.ZodType<ClusterNode> = z.object({
   self: z.boolean().optional(),
 });
 
-const clusterQueueSchema: z.ZodType<ClusterQueue> = z.object({ pending: z.number(), inFlight: z.number(), redelivered: z.number() });
+const clusterQueueSchema: z.ZodType<ClusterQueue> = z.object({
+  pending: z.number(),
+  inFlight: z.number(),
+  redelivered: z.number(),
+  delivered: z.number().optional(),
+});
 
 export const clusterSettingsSchema: z.ZodType<ClusterSettings> = z.object({
   url: clusterUrlSchema.nullable(),
