@@ -1,4 +1,4 @@
-// Composes one Hearth node from its parts (config → store → engine → models → jobs → security → app).
+// Composes one Hearth node from its parts (config → settings → store → engine → models → admission, observability → jobs → app).
 // Listening, TLS and shutdown live in serve.ts; tests build a node here and drive `app` without a socket.
 import type { Application } from 'express';
 import { createApp } from './api/app';
@@ -8,7 +8,9 @@ import { createEngine, type Engine } from './engine';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
-import { createSecurity, type Security } from './security';
+import { createAdmission, type Admission } from './admission';
+import { createLanHolder, type LanHolder } from './lan';
+import { createObservability, type Observability } from './observability';
 import { createSettingsService, deepFreeze, type SettingsService } from './settings';
 import { openStore, type Store } from './store';
 
@@ -20,7 +22,9 @@ export interface NodeServices {
   engine: Engine;
   models: ModelRepository;
   jobs: JobService;
-  security: Security;
+  admission: Admission;
+  observability: Observability;
+  lan: LanHolder;
   /** Present only when the node joined a cluster (`--cluster`). */
   cluster?: Cluster;
 }
@@ -50,7 +54,9 @@ export async function createNode(config: Config): Promise<HearthNode> {
       providers: config.engine.providers,
     });
     let models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
-    const security = createSecurity({ config, settings, store, engine });
+    const admission = createAdmission({ settings, store });
+    const observability = createObservability({ config, settings, store, engine, keys: admission.keys });
+    const lan = createLanHolder(settings);
     if (config.cluster.url) {
       // Loaded only here: a single node never loads the NATS client.
       const { joinCluster } = await import('./cluster');
@@ -61,7 +67,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       ? createJobService({ store, engine: cluster.recognizer, config, concurrency: config.cluster.inFlight })
       : createJobService({ store, engine, config });
     await cluster?.start(jobs);
-    const services: NodeServices = { config, settings, store, engine, models, jobs, security, ...(cluster ? { cluster } : {}) };
+    const services: NodeServices = { config, settings, store, engine, models, jobs, admission, observability, lan, ...(cluster ? { cluster } : {}) };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
@@ -72,7 +78,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
         // First: stop taking shared work and fail this node's waiting items, so the job service can settle.
         await cluster?.close();
         await jobs.close();
-        await security.close();
+        await observability.close();
         await models.close();
         await engine?.close();
         store.close();

@@ -1,14 +1,14 @@
 // The owner's side of durable work: a job item becomes one sealed message on the work stream (its id as the
 // msgID, so a re-publish after a restart is stored once); its result comes back on this node's own results
 // subject and is handed to the job service, which writes it once (the item's state guards against a second write).
-import { createHash } from 'node:crypto';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import { AppError } from '../appError';
 import type { ErrorCode } from '../contract/errors';
-import type { OcrResult } from '../engine';
+import type { OcrResult } from '../contract/ocr';
 import type { JobError } from '../contract/jobs';
 import { createLogger } from '../logger';
+import { sha256Hex } from '../sha256';
 import { INLINE_LIMIT, resultSubject, workSubject, type WorkClass } from './names';
 import { frame, unframe, type Sealer } from './sealed';
 
@@ -66,7 +66,7 @@ export function createDispatcher(opts: {
     let blob: string | undefined;
     if (data.length > INLINE_LIMIT) {
       // Object names are hashed: an item id may hold characters the store does not like in names.
-      blob = createHash('sha256').update(item).digest('hex');
+      blob = sha256Hex(item);
       await payloads.putBlob({ name: blob }, sealer.seal(bytes, 'blob'));
       data = sealer.seal(frame({ ...header, blob }), 'work');
     }

@@ -1,12 +1,12 @@
 // The failures a cluster must survive, each with real processes: a worker or the owner killed mid-job, the NATS
 // server restarted mid-job, a file that kills every worker that opens it, a node leaving with SIGTERM.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterResponse } from '../contract/cluster';
 import type { Job, JobItemsPage } from '../contract/jobs';
 import { makeImageFolder } from '../jobs/testFolder';
+import { sha256Hex } from '../sha256';
 import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc, type NodeOptions } from './testCluster';
 
 const FILES = 10;
@@ -137,7 +137,7 @@ describe('cluster failures', () => {
   it('a file that kills every worker that opens it ends as a per-file error after maxDeliver tries', async () => {
     const s = await scene('poison');
     const poison = readFileSync(join(s.folder, 'img-000.png'));
-    const env = { HEARTH_FAULT_KILL_ON_SHA256: createHash('sha256').update(poison).digest('hex') };
+    const env = { HEARTH_FAULT_KILL_ON_SHA256: sha256Hex(poison) };
     const [owner] = await Promise.all([s.node('owner', { env }), s.node('worker', { env })]);
     const job = await startedJob(owner, s.folder);
     // A supervisor's part: start again whatever node the poison took down.

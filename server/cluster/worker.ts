@@ -1,7 +1,6 @@
 // The worker's side of durable work: pulls items from the shared stream as fast as this node's engine has room,
 // runs them, publishes the sealed result to the owner and only then acknowledges. An item that already stopped
 // a worker maxDeliver times is not run again: it goes back as a per-file error.
-import { createHash } from 'node:crypto';
 import type { Consumer, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { ObjectStore } from '@nats-io/obj';
 import { isAppError } from '../appError';
@@ -9,6 +8,7 @@ import { RETRY_LATER_CODES } from '../contract/errors';
 import type { Engine } from '../engine';
 import type { JobError } from '../contract/jobs';
 import { createLogger } from '../logger';
+import { sha256Hex } from '../sha256';
 import type { ResultHeader, WorkHeader } from './dispatch';
 import { resultSubject, type WorkClass } from './names';
 import { frame, unframe, type Sealer } from './sealed';
@@ -85,7 +85,7 @@ export function startPuller(opts: {
       outcome = { error: { code: 'worker_crashed', message: `this file stopped a worker ${tries - 1} times; it was left out` } };
     } else {
       // Fault injection for the failure tests: a file that takes the whole worker process down, every time.
-      if (faultSha && createHash('sha256').update(bytes).digest('hex') === faultSha) process.kill(process.pid, 'SIGKILL');
+      if (faultSha && sha256Hex(bytes) === faultSha) process.kill(process.pid, 'SIGKILL');
       // Tell NATS we are alive while a long page runs, so the item is not handed to another node meanwhile.
       const alive = setInterval(() => m.working(), Math.max(500, Math.floor(opts.ackWaitMs / 3)));
       try {

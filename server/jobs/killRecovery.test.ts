@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningUrlIn } from '../contract/listening';
 import { openStore } from '../store';
 import { makeImageFolder } from './testFolder';
 
@@ -130,8 +131,8 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/hearth listening on (\S+)/);
-      if (m) resolve({ child, url: m[1] });
+      const url = listeningUrlIn(out);
+      if (url) resolve({ child, url });
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
   });
