@@ -3,7 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, net, session, shell } from 'electron';
+import { app, type BrowserWindow, dialog, net, session, shell } from 'electron';
 import { isLoopbackHost } from '../server/loopback';
 import { applyContentSecurityPolicy, createAppWindow } from './appWindow';
 import { registerIpc } from './ipc';

@@ -10,7 +10,7 @@ import { parseListeningLine } from '../server/contract/listening';
 
 /** The first start loads the OCR models into every worker; a cold disk can take this long. */
 const START_TIMEOUT_MS = 90_000;
-/** INTERFACE.md promises exit within 10 s of SIGTERM; allow a little more before SIGKILL. */
+/** `hearth serve` exits within 10 s of SIGTERM; allow a little more before SIGKILL. */
 const STOP_TIMEOUT_MS = 12_000;
 const FINGERPRINT = /^tls certificate sha256 fingerprint (\S+)/;
 /** What Node prints when a native addon was compiled for another ABI (Node's vs Electron's). */

@@ -57,7 +57,7 @@ describe('hearth serve', () => {
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
 
-  it('reads an uploaded image (multipart) in the INTERFACE shape', async () => {
+  it('reads an uploaded image (multipart) in the documented shape', async () => {
     const png = await renderText({ lines: ['Hearth reads 42 lines'], fontSize: 32 });
     const form = new FormData();
     form.append('image', new Blob([png], { type: 'image/png' }), 'hello.png');

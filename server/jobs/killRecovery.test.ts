@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listeningUrlIn } from '../contract/listening';
 import { openStore } from '../store';
-import { makeImageFolder } from './testFolder';
+import { makeImageFolder } from '../testkit/imageFolder';
 
 // HEARTH_KILL_FILES=60 runs the acceptance size; 30 keeps the unit suite quick on small machines.
 const N = Number(process.env.HEARTH_KILL_FILES ?? 30);
@@ -34,7 +34,7 @@ function hearthOcr(out: string, killWhen?: (processed: number) => boolean): Prom
   if (killWhen) {
     // Watch the child's own store (WAL lets a second connection read) and kill it at the chosen point.
     timer = setInterval(() => {
-      let processed = 0;
+      let processed: number;
       try {
         const s = openStore({ dataDir: data, key: KEY });
         processed = (s.db.prepare("SELECT count(*) AS n FROM job_items WHERE state <> 'pending'").get() as { n: number }).n;
