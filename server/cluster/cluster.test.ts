@@ -11,7 +11,7 @@ import type { ClassifyResponse, ModelImportResponse } from '../contract/models';
 import { colourClassifier, solidPng } from '../testkit/onnx';
 import type { OcrResponse } from '../contract/ocr';
 import { renderText } from '../testkit/renderText';
-import { makeImageFolder, textOf } from '../jobs/testFolder';
+import { makeImageFolder, textOf } from '../testkit/imageFolder';
 import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from './testCluster';
 
 const FILES = 8;
@@ -34,7 +34,9 @@ describe('cluster of two nodes', () => {
     nats = await startNats(tmp.root);
     await makeImageFolder(folder, FILES);
     // Noise does not compress: this one is too large for one message and travels through the object store.
-    const big = await sharp(randomBytes(700 * 700 * 3), { raw: { width: 700, height: 700, channels: 3 } }).png().toBuffer();
+    const big = await sharp(randomBytes(700 * 700 * 3), { raw: { width: 700, height: 700, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(big.length).toBeGreaterThan(1024 * 1024);
     writeFileSync(join(folder, 'sub', 'big-noise.png'), big);
     [a, b] = await Promise.all([
@@ -139,7 +141,11 @@ describe('cluster of two nodes', () => {
       return ((await res.json()) as ModelImportResponse).version;
     };
     const redOn = async (url: string): Promise<[string, number]> => {
-      const res = await fetch(`${url}/v1/classify?model=colours`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await solidPng([255, 0, 0]) });
+      const res = await fetch(`${url}/v1/classify?model=colours`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: await solidPng([255, 0, 0]),
+      });
       const body = (await res.json()) as ClassifyResponse;
       return [body.labels[0].label, body.version];
     };
@@ -155,7 +161,11 @@ describe('cluster of two nodes', () => {
     await servedOnBeta(2);
     expect(await redOn(b.url)).toEqual(['green', 2]);
     // Rollback on the other node this time: one activation, every node follows.
-    const back = await fetch(`${b.url}/v1/models/colours/activate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"version":1}' });
+    const back = await fetch(`${b.url}/v1/models/colours/activate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"version":1}',
+    });
     expect(back.status).toBe(200);
     await until('alpha back on v1', 20_000, async () => ((await redOn(a.url))[1] === 1 ? true : undefined));
     expect(await redOn(a.url)).toEqual(['red', 1]);
@@ -164,7 +174,11 @@ describe('cluster of two nodes', () => {
     const png = await solidPng([255, 0, 0]);
     const served = await Promise.all(
       Array.from({ length: 6 }, async () => {
-        const res = await fetch(`${a.url}/v1/classify?model=colours`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: png });
+        const res = await fetch(`${a.url}/v1/classify?model=colours`, {
+          method: 'POST',
+          headers: { 'content-type': 'image/png' },
+          body: png,
+        });
         const body = (await res.json()) as ClassifyResponse;
         return [body.labels[0].label, body.version, body.node];
       }),
@@ -174,7 +188,13 @@ describe('cluster of two nodes', () => {
   });
 
   it('keeps no recognised text or image bytes in plain form on the NATS disk', async () => {
-    const needles = [Buffer.from(textOf(0)), Buffer.from(textOf(1)), Buffer.from('lantern 2024'), Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.from('IHDR')];
+    const needles = [
+      Buffer.from(textOf(0)),
+      Buffer.from(textOf(1)),
+      Buffer.from('lantern 2024'),
+      Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+      Buffer.from('IHDR'),
+    ];
     const files = filesUnder(nats.storeDir);
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {

@@ -26,8 +26,15 @@ export function resolveClusterKey(dataDir: string, given: string | undefined): C
   const log = createLogger('cluster');
   if (existsSync(file)) {
     const text = readFileSync(file, 'utf8').trim();
-    if (!text) throw new AppError('cluster_key_invalid', 500, `${file} is empty; copy cluster.key from another node of the cluster or set HEARTH_CLUSTER_KEY`, { operational: true });
-    if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0) log.warn(`${file} is readable by other users; run: chmod 600 ${file}`);
+    if (!text)
+      throw new AppError(
+        'cluster_key_invalid',
+        500,
+        `${file} is empty; copy cluster.key from another node of the cluster or set HEARTH_CLUSTER_KEY`,
+        { operational: true },
+      );
+    if (process.platform !== 'win32' && (statSync(file).mode & 0o077) !== 0)
+      log.warn(`${file} is readable by other users; run: chmod 600 ${file}`);
     return { key: keyBytes(text), source: 'file' };
   }
   const generated = randomBytes(32).toString('hex');

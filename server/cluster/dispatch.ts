@@ -9,7 +9,7 @@ import type { OcrResult } from '../contract/ocr';
 import type { JobError } from '../contract/jobs';
 import { createLogger } from '../logger';
 import { sha256Hex } from '../sha256';
-import { INLINE_LIMIT, resultSubject, workSubject, type WorkClass } from './names';
+import { INLINE_LIMIT, workSubject, type WorkClass } from './names';
 import { frame, unframe, type Sealer } from './sealed';
 
 const log = createLogger('cluster');
@@ -122,7 +122,10 @@ export function createDispatcher(opts: {
       }
       waiters.delete(r.item);
       if (r.result) w.resolve(r.result);
-      else w.reject(new AppError((r.error?.code ?? 'internal_error') as ErrorCode, 422, r.error?.message ?? 'the item failed on another node'));
+      else
+        w.reject(
+          new AppError((r.error?.code ?? 'internal_error') as ErrorCode, 422, r.error?.message ?? 'the item failed on another node'),
+        );
       // The job service writes the result synchronously in this promise's continuation (a microtask), so the
       // next macrotask runs after the write: only then is the result let go of.
       setImmediate(() => m.ack());

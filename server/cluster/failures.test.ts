@@ -5,9 +5,20 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClusterResponse } from '../contract/cluster';
 import type { Job, JobItemsPage } from '../contract/jobs';
-import { makeImageFolder } from '../jobs/testFolder';
+import { makeImageFolder } from '../testkit/imageFolder';
 import { sha256Hex } from '../sha256';
-import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc, type NodeOptions } from './testCluster';
+import {
+  getJson,
+  killNode,
+  postJson,
+  startNats,
+  startNode,
+  tempRoot,
+  until,
+  type NatsServer,
+  type NodeProc,
+  type NodeOptions,
+} from './testCluster';
 
 const FILES = 10;
 

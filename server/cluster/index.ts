@@ -49,7 +49,13 @@ const DRAIN_MS = 4_000;
 async function bounded(p: Promise<unknown> | undefined, ms: number): Promise<boolean> {
   if (!p) return true;
   let timer: NodeJS.Timeout | undefined;
-  const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms)))]);
+  const settled = await Promise.race([
+    p.then(
+      () => true,
+      () => true,
+    ),
+    new Promise<boolean>((r) => (timer = setTimeout(() => r(false), ms))),
+  ]);
   clearTimeout(timer);
   return settled;
 }
@@ -107,7 +113,13 @@ async function ensureStream(jsm: JetStreamManager, name: string, subjects: strin
   }
 }
 
-async function ensureConsumer(jsm: JetStreamManager, stream: string, name: string, subject: string, cfg: { ackWaitMs: number; maxDeliver: number }): Promise<void> {
+async function ensureConsumer(
+  jsm: JetStreamManager,
+  stream: string,
+  name: string,
+  subject: string,
+  cfg: { ackWaitMs: number; maxDeliver: number },
+): Promise<void> {
   const c = {
     durable_name: name,
     filter_subject: subject,
@@ -145,7 +157,12 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     } catch {
       const e = await facts.get('keycheck');
       if (e && e.string() !== sealer.check) {
-        throw new AppError('cluster_key_mismatch', 500, 'this node holds another cluster key than the cluster: give it the same key as the others (HEARTH_CLUSTER_KEY or <data>/cluster.key)', { operational: true });
+        throw new AppError(
+          'cluster_key_mismatch',
+          500,
+          'this node holds another cluster key than the cluster: give it the same key as the others (HEARTH_CLUSTER_KEY or <data>/cluster.key)',
+          { operational: true },
+        );
       }
     }
     // Entries of nodes gone for good fall away on their own.
@@ -157,7 +174,11 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     await ensureStream(jsm, WORK_STREAM, CLASSES.map(workSubject));
     await ensureStream(jsm, RESULT_STREAM, [resultSubject('*')]);
     // One try more than maxDeliver: the extra delivery turns an item that keeps stopping workers into an error.
-    for (const cls of CLASSES) await ensureConsumer(jsm, WORK_STREAM, workConsumer(cls), workSubject(cls), { ackWaitMs: cc.ackWaitMs, maxDeliver: cc.maxDeliver + 1 });
+    for (const cls of CLASSES)
+      await ensureConsumer(jsm, WORK_STREAM, workConsumer(cls), workSubject(cls), {
+        ackWaitMs: cc.ackWaitMs,
+        maxDeliver: cc.maxDeliver + 1,
+      });
     await ensureConsumer(jsm, RESULT_STREAM, resultConsumer(nodeId), resultSubject(nodeId), { ackWaitMs: 30_000, maxDeliver: -1 });
     const consumers = {
       interactive: await js.consumers.get(WORK_STREAM, workConsumer('interactive')),
@@ -196,7 +217,12 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
 
     const queueOf = async (stream: string, consumer: string): Promise<ClusterQueue> => {
       const info = await jsm.consumers.info(stream, consumer);
-      return { pending: info.num_pending, inFlight: info.num_ack_pending, redelivered: info.num_redelivered, delivered: info.delivered.consumer_seq };
+      return {
+        pending: info.num_pending,
+        inFlight: info.num_ack_pending,
+        redelivered: info.num_redelivered,
+        delivered: info.delivered.consumer_seq,
+      };
     };
 
     const recognizer: Recognizer = {

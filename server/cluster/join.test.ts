@@ -25,7 +25,13 @@ describe('joining a cluster with credentials', () => {
   it('joins with user/password and with an nkey seed file; both nodes see each other', async () => {
     nats = await startNats(tmp.root, { conf });
     const [a, b] = await Promise.all([
-      startNode({ name: 'by-password', dataDir: join(tmp.root, 'a'), natsUrl: nats.url, args: ['--cluster-user', 'hearth'], env: { HEARTH_CLUSTER_PASSWORD: 's3cret-pass' } }),
+      startNode({
+        name: 'by-password',
+        dataDir: join(tmp.root, 'a'),
+        natsUrl: nats.url,
+        args: ['--cluster-user', 'hearth'],
+        env: { HEARTH_CLUSTER_PASSWORD: 's3cret-pass' },
+      }),
       startNode({ name: 'by-nkey', dataDir: join(tmp.root, 'b'), natsUrl: nats.url, args: ['--cluster-nkey', seedFile] }),
     ]);
     nodes.push(a, b);
@@ -36,8 +42,16 @@ describe('joining a cluster with credentials', () => {
   }, 120_000);
 
   it('stops with a clear message on a wrong password', async () => {
-    const start = startNode({ name: 'wrong', dataDir: join(tmp.root, 'c'), natsUrl: nats.url, args: ['--cluster-user', 'hearth'], env: { HEARTH_CLUSTER_PASSWORD: 'nope' } });
-    await expect(start).rejects.toThrow(/exited with 1: hearth: cannot join the cluster at nats:\/\/127\.0\.0\.1:\d+: .*(auth|Authorization)/i);
+    const start = startNode({
+      name: 'wrong',
+      dataDir: join(tmp.root, 'c'),
+      natsUrl: nats.url,
+      args: ['--cluster-user', 'hearth'],
+      env: { HEARTH_CLUSTER_PASSWORD: 'nope' },
+    });
+    await expect(start).rejects.toThrow(
+      /exited with 1: hearth: cannot join the cluster at nats:\/\/127\.0\.0\.1:\d+: .*(auth|Authorization)/i,
+    );
   }, 90_000);
 
   it('refuses a node that holds another cluster key', async () => {

@@ -19,7 +19,10 @@ export interface Membership {
   leave(): Promise<void>;
 }
 
-export function startHeartbeats(kv: KV, opts: { heartbeatMs: number; downAfterMs: number; beat: () => Heartbeat; now?: () => number }): Membership {
+export function startHeartbeats(
+  kv: KV,
+  opts: { heartbeatMs: number; downAfterMs: number; beat: () => Heartbeat; now?: () => number },
+): Membership {
   let stopped = false;
   const send = async (hb: Heartbeat): Promise<void> => {
     try {
@@ -47,7 +50,12 @@ export function startHeartbeats(kv: KV, opts: { heartbeatMs: number; downAfterMs
         // The server stamps every entry; comparing with our clock assumes clocks in step (NTP), as TLS does.
         const age = Math.max(0, Date.now() - e.created.getTime());
         const { stopped: left, ...info } = hb;
-        out.push({ ...info, status: !left && age < opts.downAfterMs ? 'up' : 'down', lastSeenMs: age, ...(k === selfId ? { self: true } : {}) });
+        out.push({
+          ...info,
+          status: !left && age < opts.downAfterMs ? 'up' : 'down',
+          lastSeenMs: age,
+          ...(k === selfId ? { self: true } : {}),
+        });
       }
       return out.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     },

@@ -3,7 +3,6 @@
 // and serves the active version. Activating an older version anywhere is a rollback for the whole cluster.
 import type { KV } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
-import { isAppError } from '../appError';
 import type { ModelRepository } from '../engine/models/repository';
 import { createLogger } from '../logger';
 import type { Sealer } from './sealed';
@@ -45,16 +44,15 @@ export async function syncModels(repo: ModelRepository, opts: { kv: KV; bundles:
   /** Brings this node to the announced active version: import the bundle when missing, then activate. */
   const follow = async (a: Announcement): Promise<void> => {
     if (activeHere(a.id) === a.active) return;
-    try {
-      repo.activate(a.id, a.active);
-    } catch (err) {
-      if (!isAppError(err) || err.code !== 'not_found') throw err;
+    // A version this node already holds is only switched to; one it lacks comes from the cluster's bundles first.
+    const held = repo.list().some((m) => m.id === a.id && m.versions.some((v) => v.version === a.active));
+    if (!held) {
       const sealed = await bundles.getBlob(bundleName(a.id, a.active));
       if (!sealed) throw new Error(`the cluster has no bundle for ${a.id} v${a.active}`);
       await repo.importBundle(sealer.open(sealed, 'model'));
-      repo.activate(a.id, a.active);
     }
-    log.info('serving the cluster\'s model version', { id: a.id, version: a.active });
+    repo.activate(a.id, a.active);
+    log.info("serving the cluster's model version", { id: a.id, version: a.active });
   };
 
   const watch = await kv.watch();
@@ -64,13 +62,15 @@ export async function syncModels(repo: ModelRepository, opts: { kv: KV; bundles:
       try {
         await follow(JSON.parse(e.string()) as Announcement);
       } catch (err) {
-        log.error('cannot follow the cluster\'s model version', { key: e.key, error: String(err) });
+        log.error("cannot follow the cluster's model version", { key: e.key, error: String(err) });
       }
     }
   })();
 
   const published = (id: string, version: number): void => {
-    publish(id, version).catch((err: unknown) => log.error('cannot publish a model version to the cluster', { id, version, error: String(err) }));
+    publish(id, version).catch((err: unknown) =>
+      log.error('cannot publish a model version to the cluster', { id, version, error: String(err) }),
+    );
   };
 
   const repository: ModelRepository = {
@@ -87,7 +87,9 @@ export async function syncModels(repo: ModelRepository, opts: { kv: KV; bundles:
     },
     activate(id, version) {
       const s = repo.activate(id, version);
-      announce(id).catch((err: unknown) => log.error('cannot announce a model version to the cluster', { id, version, error: String(err) }));
+      announce(id).catch((err: unknown) =>
+        log.error('cannot announce a model version to the cluster', { id, version, error: String(err) }),
+      );
       return s;
     },
   };

@@ -71,7 +71,9 @@ export function startOffload(opts: {
           reply = { result: await opts.serve(header, body) };
         } catch (e) {
           reply = {
-            error: isAppError(e) ? { code: e.code, message: e.message, status: e.status } : { code: 'internal_error', message: 'recognition failed on a peer node', status: 500 },
+            error: isAppError(e)
+              ? { code: e.code, message: e.message, status: e.status }
+              : { code: 'internal_error', message: 'recognition failed on a peer node', status: 500 },
           };
         }
         msg.respond(sealer.seal(frame(reply), 'rpc-reply'));

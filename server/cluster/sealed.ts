@@ -32,7 +32,9 @@ export function createSealer(key: Buffer): Sealer {
       try {
         return Buffer.concat([decipher.update(buf.subarray(NONCE + TAG)), decipher.final()]);
       } catch {
-        throw new AppError('cluster_key_mismatch', 500, 'a message on the cluster was sealed with another cluster key', { operational: true });
+        throw new AppError('cluster_key_mismatch', 500, 'a message on the cluster was sealed with another cluster key', {
+          operational: true,
+        });
       }
     },
     check: createHmac('sha256', key).update('hearth-cluster-key-check').digest('hex').slice(0, 16),

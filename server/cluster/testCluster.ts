@@ -107,7 +107,10 @@ export async function startNode(o: NodeOptions): Promise<NodeProc> {
   mkdirSync(o.dataDir, { recursive: true });
   writeFileSync(
     join(o.dataDir, 'config.json'),
-    JSON.stringify({ engine: { workers: 1 }, cluster: { ackWaitMs: 3_000, maxDeliver: 2, heartbeatMs: 300, downAfterMs: 1_500, ...o.cluster } }),
+    JSON.stringify({
+      engine: { workers: 1 },
+      cluster: { ackWaitMs: 3_000, maxDeliver: 2, heartbeatMs: 300, downAfterMs: 1_500, ...o.cluster },
+    }),
   );
   const join_ = o.natsUrl ? ['--cluster', o.natsUrl, '--node-name', o.name] : [];
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', o.dataDir, ...join_, ...(o.args ?? [])], {
@@ -163,7 +166,12 @@ export async function getJson<T>(url: string): Promise<T> {
 }
 
 export async function postJson<T>(url: string, body: unknown): Promise<T> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(15_000) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
   if (!res.ok) throw new Error(`${url}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }

@@ -15,7 +15,6 @@ import { frame, unframe, type Sealer } from './sealed';
 
 const log = createLogger('cluster');
 
-
 export interface WorkerStats {
   inFlight: number;
   processed: number;
@@ -96,7 +95,11 @@ export function startPuller(opts: {
           m.nak(250);
           return;
         }
-        outcome = { error: isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'recognition failed unexpectedly on a peer node' } };
+        outcome = {
+          error: isAppError(err)
+            ? { code: err.code, message: err.message }
+            : { code: 'internal_error', message: 'recognition failed unexpectedly on a peer node' },
+        };
       } finally {
         clearInterval(alive);
       }

@@ -36,7 +36,11 @@ export function Cluster(): ReactNode {
         const deadLetters = v.nodes.reduce((sum, n) => sum + (n.deadLetters ?? 0), 0);
         return (
           <div className="stack" data-testid="cluster-view">
-            {!v.queues && <p className="muted" data-testid="cluster-alone">{t('cluster.alone')}</p>}
+            {!v.queues && (
+              <p className="muted" data-testid="cluster-alone">
+                {t('cluster.alone')}
+              </p>
+            )}
             {v.connected === false && (
               <div className="alert warning" role="status" data-testid="cluster-reconnecting">
                 {t('cluster.reconnecting')}
@@ -121,10 +125,34 @@ export function Cluster(): ReactNode {
                     <Tooltip />
                     <Legend />
                     {names.map((name, i) => (
-                      <Line key={name} type="monotone" dataKey={`tp:${name}`} name={`${name} img/s`} stroke={COLOURS[i % COLOURS.length]} dot={false} isAnimationActive={false} />
+                      <Line
+                        key={name}
+                        type="monotone"
+                        dataKey={`tp:${name}`}
+                        name={`${name} img/s`}
+                        stroke={COLOURS[i % COLOURS.length]}
+                        dot={false}
+                        isAnimationActive={false}
+                      />
                     ))}
-                    <Line type="monotone" dataKey="bulk" name={t('cluster.bulk')} stroke="#888" strokeDasharray="4 2" dot={false} isAnimationActive={false} />
-                    <Line type="monotone" dataKey="interactive" name={t('cluster.interactive')} stroke="#444" strokeDasharray="2 2" dot={false} isAnimationActive={false} />
+                    <Line
+                      type="monotone"
+                      dataKey="bulk"
+                      name={t('cluster.bulk')}
+                      stroke="#888"
+                      strokeDasharray="4 2"
+                      dot={false}
+                      isAnimationActive={false}
+                    />
+                    <Line
+                      type="monotone"
+                      dataKey="interactive"
+                      name={t('cluster.interactive')}
+                      stroke="#444"
+                      strokeDasharray="2 2"
+                      dot={false}
+                      isAnimationActive={false}
+                    />
                   </LineChart>
                 </ResponsiveContainer>
               </section>

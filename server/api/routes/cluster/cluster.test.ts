@@ -50,7 +50,10 @@ describe('GET /v1/cluster without a cluster', () => {
     expect(loadConfig({ dataDir }, {}).cluster).toMatchObject({ url: 'nats://10.0.0.5:4222', name: 'scanner-2' });
     const bad = await put({ url: 'http://10.0.0.5:4222' });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid_body', message: expect.stringMatching(/nats:\/\/host:4222/) });
+    expect(((await bad.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'invalid_body',
+      message: expect.stringMatching(/nats:\/\/host:4222/),
+    });
     const cleared = await put({ url: null });
     expect(await cleared.json()).toEqual({ url: null, name: 'scanner-2', restartNeeded: false });
     expect(loadConfig({ dataDir }, {}).cluster.url).toBeUndefined();
