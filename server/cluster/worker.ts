@@ -56,7 +56,11 @@ export function startPuller(opts: {
 
   // Two items per engine worker: one runs while the next is opened and decoded.
   const capacity = (): number => Math.max(1, engine.stats().workers * 2);
-  const free = (): number => capacity() - inFlight.size;
+  // An item delivered again may be the one that took a worker down: it runs alone, so a second crash blames only
+  // it and the items that happened to share the first one's worker are not counted against.
+  let isolating = 0;
+  let suspectTail: Promise<unknown> = Promise.resolve();
+  const free = (): number => (isolating > 0 ? 0 : capacity() - inFlight.size);
 
   const faultSha = process.env.HEARTH_FAULT_KILL_ON_SHA256;
 
@@ -118,13 +122,38 @@ export function startPuller(opts: {
     if (stopping) finishedWhileDraining++;
   };
 
+  /** Waits for `until` while telling NATS the item is still held. */
+  const holding = async (m: JsMsg, until: Promise<unknown>): Promise<void> => {
+    const alive = setInterval(() => m.working(), Math.max(500, Math.floor(opts.ackWaitMs / 3)));
+    try {
+      await until;
+    } finally {
+      clearInterval(alive);
+    }
+  };
+
   const dispatch = (m: JsMsg, cls: WorkClass): void => {
-    const p = runOne(m, cls)
+    const suspect = m.info.deliveryCount > 1;
+    const others = [...inFlight.values()];
+    const before = suspectTail;
+    const waitTurn = suspect
+      ? holding(
+          m,
+          before.then(() => Promise.allSettled(others)),
+        )
+      : isolating > 0
+        ? holding(m, before)
+        : Promise.resolve();
+    if (suspect) isolating++;
+    const p = waitTurn
+      .then(() => runOne(m, cls))
       .catch((err: unknown) => log.error('queued item failed unexpectedly', { error: String(err) }))
       .finally(() => {
+        if (suspect) isolating--;
         inFlight.delete(m);
         wakeAll();
       });
+    if (suspect) suspectTail = p;
     inFlight.set(m, p);
   };
 
