@@ -9,6 +9,7 @@
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
 //   npm run bench -- --real                screenshots of real documents (English, Chinese) in Chromium instead of
 //                                          the rendered set; CER by error class next to the peers
+//   npm run bench -- --cluster             one node vs two nodes through NATS (needs nats-server on PATH)
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { clusterBench } from './cluster';
 import { bareLimit } from './contenders/bare';
 import { hearthCli } from './contenders/hearthCli';
 import { hearthHttp } from './contenders/hearthHttp';
@@ -45,6 +47,7 @@ interface Flags {
   json?: string;
   /** Whole-process runs per contender in the one-image rows (the best counts). */
   repeats: number;
+  cluster: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -61,13 +64,14 @@ function parseFlags(argv: string[]): Flags {
       keep: { type: 'boolean', default: false },
       json: { type: 'string' },
       repeats: { type: 'string', default: '3' },
+      cluster: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE] [--cluster]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -84,7 +88,19 @@ function parseFlags(argv: string[]): Flags {
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
   if (values.real && values.dataset) throw new Error('--real and --dataset each choose the image set: give one');
-  return { images, quick: values.quick, dataset: values.dataset, real: values.real, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json, repeats };
+  return {
+    images,
+    quick: values.quick,
+    dataset: values.dataset,
+    real: values.real,
+    only,
+    rssImages,
+    timeoutMs: timeout * 1000,
+    keep: values.keep,
+    json: values.json,
+    repeats,
+    cluster: values.cluster,
+  };
 }
 
 function say(message: string): void {
@@ -110,6 +126,11 @@ async function main(): Promise<void> {
   // are newer than the bundle: build it first so they measure what `npm ci` installs.
   say('building the node bundle…');
   execFileSync(process.execPath, [join(root, 'scripts', 'build-node.js')], { stdio: 'inherit' });
+  if (flags.cluster) {
+    const lines = await clusterBench(dataset, say);
+    process.stdout.write(['', header(dataset, flags, loadBefore), '', ...lines, '', `load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, ''].join('\n'));
+    return;
+  }
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   // Also on Ctrl-C (process.exit skips finally blocks).
   if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect, screenshot, settled, test } from './fixtures';
 
 /** The sidebar's views (renderer/src/views.ts), listed here so the node-side typecheck never pulls in the renderer. */
-const VIEWS = ['dashboard', 'recognise', 'jobs', 'history', 'models', 'team', 'monitoring', 'settings'].map((id) => ({ id }));
+const VIEWS = ['dashboard', 'recognise', 'jobs', 'history', 'models', 'team', 'monitoring', 'cluster', 'settings'].map((id) => ({ id }));
 
 for (const view of VIEWS) {
   test(`${view.id} renders without console errors`, async ({ page, consoleErrors }) => {

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultDataDir } from './dataDir';
+import { clusterUrlSchema } from './contract/cluster';
 import { alertThresholdsSchema, limitsSchema, type AlertThresholds } from './contract/security';
 import { isLoopbackHost } from './loopback';
 
@@ -52,12 +53,36 @@ const configSchema = z.object({
   /** Minutes a loaded imported model stays in memory without use. */
   modelIdleMinutes: z.number().min(0),
   alerts: alertThresholdsSchema,
+  /** Several nodes as one service on NATS JetStream; without `url` the node stands alone and needs no NATS. */
+  cluster: z.object({
+    url: clusterUrlSchema.optional(),
+    /** Shown in the Cluster view; default the host name. */
+    name: z.string().min(1).optional(),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    /** File holding an nkey seed (SU...), instead of user/password. */
+    nkeySeedFile: z.string().optional(),
+    /** PEM CA file that signed the NATS server's certificate (TLS to NATS). */
+    tlsCa: z.string().optional(),
+    /** Cluster key from HEARTH_CLUSTER_KEY; when absent <data>/cluster.key. */
+    key: z.string().optional(),
+    /** How long a worker may hold an item without a sign of life before it goes to another node. */
+    ackWaitMs: z.number().int().min(1000),
+    /** Tries per item before it ends as a per-file error (a file that stops a worker every time). */
+    maxDeliver: z.number().int().min(1).max(100),
+    heartbeatMs: z.number().int().min(200),
+    /** A node without a heartbeat for this long is shown as down. */
+    downAfterMs: z.number().int().min(500),
+    /** Items of this node's jobs waiting on the queue at once. */
+    inFlight: z.number().int().min(1),
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Partial config as it comes from a file or flags: any subset, nested objects partial too. */
-export type ConfigOverrides = Partial<Omit<Config, 'engine' | 'limits' | 'retention' | 'alerts'>> & {
+export type ConfigOverrides = Partial<Omit<Config, 'engine' | 'limits' | 'retention' | 'alerts' | 'cluster'>> & {
+  cluster?: Partial<Config['cluster']>;
   engine?: Partial<Config['engine']>;
   limits?: Partial<Config['limits']>;
   retention?: Partial<Config['retention']>;
@@ -98,6 +123,7 @@ function defaults(dataDir: string): Config {
     retention: { mode: 'all', days: 30 },
     modelIdleMinutes: 10,
     alerts: ALERT_THRESHOLDS,
+    cluster: { ackWaitMs: 30_000, maxDeliver: 5, heartbeatMs: 1_000, downAfterMs: 4_000, inFlight: 256 },
   };
 }
 
@@ -112,11 +138,15 @@ function merge(base: Config, over: ConfigOverrides | undefined): Config {
     limits: { ...base.limits, ...clean(over.limits) },
     retention: { ...base.retention, ...clean(over.retention) },
     alerts: mergeAlerts(base.alerts, over.alerts),
+    cluster: { ...base.cluster, ...clean(over.cluster) },
   };
 }
 
 function fromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
-  return { storeKey: env.HEARTH_STORE_KEY || undefined };
+  return {
+    storeKey: env.HEARTH_STORE_KEY || undefined,
+    cluster: { key: env.HEARTH_CLUSTER_KEY || undefined, password: env.HEARTH_CLUSTER_PASSWORD || undefined },
+  };
 }
 
 export class ConfigError extends Error {}

@@ -5,6 +5,7 @@ import { createApp } from './api/app';
 import { createUmiDocuments, type UmiDocuments } from './compat/umi/documents';
 import { createBilling, type Billing } from './billing';
 import { audit } from './admission/audit';
+import type { Cluster } from './cluster';
 import type { Config } from './config';
 import { createTrainRuns, type TrainRuns } from './train/runs';
 import { createEngine, engineCacheDir, type Engine } from './engine';
@@ -34,6 +35,8 @@ export interface NodeServices {
   billing: Billing;
   /** Training runs: classifiers learnt on the node from labelled folders. */
   training: TrainRuns;
+  /** Present only when the node joined a cluster (`--cluster`). */
+  cluster?: Cluster;
 }
 
 export interface HearthNode {
@@ -52,6 +55,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
   // Images the new retention no longer keeps go at once, not at the next write.
   settings.on('retention', () => store.results.pruneImages());
   let engine: Engine | undefined;
+  let cluster: Cluster | undefined;
   try {
     engine = await createEngine({
       workers: config.engine.workers,
@@ -60,24 +64,46 @@ export async function createNode(config: Config): Promise<HearthNode> {
       providers: config.engine.providers,
       cacheDir: engineCacheDir(config.dataDir),
     });
-    const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
+    let models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const admission = createAdmission({ settings, store });
     const observability = createObservability({ config, settings, store, engine, keys: admission.keys });
     const lan = createLanHolder(settings);
+    if (config.cluster.url) {
+      // Loaded only here: a single node never loads the NATS client.
+      const { joinCluster } = await import('./cluster');
+      cluster = await joinCluster({ config, engine, models });
+      models = await cluster.syncModels(models);
+    }
     const billing = createBilling({ store, keys: admission.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
     const jobs = createJobService({
       store,
-      engine,
+      engine: cluster ? cluster.recognizer : engine,
       config,
+      ...(cluster ? { concurrency: config.cluster.inFlight } : {}),
       sharedRoots: () => settings.current().sharedRoots,
       // A job's files are charged to the key that created it, one OCR image each (reused results cost nothing).
       onRecognised: (keyId) => billing.charge(keyId, 'ocr_image', 1),
     });
     // A revoked key's running work stops with it: its jobs pause (an admin may resume them).
     admission.keys.onRevoked((keyId) => jobs.pauseOwnedBy(keyId));
+    await cluster?.start(jobs);
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
     const training = createTrainRuns({ store, catalog: () => models.catalog, providers: config.engine.providers });
-    const services: NodeServices = { config, settings, store, engine, models, jobs, admission, observability, lan, documents, billing, training };
+    const services: NodeServices = {
+      config,
+      settings,
+      store,
+      engine,
+      models,
+      jobs,
+      admission,
+      observability,
+      lan,
+      documents,
+      billing,
+      training,
+      ...(cluster ? { cluster } : {}),
+    };
     const app = createApp(services);
     jobs.resumeInterrupted();
     training.resumeInterrupted();
@@ -86,6 +112,8 @@ export async function createNode(config: Config): Promise<HearthNode> {
       services,
       app,
       close: async () => {
+        // First: stop taking shared work and fail this node's waiting items, so the job service can settle.
+        await cluster?.close();
         documents.close();
         await training.close();
         await jobs.close();
@@ -97,6 +125,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       },
     };
   } catch (err) {
+    await cluster?.close();
     await engine?.close();
     store.close();
     throw err;

@@ -181,6 +181,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     current.server.headersTimeout = limits.headersTimeoutMs;
     current.server.requestTimeout = limits.requestTimeoutMs;
   });
+  node.services.cluster?.attachUrl(current.url);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

@@ -10,6 +10,7 @@ import { Loading } from './components/states';
 import { LANGUAGES, useI18n, type Language } from './i18n';
 import { useTheme } from './theme';
 import { VIEWS, viewFromHash, type ViewId } from './views';
+import { Cluster } from './views/Cluster';
 import { Dashboard } from './views/Dashboard';
 
 // The dashboard is the first paint and comes with the shell; every other view (and its libraries, the charts
@@ -60,6 +61,8 @@ function CurrentView({ id, health }: { id: ViewId; health: ReturnType<typeof use
       return <Training />;
     case 'billing':
       return <Billing />;
+    case 'cluster':
+      return <Cluster />;
     case 'settings':
       return <Settings health={health.data} />;
   }

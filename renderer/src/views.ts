@@ -11,6 +11,7 @@ export const VIEWS = [
   { id: 'monitoring', label: 'nav.monitoring' },
   { id: 'training', label: 'nav.training' },
   { id: 'billing', label: 'nav.billing' },
+  { id: 'cluster', label: 'nav.cluster' },
   { id: 'settings', label: 'nav.settings' },
 ] as const satisfies readonly { id: string; label: MessageKey }[];
 

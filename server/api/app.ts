@@ -6,6 +6,7 @@ import { consoleRouter } from './console';
 import { errorMiddleware, notFound } from './errorMiddleware';
 import { requestId } from './requestId';
 import { securityHeaders } from './securityHeaders';
+import { clusterRouter } from './routes/cluster';
 import { healthRouter } from './routes/health';
 import { adminRouter } from './routes/admin';
 import { compatRouter } from './routes/compat';
@@ -41,6 +42,7 @@ export function createApp(services: NodeServices): Application {
   app.use(jobsRouter(services));
   app.use(resultsRouter(services));
   app.use(trainingRouter(services));
+  app.use(clusterRouter(services));
   app.use(keysRouter(services));
   app.use(billingRouter(services));
   app.use(adminRouter(services));

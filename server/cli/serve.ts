@@ -12,6 +12,11 @@ interface ServeFlags {
   tlsCert?: string;
   tlsKey?: string;
   compatPort?: number;
+  cluster?: string;
+  clusterUser?: string;
+  clusterNkey?: string;
+  clusterCa?: string;
+  nodeName?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -26,6 +31,11 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate (default: self-signed, generated into the data dir)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--compat-port <port>', "also serve on this port (Umi-OCR's is 1224) for clients with a fixed address", parsePort)
+    .option('--cluster <url>', 'join the cluster on this NATS server (nats://host:4222); key from HEARTH_CLUSTER_KEY or <data>/cluster.key')
+    .option('--cluster-user <user>', 'NATS user name (password from HEARTH_CLUSTER_PASSWORD)')
+    .option('--cluster-nkey <file>', 'file holding the NATS nkey seed, instead of user and password')
+    .option('--cluster-ca <file>', 'PEM CA that signed the NATS server certificate (TLS to NATS)')
+    .option('--node-name <name>', 'this node\'s name in the Cluster view (default the host name)')
     .action((flags: ServeFlags) =>
       runCommand(async () => {
         const config = configFrom({
@@ -36,6 +46,7 @@ export function registerServe(program: Command): void {
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
           compatPort: flags.compatPort,
+          cluster: { url: flags.cluster, user: flags.clusterUser, nkeySeedFile: flags.clusterNkey, tlsCa: flags.clusterCa, name: flags.nodeName },
         });
         // Loaded here so other commands (ocr, keys, --help) don't pay for the HTTP stack at start-up.
         const { exitOnSignals, startServer } = await import('../serve');

@@ -23,9 +23,16 @@ export const ERROR_CODES = [
   'shutting_down',
   'store_key_invalid',
   'internal_error',
+  'cluster_unavailable',
+  'cluster_key_invalid',
+  'cluster_key_mismatch',
+  'worker_crashed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Answers that say "not now" rather than "this input is bad": the same call may succeed a moment later. */
+export const RETRY_LATER_CODES: ReadonlySet<string> = new Set<ErrorCode>(['queue_full', 'shutting_down', 'cluster_unavailable']);
 
 export interface ErrorBody {
   /** Some errors add facts beside the message, e.g. `quota` (id, period, unit, limit, used, resetsAt) with quota_exceeded. */

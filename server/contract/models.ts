@@ -170,6 +170,8 @@ export interface ClassifyResponse {
   model: string;
   version: number;
   resultId?: string;
+  /** In a cluster: the node whose engine served the call. */
+  node?: string;
 }
 
 /** A named tensor in JSON: `data` is flat, row-major; bool as 0/1 or true/false; int64 as numbers. */
@@ -193,6 +195,8 @@ export interface InferResponse {
   ms: number;
   model: string;
   version: number;
+  /** In a cluster: the node whose engine served the call. */
+  node?: string;
 }
 
 const modelVersionInfoSchema: z.ZodType<ModelVersionInfo> = z.object({
@@ -223,6 +227,7 @@ export const classifyResponseSchema: z.ZodType<ClassifyResponse> = z.object({
   model: z.string(),
   version: z.number(),
   resultId: z.string().optional(),
+  node: z.string().optional(),
 });
 export const inferResponseSchema: z.ZodType<InferResponse> = z.object({
   outputs: z.record(z.string(), z.object({ dtype: z.string(), shape: z.array(z.number()), data: z.array(z.union([z.number(), z.boolean()])) })),
@@ -230,4 +235,5 @@ export const inferResponseSchema: z.ZodType<InferResponse> = z.object({
   ms: z.number(),
   model: z.string(),
   version: z.number(),
+  node: z.string().optional(),
 });

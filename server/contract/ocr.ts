@@ -32,6 +32,8 @@ export interface OcrResponse {
   height: number;
   /** Store id of the result when it was recorded. */
   resultId?: string;
+  /** In a cluster: the name of the node whose engine served the call (a busy node hands calls to a peer). */
+  node?: string;
 }
 
 const pointSchema = z.tuple([z.number(), z.number()]);
@@ -50,4 +52,5 @@ export const ocrResponseSchema: z.ZodType<OcrResponse> = z.object({
   width: z.number(),
   height: z.number(),
   resultId: z.string().optional(),
+  node: z.string().optional(),
 });

@@ -24,6 +24,7 @@ import {
   statementQuerySchema,
   statementSchema,
 } from './billing';
+import { clusterResponseSchema, clusterSettingsResponseSchema, clusterSettingsUpdateSchema } from './cluster';
 import { healthResponseSchema } from './health';
 import { trainRequestSchema, trainRunListSchema, trainRunSchema } from './training';
 import { ocrResponseSchema } from './ocr';
@@ -437,6 +438,23 @@ export const ROUTES = {
     tag: 'observability',
     summary: 'Prometheus metrics',
     response: { type: 'text/plain', description: 'Prometheus text format' },
+  },
+  cluster: {
+    method: 'get',
+    path: API.cluster,
+    access: ['metrics', 'admin'],
+    tag: 'cluster',
+    summary: 'The nodes of the cluster (or this node alone) with status and load, and the shared queues',
+    response: clusterResponseSchema,
+  },
+  updateCluster: {
+    method: 'put',
+    path: API.cluster,
+    access: ['admin'],
+    tag: 'cluster',
+    summary: 'Save the cluster this node joins at its next start',
+    body: clusterSettingsUpdateSchema,
+    response: clusterSettingsResponseSchema,
   },
   openapi: {
     method: 'get',

@@ -122,6 +122,7 @@ export function createJobRepository(store: Store) {
     countDone: db.prepare('UPDATE jobs SET done = done + 1, reused = reused + ? WHERE id = ?'),
     countFailed: db.prepare('UPDATE jobs SET failed = failed + 1, reused = reused + ? WHERE id = ?'),
     resultExists: db.prepare('SELECT 1 FROM results WHERE id = ?'),
+    itemState: db.prepare('SELECT state FROM job_items WHERE id = ? AND job_id = ?'),
   };
 
   return {
@@ -155,6 +156,7 @@ export function createJobRepository(store: Store) {
         s.markScanned.run(id, id);
       })();
     },
+    itemState: (jobId: string, itemId: number): JobItemState | undefined => (s.itemState.get(itemId, jobId) as { state: JobItemState } | undefined)?.state,
     nextPending: (id: string, after: number): ItemRow | undefined => s.nextPending.get(id, after) as ItemRow | undefined,
     pendingCount: (id: string): number => (s.pendingCount.get(id) as { n: number }).n,
     /** One page of a job's items in natural path order, all or those in one state. */

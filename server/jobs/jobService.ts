@@ -5,6 +5,7 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import type { Config } from '../config';
+import { RETRY_LATER_CODES } from '../contract/errors';
 import type { ExportFormat, Job, JobError, JobItemState, JobItemsPage, JobProgress, JobState } from '../contract/jobs';
 import { createLogger } from '../logger';
 import type { OcrResult } from '../contract/ocr';
@@ -18,7 +19,8 @@ import { scanJob, type JobInput, type JobSpec } from './scan';
 
 /** What jobs need from the engine (the engine itself, or `hearth ocr --server`'s HTTP client). */
 export interface Recognizer {
-  ocr(image: Uint8Array, opts?: { bulk?: boolean }): Promise<OcrResult>;
+  /** `item` names a job item (`<job>.<item>`): a cluster may run it on another node, once per name. */
+  ocr(image: Uint8Array, opts?: { bulk?: boolean; item?: { key: string; interactive: boolean } }): Promise<OcrResult>;
   stats(): { workers: number };
 }
 
@@ -55,6 +57,8 @@ export interface JobService {
   export(id: string, format: ExportFormat): Generator<string>;
   /** Starts every job a crash or restart left queued or running. */
   resumeInterrupted(): void;
+  /** Whether a job item (`<job>.<item>`, as named to the recognizer) still waits for its result. */
+  itemPending(item: string): boolean;
   /** Lets in-flight items finish and be acknowledged, then stops; unfinished jobs resume at next start. */
   close(): Promise<void>;
 }
@@ -72,8 +76,6 @@ export interface JobServiceOptions {
 }
 
 export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
-/** Engine answers that say "not now" rather than "this file is bad": the item stays pending. */
-const RETRYABLE = new Set(['queue_full', 'shutting_down']);
 const PROGRESS_EVERY_MS = 250;
 const RETRY_DELAY_MS = 500;
 
@@ -103,6 +105,9 @@ function resolveInputs(paths: string[], cwd: string): JobInput[] {
     return { given, abs: real, kind: st.isDirectory() ? 'dir' : 'file' };
   });
 }
+
+/** One name per job item, unique across nodes (job ids are UUIDs). */
+const itemKey = (jobId: string, itemId: number): string => `${jobId}.${itemId}`;
 
 function errorOf(err: unknown): JobError {
   if (isAppError(err)) return { code: err.code, message: err.message };
@@ -245,9 +250,9 @@ export function createJobService(opts: JobServiceOptions): JobService {
     }
     let result: OcrResult;
     try {
-      result = await engine.ocr(bytes, { bulk: true });
+      result = await engine.ocr(bytes, { bulk: true, item: { key: itemKey(row.id, item.id), interactive: row.origin === 'gui' } });
     } catch (err) {
-      if (closing || (isAppError(err) && RETRYABLE.has(err.code))) return 'retry';
+      if (closing || (isAppError(err) && RETRY_LATER_CODES.has(err.code))) return 'retry';
       if (!isAppError(err)) log.error('item failed unexpectedly', { job: row.id, item: item.id, error: String(err) });
       repo.ackError(row, item, sha, errorOf(err));
       return 'acked';
@@ -439,6 +444,14 @@ export function createJobService(opts: JobServiceOptions): JobService {
         log.info('resuming job', { job: row.id, state: row.state });
         activate(row.id);
       }
+    },
+
+    itemPending(key) {
+      const dot = key.lastIndexOf('.');
+      const jobId = key.slice(0, dot);
+      const row = repo.job(jobId);
+      if (!row || TERMINAL_STATES.includes(row.state)) return false;
+      return repo.itemState(jobId, Number(key.slice(dot + 1))) === 'pending';
     },
 
     async close() {

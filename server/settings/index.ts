@@ -7,6 +7,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../appError';
 import { mergeAlerts, type Config } from '../config';
+import type { ClusterSettings, ClusterSettingsUpdate } from '../contract/cluster';
 import type { AlertThresholds, Settings, SettingsUpdate } from '../contract/security';
 
 export interface Exposure {
@@ -43,6 +44,8 @@ export interface SettingsService {
   /** Sets LAN exposure; persisted unless it only puts back what was there (a failed switch). */
   setExposure(at: Exposure, opts?: { persist?: boolean }): void;
   on<K extends keyof SettingsEvents>(name: K, listener: (value: SettingsEvents[K]) => void): () => void;
+  /** Saves which cluster the node joins at its next start (URL, name); credentials and timings in the file stay. */
+  saveCluster(change: ClusterSettingsUpdate): ClusterSettings;
 }
 
 /** Freezes an object and everything it holds (the start-up Config, the live settings). */
@@ -54,17 +57,19 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function readConfigFile(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    throw new AppError('conflict', 409, `${file} is not valid JSON; fix or remove it, then try again`);
+  }
+}
+
 /** Merges `patch` into <data>/config.json atomically (write a temp file, then rename), keeping what else it holds. */
 function persistConfig(dataDir: string, patch: Record<string, unknown>): void {
   const file = join(dataDir, 'config.json');
-  let current: Record<string, unknown> = {};
-  if (existsSync(file)) {
-    try {
-      current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch {
-      throw new AppError('conflict', 409, `${file} is not valid JSON; fix or remove it, then try again`);
-    }
-  }
+  const current = readConfigFile(file);
   const next: Record<string, unknown> = { ...current };
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) delete next[k];
@@ -142,6 +147,17 @@ export function createSettingsService(config: Config): SettingsService {
       if (at.lan === live.lan && at.host === live.host) return;
       live = deepFreeze({ ...live, lan: at.lan, host: at.host });
       emit('exposure', { lan: at.lan, host: at.host });
+    },
+    saveCluster(change) {
+      const saved = (readConfigFile(join(config.dataDir, 'config.json')).cluster ?? {}) as Record<string, unknown>;
+      const next: ClusterSettings = {
+        url: change.url,
+        name: change.name === undefined ? ((saved.name as string | undefined) ?? null) : change.name,
+      };
+      const cluster: Record<string, unknown> = { ...saved, url: next.url ?? undefined, name: next.name ?? undefined };
+      for (const k of Object.keys(cluster)) if (cluster[k] === undefined) delete cluster[k];
+      persistConfig(config.dataDir, { cluster: Object.keys(cluster).length ? cluster : undefined });
+      return next;
     },
     on(name, listener) {
       const l = listener as (value: unknown) => void;

@@ -1,6 +1,7 @@
 // Team node: open the node to the LAN (interface, reachable URLs, TLS fingerprint), API keys (create with
 // scopes, shown once, revoke), usage per key with CSV export, the audit log and the request limits.
 import { useState, type ReactNode } from 'react';
+import type { ClusterSettings } from '../../../server/contract/cluster';
 import { SCOPES, type CreatedKeyResponse, type KeyScope, type Settings } from '../../../server/contract/security';
 import { useConnection } from '../api/connection';
 import { downloadFrom } from '../api/download';
@@ -328,12 +329,82 @@ function LimitsPanel(): ReactNode {
   );
 }
 
+/** The cluster setting: which NATS server this node joins at its next start (credentials stay in config.json/env). */
+function ClusterPanel(): ReactNode {
+  const { t } = useI18n();
+  const { client, report } = useConnection();
+  const view = useResource((c, signal) => c.call('cluster', { signal }), []);
+  const [url, setUrl] = useState<string>();
+  const [name, setName] = useState<string>();
+  const [saved, setSaved] = useState<{ restartNeeded: boolean }>();
+  const [error, setError] = useState<Error>();
+
+  const save = (current: ClusterSettings): void => {
+    const nextUrl = (url ?? current.url ?? '').trim();
+    const nextName = (name ?? current.name ?? '').trim();
+    client
+      .call('updateCluster', { body: { url: nextUrl || null, name: nextName || null } })
+      .then(
+        (r) => {
+          setSaved(r);
+          setError(undefined);
+        },
+        (err: Error) => {
+          report(err);
+          setError(err);
+        },
+      );
+  };
+
+  return (
+    <section className="panel" data-testid="cluster-panel">
+      <h2>{t('team.cluster')}</h2>
+      <Async {...view}>
+        {(v) => {
+          const current = v.settings ?? { url: null, name: null };
+          return (
+            <div className="stack">
+              <p className="muted">{current.url ? `${t('team.clusterJoined')} ${current.url}` : t('team.clusterAlone')}</p>
+              <div className="toolbar">
+                <label className="inline">
+                  {t('team.clusterUrl')}
+                  <input
+                    data-testid="cluster-url"
+                    placeholder="nats://host:4222"
+                    value={url ?? current.url ?? ''}
+                    onChange={(e) => setUrl(e.target.value)}
+                  />
+                </label>
+                <label className="inline">
+                  {t('team.clusterName')}
+                  <input data-testid="cluster-name" value={name ?? current.name ?? ''} onChange={(e) => setName(e.target.value)} />
+                </label>
+                <button type="button" className="primary" data-testid="cluster-save" onClick={() => save(current)}>
+                  {t('common.save')}
+                </button>
+              </div>
+              {saved && (
+                <div role="status" data-testid="cluster-saved">
+                  {saved.restartNeeded ? t('team.clusterRestart') : t('common.saved')}
+                </div>
+              )}
+              <p className="muted">{t('team.clusterHint')}</p>
+              {error && <ErrorPanel error={error} />}
+            </div>
+          );
+        }}
+      </Async>
+    </section>
+  );
+}
+
 export function TeamNode(): ReactNode {
   // Key changes are audited: the audit panel refetches when the keys panel changes something.
   const [tick, setTick] = useState(0);
   return (
     <div className="stack">
       <NodePanel />
+      <ClusterPanel />
       <KeysPanel onChange={() => setTick((n) => n + 1)} />
       <UsagePanel />
       <AuditPanel tick={tick} />

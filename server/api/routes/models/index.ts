@@ -100,7 +100,10 @@ export function modelsRouter(s: NodeServices): Router {
   });
 
   mount(router, 'inferModel', async ({ params, body, res }) => {
-    const result = await s.models.infer(params.id, body);
+    // In a cluster a busy node may hand the call to a peer; the key was checked and is metered here all the same.
+    const result = s.cluster
+      ? await s.cluster.interactive({ kind: 'infer', model: params.id, request: body }, new Uint8Array(0), () => s.models.infer(params.id, body))
+      : await s.models.infer(params.id, body);
     res.locals.usage = { images: 0, engineMs: result.ms };
     return result;
   });
@@ -110,7 +113,8 @@ export function modelsRouter(s: NodeServices): Router {
     'classify',
     async ({ query, req, res, principal }) => {
       const image = uploadedImage(req);
-      const result = await s.models.classify(query.model, image.bytes, { topK: query.top });
+      const local = () => s.models.classify(query.model, image.bytes, { topK: query.top });
+      const result = s.cluster ? await s.cluster.interactive({ kind: 'classify', model: query.model, topK: query.top }, image.bytes, local) : await local();
       res.locals.usage = { images: 1, engineMs: result.ms };
       const resultId = s.store.results.record({
         kind: 'classify',
