@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { LAYOUT_MODES } from './contract/ocr';
 import { alertThresholdsSchema, type AlertThresholds } from './contract/security';
 
 export const DEFAULT_PORT = 8686;
@@ -35,6 +36,8 @@ const configSchema = z.object({
     cacheEntries: z.number().int().min(0),
     /** Execution providers to try, best first; cpu is always appended. Empty = the platform table. */
     providers: z.array(z.string()),
+    /** OCR layout when a request names none: columns and baselines found (auto), one column, or lines as detected. */
+    layout: z.enum(LAYOUT_MODES),
   }),
   limits: z.object({
     /** Largest request body (an image upload) in bytes. */
@@ -91,7 +94,7 @@ function defaults(dataDir: string): Config {
     host: '127.0.0.1',
     port: DEFAULT_PORT,
     lan: false,
-    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, providers: [] },
+    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, providers: [], layout: 'auto' },
     limits: {
       bodyBytes: 50 * 1024 * 1024,
       ratePerMinute: 600,

@@ -37,6 +37,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       queueDepth: config.engine.queueDepth,
       cacheEntries: config.engine.cacheEntries,
       providers: config.engine.providers,
+      layout: config.engine.layout,
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, store, engine });

@@ -101,6 +101,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
           queueDepth: config.engine.queueDepth,
           cacheEntries: config.engine.cacheEntries,
           providers: config.engine.providers,
+          layout: config.engine.layout,
         }).catch((err: unknown) => {
           fatal = new Error(`cannot start the OCR engine: ${(err as Error).message}`);
           halt();

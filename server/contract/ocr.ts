@@ -3,12 +3,43 @@
 export type Point = [number, number];
 export type Quad = [Point, Point, Point, Point];
 
+/** How recognised fragments are put together: columns and baselines found (auto), one column, or as detected. */
+export const LAYOUT_MODES = ['auto', 'single', 'lines'] as const;
+export type LayoutMode = (typeof LAYOUT_MODES)[number];
+
+/** Page turns (clockwise degrees) that read a page upright. */
+export const ROTATIONS = [0, 90, 180, 270] as const;
+export type Rotation = (typeof ROTATIONS)[number];
+
+export interface OcrWord {
+  text: string;
+  confidence: number;
+  /** Clockwise from the word's own top-left, in the pixel space of the input image. */
+  box: Quad;
+}
+
 export interface OcrLine {
   text: string;
   /** Mean character probability from recognition, 0..1. */
   confidence: number;
-  /** Clockwise from top-left, in the pixel space of the EXIF-rotated input image. */
+  /** Clockwise from the text's own top-left, in the pixel space of the EXIF-rotated input image. */
   box: Quad;
+  /** The line's words (split at spaces; boxes share the line's slant). Absent where layout keeps lines as detected. */
+  words?: OcrWord[];
+}
+
+export type OcrBlockKind = 'heading' | 'paragraph' | 'header' | 'footer';
+
+/** A paragraph (or heading, running header/footer) of lines, in reading order. */
+export interface OcrBlock {
+  kind: OcrBlockKind;
+  /** The block's lines joined into running text (hyphenated line ends rejoined). */
+  text: string;
+  box: Quad;
+  /** 0-based column the block sits in, left to right as read; blocks spanning columns are 0. */
+  column: number;
+  /** Indexes into the result's `lines`, in reading order. */
+  lines: number[];
 }
 
 export interface OcrResponse {
@@ -22,6 +53,12 @@ export interface OcrResponse {
   /** Size of the (orientation-corrected) image the boxes refer to. */
   width: number;
   height: number;
+  /** Paragraphs, headings, headers and footers in reading order (absent where layout keeps lines as detected). */
+  blocks?: OcrBlock[];
+  /** Clockwise degrees the page was turned to be read upright; boxes stay in the input image's coordinates. */
+  rotation?: Rotation;
+  /** 1-based page number when the input was a PDF. */
+  page?: number;
   /** Store id of the result when it was recorded. */
   resultId?: string;
 }

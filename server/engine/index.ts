@@ -2,7 +2,7 @@
 // sessions, a scheduler with back-pressure and a bulk lane, and a result cache by content hash.
 import { availableParallelism } from 'node:os';
 import { AppError } from '../appError';
-import type { OcrResponse } from '../contract/ocr';
+import type { LayoutMode, OcrResponse } from '../contract/ocr';
 import { createLogger } from '../logger';
 import { providerCandidates } from './providers';
 import { ResultCache, contentKey } from './resultCache';
@@ -24,13 +24,20 @@ export interface EngineStats {
 export interface Engine {
   /** Providers actually running, best first, e.g. ['cpu']. */
   readonly providers: string[];
-  ocr(image: Uint8Array, opts?: { bulk?: boolean }): Promise<OcrResult>;
+  ocr(image: Uint8Array, opts?: OcrCallOptions): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
   run<R>(task: string, payload: unknown, opts?: { bulk?: boolean }): Promise<R>;
   /** A task on every worker at once, outside the queue (loading or releasing a model's sessions); one result per worker. */
   broadcast<R>(task: string, payload: unknown): Promise<R[]>;
   stats(): EngineStats;
   close(): Promise<void>;
+}
+
+export interface OcrCallOptions {
+  /** Queue behind interactive work (folder jobs). */
+  bulk?: boolean;
+  /** Layout for this image; the engine's own setting when absent. */
+  layout?: LayoutMode;
 }
 
 export interface EngineOptions {
@@ -42,6 +49,8 @@ export interface EngineOptions {
   cacheEntries: number;
   /** Execution providers to try, best first; empty = the platform table. */
   providers: string[];
+  /** Layout of OCR results when a call names none; read at every call, so a changed setting applies at once. */
+  layout?: LayoutMode | (() => LayoutMode);
 }
 
 const log = createLogger('engine');
@@ -93,12 +102,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   return {
     providers,
     async ocr(image, o = {}) {
-      const key = contentKey(image);
+      const layout = o.layout ?? (typeof opts.layout === 'function' ? opts.layout() : opts.layout) ?? 'auto';
+      // The layout is part of the answer, so of the cache key.
+      const key = `${contentKey(image)}:${layout}`;
       const hit = cache.get(key);
       if (hit) return structuredClone(hit);
       let pending = running.get(key);
       if (!pending) {
-        pending = scheduler.submit<OcrResult>('ocr', { image }, o.bulk ?? false);
+        pending = scheduler.submit<OcrResult>('ocr', { image, layout }, o.bulk ?? false);
         running.set(key, pending);
         pending.then(
           (result) => {

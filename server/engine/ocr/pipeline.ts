@@ -2,7 +2,7 @@
 // reading order. Holds the three sessions of one worker; nothing here touches the main thread.
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
-import type { OcrLine, OcrResponse } from '../../contract/ocr';
+import type { LayoutMode, OcrResponse } from '../../contract/ocr';
 import { decodeImage } from '../image';
 import { fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
@@ -13,7 +13,7 @@ import { loadDictionary } from './ctcDecode';
 import { addCtcHead } from './ctcHead';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles } from './modelFiles';
-import { readingOrder } from './readingOrder';
+import { layoutPage, type Fragment } from './layout';
 import { recognizeCrops } from './recognizer';
 import { fixLetterDigits } from './letterDigitFix';
 import { restoreWordSpaces } from './wordGaps';
@@ -42,9 +42,11 @@ export interface OcrOptions {
   recBatch: number;
   /** Pad recognition inputs to the trained 320 px width. */
   recPad: boolean;
+  /** How fragments become lines, blocks and reading order (layout/index.ts). */
+  layout: LayoutMode;
 }
 
-export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true };
+export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true, layout: 'auto' };
 
 /**
  * Loads the three sessions one after another, each from its graph as rewritten for inference (onnx/fuse.ts; the
@@ -133,15 +135,18 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
       }
     });
   }
-  const lines: OcrLine[] = [];
-  for (const i of readingOrder(boxes.map((b) => b.box), pageUpsideDown)) {
-    const t = texts[i];
-    if (t.confidence < opts.dropScore || !t.text.trim()) continue;
-    lines.push({ text: fixLetterDigits(restoreWordSpaces(readFrom[i], t)), confidence: Math.round(t.confidence * 1e4) / 1e4, box: boxes[i].box });
-  }
+  const fragments: Fragment[] = [];
+  texts.forEach((t, i) => {
+    if (t.confidence < opts.dropScore || !t.text.trim()) return;
+    fragments.push({ text: fixLetterDigits(restoreWordSpaces(readFrom[i], t)), confidence: Math.round(t.confidence * 1e4) / 1e4, box: boxes[i].box });
+  });
+  const rotation = pageUpsideDown ? 180 : 0;
+  const { lines, blocks } = layoutPage(fragments, { mode: opts.layout, rotation, width: img.width, height: img.height });
   return {
     text: lines.map((l) => l.text).join('\n'),
     lines,
+    ...(blocks ? { blocks } : {}),
+    rotation,
     provider: models.providers[0],
     ms: Math.round(performance.now() - started),
     width: img.width,

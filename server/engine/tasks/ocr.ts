@@ -1,10 +1,12 @@
 // The `ocr` task: one image's bytes in, its OcrResult out. Each worker thread loads its own three sessions
 // once and reuses them for every image.
-import { loadOcrModels, runOcr, type OcrModels, type OcrResult } from '../ocr/pipeline';
+import type { LayoutMode } from '../../contract/ocr';
+import { loadOcrModels, OCR_DEFAULTS, runOcr, type OcrModels, type OcrResult } from '../ocr/pipeline';
 import type { TaskContext, TaskHandler } from './types';
 
 export interface OcrPayload {
   image: Uint8Array;
+  layout?: LayoutMode;
 }
 
 let models: Promise<OcrModels> | undefined;
@@ -18,4 +20,4 @@ export function ocrModels(ctx: TaskContext, signal?: AbortSignal): Promise<OcrMo
   return models;
 }
 
-export const ocrTask: TaskHandler<OcrPayload, OcrResult> = async (payload, ctx) => runOcr(await ocrModels(ctx), payload.image);
+export const ocrTask: TaskHandler<OcrPayload, OcrResult> = async (payload, ctx) => runOcr(await ocrModels(ctx), payload.image, { ...OCR_DEFAULTS, layout: payload.layout ?? OCR_DEFAULTS.layout });

@@ -1,0 +1,73 @@
+// Page layout after recognition: fragments → lines (one per baseline) → blocks (paragraphs, headings,
+// running headers and footers) in columns → reading order, with every box back in image pixels.
+import type { LayoutMode, OcrBlock, OcrLine, Rotation } from '../../../contract/ocr';
+import { blockText, classifyBlocks, paragraphs, type RowBlock } from './blocks';
+import { splitRegions } from './columns';
+import { pageFrame } from './frame';
+import { toItems, rectQuad, type Fragment } from './items';
+import { groupRows, rowLine } from './rows';
+
+export type { Fragment } from './items';
+
+export interface PageLayout {
+  lines: OcrLine[];
+  /** Absent in `lines` mode. */
+  blocks?: OcrBlock[];
+}
+
+export interface LayoutOptions {
+  mode: LayoutMode;
+  /** Clockwise turn that makes the page upright. */
+  rotation: Rotation;
+  /** Image size the boxes are in. */
+  width: number;
+  height: number;
+}
+
+/**
+ * Lays out one page. `auto` finds columns and joins fragments sharing a baseline; `single` reads the page as
+ * one column (a row's fragments joined across the whole width); `lines` keeps each fragment as its own line,
+ * only putting them in reading order (rows top to bottom, left to right).
+ */
+export function layoutPage(fragments: readonly Fragment[], opts: LayoutOptions): PageLayout {
+  const frame = pageFrame(
+    fragments.map((f) => f.box),
+    opts.rotation,
+    opts.width,
+    opts.height,
+  );
+  const items = toItems(fragments, frame);
+  const detectorBox = opts.rotation === 0;
+  if (opts.mode === 'lines') {
+    const lines = groupRows(items).flatMap((row) =>
+      row.items.map((it): OcrLine => ({ text: it.text, confidence: it.confidence, box: detectorBox ? it.box : rectQuad(it, frame) })),
+    );
+    return { lines };
+  }
+  const regions = opts.mode === 'auto' ? splitRegions(items) : [{ items, column: 0 }];
+  const found: RowBlock[] = regions.flatMap((r) => paragraphs(groupRows(r.items), r.column));
+  const pageHeight = opts.rotation === 90 || opts.rotation === 270 ? opts.width : opts.height;
+  classifyBlocks(found, 0, pageHeight);
+  // Running headers come first and footers last, wherever their column put them.
+  const rank = (b: RowBlock): number => (b.kind === 'header' ? 0 : b.kind === 'footer' ? 2 : 1);
+  const ordered = found.map((b, i) => ({ b, i })).sort((x, y) => rank(x.b) - rank(y.b) || x.i - y.i).map((x) => x.b);
+  const lines: OcrLine[] = [];
+  const blocks: OcrBlock[] = ordered.map((b) => {
+    const first = lines.length;
+    for (const row of b.rows) lines.push(rowLine(row, frame, detectorBox));
+    const rect = {
+      left: Math.min(...b.rows.map((r) => r.left)),
+      top: Math.min(...b.rows.map((r) => r.top)),
+      right: Math.max(...b.rows.map((r) => r.right)),
+      bottom: Math.max(...b.rows.map((r) => r.bottom)),
+    };
+    return {
+      kind: b.kind,
+      text: blockText(lines.slice(first).map((l) => l.text)),
+      box: rectQuad(rect, frame),
+      column: b.column,
+      lines: b.rows.map((_, k) => first + k),
+    };
+  });
+  return { lines, blocks };
+}
