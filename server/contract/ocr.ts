@@ -50,7 +50,7 @@ export interface OcrResponse {
   provider: string;
   /** Engine time for this image in milliseconds. */
   ms: number;
-  /** Size of the (orientation-corrected) image the boxes refer to. */
+  /** Size of the input image (EXIF orientation applied) the boxes refer to. */
   width: number;
   height: number;
   /** Paragraphs, headings, headers and footers in reading order (absent where layout keeps lines as detected). */

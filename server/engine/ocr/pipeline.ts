@@ -2,7 +2,7 @@
 // reading order. Holds the three sessions of one worker; nothing here touches the main thread.
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
-import type { LayoutMode, OcrResponse } from '../../contract/ocr';
+import type { LayoutMode, OcrResponse, Quad, Rotation } from '../../contract/ocr';
 import { decodeImage } from '../image';
 import { fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
@@ -14,6 +14,8 @@ import { addCtcHead } from './ctcHead';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles } from './modelFiles';
 import { layoutPage, type Fragment } from './layout';
+import { unturnPoint } from './layout/frame';
+import { sideTurn, turnImage } from './orientation';
 import { recognizeCrops } from './recognizer';
 import { fixLetterDigits } from './letterDigitFix';
 import { restoreWordSpaces } from './wordGaps';
@@ -93,8 +95,16 @@ export function runOcr(models: OcrModels, bytes: Uint8Array, opts: OcrOptions = 
 async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
   const started = performance.now();
   const recBatch = opts.recBatch || (models.providers[2] === 'cpu' ? 1 : 8);
-  const img = await decodeImage(bytes);
-  const boxes = await detectText(models.det, img, opts.detect);
+  const original = await decodeImage(bytes);
+  let img = original;
+  let boxes = await detectText(models.det, img, opts.detect);
+  // A page on its side is turned upright and detected again; its boxes go back to the original's pixels.
+  const turn = await sideTurn(models, img, boxes.map((b) => b.box), recBatch);
+  if (turn) {
+    img = turnImage(original, turn);
+    boxes = await detectText(models.det, img, opts.detect);
+  }
+  const toOriginal = (q: Quad): Quad => (turn ? (q.map((p) => unturnPoint(p, turn, original.width, original.height)) as Quad) : q);
   const crops = boxes.map((b) => cropTextLine(img, b.box));
   const directions = await classifyDirections(models.cls, crops);
   // The small direction classifier misreads some upright lines as turned, confidently. So a line it calls
@@ -138,10 +148,10 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
   const fragments: Fragment[] = [];
   texts.forEach((t, i) => {
     if (t.confidence < opts.dropScore || !t.text.trim()) return;
-    fragments.push({ text: fixLetterDigits(restoreWordSpaces(readFrom[i], t)), confidence: Math.round(t.confidence * 1e4) / 1e4, box: boxes[i].box });
+    fragments.push({ text: fixLetterDigits(restoreWordSpaces(readFrom[i], t)), confidence: Math.round(t.confidence * 1e4) / 1e4, box: toOriginal(boxes[i].box) });
   });
-  const rotation = pageUpsideDown ? 180 : 0;
-  const { lines, blocks } = layoutPage(fragments, { mode: opts.layout, rotation, width: img.width, height: img.height });
+  const rotation = ((turn + (pageUpsideDown ? 180 : 0)) % 360) as Rotation;
+  const { lines, blocks } = layoutPage(fragments, { mode: opts.layout, rotation, width: original.width, height: original.height });
   return {
     text: lines.map((l) => l.text).join('\n'),
     lines,
@@ -149,7 +159,7 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
     rotation,
     provider: models.providers[0],
     ms: Math.round(performance.now() - started),
-    width: img.width,
-    height: img.height,
+    width: original.width,
+    height: original.height,
   };
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../index';
 import { renderPage } from '../../../testkit/renderPage';
+import { NEWSLETTER, newsletterPage } from '../../../testkit/pages';
 
 let engine: Engine;
 
@@ -13,37 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await engine?.close();
 });
-
-export const NEWSLETTER = {
-  title: 'Riverside Community News',
-  left: [
-    'The allotment committee met on',
-    'Tuesday to discuss the new water',
-    'tanks. Members agreed to share',
-    'the cost of two tanks this spring.',
-  ],
-  right: [
-    'The library will open late on',
-    'Thursdays from March, until eight',
-    'in the evening. Volunteers are',
-    'welcome to help with the shelves.',
-  ],
-  footer: 'Issue 42 - page 1',
-};
-
-export function newsletterPage(rotate: 0 | 90 | 180 | 270 = 0): Promise<Buffer> {
-  return renderPage({
-    width: 1100,
-    height: 900,
-    rotate,
-    blocks: [
-      { x: 60, y: 40, lines: [NEWSLETTER.title], fontSize: 40 },
-      { x: 60, y: 140, lines: NEWSLETTER.left, fontSize: 24, lineGap: 10 },
-      { x: 580, y: 140, lines: NEWSLETTER.right, fontSize: 24, lineGap: 10 },
-      { x: 470, y: 850, lines: [NEWSLETTER.footer], fontSize: 18 },
-    ],
-  });
-}
 
 describe('page layout', () => {
   it('reads a two-column page column by column between its title and footer', async () => {
