@@ -9,6 +9,7 @@ import { ResultCache, contentKey } from './resultCache';
 import { Scheduler } from './scheduler';
 import type { TaskContext } from './tasks/types';
 import { WorkerThread } from './workerThread';
+import { DEFAULT_PDF_DPI } from './pdf/pdfDocument';
 
 export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
@@ -25,6 +26,10 @@ export interface Engine {
   /** Providers actually running, best first, e.g. ['cpu']. */
   readonly providers: string[];
   ocr(image: Uint8Array, opts?: OcrCallOptions): Promise<OcrResult>;
+  /** Checks a PDF (encrypted, damaged, page-count bomb answer AppErrors) and counts its pages. */
+  pdfPages(pdf: Uint8Array, opts?: { bulk?: boolean }): Promise<number>;
+  /** One page (1-based) of a PDF: its text layer when it has one, else OCR of the page drawn at the PDF DPI. */
+  ocrPdfPage(pdf: Uint8Array, page: number, opts?: OcrCallOptions): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
   run<R>(task: string, payload: unknown, opts?: { bulk?: boolean }): Promise<R>;
   /** A task on every worker at once, outside the queue (loading or releasing a model's sessions); one result per worker. */
@@ -51,6 +56,8 @@ export interface EngineOptions {
   providers: string[];
   /** Layout of OCR results when a call names none; read at every call, so a changed setting applies at once. */
   layout?: LayoutMode | (() => LayoutMode);
+  /** Dots per inch PDF pages without a text layer are drawn at for OCR (default 200). */
+  pdfDpi?: number;
 }
 
 const log = createLogger('engine');
@@ -99,27 +106,42 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // The same image submitted again while its first run is still going shares that run.
   const running = new Map<string, Promise<OcrResult>>();
 
+  const layoutOf = (o: OcrCallOptions): LayoutMode => o.layout ?? (typeof opts.layout === 'function' ? opts.layout() : opts.layout) ?? 'auto';
+  /** The answer kept under `key`, or the run in progress for it, or a fresh run. */
+  const cached = async (key: string, submit: () => Promise<OcrResult>): Promise<OcrResult> => {
+    const hit = cache.get(key);
+    if (hit) return structuredClone(hit);
+    let pending = running.get(key);
+    if (!pending) {
+      pending = submit();
+      running.set(key, pending);
+      pending.then(
+        (result) => {
+          running.delete(key);
+          cache.set(key, result);
+        },
+        () => running.delete(key),
+      );
+    }
+    return structuredClone(await pending);
+  };
+
   return {
     providers,
     async ocr(image, o = {}) {
-      const layout = o.layout ?? (typeof opts.layout === 'function' ? opts.layout() : opts.layout) ?? 'auto';
+      const layout = layoutOf(o);
       // The layout is part of the answer, so of the cache key.
-      const key = `${contentKey(image)}:${layout}`;
-      const hit = cache.get(key);
-      if (hit) return structuredClone(hit);
-      let pending = running.get(key);
-      if (!pending) {
-        pending = scheduler.submit<OcrResult>('ocr', { image, layout }, o.bulk ?? false);
-        running.set(key, pending);
-        pending.then(
-          (result) => {
-            running.delete(key);
-            cache.set(key, result);
-          },
-          () => running.delete(key),
-        );
-      }
-      return structuredClone(await pending);
+      return cached(`${contentKey(image)}:${layout}`, () => scheduler.submit<OcrResult>('ocr', { image, layout }, o.bulk ?? false));
+    },
+    async pdfPages(pdf, o = {}) {
+      return (await scheduler.submit<{ pages: number }>('pdfInfo', { pdf }, o.bulk ?? false)).pages;
+    },
+    async ocrPdfPage(pdf, page, o = {}) {
+      const layout = layoutOf(o);
+      const dpi = opts.pdfDpi ?? DEFAULT_PDF_DPI;
+      return cached(`${contentKey(pdf)}:${page}:${dpi}:${layout}`, () =>
+        scheduler.submit<OcrResult>('ocrPdfPage', { pdf, page, dpi, layout }, o.bulk ?? false),
+      );
     },
     run<R>(task: string, payload: unknown, o: { bulk?: boolean } = {}) {
       return scheduler.submit<R>(task, payload, o.bulk ?? false);

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import type { LayoutMode, OcrResponse, Quad, Rotation } from '../../contract/ocr';
-import { decodeImage } from '../image';
+import { decodeImage, type RgbImage } from '../image';
 import { fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
 import { createSession, type LoadedSession } from '../session';
@@ -87,15 +87,18 @@ export async function releaseOcrModels(models: OcrModels): Promise<void> {
 let current: Promise<unknown> = Promise.resolve();
 
 export function runOcr(models: OcrModels, bytes: Uint8Array, opts: OcrOptions = OCR_DEFAULTS): Promise<OcrResult> {
-  const run = current.then(() => readImage(models, bytes, opts));
+  return runOcrImage(models, async () => decodeImage(bytes), opts);
+}
+
+/** The same for pixels already decoded (a rendered PDF page); `image` is called when the run's turn comes. */
+export function runOcrImage(models: OcrModels, image: () => Promise<RgbImage>, opts: OcrOptions = OCR_DEFAULTS): Promise<OcrResult> {
+  const run = current.then(async () => readImage(models, await image(), opts, performance.now()));
   current = run.catch(() => undefined);
   return run;
 }
 
-async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
-  const started = performance.now();
+async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions, started: number): Promise<OcrResult> {
   const recBatch = opts.recBatch || (models.providers[2] === 'cpu' ? 1 : 8);
-  const original = await decodeImage(bytes);
   let img = original;
   let boxes = await detectText(models.det, img, opts.detect);
   // A page on its side is turned upright and detected again; its boxes go back to the original's pixels.
