@@ -12,7 +12,7 @@ export interface UploadedImage {
 /** Parses either body form; the size limit answers 413. */
 export function imageBody(maxBytes: number): RequestHandler[] {
   const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 16 } }).single('image');
-  const raw = express.raw({ type: ['image/*', 'application/octet-stream'], limit: maxBytes });
+  const raw = express.raw({ type: ['image/*', 'application/pdf', 'application/octet-stream'], limit: maxBytes });
   return [
     (req, res, next) => (req.is('multipart/form-data') ? multipart(req, res, next) : next()),
     raw,
@@ -31,6 +31,6 @@ export function uploadedImage(req: Request): UploadedImage {
   throw new AppError(
     'unsupported_media_type',
     415,
-    'send the image as multipart field "image" or as raw bytes with an image/* content type',
+    'send the image as multipart field "image" or as raw bytes with an image/* (or application/pdf) content type',
   );
 }

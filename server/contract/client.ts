@@ -52,8 +52,8 @@ export interface HearthClient {
   text(path: string, opts?: RequestOptions): Promise<string>;
   blob(path: string, opts?: RequestOptions): Promise<Blob>;
   health(signal?: AbortSignal): Promise<HealthResponse>;
-  /** Recognises one image sent as raw bytes with its image/* content type. */
-  ocr(image: Blob | Uint8Array, contentType: string, signal?: AbortSignal): Promise<OcrResponse>;
+  /** Recognises one image sent as raw bytes with its image/* content type (a PDF: `page` reads that page only). */
+  ocr(image: Blob | Uint8Array, contentType: string, signal?: AbortSignal, page?: number): Promise<OcrResponse>;
 }
 
 function queryString(query: Query | undefined): string {
@@ -135,7 +135,7 @@ export function createClient(opts: ClientOptions): HearthClient {
     text: async (path, ro) => (await send(path, ro)).text(),
     blob: async (path, ro) => (await send(path, ro)).blob(),
     health: async (signal) => (await send(API.health, { signal })).json() as Promise<HealthResponse>,
-    ocr: async (image, contentType, signal) =>
-      (await send(API.ocr, { method: 'POST', body: image, contentType, signal })).json() as Promise<OcrResponse>,
+    ocr: async (image, contentType, signal, page) =>
+      (await send(`${API.ocr}${queryString({ page })}`, { method: 'POST', body: image, contentType, signal })).json() as Promise<OcrResponse>,
   };
 }

@@ -1,5 +1,6 @@
 // Durable bulk folder jobs as POST/GET /v1/jobs, the SSE progress stream and the exports see them.
 import { z } from 'zod';
+import type { OcrBlock, Rotation } from './ocr';
 
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -9,6 +10,8 @@ export type JobItemState = (typeof JOB_ITEM_STATES)[number];
 
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'txt'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The export that is a document rather than text: a searchable PDF of the job's pages. */
+export const PDF_EXPORT = 'pdf';
 
 export const JOB_ACTIONS = ['pause', 'resume', 'cancel'] as const;
 export type JobAction = (typeof JOB_ACTIONS)[number];
@@ -60,6 +63,8 @@ export interface JobItem {
   id: number;
   /** Path relative to the job root (or as given for a single file). */
   file: string;
+  /** 1-based page when the file is a PDF (one item per page). */
+  page?: number;
   state: JobItemState;
   resultId: string | null;
   reused: boolean;
@@ -80,5 +85,16 @@ export interface JobList {
 
 /** One line of the jsonl export and of `hearth ocr` (INTERFACE.md). */
 export type ExportLine =
-  | { file: string; text: string; lines: { text: string; confidence: number; box: [number, number][] }[]; provider: string; ms: number }
-  | { file: string; error: JobError };
+  | {
+      file: string;
+      /** 1-based page of a PDF. */
+      page?: number;
+      text: string;
+      lines: { text: string; confidence: number; box: [number, number][] }[];
+      provider: string;
+      ms: number;
+      /** Clockwise degrees the page was turned to be read. */
+      rotation?: Rotation;
+      blocks?: OcrBlock[];
+    }
+  | { file: string; page?: number; error: JobError };

@@ -26,6 +26,8 @@ export interface OcrLine {
   box: Quad;
   /** The line's words (split at spaces; boxes share the line's slant). Absent where layout keeps lines as detected. */
   words?: OcrWord[];
+  /** 1-based PDF page, on the lines of a whole-PDF answer (boxes are in that page's pixels). */
+  page?: number;
 }
 
 export type OcrBlockKind = 'heading' | 'paragraph' | 'header' | 'footer';
@@ -59,6 +61,11 @@ export interface OcrResponse {
   rotation?: Rotation;
   /** 1-based page number when the input was a PDF. */
   page?: number;
+  /**
+   * A whole PDF: every page's own result. Then `text` is the pages' texts apart by form feeds, `lines` all
+   * pages' lines (each with `page`), and `width`/`height` the first page's.
+   */
+  pages?: OcrResponse[];
   /** Store id of the result when it was recorded. */
   resultId?: string;
 }

@@ -1,5 +1,5 @@
 // Stored recognitions as GET /v1/results, /v1/results/:id and the console's history see them.
-import type { OcrLine } from './ocr';
+import type { OcrBlock, OcrLine, Rotation } from './ocr';
 
 export const RESULT_KINDS = ['ocr', 'classify'] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
@@ -38,6 +38,10 @@ export interface ResultDetail extends ResultSummary {
   labels: ResultLabel[] | null;
   width: number | null;
   height: number | null;
+  /** 1-based page when the source was a PDF. */
+  page?: number;
+  blocks?: OcrBlock[];
+  rotation?: Rotation;
 }
 
 /** GET /v1/results query: q searches the text (any language, any length), the rest filter and page. */

@@ -2,11 +2,13 @@
 // Streams rows from the store so a job of any size exports in constant memory.
 import { stringify } from 'csv-stringify/sync';
 import type { ExportFormat, ExportLine, JobError } from '../contract/jobs';
-import type { OcrLine } from '../contract/ocr';
+import type { OcrLine, OcrResponse } from '../contract/ocr';
 import type { Store } from '../store';
 
 interface ExportRow {
   file: string;
+  page: number;
+  layout: string | null;
   state: 'pending' | 'done' | 'failed';
   error_code: string | null;
   error_message: string | null;
@@ -25,29 +27,35 @@ export const EXPORT_MIME: Record<ExportFormat, string> = {
 const NOT_PROCESSED: JobError = { code: 'not_processed', message: 'the job stopped before this file was processed' };
 
 function toLine(r: ExportRow): ExportLine {
+  const page = r.page > 0 ? { page: r.page } : {};
   if (r.state !== 'done') {
-    return { file: r.file, error: r.state === 'failed' ? { code: r.error_code ?? 'internal_error', message: r.error_message ?? '' } : NOT_PROCESSED };
+    return { file: r.file, ...page, error: r.state === 'failed' ? { code: r.error_code ?? 'internal_error', message: r.error_message ?? '' } : NOT_PROCESSED };
   }
   const lines = r.lines ? (JSON.parse(r.lines) as OcrLine[]) : [];
+  const layout = r.layout ? (JSON.parse(r.layout) as Pick<OcrResponse, 'blocks' | 'rotation'>) : {};
   return {
     file: r.file,
+    ...page,
     text: r.text ?? '',
     lines: lines.map((l) => ({ text: l.text, confidence: l.confidence, box: l.box })),
     provider: r.provider ?? '',
     ms: r.ms ?? 0,
+    ...(layout.rotation !== undefined ? { rotation: layout.rotation } : {}),
+    ...(layout.blocks ? { blocks: layout.blocks } : {}),
   };
 }
 
-const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message'] as const;
+const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message', 'page'] as const;
 
 function format(line: ExportLine, fmt: ExportFormat): string {
   if (fmt === 'jsonl') return JSON.stringify(line) + '\n';
   if (fmt === 'csv') {
     const row = 'error' in line ? [line.file, '', '', '', line.error.code, line.error.message] : [line.file, line.text, line.provider, line.ms, '', ''];
+    row.push(line.page ?? '');
     return stringify([row]);
   }
   const body = 'error' in line ? `[error ${line.error.code}] ${line.error.message}` : line.text;
-  return `==> ${line.file} <==\n${body}\n\n`;
+  return `==> ${line.file}${line.page ? ` (page ${line.page})` : ''} <==\n${body}\n\n`;
 }
 
 /** The export of one job as chunks of text, in item order. */
@@ -55,7 +63,7 @@ export function* exportJob(store: Store, jobId: string, fmt: ExportFormat): Gene
   if (fmt === 'csv') yield stringify([[...CSV_COLUMNS]]);
   const rows = store.db
     .prepare(
-      `SELECT i.file, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, r.ms
+      `SELECT i.file, i.page, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, r.ms, r.layout
        FROM job_items i LEFT JOIN results r ON r.id = i.result_id WHERE i.job_id = ? ORDER BY i.id`,
     )
     .iterate(jobId) as IterableIterator<ExportRow>;

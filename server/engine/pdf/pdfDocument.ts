@@ -7,6 +7,8 @@ import type { Point, Quad } from '../../contract/ocr';
 import { MAX_PIXELS, type RgbImage } from '../image';
 import type { Fragment } from '../ocr/layout';
 
+export { isPdf } from './isPdf';
+
 /** More pages than this is a page-count bomb, not a document (a 2000-page scan is already ~20 hours of OCR). */
 export const MAX_PDF_PAGES = 2000;
 /** PDF's largest page side (14 400 pt = 200 in); beyond it a page is a size bomb whatever the DPI. */
@@ -28,12 +30,6 @@ withResolvers.withResolvers ??= function <T>(): { promise: Promise<T>; resolve: 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = (): Promise<PdfJs> => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
-
-/** The first bytes say PDF ("%PDF-" within the first KiB, as readers accept). */
-export function isPdf(bytes: Uint8Array): boolean {
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 1024)).toString('latin1');
-  return head.includes('%PDF-');
-}
 
 export type PdfPage =
   | { kind: 'text'; fragments: Fragment[]; width: number; height: number }

@@ -5,6 +5,7 @@ import { AppError } from '../../../appError';
 import {
   createJobSchema,
   EXPORT_FORMATS,
+  PDF_EXPORT,
   JOB_ACTIONS,
   JOB_ITEM_STATES,
   type ExportFormat,
@@ -136,8 +137,15 @@ export function jobsRouter(s: NodeServices): Router {
   router.get(API.jobExport, requireScope('jobs'), async (req, res) => {
     const job = visibleJob(req, res);
     const format = String(req.query.format ?? 'jsonl');
+    if (format === PDF_EXPORT) {
+      const pdf = await jobs.exportPdf(job.id);
+      res.setHeader('content-type', 'application/pdf');
+      res.setHeader('content-disposition', `attachment; filename="job-${job.id}.pdf"`);
+      res.end(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+      return;
+    }
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-      throw new AppError('bad_request', 400, `format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      throw new AppError('bad_request', 400, `format must be one of ${[...EXPORT_FORMATS, PDF_EXPORT].join(', ')}`);
     }
     const fmt = format as ExportFormat;
     res.setHeader('content-type', EXPORT_MIME[fmt]);
