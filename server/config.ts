@@ -36,7 +36,9 @@ const configSchema = z.object({
     cacheEntries: z.number().int().min(0),
     /** Execution providers to try, best first; cpu is always appended. Empty = the platform table. */
     providers: z.array(z.string()),
-    /** OCR layout when a request names none: columns and baselines found (auto), one column, or lines as detected. */
+  }),
+  ocr: z.object({
+    /** Layout when a request names none: columns and baselines found (auto), one column, or lines as detected. */
     layout: z.enum(LAYOUT_MODES),
   }),
   limits: z.object({
@@ -64,8 +66,9 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Partial config as it comes from a file or flags: any subset, nested objects partial too. */
-export type ConfigOverrides = Partial<Omit<Config, 'engine' | 'limits' | 'retention' | 'alerts'>> & {
+export type ConfigOverrides = Partial<Omit<Config, 'engine' | 'ocr' | 'limits' | 'retention' | 'alerts'>> & {
   engine?: Partial<Config['engine']>;
+  ocr?: Partial<Config['ocr']>;
   limits?: Partial<Config['limits']>;
   retention?: Partial<Config['retention']>;
   alerts?: AlertOverrides;
@@ -94,7 +97,8 @@ function defaults(dataDir: string): Config {
     host: '127.0.0.1',
     port: DEFAULT_PORT,
     lan: false,
-    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, providers: [], layout: 'auto' },
+    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, providers: [] },
+    ocr: { layout: 'auto' },
     limits: {
       bodyBytes: 50 * 1024 * 1024,
       ratePerMinute: 600,
@@ -118,6 +122,7 @@ function merge(base: Config, over: ConfigOverrides | undefined): Config {
     ...base,
     ...clean(over as Partial<Config>),
     engine: { ...base.engine, ...clean(over.engine) },
+    ocr: { ...base.ocr, ...clean(over.ocr) },
     limits: { ...base.limits, ...clean(over.limits) },
     retention: { ...base.retention, ...clean(over.retention) },
     alerts: mergeAlerts(base.alerts, over.alerts),

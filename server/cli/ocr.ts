@@ -64,7 +64,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     import('../jobs'),
     import('cli-progress'),
   ]);
-  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention });
+  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention });
   let fatal: Error | undefined;
   let engineClose: () => Promise<void> = async () => {};
   let stopping: Promise<void> | undefined;
@@ -103,7 +103,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
           queueDepth: config.engine.queueDepth,
           cacheEntries: config.engine.cacheEntries,
           providers: config.engine.providers,
-          layout: config.engine.layout,
+          layout: config.ocr.layout,
         }).catch((err: unknown) => {
           fatal = new Error(`cannot start the OCR engine: ${(err as Error).message}`);
           halt();

@@ -1,4 +1,5 @@
 // GET /v1/health: no auth; what a client or a load balancer checks first.
+import { z } from 'zod';
 
 export interface HealthModel {
   id: string;
@@ -16,3 +17,12 @@ export interface HealthResponse {
   engine?: { workers: number; queueDepth: number; inFlight: number };
   lan?: boolean;
 }
+
+export const healthResponseSchema: z.ZodType<HealthResponse> = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  providers: z.array(z.string()),
+  models: z.array(z.object({ id: z.string(), task: z.string(), version: z.number(), loaded: z.boolean() })),
+  engine: z.object({ workers: z.number(), queueDepth: z.number(), inFlight: z.number() }).optional(),
+  lan: z.boolean().optional(),
+});

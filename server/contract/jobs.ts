@@ -11,7 +11,7 @@ export type JobItemState = (typeof JOB_ITEM_STATES)[number];
 export const EXPORT_FORMATS = ['jsonl', 'csv', 'txt'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The export that is a document rather than text: a searchable PDF of the job's pages. */
-export const PDF_EXPORT = 'pdf';
+export const PDF_EXPORT = 'pdf' as const;
 
 export const JOB_ACTIONS = ['pause', 'resume', 'cancel'] as const;
 export type JobAction = (typeof JOB_ACTIONS)[number];
@@ -98,3 +98,43 @@ export type ExportLine =
       blocks?: OcrBlock[];
     }
   | { file: string; page?: number; error: JobError };
+
+const jobErrorSchema = z.object({ code: z.string(), message: z.string() });
+export const jobSchema: z.ZodType<Job> = z.object({
+  id: z.string(),
+  state: z.enum(JOB_STATES),
+  total: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  reused: z.number(),
+  root: z.string(),
+  recursive: z.boolean(),
+  origin: z.enum(['api', 'gui', 'cli']),
+  keyId: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: jobErrorSchema.nullable(),
+});
+export const jobProgressSchema: z.ZodType<JobProgress> = z.intersection(
+  jobSchema,
+  z.object({ rate: z.number(), etaSeconds: z.number().nullable() }),
+);
+export const jobListSchema: z.ZodType<JobList> = z.object({ jobs: z.array(jobSchema) });
+export const jobItemsPageSchema: z.ZodType<JobItemsPage> = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      file: z.string(),
+      page: z.number().optional(),
+      state: z.enum(JOB_ITEM_STATES),
+      resultId: z.string().nullable(),
+      reused: z.boolean(),
+      ms: z.number().nullable(),
+      error: jobErrorSchema.nullable(),
+    }),
+  ),
+  total: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+});

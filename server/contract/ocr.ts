@@ -1,4 +1,5 @@
 // OCR results as the API, the CLI's jsonl and the console see them.
+import { z } from 'zod';
 
 export type Point = [number, number];
 export type Quad = [Point, Point, Point, Point];
@@ -69,3 +70,37 @@ export interface OcrResponse {
   /** Store id of the result when it was recorded. */
   resultId?: string;
 }
+
+const pointSchema = z.tuple([z.number(), z.number()]);
+const quadSchema = z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]);
+export const ocrLineSchema: z.ZodType<OcrLine> = z.object({
+  text: z.string(),
+  confidence: z.number(),
+  box: quadSchema,
+  words: z.array(z.object({ text: z.string(), confidence: z.number(), box: quadSchema })).optional(),
+  page: z.number().optional(),
+});
+export const ocrBlockSchema: z.ZodType<OcrBlock> = z.object({
+  kind: z.enum(['heading', 'paragraph', 'header', 'footer']),
+  text: z.string(),
+  box: quadSchema,
+  column: z.number(),
+  lines: z.array(z.number()),
+});
+export const rotationSchema = z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]);
+const pageFields = {
+  text: z.string(),
+  lines: z.array(ocrLineSchema),
+  provider: z.string(),
+  ms: z.number(),
+  width: z.number(),
+  height: z.number(),
+  resultId: z.string().optional(),
+  blocks: z.array(ocrBlockSchema).optional(),
+  rotation: rotationSchema.optional(),
+  page: z.number().optional(),
+};
+export const ocrResponseSchema: z.ZodType<OcrResponse> = z.object({
+  ...pageFields,
+  pages: z.array(z.object(pageFields)).optional(),
+});

@@ -1,8 +1,11 @@
 // Keys, usage, audit, settings, node (LAN) and monitoring: request/response schemas (zod) and their types.
 // The API validates with these and the OpenAPI document is generated from them.
+import { LAYOUT_MODES } from './ocr';
 import { z } from 'zod';
 
-export const scopeSchema = z.enum(['infer', 'jobs', 'admin', 'metrics']);
+/** What an API key may do; the owner on loopback holds all of them. */
+export const SCOPES = ['infer', 'jobs', 'admin', 'metrics'] as const;
+export const scopeSchema = z.enum(SCOPES);
 export type KeyScope = z.infer<typeof scopeSchema>;
 
 export const apiKeySchema = z.object({
@@ -101,6 +104,8 @@ export const settingsSchema = z.object({
   sharedRoots: z.array(z.string()),
   allowedHosts: z.array(z.string()),
   alerts: alertThresholdsSchema,
+  /** OCR layout when a request names none. */
+  ocr: z.object({ layout: z.enum(LAYOUT_MODES) }),
   /** Where the node keeps its store, models and config (read-only: set with --data-dir at start). */
   dataDir: z.string(),
 });
@@ -111,6 +116,7 @@ export const settingsUpdateSchema = z.object({
   retention: settingsSchema.shape.retention.partial().optional(),
   sharedRoots: z.array(z.string().min(1)).optional(),
   allowedHosts: z.array(z.string().min(1)).optional(),
+  ocr: z.object({ layout: z.enum(LAYOUT_MODES) }).partial().optional(),
   /** Per alert, the levels to change; the others stay. */
   alerts: z
     .object({

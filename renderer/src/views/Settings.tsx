@@ -1,7 +1,6 @@
 // Settings: language and theme (this console), the node's data and retention settings, and about.
 import { useState, type ReactNode } from 'react';
 import type { HealthResponse } from '../../../server/contract/health';
-import { API } from '../../../server/contract/paths';
 import type { Settings as NodeSettings, SettingsUpdate } from '../../../server/contract/security';
 import { useConnection } from '../api/connection';
 import { useResource } from '../api/useResource';
@@ -22,7 +21,7 @@ function NodeSettingsForm({ settings, onSaved }: { settings: NodeSettings; onSav
   const lines = (s: string): string[] => s.split('\n').map((l) => l.trim()).filter(Boolean);
   const save = (): void => {
     const body: SettingsUpdate = { retention: { mode, days }, sharedRoots: lines(roots), allowedHosts: lines(hosts) };
-    client.request(API.settings, { method: 'PUT', body }).then(
+    client.call('updateSettings', { body }).then(
       () => {
         setState('saved');
         onSaved();
@@ -65,7 +64,7 @@ export function Settings({ health }: { health: HealthResponse | undefined }): Re
   const { t, lang, setLang } = useI18n();
   const theme = useTheme();
   const { client, bridge } = useConnection();
-  const settings = useResource((c, signal) => c.request<NodeSettings>(API.settings, { signal }), []);
+  const settings = useResource((c, signal) => c.call('getSettings', { signal }), []);
   return (
     <div className="stack">
       <section className="panel">
