@@ -6,6 +6,8 @@
 //   npm run bench -- --images 6 --quick    a fast look while developing (no RSS check)
 //   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss)
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
+//   npm run bench -- --pages               whole pages (prose, two columns, turned pages, a receipt), CER in reading order
+//   npm run bench -- --pages single        single-column prose pages only
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -18,7 +20,7 @@ import { hearthHttp } from './contenders/hearthHttp';
 import { hearthInProcess, hearthRss, type InProcessRun } from './contenders/hearthInProcess';
 import { gutenyeOcr, paddleOcr, tesseract } from './contenders/peers';
 import { THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './contenders/types';
-import { ensureDataset, readDataset, type BenchDataset } from './dataset';
+import { ensureDataset, ensurePageSet, readDataset, type BenchDataset } from './dataset';
 import { percentile } from './measure';
 import { ratioLines, type Rows } from './ratios';
 import { renderTable } from './table';
@@ -30,6 +32,7 @@ interface Flags {
   images: number;
   quick: boolean;
   dataset?: string;
+  pages?: 'all' | 'single';
   only: Set<Selectable>;
   rssImages: number;
   timeoutMs: number;
@@ -38,12 +41,17 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
+  // `--pages` may be followed by the word "single".
+  const pagesAt = argv.indexOf('--pages');
+  const single = pagesAt >= 0 && argv[pagesAt + 1] === 'single';
+  if (single) argv = [...argv.slice(0, pagesAt + 1), ...argv.slice(pagesAt + 2)];
   const { values } = parseArgs({
     args: argv,
     options: {
       images: { type: 'string', default: '60' },
       quick: { type: 'boolean', default: false },
       dataset: { type: 'string' },
+      pages: { type: 'boolean', default: false },
       only: { type: 'string' },
       'rss-images': { type: 'string', default: '1000' },
       timeout: { type: 'string', default: '900' },
@@ -55,7 +63,7 @@ function parseFlags(argv: string[]): Flags {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --pages [single]] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -69,7 +77,9 @@ function parseFlags(argv: string[]): Flags {
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
-  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
+  if (values.pages && values.dataset) throw new Error('--pages and --dataset are two image sets: give one');
+  const pages = values.pages ? (single ? 'single' : 'all') : undefined;
+  return { images, quick: values.quick, dataset: values.dataset, pages, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
 }
 
 function say(message: string): void {
@@ -89,8 +99,8 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const loadBefore = loadavg();
-  say(flags.dataset ? `reading image set ${flags.dataset}…` : `rendering / reusing a set of ${flags.images} images…`);
-  const dataset = flags.dataset ? readDataset(flags.dataset) : await ensureDataset(flags.images);
+  say(flags.dataset ? `reading image set ${flags.dataset}…` : flags.pages ? `rendering / reusing the ${flags.pages} page set…` : `rendering / reusing a set of ${flags.images} images…`);
+  const dataset = flags.dataset ? readDataset(flags.dataset) : flags.pages ? await ensurePageSet(flags.pages) : await ensureDataset(flags.images);
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   // Also on Ctrl-C (process.exit skips finally blocks).
   if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));

@@ -2,8 +2,7 @@
 // receipt's label and value on one line, the layout modes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../index';
-import { renderPage } from '../../../testkit/renderPage';
-import { NEWSLETTER, newsletterPage } from '../../../testkit/pages';
+import { NEWSLETTER, newsletterPage, PROSE, prosePage, proseText, receiptPage, receiptText } from '../../../testkit/pages';
 
 let engine: Engine;
 
@@ -39,20 +38,19 @@ describe('page layout', () => {
   });
 
   it('gives a receipt one line per baseline: label and value together', async () => {
-    const labels = ['Flat white', 'Blueberry muffin', 'Oat milk', 'Total', 'Card', 'Time:'];
-    const values = ['3.40', '2.95', '0.40', '6.75', 'VISA **** 4821', '18:42'];
-    const png = await renderPage({
-      width: 520,
-      height: 420,
-      blocks: [
-        { x: 150, y: 24, lines: ['HARBOUR CAFE'], fontSize: 28 },
-        { x: 30, y: 90, lines: labels, fontSize: 22, lineGap: 14 },
-        { x: 300, y: 90, lines: values, fontSize: 22, lineGap: 14, align: 'right' },
-      ],
-    });
-    const r = await engine.ocr(png);
-    expect(r.lines.map((l) => l.text)).toEqual(['HARBOUR CAFE', ...labels.map((l, i) => `${l} ${values[i]}`)]);
+    const r = await engine.ocr(await receiptPage());
+    expect(r.text).toBe(receiptText());
     const time = r.lines[r.lines.length - 1];
     expect(time.words?.map((w) => w.text)).toEqual(['Time:', '18:42']);
+  });
+
+  it('reads a single-column letter as a heading and its paragraphs', async () => {
+    const page = PROSE[0];
+    const r = await engine.ocr(await prosePage(page));
+    expect(r.text).toBe(proseText(page));
+    expect(r.blocks?.map((b) => [b.kind, b.text])).toEqual([
+      ['heading', page.title],
+      ...page.paragraphs.map((p) => ['paragraph', p.join(' ')]),
+    ]);
   });
 });
