@@ -29,7 +29,7 @@ async function failure(p: Promise<unknown>): Promise<AppError> {
 }
 
 describe('PDF pages', () => {
-  it('OCRs the pages of a scanned PDF in order, drawn at 200 DPI', async () => {
+  it('OCRs the pages of a scanned PDF in order, drawn at 200 DPI', { timeout: 180_000 }, async () => {
     const second = await renderText({ lines: ['Minutes approved on 14 March 2026'], fontSize: 30 });
     const pdf = await imagesToPdf([await newsletterPage(), second], 100);
     expect(isPdf(pdf)).toBe(true);
