@@ -22,6 +22,7 @@ export const EXPORT_MIME: Record<ExportFormat, string> = {
   jsonl: 'application/x-ndjson; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   txt: 'text/plain; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
 };
 
 const NOT_PROCESSED: JobError = { code: 'not_processed', message: 'the job stopped before this file was processed' };
@@ -45,6 +46,29 @@ function toLine(r: ExportRow): ExportLine {
   };
 }
 
+/** Markdown text only where it would otherwise start markup (a heading, a list, emphasis, a quote). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>#|])/g, '\\$1').replace(/^(\s*)([-+]|\d+\.)(\s)/, '$1\\$2$3');
+}
+
+/**
+ * One file or page as Markdown: a comment naming it, headings as `#`, paragraphs as running text, running
+ * headers and footers in italics; a result without blocks gives one paragraph per line. Pages apart by a rule.
+ */
+function markdown(line: ExportLine): string {
+  const name = `<!-- ${line.file.replace(/--/g, '- -')}${line.page ? `, page ${line.page}` : ''} -->`;
+  if ('error' in line) return `${name}\n\n> ${escapeMarkdown(`error ${line.error.code}: ${line.error.message}`)}\n\n---\n\n`;
+  const parts = line.blocks
+    ? line.blocks.map((b) => {
+        const text = escapeMarkdown(b.text);
+        if (b.kind === 'heading') return `# ${text}`;
+        if (b.kind === 'header' || b.kind === 'footer') return `*${text}*`;
+        return text;
+      })
+    : line.lines.map((l) => escapeMarkdown(l.text));
+  return `${name}\n\n${parts.join('\n\n')}\n\n---\n\n`;
+}
+
 const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message', 'page'] as const;
 
 function format(line: ExportLine, fmt: ExportFormat): string {
@@ -54,6 +78,7 @@ function format(line: ExportLine, fmt: ExportFormat): string {
     row.push(line.page ?? '');
     return stringify([row]);
   }
+  if (fmt === 'md') return markdown(line);
   const body = 'error' in line ? `[error ${line.error.code}] ${line.error.message}` : line.text;
   return `==> ${line.file}${line.page ? ` (page ${line.page})` : ''} <==\n${body}\n\n`;
 }

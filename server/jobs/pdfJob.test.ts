@@ -63,6 +63,12 @@ describe('PDF job', () => {
     expect(jsonl[0].blocks.map((b: { kind: string }) => b.kind)).toEqual(['heading', 'paragraph', 'paragraph', 'footer']);
     expect(jsonl[1]).toMatchObject({ file: 'a-scan.pdf', page: 2, text: MINUTES });
     expect(jsonl[2]).toMatchObject({ file: 'b-locked.pdf', error: { code: 'encrypted_pdf' } });
+    // Markdown keeps the document's structure: the title as a heading, each column a paragraph, the footer set apart.
+    const md = [...jobs.export(job.id, 'md')].join('');
+    expect(md).toContain(
+      `<!-- a-scan.pdf, page 1 -->\n\n# ${NEWSLETTER.title}\n\n${NEWSLETTER.left.join(' ')}\n\n${NEWSLETTER.right.join(' ')}\n\n*${NEWSLETTER.footer}*\n\n---\n\n`,
+    );
+    expect(md).toContain(`<!-- b-locked.pdf -->\n\n> error encrypted\\_pdf:`);
 
     // The searchable PDF read back by pdf.js: per page, the text layer is the recognised lines, in order,
     // each starting where its box starts (page 1 was scanned sideways: its text runs down the page).
