@@ -214,7 +214,7 @@ export function registerOcr(program: Command): void {
     .description('recognise text in images and folders of images; resumable, with a progress bar on stderr')
     .argument('<paths...>', 'image files and/or folders (jpg jpeg png webp tif tiff bmp gif)')
     .option('--out <file>', 'write results here (default stdout)')
-    .option('--format <format>', 'jsonl, csv, txt, md (Markdown) or pdf (searchable PDF; default jsonl, or from the --out extension)')
+    .option('--format <format>', 'jsonl, csv, txt, md (Markdown), tables (CSV of table cells) or pdf (searchable PDF; default jsonl, or from the --out extension)')
     .option('--recursive', 'include images in subfolders')
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--server <url>', 'recognise on this Hearth node instead of locally')

@@ -8,7 +8,7 @@ export type JobState = (typeof JOB_STATES)[number];
 export const JOB_ITEM_STATES = ['pending', 'done', 'failed'] as const;
 export type JobItemState = (typeof JOB_ITEM_STATES)[number];
 
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'txt', 'md'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'txt', 'md', 'tables'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** The export that is a document rather than text: a searchable PDF of the job's pages. */
 export const PDF_EXPORT = 'pdf' as const;

@@ -31,7 +31,7 @@ export interface OcrLine {
   page?: number;
 }
 
-export type OcrBlockKind = 'heading' | 'paragraph' | 'header' | 'footer';
+export type OcrBlockKind = 'heading' | 'paragraph' | 'header' | 'footer' | 'table';
 
 /** A paragraph (or heading, running header/footer) of lines, in reading order. */
 export interface OcrBlock {
@@ -43,6 +43,8 @@ export interface OcrBlock {
   column: number;
   /** Indexes into the result's `lines`, in reading order. */
   lines: number[];
+  /** A table's cells, row by row (empty strings where a row leaves a column blank). */
+  cells?: string[][];
 }
 
 export interface OcrResponse {
@@ -81,11 +83,12 @@ export const ocrLineSchema: z.ZodType<OcrLine> = z.object({
   page: z.number().optional(),
 });
 export const ocrBlockSchema: z.ZodType<OcrBlock> = z.object({
-  kind: z.enum(['heading', 'paragraph', 'header', 'footer']),
+  kind: z.enum(['heading', 'paragraph', 'header', 'footer', 'table']),
   text: z.string(),
   box: quadSchema,
   column: z.number(),
   lines: z.array(z.number()),
+  cells: z.array(z.array(z.string())).optional(),
 });
 export const rotationSchema = z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]);
 const pageFields = {

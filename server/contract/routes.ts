@@ -264,7 +264,7 @@ export const ROUTES = {
     summary: 'Export results',
     params: idParams,
     query: z.object({ format: z.enum([...EXPORT_FORMATS, PDF_EXPORT]).default('jsonl') }),
-    response: { type: 'application/x-ndjson', description: 'jsonl, csv, txt, Markdown (md), or a searchable PDF (application/pdf)' },
+    response: { type: 'application/x-ndjson', description: 'jsonl, csv, txt, Markdown (md), table cells as CSV (tables), or a searchable PDF (application/pdf)' },
   },
   jobItems: {
     method: 'get',

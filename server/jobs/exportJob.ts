@@ -23,6 +23,7 @@ export const EXPORT_MIME: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
   txt: 'text/plain; charset=utf-8',
   md: 'text/markdown; charset=utf-8',
+  tables: 'text/csv; charset=utf-8',
 };
 
 const NOT_PROCESSED: JobError = { code: 'not_processed', message: 'the job stopped before this file was processed' };
@@ -60,6 +61,7 @@ function markdown(line: ExportLine): string {
   if ('error' in line) return `${name}\n\n> ${escapeMarkdown(`error ${line.error.code}: ${line.error.message}`)}\n\n---\n\n`;
   const parts = line.blocks
     ? line.blocks.map((b) => {
+        if (b.cells) return pipeTable(b.cells);
         const text = escapeMarkdown(b.text);
         if (b.kind === 'heading') return `# ${text}`;
         if (b.kind === 'header' || b.kind === 'footer') return `*${text}*`;
@@ -67,6 +69,24 @@ function markdown(line: ExportLine): string {
       })
     : line.lines.map((l) => escapeMarkdown(l.text));
   return `${name}\n\n${parts.join('\n\n')}\n\n---\n\n`;
+}
+
+/** A Markdown pipe table; its first row is the header row Markdown requires. */
+function pipeTable(cells: readonly string[][]): string {
+  const row = (r: readonly string[]): string => `| ${r.map((c) => escapeMarkdown(c)).join(' | ')} |`;
+  return [row(cells[0]), `|${cells[0].map(() => ' --- |').join('')}`, ...cells.slice(1).map(row)].join('\n');
+}
+
+const TABLE_COLUMNS = ['file', 'page', 'table', 'row'] as const;
+
+/** The tables of one file or page as CSV rows: where each row sits, then its cells. */
+function tableRows(line: ExportLine): string {
+  if ('error' in line || !line.blocks) return '';
+  const rows: (string | number)[][] = [];
+  line.blocks
+    .filter((b) => b.cells)
+    .forEach((b, t) => b.cells?.forEach((cells, r) => rows.push([line.file, line.page ?? '', t + 1, r + 1, ...cells])));
+  return rows.length ? stringify(rows) : '';
 }
 
 const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message', 'page'] as const;
@@ -79,6 +99,7 @@ function format(line: ExportLine, fmt: ExportFormat): string {
     return stringify([row]);
   }
   if (fmt === 'md') return markdown(line);
+  if (fmt === 'tables') return tableRows(line);
   const body = 'error' in line ? `[error ${line.error.code}] ${line.error.message}` : line.text;
   return `==> ${line.file}${line.page ? ` (page ${line.page})` : ''} <==\n${body}\n\n`;
 }
@@ -86,6 +107,7 @@ function format(line: ExportLine, fmt: ExportFormat): string {
 /** The export of one job as chunks of text, in item order. */
 export function* exportJob(store: Store, jobId: string, fmt: ExportFormat): Generator<string> {
   if (fmt === 'csv') yield stringify([[...CSV_COLUMNS]]);
+  if (fmt === 'tables') yield stringify([[...TABLE_COLUMNS, 'cells…']]);
   const rows = store.db
     .prepare(
       `SELECT i.file, i.page, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, r.ms, r.layout

@@ -38,6 +38,24 @@ export function DocumentText(props: { doc: DocumentView; active: number | null; 
               <span className="block-number">{n + 1}</span> {t(`doc.block.${b.kind}`)}
               {b.column > 0 ? ` · ${t('doc.column')} ${b.column + 1}` : ''}
             </div>
+            {b.cells ? (
+              <table className="cells" data-testid="ocr-table">
+                <tbody>
+                  {b.cells.map((row, r) => (
+                    <tr
+                      key={r}
+                      className={b.lines[r] === props.active ? 'active' : ''}
+                      onMouseEnter={() => props.onActive(b.lines[r])}
+                      onMouseLeave={() => props.onActive(null)}
+                    >
+                      {row.map((cell, c) => (
+                        <td key={c}>{cell}</td>
+                      ))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : (
             <ul className="lines">
               {b.lines.map((i) => (
                 <li
@@ -51,6 +69,7 @@ export function DocumentText(props: { doc: DocumentView; active: number | null; 
                 </li>
               ))}
             </ul>
+            )}
           </li>
         ))}
       </ol>

@@ -93,12 +93,27 @@ describe('POST /v1/ocr with PDFs', () => {
   });
 });
 
-describe('GET /v1/jobs/:id/export?format=pdf', () => {
-  it('is a PDF whose text layer pdftotext finds at the recognised boxes', async () => {
+const INVOICE = [
+  ['Description', 'Printer paper A4', 'Toner cartridge'],
+  ['Qty', '5', '1'],
+  ['Amount', '24.50', '61.00'],
+];
+
+describe('job exports of documents', () => {
+  let jobId: string;
+
+  it('is a searchable PDF whose text layer pdftotext finds at the recognised boxes', async () => {
     const folder = join(dataDir, 'inbox');
     mkdirSync(folder);
     writeFileSync(join(folder, 'receipt.png'), await renderText({ lines: ['Parking ticket 0815', 'Paid 4.50 EUR'], fontSize: 30 }));
+    const invoice = await renderPage({
+      width: 900,
+      height: 220,
+      blocks: INVOICE.map((lines, c) => ({ x: [30, 420, 620][c], y: 40, lines, fontSize: 24, lineGap: 16 })),
+    });
+    writeFileSync(join(folder, 'z-invoice.png'), invoice);
     const job = await client.call('createJob', { body: { path: folder } });
+    jobId = job.id;
     let state = job.state;
     while (state !== 'done' && state !== 'failed') {
       await new Promise((r) => setTimeout(r, 200));
@@ -108,10 +123,10 @@ describe('GET /v1/jobs/:id/export?format=pdf', () => {
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const file = join(dataDir, 'export.pdf');
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-    const { stdout } = await run('pdftotext', ['-layout', file, '-']);
+    const { stdout } = await run('pdftotext', ['-layout', '-l', '1', file, '-']);
     expect(stdout.split('\n').map((l) => l.trim()).filter(Boolean)).toEqual(['Parking ticket 0815', 'Paid 4.50 EUR']);
     // Word boxes in points; the image is 150 DPI, so points × 150/72 are image pixels.
-    const { stdout: bbox } = await run('pdftotext', ['-bbox', file, '-']);
+    const { stdout: bbox } = await run('pdftotext', ['-bbox', '-l', '1', file, '-']);
     const words = [...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]+)<\/word>/g)];
     const stored = await client.call('searchResults', { query: { q: 'Parking' } });
     const detail = await client.call('getResult', { params: { id: stored.items[0].id } });
@@ -122,5 +137,13 @@ describe('GET /v1/jobs/:id/export?format=pdf', () => {
     expect(Math.abs(x - box[0][0])).toBeLessThan(6);
     expect(y).toBeGreaterThan(box[0][1] - 12);
     expect(y).toBeLessThan(box[3][1]);
+  });
+
+  it('gives tables as CSV cells and as Markdown pipe tables', async () => {
+    const rows = INVOICE[0].map((_, r) => INVOICE.map((col) => col[r]));
+    const csv = await client.callText('exportJob', { params: { id: jobId }, query: { format: 'tables' } });
+    expect(csv.trim().split('\n')).toEqual(['file,page,table,row,cells…', ...rows.map((cells, r) => `z-invoice.png,,1,${r + 1},${cells.join(',')}`)]);
+    const md = await client.callText('exportJob', { params: { id: jobId }, query: { format: 'md' } });
+    expect(md).toContain(`<!-- z-invoice.png -->\n\n| ${rows[0].join(' | ')} |\n| --- | --- | --- |\n| ${rows[1].join(' | ')} |\n| ${rows[2].join(' | ')} |`);
   });
 });

@@ -4,11 +4,13 @@
 import type { OcrBlockKind } from '../../../contract/ocr';
 import { heightOf, joinText, median } from './items';
 import type { Row } from './rows';
+import { findTables } from './tables';
 
 export interface RowBlock {
   kind: OcrBlockKind;
   rows: Row[];
   column: number;
+  cells?: string[][];
 }
 
 /** A gap between lines wider than this many line heights always parts paragraphs. */
@@ -22,7 +24,20 @@ const HEADING_SIZE = 1.25;
 /** Running headers and footers sit within this share of the page height from its edge. */
 const MARGIN_SHARE = 0.08;
 
-export function paragraphs(rows: readonly Row[], column: number): RowBlock[] {
+/** A region's rows as blocks: its tables, and paragraphs of the rows between them. */
+export function regionBlocks(rows: readonly Row[], column: number): RowBlock[] {
+  const blocks: RowBlock[] = [];
+  let at = 0;
+  for (const t of findTables(rows)) {
+    blocks.push(...paragraphs(rows.slice(at, t.from), column));
+    blocks.push({ kind: 'table', rows: rows.slice(t.from, t.to), column, cells: t.cells });
+    at = t.to;
+  }
+  blocks.push(...paragraphs(rows.slice(at), column));
+  return blocks;
+}
+
+function paragraphs(rows: readonly Row[], column: number): RowBlock[] {
   const gapsBetween = rows.slice(1).map((r, i) => r.top - rows[i].bottom);
   const usual = rows.length >= 3 ? median(gapsBetween) : Infinity;
   const blocks: RowBlock[] = [];
@@ -45,11 +60,11 @@ export function paragraphs(rows: readonly Row[], column: number): RowBlock[] {
 export function classifyBlocks(blocks: RowBlock[], pageTop: number, pageBottom: number): void {
   const body = median(blocks.flatMap((b) => b.rows.map(heightOf)));
   for (const b of blocks) {
-    if (b.rows.length <= 3 && median(b.rows.map(heightOf)) >= HEADING_SIZE * body) b.kind = 'heading';
+    if (b.kind !== 'table' && b.rows.length <= 3 && median(b.rows.map(heightOf)) >= HEADING_SIZE * body) b.kind = 'heading';
   }
   if (blocks.length < 3) return;
   const span = pageBottom - pageTop;
-  const lone = (b: RowBlock): boolean => b.rows.length === 1 && heightOf(b.rows[0]) <= HEADING_SIZE * body;
+  const lone = (b: RowBlock): boolean => b.kind !== 'table' && b.rows.length === 1 && heightOf(b.rows[0]) <= HEADING_SIZE * body;
   const first = blocks.reduce((a, b) => (b.rows[0].top < a.rows[0].top ? b : a));
   const last = blocks.reduce((a, b) => (b.rows[b.rows.length - 1].bottom > a.rows[a.rows.length - 1].bottom ? b : a));
   if (lone(first) && first.rows[0].bottom - pageTop <= MARGIN_SHARE * span) first.kind = 'header';

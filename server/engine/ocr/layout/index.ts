@@ -1,7 +1,7 @@
 // Page layout after recognition: fragments → lines (one per baseline) → blocks (paragraphs, headings,
 // running headers and footers) in columns → reading order, with every box back in image pixels.
 import type { LayoutMode, OcrBlock, OcrLine, Rotation } from '../../../contract/ocr';
-import { blockText, classifyBlocks, paragraphs, type RowBlock } from './blocks';
+import { blockText, classifyBlocks, regionBlocks, type RowBlock } from './blocks';
 import { splitRegions } from './columns';
 import { pageFrame } from './frame';
 import { toItems, rectQuad, type Fragment } from './items';
@@ -45,7 +45,7 @@ export function layoutPage(fragments: readonly Fragment[], opts: LayoutOptions):
     return { lines };
   }
   const regions = opts.mode === 'auto' ? splitRegions(items) : [{ items, column: 0 }];
-  const found: RowBlock[] = regions.flatMap((r) => paragraphs(groupRows(r.items), r.column));
+  const found: RowBlock[] = regions.flatMap((r) => regionBlocks(groupRows(r.items), r.column));
   const pageHeight = opts.rotation === 90 || opts.rotation === 270 ? opts.width : opts.height;
   classifyBlocks(found, 0, pageHeight);
   // Running headers come first and footers last, wherever their column put them.
@@ -63,10 +63,12 @@ export function layoutPage(fragments: readonly Fragment[], opts: LayoutOptions):
     };
     return {
       kind: b.kind,
-      text: blockText(lines.slice(first).map((l) => l.text)),
+      // A table's text keeps its cells row by row: cells apart by tabs, rows by line breaks.
+      text: b.cells ? b.cells.map((r) => r.join('\t')).join('\n') : blockText(lines.slice(first).map((l) => l.text)),
       box: rectQuad(rect, frame),
       column: b.column,
       lines: b.rows.map((_, k) => first + k),
+      ...(b.cells ? { cells: b.cells } : {}),
     };
   });
   return { lines, blocks };

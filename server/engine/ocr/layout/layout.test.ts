@@ -49,6 +49,31 @@ describe('layoutPage', () => {
     expect(time.box).toEqual([[20, 190], [380, 190], [380, 211], [20, 211]]);
     expect(time.words?.map((w) => w.text)).toEqual(['Time:', '18:42']);
     expect(time.words?.[1].box[0]).toEqual([318, 191]);
+    // The aligned label/value rows are a table, cells kept row by row.
+    expect(r.blocks?.map((b) => b.kind)).toEqual(['heading', 'table']);
+    expect(r.blocks?.[1].cells).toEqual([
+      ['Sourdough loaf', '4.80'],
+      ['Almond croissant x2', '6.40'],
+      ['TOTAL', '11.20'],
+      ['Time:', '18:42'],
+    ]);
+    expect(r.blocks?.[1].text).toBe('Sourdough loaf\t4.80\nAlmond croissant x2\t6.40\nTOTAL\t11.20\nTime:\t18:42');
+  });
+
+  it('keeps a table with an empty cell in its columns, and prose beside short words out of tables', () => {
+    const frags = [
+      frag('Item', 20, 20, 60), frag('Qty', 300, 20, 40), frag('Price', 420, 20, 60),
+      frag('Desk lamp', 20, 50, 110), frag('2', 310, 50, 12), frag('39.90', 420, 50, 62),
+      frag('Delivery', 20, 80, 100), frag('9.50', 420, 80, 50),
+      frag('Thank you for your order and see you soon.', 20, 140, 500),
+    ];
+    const r = layoutPage(frags, { ...page, mode: 'auto' });
+    expect(r.blocks?.map((b) => b.kind)).toEqual(['table', 'paragraph']);
+    expect(r.blocks?.[0].cells).toEqual([
+      ['Item', 'Qty', 'Price'],
+      ['Desk lamp', '2', '39.90'],
+      ['Delivery', '', '9.50'],
+    ]);
   });
 
   it('reads two columns one after the other, between a spanning title and footer', () => {

@@ -2,7 +2,8 @@
 // receipt's label and value on one line, the layout modes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../index';
-import { NEWSLETTER, newsletterPage, PROSE, prosePage, proseText, receiptPage, receiptText } from '../../../testkit/pages';
+import { NEWSLETTER, newsletterPage, PROSE, prosePage, proseText, RECEIPT, receiptPage, receiptText } from '../../../testkit/pages';
+import { renderPage } from '../../../testkit/renderPage';
 
 let engine: Engine;
 
@@ -42,6 +43,23 @@ describe('page layout', () => {
     expect(r.text).toBe(receiptText());
     const time = r.lines[r.lines.length - 1];
     expect(time.words?.map((w) => w.text)).toEqual(['Time:', '18:42']);
+    expect(r.blocks?.find((b) => b.kind === 'table')?.cells).toEqual(RECEIPT.labels.map((l, i) => [l, RECEIPT.values[i]]));
+  });
+
+  it('reads an invoice table cell by cell, row by row', async () => {
+    const columns = [
+      ['Description', 'Printer paper A4', 'Toner cartridge', 'Delivery'],
+      ['Qty', '5', '1', '1'],
+      ['Amount', '24.50', '61.00', '7.90'],
+    ];
+    const png = await renderPage({
+      width: 900,
+      height: 300,
+      blocks: columns.map((lines, c) => ({ x: [30, 420, 620][c], y: 40, lines, fontSize: 24, lineGap: 16 })),
+    });
+    const r = await engine.ocr(png);
+    const table = r.blocks?.find((b) => b.kind === 'table');
+    expect(table?.cells).toEqual(columns[0].map((_, row) => columns.map((col) => col[row])));
   });
 
   it('reads a single-column letter as a heading and its paragraphs', async () => {
