@@ -3,9 +3,10 @@
 import type { LayoutMode, OcrBlock, OcrLine, Rotation } from '../../../contract/ocr';
 import { blockText, classifyBlocks, regionBlocks, type RowBlock } from './blocks';
 import { splitRegions } from './columns';
-import { pageFrame } from './frame';
-import { toItems, rectQuad, type Fragment } from './items';
+import { pageFrame, type PageFrame } from './frame';
+import { toItems, rectQuad, type Fragment, type Item } from './items';
 import { groupRows, rowLine } from './rows';
+import { verticalColumns } from './vertical';
 
 export type { Fragment } from './items';
 
@@ -13,6 +14,8 @@ export interface PageLayout {
   lines: OcrLine[];
   /** Absent in `lines` mode. */
   blocks?: OcrBlock[];
+  /** Vertical CJK: lines are columns, read right to left. */
+  vertical?: boolean;
 }
 
 export interface LayoutOptions {
@@ -22,6 +25,38 @@ export interface LayoutOptions {
   /** Image size the boxes are in. */
   width: number;
   height: number;
+}
+
+/** Vertical CJK: each column one line (its box standing upright), all of them one block read right to left. */
+function verticalLayout(columns: readonly Item[][], frame: PageFrame): PageLayout {
+  const rect = (its: readonly Item[]): { left: number; top: number; right: number; bottom: number } => ({
+    left: Math.min(...its.map((i) => i.left)),
+    top: Math.min(...its.map((i) => i.top)),
+    right: Math.max(...its.map((i) => i.right)),
+    bottom: Math.max(...its.map((i) => i.bottom)),
+  });
+  const lines: OcrLine[] = columns.map((col) => {
+    const r = rect(col);
+    // Clockwise from the text's own start: a column starts at its top and runs down.
+    const q = rectQuad(r, frame);
+    return {
+      text: col.map((c) => c.text).join(''),
+      confidence: Math.round((col.reduce((s, c) => s + c.confidence, 0) / col.length) * 1e4) / 1e4,
+      box: [q[1], q[2], q[3], q[0]],
+      words: col.map((c) => {
+        const w = rectQuad(c, frame);
+        return { text: c.text, confidence: c.confidence, box: [w[1], w[2], w[3], w[0]] };
+      }),
+    };
+  });
+  const block: OcrBlock = {
+    kind: 'paragraph',
+    text: lines.map((l) => l.text).join(''),
+    box: rectQuad(rect(columns.flat()), frame),
+    column: 0,
+    lines: lines.map((_, i) => i),
+  };
+  return { lines, blocks: [block], vertical: true };
 }
 
 /**
@@ -44,6 +79,8 @@ export function layoutPage(fragments: readonly Fragment[], opts: LayoutOptions):
     );
     return { lines };
   }
+  const vertical = opts.mode === 'auto' ? verticalColumns(items) : undefined;
+  if (vertical) return verticalLayout(vertical, frame);
   const regions = opts.mode === 'auto' ? splitRegions(items) : [{ items, column: 0 }];
   const found: RowBlock[] = regions.flatMap((r) => regionBlocks(groupRows(r.items), r.column));
   const pageHeight = opts.rotation === 90 || opts.rotation === 270 ? opts.width : opts.height;

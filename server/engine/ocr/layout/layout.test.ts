@@ -113,6 +113,18 @@ describe('layoutPage', () => {
     expect(r.blocks?.map((b) => b.text)).toEqual(['The kettle was on and the break- fast table laid.'.replace('break- fast', 'breakfast'), 'Nobody came.']);
   });
 
+  it('reads stacked CJK characters as columns right to left, also where the detector joined a row across them', () => {
+    const frags = [frag('花夜处春', 80, 20, 260, 40)];
+    const cols = ['春眠不', '处处闻', '夜来风', '花落知'];
+    cols.forEach((col, c) => [...col].slice(1).forEach((ch, k) => frags.push(frag(ch, 275 - c * 65, 80 + k * 60, 45, 45))));
+    const r = layoutPage(frags, { ...page, mode: 'auto' });
+    expect(r.lines.map((l) => l.text)).toEqual(cols);
+    expect(r.blocks?.[0].text).toBe(cols.join(''));
+    // Horizontal CJK lines stay rows.
+    const rows = layoutPage([frag('营业时间', 20, 20, 160), frag('上午九点', 20, 60, 160), frag('下午六点', 20, 100, 160), frag('周日休息', 20, 140, 160)], { ...page, mode: 'auto' });
+    expect(rows.lines.map((l) => l.text)).toEqual(['营业时间', '上午九点', '下午六点', '周日休息']);
+  });
+
   it('joins CJK fragments on one baseline without a space', () => {
     const r = layoutPage([frag('营业时间', 20, 20, 80), frag('上午九点', 200, 20, 80)], { ...page, mode: 'auto' });
     expect(r.lines.map((l) => l.text)).toEqual(['营业时间上午九点']);

@@ -46,6 +46,23 @@ describe('page layout', () => {
     expect(r.blocks?.find((b) => b.kind === 'table')?.cells).toEqual(RECEIPT.labels.map((l, i) => [l, RECEIPT.values[i]]));
   });
 
+  it('reads vertical Chinese column by column, right to left', async () => {
+    // A quatrain set vertically: four columns of five characters, the first column on the right.
+    const poem = ['春眠不觉晓', '处处闻啼鸟', '夜来风雨声', '花落知多少'];
+    const png = await renderPage({
+      width: 420,
+      height: 360,
+      blocks: poem.map((col, i) => ({ x: 330 - i * 90, y: 30, lines: [...col], fontSize: 40, lineGap: 4, font: 'Noto Sans CJK SC' })),
+    });
+    const r = await engine.ocr(png);
+    expect(r.lines.map((l) => l.text)).toEqual(poem);
+    expect(r.text).toBe(poem.join('\n'));
+    // Each column's box starts at its top: the first corner is the column's top-right, the second its bottom-right.
+    const [start, end] = r.lines[0].box;
+    expect(end[1] - start[1]).toBeGreaterThan(200);
+    expect(start[0]).toBeGreaterThan(350);
+  });
+
   it('reads an invoice table cell by cell, row by row', async () => {
     const columns = [
       ['Description', 'Printer paper A4', 'Toner cartridge', 'Delivery'],
