@@ -1,6 +1,7 @@
 // `hearth serve`: the headless node and web console.
 import type { Command } from 'commander';
-import { reachableUrls } from '../security/lan';
+import { listeningLine } from '../contract/listening';
+import { reachableUrls } from '../lan';
 import { configFrom, parsePort, runCommand } from './common';
 
 interface ServeFlags {
@@ -42,7 +43,7 @@ export function registerServe(program: Command): void {
           const port = Number(new URL(running.url).port);
           for (const url of reachableUrls(config.host, port, true)) process.stdout.write(`reachable at ${url}\n`);
         }
-        process.stdout.write(`hearth listening on ${running.url}\n`);
+        process.stdout.write(listeningLine(running.url));
       }),
     );
 }

@@ -83,7 +83,7 @@ export interface JobList {
   jobs: Job[];
 }
 
-/** One line of the jsonl export and of `hearth ocr` (INTERFACE.md). */
+/** One line of the jsonl export and of `hearth ocr`. */
 export type ExportLine =
   | {
       file: string;

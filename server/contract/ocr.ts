@@ -47,6 +47,9 @@ export interface OcrBlock {
   cells?: string[][];
 }
 
+/** What the engine answers for one image; the API adds the store id. */
+export type OcrResult = Omit<OcrResponse, 'resultId'>;
+
 export interface OcrResponse {
   /** Lines joined by "\n" in reading order. */
   text: string;

@@ -2,7 +2,7 @@
 // sessions, a scheduler with back-pressure and a bulk lane, and a result cache by content hash.
 import { availableParallelism } from 'node:os';
 import { AppError } from '../appError';
-import type { LayoutMode, OcrResponse } from '../contract/ocr';
+import type { LayoutMode, OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
 import { providerCandidates } from './providers';
 import { ResultCache, contentKey } from './resultCache';
@@ -12,7 +12,6 @@ import type { TaskContext } from './tasks/types';
 import { WorkerThread } from './workerThread';
 import { DEFAULT_PDF_DPI } from './pdf/pdfDocument';
 
-export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
 export interface EngineStats {
   workers: number;

@@ -2,7 +2,8 @@
 // upright in reading order, and every box in the pixels of the image as given.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Point, Rotation } from '../../contract/ocr';
-import { createEngine, type Engine, type OcrResult } from '../index';
+import type { OcrResult } from '../../contract/ocr';
+import { createEngine, type Engine } from '../index';
 import { newsletterPage, NEWSLETTER } from '../../testkit/pages';
 import { turnPoint } from './layout/frame';
 

@@ -2,7 +2,7 @@
 // reading order. Holds the three sessions of one worker; nothing here touches the main thread.
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
-import type { LayoutMode, OcrResponse, Quad, Rotation } from '../../contract/ocr';
+import type { LayoutMode, OcrResult, Quad, Rotation } from '../../contract/ocr';
 import { decodeImage, type RgbImage } from '../image';
 import { fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
@@ -20,7 +20,6 @@ import { recognizeCrops } from './recognizer';
 import { fixLetterDigits } from './letterDigitFix';
 import { restoreWordSpaces } from './wordGaps';
 
-export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
 export interface OcrModels {
   det: ort.InferenceSession;

@@ -1,7 +1,7 @@
 // The `ocr` task: one image's bytes in, its OcrResult out. Each worker thread loads its own three sessions
 // once and reuses them for every image.
-import type { LayoutMode } from '../../contract/ocr';
-import { loadOcrModels, OCR_DEFAULTS, runOcr, type OcrModels, type OcrResult } from '../ocr/pipeline';
+import type { LayoutMode, OcrResult } from '../../contract/ocr';
+import { loadOcrModels, OCR_DEFAULTS, runOcr, type OcrModels } from '../ocr/pipeline';
 import type { TaskContext, TaskHandler } from './types';
 
 export interface OcrPayload {

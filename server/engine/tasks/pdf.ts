@@ -1,9 +1,9 @@
 // PDF tasks, run in engine workers so parsing and drawing pages never block the node's event loop:
 // `pdfInfo` checks a PDF and counts its pages; `ocrPdfPage` reads one page, from its text layer when it has
 // one (exact, no model run) or by OCR of the page drawn at the chosen DPI.
-import type { LayoutMode } from '../../contract/ocr';
+import type { LayoutMode, OcrResult } from '../../contract/ocr';
 import { layoutPage } from '../ocr/layout';
-import { OCR_DEFAULTS, runOcrImage, type OcrResult } from '../ocr/pipeline';
+import { OCR_DEFAULTS, runOcrImage } from '../ocr/pipeline';
 import { openPdf, type PdfPage } from '../pdf/pdfDocument';
 import { ocrModels } from './ocr';
 import type { TaskHandler } from './types';
