@@ -6,7 +6,10 @@ import { expect, nodeUrl, screenshot, squashed, test } from './fixtures';
 import type { Page } from '@playwright/test';
 
 test.beforeAll(async ({ request }) => {
-  const res = await request.post(`${nodeUrl()}/v1/ocr`, { data: await textPdf([['warm up']]), headers: { 'content-type': 'application/pdf' } });
+  const res = await request.post(`${nodeUrl()}/v1/ocr`, {
+    data: await textPdf([['warm up']]),
+    headers: { 'content-type': 'application/pdf' },
+  });
   expect(res.status()).toBe(200);
 });
 
@@ -28,7 +31,12 @@ test('a sideways two-column page shows numbered blocks in reading order and the 
   await drop(page, await newsletterPage(90), 'newsletter.png', 'image/png');
   const blocks = page.getByTestId('ocr-block');
   await expect(blocks).toHaveCount(4, { timeout: 60_000 });
-  expect(await blocks.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['heading', 'paragraph', 'paragraph', 'footer']);
+  expect(await blocks.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual([
+    'heading',
+    'paragraph',
+    'paragraph',
+    'footer',
+  ]);
   await expect(blocks.nth(1)).toContainText('1 ');
   const texts = (await page.getByTestId('ocr-line-text').allTextContents()).map(squashed);
   expect(texts).toEqual([NEWSLETTER.title, ...NEWSLETTER.left, ...NEWSLETTER.right, NEWSLETTER.footer].map(squashed));

@@ -57,9 +57,18 @@ describe('PDF job', () => {
       ['d-bomb.pdf', 0, 'failed', 'pdf_too_large'],
     ]);
 
-    const jsonl = [...jobs.export(job.id, 'jsonl')].join('').trim().split('\n').map((l) => JSON.parse(l));
+    const jsonl = [...jobs.export(job.id, 'jsonl')]
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(jsonl[0]).toMatchObject({ file: 'a-scan.pdf', page: 1, rotation: 270 });
-    expect(jsonl[0].lines.map((l: { text: string }) => l.text)).toEqual([NEWSLETTER.title, ...NEWSLETTER.left, ...NEWSLETTER.right, NEWSLETTER.footer]);
+    expect(jsonl[0].lines.map((l: { text: string }) => l.text)).toEqual([
+      NEWSLETTER.title,
+      ...NEWSLETTER.left,
+      ...NEWSLETTER.right,
+      NEWSLETTER.footer,
+    ]);
     expect(jsonl[0].blocks.map((b: { kind: string }) => b.kind)).toEqual(['heading', 'paragraph', 'paragraph', 'footer']);
     expect(jsonl[1]).toMatchObject({ file: 'a-scan.pdf', page: 2, text: MINUTES });
     expect(jsonl[2]).toMatchObject({ file: 'b-locked.pdf', error: { code: 'encrypted_pdf' } });
@@ -84,7 +93,10 @@ describe('PDF job', () => {
       expect([page.width, page.height]).toEqual([item.width, item.height]);
       // Where each line's baseline starts (a fifth of the box height above its bottom-left corner, in both
       // the stored box and the box pdf.js gives the text it reads back) and which way it runs.
-      const baseline = (q: readonly [number, number][]): [number, number] => [q[3][0] + 0.2 * (q[0][0] - q[3][0]), q[3][1] + 0.2 * (q[0][1] - q[3][1])];
+      const baseline = (q: readonly [number, number][]): [number, number] => [
+        q[3][0] + 0.2 * (q[0][0] - q[3][0]),
+        q[3][1] + 0.2 * (q[0][1] - q[3][1]),
+      ];
       const dir = (q: readonly [number, number][]): number => Math.atan2(q[1][1] - q[0][1], q[1][0] - q[0][0]);
       page.fragments.forEach((f, i) => {
         const [x, y] = baseline(f.box);

@@ -33,20 +33,27 @@ export function newsletterPage(rotate: 0 | 90 | 180 | 270 = 0): Promise<Buffer> 
   });
 }
 
-
 /** Single-column prose pages: a heading and paragraphs, as letters and reports are set. */
 export const PROSE: readonly { title: string; paragraphs: string[][] }[] = [
   {
     title: 'Notice of annual meeting',
     paragraphs: [
-      ['The annual meeting of the housing cooperative', 'will take place on Thursday 12 March at seven', 'in the community room on the ground floor.'],
+      [
+        'The annual meeting of the housing cooperative',
+        'will take place on Thursday 12 March at seven',
+        'in the community room on the ground floor.',
+      ],
       ['Members who cannot attend may appoint a proxy.', 'Please return the enclosed form to the office', 'by the end of February.'],
     ],
   },
   {
     title: 'Service report 2026-118',
     paragraphs: [
-      ['The heating pump in block C was replaced after', 'the bearing failed during the cold spell. The', 'new pump draws less power at the same flow.'],
+      [
+        'The heating pump in block C was replaced after',
+        'the bearing failed during the cold spell. The',
+        'new pump draws less power at the same flow.',
+      ],
       ['No further faults were found in the boiler room.', 'The next inspection is due in September.'],
     ],
   },

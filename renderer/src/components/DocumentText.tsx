@@ -56,19 +56,21 @@ export function DocumentText(props: { doc: DocumentView; active: number | null; 
                 </tbody>
               </table>
             ) : (
-            <ul className="lines">
-              {b.lines.map((i) => (
-                <li
-                  key={i}
-                  className={i === props.active ? 'line active' : 'line'}
-                  onMouseEnter={() => props.onActive(i)}
-                  onMouseLeave={() => props.onActive(null)}
-                >
-                  <span className="line-text" data-testid="ocr-line-text">{doc.lines[i]?.text}</span>
-                  {doc.lines[i] && <ConfidenceBar value={doc.lines[i].confidence} />}
-                </li>
-              ))}
-            </ul>
+              <ul className="lines">
+                {b.lines.map((i) => (
+                  <li
+                    key={i}
+                    className={i === props.active ? 'line active' : 'line'}
+                    onMouseEnter={() => props.onActive(i)}
+                    onMouseLeave={() => props.onActive(null)}
+                  >
+                    <span className="line-text" data-testid="ocr-line-text">
+                      {doc.lines[i]?.text}
+                    </span>
+                    {doc.lines[i] && <ConfidenceBar value={doc.lines[i].confidence} />}
+                  </li>
+                ))}
+              </ul>
             )}
           </li>
         ))}

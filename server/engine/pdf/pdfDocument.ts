@@ -31,9 +31,7 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = (): Promise<PdfJs> => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
 
-export type PdfPage =
-  | { kind: 'text'; fragments: Fragment[]; width: number; height: number }
-  | { kind: 'image'; image: RgbImage };
+export type PdfPage = { kind: 'text'; fragments: Fragment[]; width: number; height: number } | { kind: 'image'; image: RgbImage };
 
 export interface PdfDocument {
   pages: number;
@@ -45,7 +43,9 @@ export interface PdfDocument {
 function openError(err: unknown): AppError {
   const name = (err as Error)?.name ?? '';
   if (name === 'PasswordException') {
-    return new AppError('encrypted_pdf', 422, 'the PDF is protected by a password; remove the protection and send it again', { cause: err });
+    return new AppError('encrypted_pdf', 422, 'the PDF is protected by a password; remove the protection and send it again', {
+      cause: err,
+    });
   }
   return new AppError('corrupt_pdf', 422, 'the PDF is damaged or truncated and cannot be read', { cause: err });
 }
@@ -56,7 +56,9 @@ function openError(err: unknown): AppError {
  */
 function isComplete(bytes: Uint8Array): boolean {
   const from = Math.max(0, bytes.length - 4096);
-  return Buffer.from(bytes.buffer, bytes.byteOffset + from, bytes.length - from).toString('latin1').includes('%%EOF');
+  return Buffer.from(bytes.buffer, bytes.byteOffset + from, bytes.length - from)
+    .toString('latin1')
+    .includes('%%EOF');
 }
 
 /** Opens a PDF from its bytes (copied: pdf.js takes ownership of the buffer it is given). */
@@ -88,7 +90,11 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
       try {
         const base = page.getViewport({ scale: 1 });
         if (base.width > MAX_PAGE_POINTS || base.height > MAX_PAGE_POINTS) {
-          throw new AppError('pdf_too_large', 413, `page ${n} is ${Math.round(base.width / 72)}×${Math.round(base.height / 72)} inches; pages up to 200 inches a side are read`);
+          throw new AppError(
+            'pdf_too_large',
+            413,
+            `page ${n} is ${Math.round(base.width / 72)}×${Math.round(base.height / 72)} inches; pages up to 200 inches a side are read`,
+          );
         }
         // Fewer dots per inch for a page that would not fit the pixel budget at the chosen DPI.
         const scale = Math.min(dpi / 72, Math.sqrt(MAX_PIXELS / 4 / (base.width * base.height)));
@@ -101,8 +107,10 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
           const size = Math.hypot(c, d) || Math.hypot(a, b);
           const len = Math.hypot(a, b) || 1;
           // Along the baseline by the item's width; up by the ascent, down by the descent of a typical font.
-          const ux = a / len, uy = b / len;
-          const vx = -uy, vy = ux;
+          const ux = a / len,
+            uy = b / len;
+          const vx = -uy,
+            vy = ux;
           const at = (s: number, t: number): Point => viewport.convertToViewportPoint(e + ux * s + vx * t, f + uy * s + vy * t) as Point;
           const box: Quad = [at(0, 0.8 * size), at(item.width, 0.8 * size), at(item.width, -0.2 * size), at(0, -0.2 * size)];
           fragments.push({ text: item.str.trim(), confidence: 1, box });

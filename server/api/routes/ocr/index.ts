@@ -20,7 +20,14 @@ export function ocrRouter(s: NodeServices): Router {
       const origin = req.get('x-hearth-origin') === 'console' ? 'gui' : 'api';
       const record = (result: Omit<OcrResponse, 'resultId'>): OcrResponse => ({
         ...result,
-        resultId: s.store.results.record({ kind: 'ocr', source: image.name, image: image.bytes, ocr: result, origin, keyId: principal.keyId }),
+        resultId: s.store.results.record({
+          kind: 'ocr',
+          source: image.name,
+          image: image.bytes,
+          ocr: result,
+          origin,
+          keyId: principal.keyId,
+        }),
       });
       if (!isPdf(image.bytes)) {
         if (page !== undefined) throw new AppError('bad_request', 400, 'page applies to PDFs only');
@@ -30,7 +37,8 @@ export function ocrRouter(s: NodeServices): Router {
         return record(result);
       }
       const count = await s.engine.pdfPages(image.bytes);
-      if (page !== undefined && page > count) throw new AppError('bad_request', 400, `the PDF has ${count} page${count === 1 ? '' : 's'}, no page ${page}`);
+      if (page !== undefined && page > count)
+        throw new AppError('bad_request', 400, `the PDF has ${count} page${count === 1 ? '' : 's'}, no page ${page}`);
       const pages: OcrResponse[] = [];
       // One page after another: a long PDF never holds more than one drawn page in memory.
       for (const n of page !== undefined ? [page] : Array.from({ length: count }, (_, i) => i + 1)) {

@@ -124,7 +124,12 @@ describe('job exports of documents', () => {
     const file = join(dataDir, 'export.pdf');
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const { stdout } = await run('pdftotext', ['-layout', '-l', '1', file, '-']);
-    expect(stdout.split('\n').map((l) => l.trim()).filter(Boolean)).toEqual(['Parking ticket 0815', 'Paid 4.50 EUR']);
+    expect(
+      stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    ).toEqual(['Parking ticket 0815', 'Paid 4.50 EUR']);
     // Word boxes in points; the image is 150 DPI, so points × 150/72 are image pixels.
     const { stdout: bbox } = await run('pdftotext', ['-bbox', '-l', '1', file, '-']);
     const words = [...bbox.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]+)<\/word>/g)];
@@ -142,8 +147,13 @@ describe('job exports of documents', () => {
   it('gives tables as CSV cells and as Markdown pipe tables', async () => {
     const rows = INVOICE[0].map((_, r) => INVOICE.map((col) => col[r]));
     const csv = await client.callText('exportJob', { params: { id: jobId }, query: { format: 'tables' } });
-    expect(csv.trim().split('\n')).toEqual(['file,page,table,row,cells…', ...rows.map((cells, r) => `z-invoice.png,,1,${r + 1},${cells.join(',')}`)]);
+    expect(csv.trim().split('\n')).toEqual([
+      'file,page,table,row,cells…',
+      ...rows.map((cells, r) => `z-invoice.png,,1,${r + 1},${cells.join(',')}`),
+    ]);
     const md = await client.callText('exportJob', { params: { id: jobId }, query: { format: 'md' } });
-    expect(md).toContain(`<!-- z-invoice.png -->\n\n| ${rows[0].join(' | ')} |\n| --- | --- | --- |\n| ${rows[1].join(' | ')} |\n| ${rows[2].join(' | ')} |`);
+    expect(md).toContain(
+      `<!-- z-invoice.png -->\n\n| ${rows[0].join(' | ')} |\n| --- | --- | --- |\n| ${rows[1].join(' | ')} |\n| ${rows[2].join(' | ')} |`,
+    );
   });
 });

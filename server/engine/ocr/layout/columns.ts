@@ -85,7 +85,14 @@ function split(items: readonly Item[], column: number, textHeight: number): Regi
       textHeight,
     );
     const next = Math.max(...left.map((r) => r.column)) + 1;
-    return [...left, ...split(items.filter((i) => i.left >= gutter.end), next, textHeight)];
+    return [
+      ...left,
+      ...split(
+        items.filter((i) => i.left >= gutter.end),
+        next,
+        textHeight,
+      ),
+    ];
   }
   // Fragments crossing the gutter cut the region into bands: runs of crossing and of column fragments.
   const bands: Item[][] = [];

@@ -50,7 +50,8 @@ export function pageFrame(boxes: readonly Quad[], rotation: Rotation, width: num
   // order a box comes with does not matter.
   const angle = median(
     turned.map((b) => {
-      const [p, q] = Math.hypot(b[1][0] - b[0][0], b[1][1] - b[0][1]) >= Math.hypot(b[3][0] - b[0][0], b[3][1] - b[0][1]) ? [b[0], b[1]] : [b[0], b[3]];
+      const [p, q] =
+        Math.hypot(b[1][0] - b[0][0], b[1][1] - b[0][1]) >= Math.hypot(b[3][0] - b[0][0], b[3][1] - b[0][1]) ? [b[0], b[1]] : [b[0], b[3]];
       let a = Math.atan2(q[1] - p[1], q[0] - p[0]);
       if (a > Math.PI / 2) a -= Math.PI;
       if (a <= -Math.PI / 2) a += Math.PI;

@@ -87,7 +87,10 @@ export function layoutPage(fragments: readonly Fragment[], opts: LayoutOptions):
   classifyBlocks(found, 0, pageHeight);
   // Running headers come first and footers last, wherever their column put them.
   const rank = (b: RowBlock): number => (b.kind === 'header' ? 0 : b.kind === 'footer' ? 2 : 1);
-  const ordered = found.map((b, i) => ({ b, i })).sort((x, y) => rank(x.b) - rank(y.b) || x.i - y.i).map((x) => x.b);
+  const ordered = found
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => rank(x.b) - rank(y.b) || x.i - y.i)
+    .map((x) => x.b);
   const lines: OcrLine[] = [];
   const blocks: OcrBlock[] = ordered.map((b) => {
     const first = lines.length;

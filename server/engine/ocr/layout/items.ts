@@ -27,7 +27,16 @@ export function toItems(fragments: readonly Fragment[], frame: PageFrame): Item[
     const pts = f.box.map((p) => frame.toFrame(p));
     const us = pts.map((p) => p[0]);
     const vs = pts.map((p) => p[1]);
-    return { index, text: f.text, confidence: f.confidence, box: f.box, left: Math.min(...us), top: Math.min(...vs), right: Math.max(...us), bottom: Math.max(...vs) };
+    return {
+      index,
+      text: f.text,
+      confidence: f.confidence,
+      box: f.box,
+      left: Math.min(...us),
+      top: Math.min(...vs),
+      right: Math.max(...us),
+      bottom: Math.max(...vs),
+    };
   });
 }
 

@@ -8,7 +8,11 @@ const box = (x: number, y: number, w: number, h: number, slope = 0): Quad => [
   [x + w, y + w * slope + h],
   [x, y + h],
 ];
-const frag = (text: string, x: number, y: number, w: number, h = 20, slope = 0): Fragment => ({ text, confidence: 0.9, box: box(x, y, w, h, slope) });
+const frag = (text: string, x: number, y: number, w: number, h = 20, slope = 0): Fragment => ({
+  text,
+  confidence: 0.9,
+  box: box(x, y, w, h, slope),
+});
 const page = { rotation: 0 as const, width: 1000, height: 1400 };
 
 describe('layoutPage', () => {
@@ -44,9 +48,20 @@ describe('layoutPage', () => {
       frag('18:42', 318, 191, 62),
     ];
     const r = layoutPage(frags, { ...page, mode: 'auto' });
-    expect(r.lines.map((l) => l.text)).toEqual(['CORNER BAKERY', 'Sourdough loaf 4.80', 'Almond croissant x2 6.40', 'TOTAL 11.20', 'Time: 18:42']);
+    expect(r.lines.map((l) => l.text)).toEqual([
+      'CORNER BAKERY',
+      'Sourdough loaf 4.80',
+      'Almond croissant x2 6.40',
+      'TOTAL 11.20',
+      'Time: 18:42',
+    ]);
     const time = r.lines[4];
-    expect(time.box).toEqual([[20, 190], [380, 190], [380, 211], [20, 211]]);
+    expect(time.box).toEqual([
+      [20, 190],
+      [380, 190],
+      [380, 211],
+      [20, 211],
+    ]);
     expect(time.words?.map((w) => w.text)).toEqual(['Time:', '18:42']);
     expect(time.words?.[1].box[0]).toEqual([318, 191]);
     // The aligned label/value rows are a table, cells kept row by row.
@@ -62,9 +77,14 @@ describe('layoutPage', () => {
 
   it('keeps a table with an empty cell in its columns, and prose beside short words out of tables', () => {
     const frags = [
-      frag('Item', 20, 20, 60), frag('Qty', 300, 20, 40), frag('Price', 420, 20, 60),
-      frag('Desk lamp', 20, 50, 110), frag('2', 310, 50, 12), frag('39.90', 420, 50, 62),
-      frag('Delivery', 20, 80, 100), frag('9.50', 420, 80, 50),
+      frag('Item', 20, 20, 60),
+      frag('Qty', 300, 20, 40),
+      frag('Price', 420, 20, 60),
+      frag('Desk lamp', 20, 50, 110),
+      frag('2', 310, 50, 12),
+      frag('39.90', 420, 50, 62),
+      frag('Delivery', 20, 80, 100),
+      frag('9.50', 420, 80, 50),
       frag('Thank you for your order and see you soon.', 20, 140, 500),
     ];
     const r = layoutPage(frags, { ...page, mode: 'auto' });
@@ -108,9 +128,17 @@ describe('layoutPage', () => {
   });
 
   it('parts paragraphs at wider gaps and rejoins words hyphenated at a line end', () => {
-    const frags = [frag('The kettle was on and the', 40, 100, 500), frag('break-', 40, 130, 120), frag('fast table laid.', 40, 160, 300), frag('Nobody came.', 40, 230, 260)];
+    const frags = [
+      frag('The kettle was on and the', 40, 100, 500),
+      frag('break-', 40, 130, 120),
+      frag('fast table laid.', 40, 160, 300),
+      frag('Nobody came.', 40, 230, 260),
+    ];
     const r = layoutPage(frags, { ...page, mode: 'auto' });
-    expect(r.blocks?.map((b) => b.text)).toEqual(['The kettle was on and the break- fast table laid.'.replace('break- fast', 'breakfast'), 'Nobody came.']);
+    expect(r.blocks?.map((b) => b.text)).toEqual([
+      'The kettle was on and the break- fast table laid.'.replace('break- fast', 'breakfast'),
+      'Nobody came.',
+    ]);
   });
 
   it('reads stacked CJK characters as columns right to left, also where the detector joined a row across them', () => {
@@ -121,7 +149,10 @@ describe('layoutPage', () => {
     expect(r.lines.map((l) => l.text)).toEqual(cols);
     expect(r.blocks?.[0].text).toBe(cols.join(''));
     // Horizontal CJK lines stay rows.
-    const rows = layoutPage([frag('营业时间', 20, 20, 160), frag('上午九点', 20, 60, 160), frag('下午六点', 20, 100, 160), frag('周日休息', 20, 140, 160)], { ...page, mode: 'auto' });
+    const rows = layoutPage(
+      [frag('营业时间', 20, 20, 160), frag('上午九点', 20, 60, 160), frag('下午六点', 20, 100, 160), frag('周日休息', 20, 140, 160)],
+      { ...page, mode: 'auto' },
+    );
     expect(rows.lines.map((l) => l.text)).toEqual(['营业时间', '上午九点', '下午六点', '周日休息']);
   });
 
