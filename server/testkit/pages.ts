@@ -15,7 +15,7 @@ export const NEWSLETTER = {
     'in the evening. Volunteers are',
     'welcome to help with the shelves.',
   ],
-  footer: 'Issue 42 - page 1',
+  footer: 'Spring edition 42 - page 1',
 };
 
 /** A newsletter page: title, two columns, a centred footer; optionally scanned turned clockwise. */
