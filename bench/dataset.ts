@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { writeDataset } from '../server/testkit/dataset';
+import { writePageSet } from '../server/testkit/pages';
 
 export interface BenchDataset {
   dir: string;
@@ -26,6 +27,13 @@ export function defaultDatasetDir(n: number): string {
 export async function ensureDataset(n: number, dir = defaultDatasetDir(n)): Promise<BenchDataset> {
   const truthFile = join(dir, 'truth.json');
   if (!existsSync(truthFile) || readImages(dir).length < n) await writeDataset(dir, n);
+  return readDataset(dir);
+}
+
+/** The page set (testkit/pages.ts) in its own folder, rendered once and reused. */
+export async function ensurePageSet(kind: 'all' | 'single'): Promise<BenchDataset> {
+  const dir = join(tmpdir(), `hearth-bench-pages-${kind}`);
+  if (!existsSync(join(dir, 'truth.json'))) await writePageSet(dir, kind);
   return readDataset(dir);
 }
 

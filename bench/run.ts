@@ -10,6 +10,8 @@
 //   npm run bench -- --real                screenshots of real documents (English, Chinese) in Chromium instead of
 //                                          the rendered set; CER by error class next to the peers
 //   npm run bench -- --cluster             one node vs two nodes through NATS (needs nats-server on PATH)
+//   npm run bench -- --pages               whole pages (prose, two columns, turned pages, a receipt), CER in reading order
+//   npm run bench -- --pages single        single-column prose pages only
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,7 @@ import { hearthInProcess, hearthRss, type InProcessRun } from './contenders/hear
 import { oneImage, renderOneImage, type OneImageResult } from './contenders/oneImage';
 import { gutenyeOcr, paddleOcr, tesseract } from './contenders/peers';
 import { THROUGHPUT_PASSES, type BenchContext, type ContenderResult } from './contenders/types';
-import { ensureDataset, readCategories, readDataset, type BenchDataset } from './dataset';
+import { ensureDataset, ensurePageSet, readCategories, readDataset, type BenchDataset } from './dataset';
 import { classLines } from './errorClasses';
 import { ensureRealTextSet } from './realText';
 import { percentile } from './measure';
@@ -40,6 +42,7 @@ interface Flags {
   quick: boolean;
   dataset?: string;
   real: boolean;
+  pages?: 'all' | 'single';
   only: Set<Selectable>;
   rssImages: number;
   timeoutMs: number;
@@ -51,6 +54,10 @@ interface Flags {
 }
 
 function parseFlags(argv: string[]): Flags {
+  // `--pages` may be followed by the word "single".
+  const pagesAt = argv.indexOf('--pages');
+  const single = pagesAt >= 0 && argv[pagesAt + 1] === 'single';
+  if (single) argv = [...argv.slice(0, pagesAt + 1), ...argv.slice(pagesAt + 2)];
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -58,6 +65,7 @@ function parseFlags(argv: string[]): Flags {
       quick: { type: 'boolean', default: false },
       dataset: { type: 'string' },
       real: { type: 'boolean', default: false },
+      pages: { type: 'boolean', default: false },
       only: { type: 'string' },
       'rss-images': { type: 'string', default: '1000' },
       timeout: { type: 'string', default: '900' },
@@ -71,7 +79,7 @@ function parseFlags(argv: string[]): Flags {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE] [--cluster]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real | --pages [single]] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE] [--cluster]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -87,12 +95,14 @@ function parseFlags(argv: string[]): Flags {
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
-  if (values.real && values.dataset) throw new Error('--real and --dataset each choose the image set: give one');
+  if ([values.real, values.pages, values.dataset].filter(Boolean).length > 1) throw new Error('--real, --pages and --dataset each choose the image set: give one');
+  const pages = values.pages ? (single ? 'single' : 'all') : undefined;
   return {
     images,
     quick: values.quick,
     dataset: values.dataset,
     real: values.real,
+    pages,
     only,
     rssImages,
     timeoutMs: timeout * 1000,
@@ -120,8 +130,20 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const loadBefore = loadavg();
-  say(flags.dataset ? `reading image set ${flags.dataset}…` : `rendering / reusing a ${flags.real ? 'real-text ' : ''}set of ${flags.images} images…`);
-  const dataset = flags.dataset ? readDataset(flags.dataset) : flags.real ? await ensureRealTextSet(root, flags.images) : await ensureDataset(flags.images);
+  say(
+    flags.dataset
+      ? `reading image set ${flags.dataset}…`
+      : flags.pages
+        ? `rendering / reusing the ${flags.pages} page set…`
+        : `rendering / reusing a ${flags.real ? 'real-text ' : ''}set of ${flags.images} images…`,
+  );
+  const dataset = flags.dataset
+    ? readDataset(flags.dataset)
+    : flags.pages
+      ? await ensurePageSet(flags.pages)
+      : flags.real
+        ? await ensureRealTextSet(root, flags.images)
+        : await ensureDataset(flags.images);
   // Hearth's whole-process rows run bin/hearth.js, which falls back to compiling the sources with tsx when they
   // are newer than the bundle: build it first so they measure what `npm ci` installs.
   say('building the node bundle…');

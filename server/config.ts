@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { defaultDataDir } from './dataDir';
 import { clusterUrlSchema } from './contract/cluster';
+import { LAYOUT_MODES } from './contract/ocr';
 import { alertThresholdsSchema, limitsSchema, type AlertThresholds } from './contract/security';
 import { isLoopbackHost } from './loopback';
 
@@ -39,6 +40,10 @@ const configSchema = z.object({
     cacheEntries: z.number().int().min(0),
     /** Execution providers to try, best first; cpu is always appended. Empty = the platform table. */
     providers: z.array(z.string()),
+  }),
+  ocr: z.object({
+    /** Layout when a request names none: columns and baselines found (auto), one column, or lines as detected. */
+    layout: z.enum(LAYOUT_MODES),
   }),
   /** Body size, per-key rate (per minute, burst), request and header timeouts; bounds owned by the contract. */
   limits: limitsSchema,
@@ -81,9 +86,10 @@ const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 
 /** Partial config as it comes from a file or flags: any subset, nested objects partial too. */
-export type ConfigOverrides = Partial<Omit<Config, 'engine' | 'limits' | 'retention' | 'alerts' | 'cluster'>> & {
+export type ConfigOverrides = Partial<Omit<Config, 'engine' | 'ocr' | 'limits' | 'retention' | 'alerts' | 'cluster'>> & {
   cluster?: Partial<Config['cluster']>;
   engine?: Partial<Config['engine']>;
+  ocr?: Partial<Config['ocr']>;
   limits?: Partial<Config['limits']>;
   retention?: Partial<Config['retention']>;
   alerts?: AlertOverrides;
@@ -111,6 +117,7 @@ function defaults(dataDir: string): Config {
     port: DEFAULT_PORT,
     lan: false,
     engine: { workers: 0, queueDepth: 64, cacheEntries: 256, providers: [] },
+    ocr: { layout: 'auto' },
     limits: {
       bodyBytes: 50 * 1024 * 1024,
       ratePerMinute: 600,
@@ -135,6 +142,7 @@ function merge(base: Config, over: ConfigOverrides | undefined): Config {
     ...base,
     ...clean(over as Partial<Config>),
     engine: { ...base.engine, ...clean(over.engine) },
+    ocr: { ...base.ocr, ...clean(over.ocr) },
     limits: { ...base.limits, ...clean(over.limits) },
     retention: { ...base.retention, ...clean(over.retention) },
     alerts: mergeAlerts(base.alerts, over.alerts),

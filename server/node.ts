@@ -63,6 +63,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       cacheEntries: config.engine.cacheEntries,
       providers: config.engine.providers,
       cacheDir: engineCacheDir(config.dataDir),
+      layout: () => settings.current().ocr.layout,
     });
     let models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const admission = createAdmission({ settings, store });

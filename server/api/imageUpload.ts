@@ -26,7 +26,7 @@ export function imageBody(maxBytes: () => number): RequestHandler[] {
         next(err);
       });
     },
-    (req, res, next) => express.raw({ type: ['image/*', 'application/octet-stream'], limit: maxBytes() })(req, res, next),
+    (req, res, next) => express.raw({ type: ['image/*', 'application/pdf', 'application/octet-stream'], limit: maxBytes() })(req, res, next),
   ];
 }
 
@@ -42,6 +42,6 @@ export function uploadedImage(req: Request): UploadedImage {
   throw new AppError(
     'unsupported_media_type',
     415,
-    `send the image as multipart field "${IMAGE_FIELD}" or as raw bytes with an image/* content type`,
+    `send the image as multipart field "${IMAGE_FIELD}" or as raw bytes with an image/* (or application/pdf) content type`,
   );
 }

@@ -5,7 +5,7 @@ import { createWriteStream, readdirSync, statSync, type WriteStream } from 'node
 import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { AppError, isAppError } from '../appError';
-import { EXPORT_FORMATS, type ExportFormat, type Job } from '../contract/jobs';
+import { EXPORT_FORMATS, PDF_EXPORT, type ExportFormat, type Job } from '../contract/jobs';
 import { isImagePath } from '../jobs/scan';
 import { clock, recordSpan, timed } from '../startupTimings';
 import { configFrom, runCommand, UsageError } from './common';
@@ -48,15 +48,16 @@ export function workersFor(configured: number, images: number | undefined, cores
 /** Failed files listed on stderr at the end; the rest are counted. */
 const LISTED_FAILURES = 20;
 
-function formatOf(flags: OcrFlags): ExportFormat {
+function formatOf(flags: OcrFlags): ExportFormat | typeof PDF_EXPORT {
   if (flags.format !== undefined) {
+    if (flags.format === PDF_EXPORT) return PDF_EXPORT;
     if (!(EXPORT_FORMATS as readonly string[]).includes(flags.format)) {
-      throw new UsageError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      throw new UsageError(`--format must be one of ${[...EXPORT_FORMATS, PDF_EXPORT].join(', ')}`);
     }
     return flags.format as ExportFormat;
   }
-  const ext = flags.out?.match(/\.(jsonl|csv|txt)$/i)?.[1]?.toLowerCase();
-  return (ext as ExportFormat | undefined) ?? 'jsonl';
+  const ext = flags.out?.match(/\.(jsonl|csv|txt|md|pdf)$/i)?.[1]?.toLowerCase();
+  return (ext as ExportFormat | typeof PDF_EXPORT | undefined) ?? 'jsonl';
 }
 
 async function writeAll(chunks: Iterable<string>, out: NodeJS.WritableStream): Promise<void> {
@@ -76,6 +77,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
   if (flags.key && !flags.server) throw new UsageError('--key goes with --server');
   if (flags.local && flags.server) throw new UsageError('--local and --server exclude each other');
   const format = formatOf(flags);
+  if (format === PDF_EXPORT && !flags.out && process.stdout.isTTY) throw new UsageError('--format pdf writes a binary file: give --out FILE.pdf');
   const config = configFrom({ dataDir: flags.data });
   if (flags.server) {
     try {
@@ -149,6 +151,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
           cacheDir: engineCacheDir(config.dataDir),
           signal: stop.signal,
           prestarted: takePrestartedWorker(),
+          layout: config.ocr.layout,
         }));
       if (images !== 0) boot().catch(() => undefined);
       const engine = (): Promise<import('../engine').Engine> =>
@@ -175,6 +178,8 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
           first = false;
           return result;
         },
+        pdfPages: async (pdf, o) => (await engine()).pdfPages(pdf, o),
+        ocrPdfPage: async (pdf, page, o) => (await engine()).ocrPdfPage(pdf, page, o),
       };
     }
 
@@ -220,7 +225,12 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     if (end.state === 'failed') throw new Error(end.error?.message ?? 'the job failed');
 
     const out: NodeJS.WritableStream = flags.out ? createWriteStream(flags.out) : process.stdout;
-    await writeAll(jobs.export(job.id, format), out);
+    if (format === PDF_EXPORT) {
+      const pdf = await jobs.exportPdf(job.id);
+      if (!out.write(pdf)) await once(out, 'drain');
+    } else {
+      await writeAll(jobs.export(job.id, format), out);
+    }
     if (flags.out) {
       const file = out as WriteStream;
       file.end();
@@ -248,7 +258,7 @@ export function registerOcr(program: Command): void {
     .description('recognise text in images and folders of images; resumable, with a progress bar on stderr')
     .argument('<paths...>', 'image files and/or folders (jpg jpeg png webp tif tiff bmp gif)')
     .option('--out <file>', 'write results here (default stdout)')
-    .option('--format <format>', 'jsonl, csv or txt (default jsonl, or from the --out extension)')
+    .option('--format <format>', 'jsonl, csv, txt, md (Markdown), tables (CSV of table cells) or pdf (searchable PDF; default jsonl, or from the --out extension)')
     .option('--recursive', 'include images in subfolders')
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--server <url>', 'recognise on this Hearth node instead of locally')

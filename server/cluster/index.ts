@@ -231,6 +231,9 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
         const cls: WorkClass = opts.item.interactive ? 'interactive' : 'bulk';
         return dispatcher.submit(opts.item.key, image, cls);
       },
+      // PDF pages are read where the job is: the file is on this node's disk.
+      pdfPages: (pdf, opts) => engine.pdfPages(pdf, opts),
+      ocrPdfPage: (pdf, page, opts) => engine.ocrPdfPage(pdf, page, opts),
       stats: () => engine.stats(),
     };
 

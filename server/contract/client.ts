@@ -76,8 +76,8 @@ export interface HearthClient {
   /** Absolute URL of route `key` (for EventSource and links). */
   link<K extends RouteKey>(key: K, ...args: CallArgs<K>): string;
   health(signal?: AbortSignal): Promise<HealthResponse>;
-  /** Recognises one image sent as raw bytes with its image/* content type. */
-  ocr(image: Blob | Uint8Array, contentType: string, signal?: AbortSignal): Promise<OcrResponse>;
+  /** Recognises one image sent as raw bytes with its image/* content type (a PDF: `page` reads that page only). */
+  ocr(image: Blob | Uint8Array, contentType: string, signal?: AbortSignal, page?: number): Promise<OcrResponse>;
 }
 
 function queryString(query: Query | undefined): string {
@@ -186,7 +186,7 @@ export function createClient(opts: ClientOptions): HearthClient {
       return `${baseUrl}${path}${queryString(ro.query)}`;
     },
     health: async (signal) => (await send(...routeRequest('health', { signal }))).json() as Promise<HealthResponse>,
-    ocr: async (image, contentType, signal) =>
-      (await send(...routeRequest('ocr', { body: image, contentType, signal }))).json() as Promise<OcrResponse>,
+    ocr: async (image, contentType, signal, page) =>
+      (await send(...routeRequest('ocr', { body: image, contentType, signal, query: page === undefined ? undefined : { page: String(page) } }))).json() as Promise<OcrResponse>,
   };
 }

@@ -1,5 +1,6 @@
 // Durable bulk folder jobs as POST/GET /v1/jobs, the SSE progress stream and the exports see them.
 import { z } from 'zod';
+import type { OcrBlock, Rotation } from './ocr';
 
 export const JOB_STATES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -7,8 +8,10 @@ export type JobState = (typeof JOB_STATES)[number];
 export const JOB_ITEM_STATES = ['pending', 'done', 'failed'] as const;
 export type JobItemState = (typeof JOB_ITEM_STATES)[number];
 
-export const EXPORT_FORMATS = ['jsonl', 'csv', 'txt'] as const;
+export const EXPORT_FORMATS = ['jsonl', 'csv', 'txt', 'md', 'tables'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The export that is a document rather than text: a searchable PDF of the job's pages. */
+export const PDF_EXPORT = 'pdf' as const;
 
 export const JOB_ACTIONS = ['pause', 'resume', 'cancel'] as const;
 export type JobAction = (typeof JOB_ACTIONS)[number];
@@ -60,6 +63,8 @@ export interface JobItem {
   id: number;
   /** Path relative to the job root (or as given for a single file). */
   file: string;
+  /** 1-based page when the file is a PDF (one item per page). */
+  page?: number;
   state: JobItemState;
   resultId: string | null;
   /** Answered by an earlier recognition of the same content (an earlier job, or the engine's result cache). */
@@ -84,6 +89,8 @@ export interface JobList {
 export type ExportLine =
   | {
       file: string;
+      /** 1-based page of a PDF. */
+      page?: number;
       text: string;
       lines: { text: string; confidence: number; box: [number, number][] }[];
       provider: string;
@@ -91,8 +98,11 @@ export type ExportLine =
       ms: number;
       /** Present (true) when an earlier recognition of the same content answered; nothing ran again. */
       reused?: true;
+      /** Clockwise degrees the page was turned to be read. */
+      rotation?: Rotation;
+      blocks?: OcrBlock[];
     }
-  | { file: string; error: JobError };
+  | { file: string; page?: number; error: JobError };
 
 const jobErrorSchema = z.object({ code: z.string(), message: z.string() });
 export const jobSchema: z.ZodType<Job> = z.object({
@@ -121,6 +131,7 @@ export const jobItemsPageSchema: z.ZodType<JobItemsPage> = z.object({
     z.object({
       id: z.number(),
       file: z.string(),
+      page: z.number().optional(),
       state: z.enum(JOB_ITEM_STATES),
       resultId: z.string().nullable(),
       reused: z.boolean(),

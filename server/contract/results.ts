@@ -1,6 +1,6 @@
 // Stored recognitions as GET /v1/results, /v1/results/:id and the console's history see them.
 import { z } from 'zod';
-import { ocrLineSchema, type OcrLine } from './ocr';
+import { ocrBlockSchema, ocrLineSchema, rotationSchema, type OcrBlock, type OcrLine, type Rotation } from './ocr';
 
 export const RESULT_KINDS = ['ocr', 'classify'] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
@@ -39,6 +39,10 @@ export interface ResultDetail extends ResultSummary {
   labels: ResultLabel[] | null;
   width: number | null;
   height: number | null;
+  /** 1-based page when the source was a PDF. */
+  page?: number;
+  blocks?: OcrBlock[];
+  rotation?: Rotation;
 }
 
 /** GET /v1/results query: q searches the text (any language, any length), the rest filter and page. */
@@ -90,4 +94,7 @@ export const resultDetailSchema: z.ZodType<ResultDetail> = z.object({
   labels: z.array(resultLabelSchema).nullable(),
   width: z.number().nullable(),
   height: z.number().nullable(),
+  page: z.number().optional(),
+  blocks: z.array(ocrBlockSchema).optional(),
+  rotation: rotationSchema.optional(),
 });

@@ -7,7 +7,7 @@
 // missing here or a declared one is not mounted.
 import { z } from 'zod';
 import { classifyResponseSchema, activateRequestSchema, inferRequestSchema, inferResponseSchema, modelImportResponseSchema, modelListSchema, modelSummarySchema } from './models';
-import { createJobSchema, EXPORT_FORMATS, JOB_ACTIONS, JOB_ITEM_STATES, jobItemsPageSchema, jobListSchema, jobProgressSchema, jobSchema } from './jobs';
+import { createJobSchema, EXPORT_FORMATS, PDF_EXPORT, JOB_ACTIONS, JOB_ITEM_STATES, jobItemsPageSchema, jobListSchema, jobProgressSchema, jobSchema } from './jobs';
 import { barcodesResponseSchema, paddleAnswerSchema, umiAnswerSchema, umiDocAnswerSchema, umiOptionsSchema } from './compat';
 import {
   groupInputSchema,
@@ -27,7 +27,7 @@ import {
 import { clusterResponseSchema, clusterSettingsResponseSchema, clusterSettingsUpdateSchema } from './cluster';
 import { healthResponseSchema } from './health';
 import { trainRequestSchema, trainRunListSchema, trainRunSchema } from './training';
-import { ocrResponseSchema } from './ocr';
+import { LAYOUT_MODES, ocrResponseSchema } from './ocr';
 import { API } from './paths';
 import { resultDetailSchema, resultsPageSchema } from './results';
 import {
@@ -120,9 +120,15 @@ export const ROUTES = {
     path: API.ocr,
     access: ['infer'],
     tag: 'inference',
-    summary: 'Recognise the text in one image',
-    // off: the recogniser's reading without look-alike corrections.
-    query: z.object({ corrections: z.enum(['on', 'off'], { error: 'corrections is on or off' }).optional() }),
+    summary: 'Recognise the text in one image, or in the pages of a PDF',
+    query: z.object({
+      /** off: the recogniser's reading without look-alike corrections. */
+      corrections: z.enum(['on', 'off'], { error: 'corrections is on or off' }).optional(),
+      /** Layout for this call (columns and baselines, one column, or lines as detected); the node's setting when absent. */
+      layout: z.enum(LAYOUT_MODES).optional(),
+      /** One page (1-based) of a PDF instead of all of them. */
+      page: wholeNumber(1),
+    }),
     body: image,
     response: ocrResponseSchema,
   },
@@ -277,8 +283,8 @@ export const ROUTES = {
     tag: 'jobs',
     summary: 'Export results',
     params: idParams,
-    query: z.object({ format: z.enum(EXPORT_FORMATS).default('jsonl') }),
-    response: { type: 'application/x-ndjson', description: 'jsonl, csv or txt' },
+    query: z.object({ format: z.enum([...EXPORT_FORMATS, PDF_EXPORT]).default('jsonl') }),
+    response: { type: 'application/x-ndjson', description: 'jsonl, csv, txt, Markdown (md), table cells as CSV (tables), or a searchable PDF (application/pdf)' },
   },
   jobItems: {
     method: 'get',

@@ -1,5 +1,6 @@
 // Keys, usage, audit, settings, node (LAN) and monitoring: request/response schemas (zod) and their types.
 // The API validates with these and the OpenAPI document is generated from them.
+import { LAYOUT_MODES } from './ocr';
 import { z } from 'zod';
 import { displayNameSchema, isPrintable } from './names';
 
@@ -114,6 +115,8 @@ export const settingsSchema = z.object({
   sharedRoots: z.array(z.string()),
   allowedHosts: z.array(z.string()),
   alerts: alertThresholdsSchema,
+  /** OCR layout when a request names none. */
+  ocr: z.object({ layout: z.enum(LAYOUT_MODES) }),
   /** Where the node keeps its store, models and config (read-only: set with --data-dir at start). */
   dataDir: z.string(),
 });
@@ -124,6 +127,7 @@ export const settingsUpdateSchema = z.object({
   retention: settingsSchema.shape.retention.partial().optional(),
   sharedRoots: z.array(settingTextSchema).max(100).optional(),
   allowedHosts: z.array(settingTextSchema).max(100).optional(),
+  ocr: z.object({ layout: z.enum(LAYOUT_MODES) }).partial().optional(),
   /** Per alert, the levels to change; the others stay. */
   alerts: z
     .object({

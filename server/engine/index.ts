@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../appError';
-import type { OcrResult } from '../contract/ocr';
+import type { LayoutMode, OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
 import { imagePixels, PIXEL_BUDGET } from './image';
 import { clock, recordSpan } from '../startupTimings';
@@ -13,6 +13,7 @@ import { Scheduler } from './scheduler';
 import type { TaskName, TaskPayload, TaskResult } from './tasks';
 import type { TaskContext } from './tasks/types';
 import { WorkerThread } from './workerThread';
+import { DEFAULT_PDF_DPI } from './pdf/pdfDocument';
 
 
 export interface EngineStats {
@@ -28,6 +29,10 @@ export interface Engine {
   /** Providers actually running on the workers ready so far, best first, e.g. ['cpu']. */
   readonly providers: string[];
   ocr(image: Uint8Array, opts?: OcrCallOptions): Promise<OcrResult>;
+  /** Checks a PDF (encrypted, damaged, page-count bomb answer AppErrors) and counts its pages. */
+  pdfPages(pdf: Uint8Array, opts?: { bulk?: boolean }): Promise<number>;
+  /** One page (1-based) of a PDF: its text layer when it has one, else OCR of the page drawn at the PDF DPI. */
+  ocrPdfPage(pdf: Uint8Array, page: number, opts?: OcrCallOptions): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
   run<T extends TaskName>(task: T, payload: TaskPayload<T>, opts?: { bulk?: boolean }): Promise<TaskResult<T>>;
   /** A task on every worker at once, outside the queue (loading or releasing a model's sessions); one result per worker. */
@@ -40,6 +45,8 @@ export interface Engine {
 export interface OcrCallOptions {
   /** Queue behind interactive work (folder jobs). */
   bulk?: boolean;
+  /** Layout for this image; the engine's own setting when absent. */
+  layout?: LayoutMode;
   /** False: the recogniser's reading without look-alike corrections. */
   lookAlikes?: boolean;
   /** Longer side of the detector's first pass (default 960); larger finds smaller print on big images, slower. */
@@ -64,6 +71,10 @@ export interface EngineOptions {
   prestarted?: WorkerThread;
   /** Aborting it while the engine starts stops the workers (at once where they have not begun loading) and rejects. */
   signal?: AbortSignal;
+  /** Layout of OCR results when a call names none; read at every call, so a changed setting applies at once. */
+  layout?: LayoutMode | (() => LayoutMode);
+  /** Dots per inch PDF pages without a text layer are drawn at for OCR (default 200). */
+  pdfDpi?: number;
 }
 
 const log = createLogger('engine');
@@ -164,28 +175,48 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // The same image submitted again while its first run is still going shares that run.
   const inFlight = new Map<string, Promise<OcrResult>>();
 
+  const layoutOf = (o: OcrCallOptions): LayoutMode => o.layout ?? (typeof opts.layout === 'function' ? opts.layout() : opts.layout) ?? 'auto';
+  /** The answer kept under `key`, or the run in progress for it, or a fresh run. */
+  /** One run per distinct request: a cached or shared answer comes back flagged as reused. */
+  const cached = async (key: string, submit: () => Promise<OcrResult>): Promise<OcrResult> => {
+    const hit = cache.get(key);
+    if (hit) return reusedCopy(hit);
+    const shared = inFlight.get(key);
+    if (shared) return reusedCopy(await shared);
+    const pending = submit();
+    inFlight.set(key, pending);
+    pending.then(
+      (result) => {
+        inFlight.delete(key);
+        cache.set(key, result);
+      },
+      () => inFlight.delete(key),
+    );
+    return structuredClone(await pending);
+  };
+
   return {
     get providers() {
       return running();
     },
     async ocr(image, o = {}) {
+      const layout = layoutOf(o);
       const lookAlikes = o.lookAlikes ?? true;
-      // Readings with other options (no corrections, another detector size) are other results of the same image.
-      const key = [contentKey(image), lookAlikes ? '' : 'raw', o.limitSide ?? ''].join(':');
-      const hit = cache.get(key);
-      if (hit) return reusedCopy(hit);
-      const shared = inFlight.get(key);
-      if (shared) return reusedCopy(await shared);
-      const pending = imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, lookAlikes, limitSide: o.limitSide }, o.bulk ?? false, pixels));
-      inFlight.set(key, pending);
-      pending.then(
-        (result) => {
-          inFlight.delete(key);
-          cache.set(key, result);
-        },
-        () => inFlight.delete(key),
+      // Layout, corrections and the detector's size are part of the answer, so of the cache key.
+      const key = [contentKey(image), layout, lookAlikes ? '' : 'raw', o.limitSide ?? ''].join(':');
+      return cached(key, () =>
+        imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, layout, lookAlikes, limitSide: o.limitSide }, o.bulk ?? false, pixels)),
       );
-      return structuredClone(await pending);
+    },
+    async pdfPages(pdf, o = {}) {
+      return (await scheduler.submit<{ pages: number }>('pdfInfo', { pdf }, o.bulk ?? false)).pages;
+    },
+    async ocrPdfPage(pdf, page, o = {}) {
+      const layout = layoutOf(o);
+      const dpi = opts.pdfDpi ?? DEFAULT_PDF_DPI;
+      return cached(`${contentKey(pdf)}:${page}:${dpi}:${layout}`, () =>
+        scheduler.submit<OcrResult>('ocrPdfPage', { pdf, page, dpi, layout }, o.bulk ?? false),
+      );
     },
     run<T extends TaskName>(task: T, payload: TaskPayload<T>, o: { bulk?: boolean } = {}) {
       return scheduler.submit<TaskResult<T>>(task, payload, o.bulk ?? false);

@@ -33,6 +33,8 @@ export interface ItemRow {
   job_id: string;
   file: string;
   abs_path: string;
+  /** 1-based PDF page; 0 for an image (or a PDF that could not be opened). */
+  page: number;
   state: JobItemState;
   sha256: string | null;
   result_id: string | null;
@@ -46,7 +48,7 @@ export interface ItemRow {
 class AlreadyAcked extends Error {}
 
 /** Errors that will come back the same for the same bytes, so an unchanged file may reuse them. */
-const STABLE_ERRORS = new Set(['not_an_image', 'corrupt_image', 'image_too_large']);
+const STABLE_ERRORS = new Set(['not_an_image', 'corrupt_image', 'image_too_large', 'encrypted_pdf', 'corrupt_pdf', 'pdf_too_large']);
 
 /** A reused item spent no engine time; the run that made its result keeps its own time on that result. */
 const REUSED_MS = 0;
@@ -76,6 +78,7 @@ export function itemFromRow(r: ItemRow): JobItem {
   return {
     id: r.id,
     file: r.file,
+    ...(r.page > 0 ? { page: r.page } : {}),
     state: r.state,
     resultId: r.result_id,
     reused: r.reused === 1,
@@ -105,15 +108,15 @@ export function createJobRepository(store: Store) {
     setState: db.prepare('UPDATE jobs SET state = ? WHERE id = ?'),
     start: db.prepare("UPDATE jobs SET state = 'running', started_at = coalesce(started_at, ?) WHERE id = ? AND state = 'queued'"),
     finish: db.prepare('UPDATE jobs SET state = ?, finished_at = ?, error_code = ?, error_message = ? WHERE id = ?'),
-    insertItem: db.prepare('INSERT OR IGNORE INTO job_items (job_id, file, abs_path) VALUES (?, ?, ?)'),
+    insertItem: db.prepare('INSERT OR IGNORE INTO job_items (job_id, file, abs_path, page) VALUES (?, ?, ?, ?)'),
     markScanned: db.prepare('UPDATE jobs SET scanned = 1, total = (SELECT count(*) FROM job_items WHERE job_id = ?) WHERE id = ?'),
     nextPending: db.prepare("SELECT * FROM job_items WHERE job_id = ? AND state = 'pending' AND id > ? ORDER BY id LIMIT 1"),
     pendingCount: db.prepare("SELECT count(*) AS n FROM job_items WHERE job_id = ? AND state = 'pending'"),
     // A null state lists every item.
     items: db.prepare(`SELECT * FROM job_items WHERE job_id = @id AND (@state IS NULL OR state = @state)
-      ORDER BY natural_key(file), id LIMIT @limit OFFSET @offset`),
+      ORDER BY natural_key(file), page, id LIMIT @limit OFFSET @offset`),
     itemCount: db.prepare('SELECT count(*) AS n FROM job_items WHERE job_id = @id AND (@state IS NULL OR state = @state)'),
-    reusable: db.prepare(`SELECT * FROM job_items WHERE abs_path = ? AND sha256 = ? AND job_id <> ? AND state IN ('done', 'failed')
+    reusable: db.prepare(`SELECT * FROM job_items WHERE abs_path = ? AND page = ? AND sha256 = ? AND job_id <> ? AND state IN ('done', 'failed')
       AND (result_id IS NOT NULL OR error_code IS NOT NULL) ORDER BY id DESC LIMIT 1`),
     ackDone: db.prepare(`UPDATE job_items SET state = 'done', sha256 = ?, result_id = ?, reused = ?, ms = ?, finished_at = ?
       WHERE id = ? AND state = 'pending'`),
@@ -152,7 +155,7 @@ export function createJobRepository(store: Store) {
     /** Idempotent: a scan cut short by a crash runs again and adds only what is missing. */
     saveScan(id: string, files: ScannedFile[]): void {
       db.transaction(() => {
-        for (const f of files) s.insertItem.run(id, f.file, f.abs);
+        for (const f of files) s.insertItem.run(id, f.file, f.abs, f.page ?? 0);
         s.markScanned.run(id, id);
       })();
     },
@@ -163,8 +166,8 @@ export function createJobRepository(store: Store) {
     items(id: string, state: JobItemState | null, limit: number, offset: number): { rows: ItemRow[]; total: number } {
       return { rows: s.items.all({ id, state, limit, offset }) as ItemRow[], total: (s.itemCount.get({ id, state }) as { n: number }).n };
     },
-    reusable(absPath: string, sha: string, jobId: string): ItemRow | undefined {
-      const r = s.reusable.get(absPath, sha, jobId) as ItemRow | undefined;
+    reusable(absPath: string, page: number, sha: string, jobId: string): ItemRow | undefined {
+      const r = s.reusable.get(absPath, page, sha, jobId) as ItemRow | undefined;
       if (!r) return undefined;
       if (r.state === 'failed' && !STABLE_ERRORS.has(r.error_code ?? '')) return undefined;
       if (r.state === 'done' && !s.resultExists.get(r.result_id)) return undefined;

@@ -95,7 +95,7 @@ describe('folder job', () => {
     const jsonl = [...jobs.export(jobId, 'jsonl')].join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(jsonl.map((l) => l.file)).toEqual(files);
     const good = jsonl.find((l) => l.file === 'img-000.png');
-    expect(Object.keys(good ?? {})).toEqual(['file', 'text', 'lines', 'provider', 'ms']);
+    expect(Object.keys(good ?? {})).toEqual(['file', 'text', 'lines', 'provider', 'ms', 'rotation', 'blocks']);
     expect(String(good?.text).toLowerCase()).toContain('invoice');
     const bad = jsonl.find((l) => l.file === 'bad/empty.png');
     expect(Object.keys(bad ?? {})).toEqual(['file', 'error']);

@@ -2,6 +2,7 @@
 // acknowledges each item with its stored result in one transaction, and reports progress as events.
 import { EventEmitter } from 'node:events';
 import { existsSync, realpathSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import type { Config } from '../config';
@@ -14,13 +15,18 @@ import type { Store } from '../store';
 import { exportJob } from './exportJob';
 import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemRow, type JobRow } from './jobRepository';
 import { createRateTracker, type RateTracker } from './progressRate';
+import { isPdf } from '../engine/pdf/isPdf';
 import { readJobItem } from './readItem';
-import { scanJob, type JobInput, type JobSpec } from './scan';
+import { searchablePdf } from './searchablePdf';
+import { isPdfPath, scanJob, type JobInput, type JobSpec, type ScannedFile } from './scan';
 
 /** What jobs need from the engine (the engine itself, or `hearth ocr --server`'s HTTP client). */
 export interface Recognizer {
   /** `item` names a job item (`<job>.<item>`): a cluster may run it on another node, once per name. */
   ocr(image: Uint8Array, opts?: { bulk?: boolean; item?: { key: string; interactive: boolean } }): Promise<OcrResult>;
+  /** Pages of a PDF; AppError for one that cannot be read (encrypted, damaged, too large). */
+  pdfPages(pdf: Uint8Array, opts?: { bulk?: boolean }): Promise<number>;
+  ocrPdfPage(pdf: Uint8Array, page: number, opts?: { bulk?: boolean }): Promise<OcrResult>;
   stats(): { workers: number };
 }
 
@@ -55,6 +61,8 @@ export interface JobService {
   /** Resolves when the job is done, failed or cancelled. */
   settled(id: string): Promise<Job>;
   export(id: string, format: ExportFormat): Generator<string>;
+  /** The job's recognised pages as a searchable PDF (page images with an invisible text layer). */
+  exportPdf(id: string): Promise<Uint8Array>;
   /** Starts every job a crash or restart left queued or running. */
   resumeInterrupted(): void;
   /** Whether a job item (`<job>.<item>`, as named to the recognizer) still waits for its result. */
@@ -177,11 +185,41 @@ export function createJobService(opts: JobServiceOptions): JobService {
     pump();
   };
 
+  /** Each PDF becomes one entry per page; one that cannot be opened stays a single entry whose item fails. */
+  const expandPdfs = async (files: ScannedFile[]): Promise<ScannedFile[]> => {
+    const out: ScannedFile[] = [];
+    for (const f of files) {
+      if (!isPdfPath(f.abs)) {
+        out.push(f);
+        continue;
+      }
+      let pages = 0;
+      try {
+        pages = await engine.pdfPages(await readFile(f.abs), { bulk: true });
+      } catch {
+        // Reported on the item when it is processed.
+      }
+      if (!pages) out.push(f);
+      for (let page = 1; page <= pages; page++) out.push({ ...f, page });
+    }
+    return out;
+  };
+
+  /** An image, a PDF page, or a PDF that could not be opened at the scan (its error comes back again). */
+  const recognise = async (bytes: Uint8Array, page: number, item: { key: string; interactive: boolean }): Promise<OcrResult> => {
+    if (page > 0) return engine.ocrPdfPage(bytes, page, { bulk: true });
+    if (isPdf(bytes)) {
+      await engine.pdfPages(bytes, { bulk: true });
+      return engine.ocrPdfPage(bytes, 1, { bulk: true });
+    }
+    return engine.ocr(bytes, { bulk: true, item });
+  };
+
   const scan = async (row: JobRow, a: Active): Promise<void> => {
     a.scanning = true;
     try {
       const spec = JSON.parse(row.spec) as JobSpec;
-      const files = await scanJob(spec);
+      const files = await expandPdfs(await scanJob(spec));
       if (closing) return;
       repo.saveScan(row.id, files);
       log.info('job scanned', { job: row.id, files: files.length });
@@ -239,7 +277,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       return 'acked';
     }
     const sha = sha256Hex(bytes);
-    const earlier = repo.reusable(item.abs_path, sha, row.id);
+    const earlier = repo.reusable(item.abs_path, item.page, sha, row.id);
     if (earlier) {
       repo.ackReused(row, item, sha, earlier);
       return 'acked';
@@ -250,7 +288,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
     }
     let result: OcrResult;
     try {
-      result = await engine.ocr(bytes, { bulk: true, item: { key: itemKey(row.id, item.id), interactive: row.origin === 'gui' } });
+      result = await recognise(bytes, item.page, { key: itemKey(row.id, item.id), interactive: row.origin === 'gui' });
     } catch (err) {
       if (closing || (isAppError(err) && RETRY_LATER_CODES.has(err.code))) return 'retry';
       if (!isAppError(err)) log.error('item failed unexpectedly', { job: row.id, item: item.id, error: String(err) });
@@ -437,6 +475,10 @@ export function createJobService(opts: JobServiceOptions): JobService {
     export(id, format) {
       requireJob(id);
       return exportJob(store, id, format);
+    },
+    async exportPdf(id) {
+      requireJob(id);
+      return searchablePdf(store, id);
     },
 
     resumeInterrupted() {

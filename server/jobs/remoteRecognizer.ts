@@ -34,29 +34,39 @@ export function createRemoteRecognizer(opts: RemoteOptions): Recognizer {
 
   return {
     stats: () => ({ workers: opts.concurrency }),
-    async ocr(image) {
-      for (let attempt = 1; ; attempt++) {
-        if (fatal) throw new AppError('shutting_down', 503, fatal.message);
-        try {
-          const { resultId: _remoteId, ...result } = await client.ocr(image, 'application/octet-stream');
-          return result satisfies OcrResult;
-        } catch (err) {
-          if (!(err instanceof ClientError)) throw err;
-          if (err.code === 'network_error') {
-            if (attempt >= NETWORK_TRIES) return stop(new Error(err.message));
-            await sleep(500 * attempt);
-          } else if (err.status === 503 || err.status === 429) {
-            // Busy node: wait as long as it asks (bounded), then try the same image again.
-            await sleep(Math.min(MAX_BUSY_WAIT_MS, (err.retryAfterSeconds ?? 1) * 1000));
-          } else if (err.status === 401 || err.status === 403) {
-            return stop(new Error(`${opts.url} refused the key: ${err.message}`));
-          } else if (err.status >= 500) {
-            return stop(new Error(`${opts.url} failed: ${err.message}`));
-          } else {
-            throw new AppError(err.code as ErrorCode, err.status, err.message);
-          }
-        }
-      }
+    ocr: (image) => recognise(image, 'application/octet-stream'),
+    ocrPdfPage: (pdf, page) => recognise(pdf, 'application/pdf', page),
+    // Counted here (pdf.js parses only the page tree): the pages themselves go to the node one by one.
+    async pdfPages(pdf) {
+      const { openPdf } = await import('../engine/pdf/pdfDocument');
+      const doc = await openPdf(pdf);
+      await doc.close();
+      return doc.pages;
     },
   };
+
+  async function recognise(image: Uint8Array, contentType: string, page?: number): Promise<OcrResult> {
+    for (let attempt = 1; ; attempt++) {
+      if (fatal) throw new AppError('shutting_down', 503, fatal.message);
+      try {
+        const { resultId: _remoteId, ...result } = await client.ocr(image, contentType, undefined, page);
+        return result satisfies OcrResult;
+      } catch (err) {
+        if (!(err instanceof ClientError)) throw err;
+        if (err.code === 'network_error') {
+          if (attempt >= NETWORK_TRIES) return stop(new Error(err.message));
+          await sleep(500 * attempt);
+        } else if (err.status === 503 || err.status === 429) {
+          // Busy node: wait as long as it asks (bounded), then try the same image again.
+          await sleep(Math.min(MAX_BUSY_WAIT_MS, (err.retryAfterSeconds ?? 1) * 1000));
+        } else if (err.status === 401 || err.status === 403) {
+          return stop(new Error(`${opts.url} refused the key: ${err.message}`));
+        } else if (err.status >= 500) {
+          return stop(new Error(`${opts.url} failed: ${err.message}`));
+        } else {
+          throw new AppError(err.code as ErrorCode, err.status, err.message);
+        }
+      }
+    }
+  }
 }

@@ -13,7 +13,7 @@ beforeAll(() => {
   dir = join(root, 'in');
   mkdirSync(join(dir, 'deep', 'er'), { recursive: true });
   mkdirSync(join(root, 'outside'));
-  for (const f of ['b.JPG', 'a.png', 'c.Tiff', 'd.webp', 'e.bmp', 'f.gif', 'g.jpeg', 'h.tif', 'notes.txt', 'x.pdf', 'deep/1.png', 'deep/er/2.PNG']) {
+  for (const f of ['b.JPG', 'a.png', 'c.Tiff', 'd.webp', 'e.bmp', 'f.gif', 'g.jpeg', 'h.tif', 'notes.txt', 'x.PDF', 'deep/1.png', 'deep/er/2.PNG']) {
     writeFileSync(join(dir, f), 'x');
   }
   writeFileSync(join(root, 'outside', 'secret.png'), 'x');
@@ -25,9 +25,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const spec = (recursive: boolean, confine?: string[]): JobSpec => ({ inputs: [{ given: 'in', abs: dir, kind: 'dir' }], recursive, confine });
 
 describe('scanJob', () => {
-  it('finds image extensions in any case, sorted, relative to the folder', async () => {
+  it('finds image and PDF extensions in any case, sorted, relative to the folder', async () => {
     const files = (await scanJob(spec(false))).map((f) => f.file);
-    expect(files).toEqual(['a.png', 'b.JPG', 'c.Tiff', 'd.webp', 'e.bmp', 'f.gif', 'g.jpeg', 'h.tif']);
+    expect(files).toEqual(['a.png', 'b.JPG', 'c.Tiff', 'd.webp', 'e.bmp', 'f.gif', 'g.jpeg', 'h.tif', 'x.PDF']);
   });
 
   it('recurses when asked, follows symlinks once, never loops', async () => {

@@ -3,7 +3,7 @@ import type { Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
-export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'bmp', 'gif'] as const;
+export const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'tif', 'tiff', 'bmp', 'gif', 'pdf'] as const;
 const EXT = new RegExp(`\\.(${IMAGE_EXTENSIONS.join('|')})$`, 'i');
 
 export interface JobInput {
@@ -25,6 +25,12 @@ export interface ScannedFile {
   /** Path shown in exports: relative to the folder of a single-folder job, else as given. */
   file: string;
   abs: string;
+  /** 1-based page of a PDF; absent for images and for PDFs that cannot be opened (their item fails). */
+  page?: number;
+}
+
+export function isPdfPath(p: string): boolean {
+  return /\.pdf$/i.test(p);
 }
 
 export function isImagePath(p: string): boolean {

@@ -22,6 +22,7 @@ export interface LiveSettings extends Exposure {
   sharedRoots: readonly string[];
   allowedHosts: readonly string[];
   alerts: AlertThresholds;
+  ocr: Config['ocr'];
 }
 
 /** Change events by name, each carrying the new value. */
@@ -31,6 +32,7 @@ export interface SettingsEvents {
   sharedRoots: LiveSettings['sharedRoots'];
   allowedHosts: LiveSettings['allowedHosts'];
   alerts: LiveSettings['alerts'];
+  ocr: LiveSettings['ocr'];
   exposure: Exposure;
 }
 
@@ -103,6 +105,7 @@ export function createSettingsService(config: Config): SettingsService {
     sharedRoots: [...config.sharedRoots],
     allowedHosts: [...config.allowedHosts],
     alerts: structuredClone(config.alerts),
+    ocr: { ...config.ocr },
     lan: config.lan,
     host: config.host,
   });
@@ -118,6 +121,7 @@ export function createSettingsService(config: Config): SettingsService {
     sharedRoots: [...live.sharedRoots],
     allowedHosts: [...live.allowedHosts],
     alerts: structuredClone(live.alerts),
+    ocr: { ...live.ocr },
     dataDir: config.dataDir,
   });
 
@@ -131,6 +135,7 @@ export function createSettingsService(config: Config): SettingsService {
         sharedRoots: change.sharedRoots ?? live.sharedRoots,
         allowedHosts: change.allowedHosts ?? live.allowedHosts,
         alerts: mergeAlerts(live.alerts, change.alerts),
+        ocr: { ...live.ocr, ...change.ocr },
       };
       checkConsistent(next);
       persistConfig(config.dataDir, structuredClone(next));
@@ -140,6 +145,7 @@ export function createSettingsService(config: Config): SettingsService {
       if (change.sharedRoots) emit('sharedRoots', live.sharedRoots);
       if (change.allowedHosts) emit('allowedHosts', live.allowedHosts);
       if (change.alerts) emit('alerts', live.alerts);
+      if (change.ocr) emit('ocr', live.ocr);
       return view();
     },
     setExposure(at, opts = {}) {

@@ -1,6 +1,6 @@
 // Every recognition the node makes (API, GUI, CLI, jobs): stored with its image (per retention), searchable.
 import { randomUUID } from 'node:crypto';
-import type { OcrLine, OcrResult } from '../contract/ocr';
+import type { OcrLine, OcrResponse, OcrResult } from '../contract/ocr';
 import type { ResultDetail, ResultKind, ResultLabel, ResultOrigin, ResultsPage, ResultsQuery, ResultSummary } from '../contract/results';
 import type { SqliteDatabase } from './encryptedDatabase';
 import { sniffImageMime } from './imageMime';
@@ -58,6 +58,8 @@ interface ResultRow {
   model: string | null;
   created_at: number;
   has_image: number;
+  page: number | null;
+  layout: string | null;
 }
 
 export const MAX_PAGE = 200;
@@ -93,8 +95,8 @@ export function createResultsRepository(db: SqliteDatabase, retentionOf: () => R
   let lastPrune = 0;
 
   const insertResult = db.prepare(`INSERT INTO results
-    (id, kind, source, sha256, text, lines, labels, provider, ms, width, height, origin, key_id, job_id, model, created_at)
-    VALUES (@id, @kind, @source, @sha256, @text, @lines, @labels, @provider, @ms, @width, @height, @origin, @keyId, @jobId, @model, @createdAt)`);
+    (id, kind, source, sha256, text, lines, labels, provider, ms, width, height, origin, key_id, job_id, model, created_at, page, layout)
+    VALUES (@id, @kind, @source, @sha256, @text, @lines, @labels, @provider, @ms, @width, @height, @origin, @keyId, @jobId, @model, @createdAt, @page, @layout)`);
   const upsertImage = db.prepare(`INSERT INTO images (sha256, mime, bytes, last_used_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (sha256) DO UPDATE SET last_used_at = excluded.last_used_at`);
   const byId = db.prepare(`${SELECT} WHERE r.id = ?`);
@@ -135,6 +137,8 @@ export function createResultsRepository(db: SqliteDatabase, retentionOf: () => R
           jobId: input.jobId ?? null,
           model: input.model ?? null,
           createdAt: now,
+          page: ocr?.page ?? null,
+          layout: ocr && (ocr.blocks || ocr.rotation !== undefined) ? JSON.stringify({ blocks: ocr.blocks, rotation: ocr.rotation }) : null,
         });
         if (input.image && sha && retentionOf().mode !== 'results-only') {
           upsertImage.run(sha, sniffImageMime(input.image), Buffer.from(input.image.buffer, input.image.byteOffset, input.image.byteLength), now);
@@ -164,6 +168,8 @@ export function createResultsRepository(db: SqliteDatabase, retentionOf: () => R
         labels: r.labels ? (JSON.parse(r.labels) as ResultLabel[]) : null,
         width: r.width,
         height: r.height,
+        ...(r.page !== null ? { page: r.page } : {}),
+        ...(r.layout ? (JSON.parse(r.layout) as Pick<OcrResponse, 'blocks' | 'rotation'>) : {}),
       };
     },
 

@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 import type { OcrLine } from '../../../server/contract/ocr';
 
 export function OcrOverlay(props: {
-  src: string;
+  /** Absent for a page the browser cannot show (a PDF page): the boxes are drawn on a blank page. */
+  src?: string;
   alt: string;
   width: number;
   height: number;
@@ -14,7 +15,13 @@ export function OcrOverlay(props: {
 }): ReactNode {
   return (
     <div className="overlay">
-      <img src={props.src} alt={props.alt} draggable={false} />
+      {props.src ? (
+        <img src={props.src} alt={props.alt} draggable={false} />
+      ) : (
+        <svg className="overlay-page" viewBox={`0 0 ${props.width} ${props.height}`} role="img" aria-label={props.alt}>
+          <rect width={props.width} height={props.height} fill="#fff" />
+        </svg>
+      )}
       <svg
         className="overlay-boxes"
         viewBox={`0 0 ${props.width} ${props.height}`}

@@ -7,7 +7,8 @@ import { useI18n } from '../i18n';
 import { Modal } from './Modal';
 import { ConfidenceBar, OcrOverlay } from './OcrOverlay';
 import { Async } from './states';
-import { TextLines, copyText } from './TextLines';
+import { DocumentText } from './DocumentText';
+import { copyText } from './TextLines';
 
 export function LabelBars({ labels }: { labels: { label: string; confidence: number }[] }): ReactNode {
   return (
@@ -33,8 +34,8 @@ export function ResultViewer({ id, onClose }: { id: string; onClose(): void }): 
         {(r) => (
           <div className="recognised">
             <div className="recognised-image">
-              {image && r.width && r.height ? (
-                <OcrOverlay src={image} alt={r.source} width={r.width} height={r.height} lines={r.lines} active={active} onActive={setActive} />
+              {(image || r.page) && r.width && r.height ? (
+                <OcrOverlay src={r.page ? undefined : (image ?? undefined)} alt={r.source} width={r.width} height={r.height} lines={r.lines} active={active} onActive={setActive} />
               ) : (
                 <div className="state state-empty">{r.hasImage ? t('common.loading') : t('hist.noImage')}</div>
               )}
@@ -49,7 +50,7 @@ export function ResultViewer({ id, onClose }: { id: string; onClose(): void }): 
                   {t('rec.download')}
                 </button>
               </div>
-              {r.labels ? <LabelBars labels={r.labels} /> : <TextLines lines={r.lines} active={active} onActive={setActive} />}
+              {r.labels ? <LabelBars labels={r.labels} /> : <DocumentText doc={r} active={active} onActive={setActive} />}
             </div>
           </div>
         )}

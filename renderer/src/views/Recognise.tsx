@@ -11,7 +11,8 @@ import { useResource } from '../api/useResource';
 import { OcrOverlay } from '../components/OcrOverlay';
 import { LabelBars } from '../components/ResultViewer';
 import { Empty, ErrorPanel } from '../components/states';
-import { TextLines, copyText } from '../components/TextLines';
+import { copyText, TextLines } from '../components/TextLines';
+import { DocumentText, PageSwitcher } from '../components/DocumentText';
 import { useI18n } from '../i18n';
 
 type Mode = 'ocr' | 'classify' | 'codes';
@@ -25,6 +26,8 @@ interface Entry {
   ocr?: OcrResponse;
   classify?: ClassifyResponse;
   codes?: BarcodesResponse;
+  /** A PDF: the browser shows its pages' boxes on blank pages, not the file itself. */
+  pdf: boolean;
   error?: Error;
 }
 
@@ -36,7 +39,7 @@ function codeLines(found: BarcodesResponse): OcrLine[] {
 /** Browsers leave File.type empty for some formats (TIFF, BMP on some systems): fall back on the extension. */
 const TYPE_BY_EXTENSION: Record<string, string> = {
   jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif',
-  bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff',
+  bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff', pdf: 'application/pdf',
 };
 
 function contentTypeOf(file: File): string {
@@ -53,6 +56,7 @@ export function Recognise(): ReactNode {
   const [model, setModel] = useState('');
   const [dragging, setDragging] = useState(false);
   const [active, setActive] = useState<number | null>(null);
+  const [page, setPage] = useState(0);
   const nextId = useRef(1);
   const inputRef = useRef<HTMLInputElement>(null);
   const urls = useRef<string[]>([]);
@@ -72,9 +76,10 @@ export function Recognise(): ReactNode {
         const id = nextId.current++;
         const url = URL.createObjectURL(file);
         urls.current.push(url);
-        const entry: Entry = { id, name: file.name || 'pasted image', url, mode, state: 'working' };
+        const entry: Entry = { id, name: file.name || 'pasted image', url, mode, state: 'working', pdf: contentTypeOf(file) === 'application/pdf' };
         setEntries((list) => [entry, ...list]);
         setSelected(id);
+        setPage(0);
         const type = contentTypeOf(file);
         const work =
           mode === 'ocr'
@@ -98,7 +103,7 @@ export function Recognise(): ReactNode {
 
   useEffect(() => {
     const onPaste = (e: ClipboardEvent): void => {
-      const files = Array.from(e.clipboardData?.files ?? []).filter((f) => f.type.startsWith('image/'));
+      const files = Array.from(e.clipboardData?.files ?? []).filter((f) => f.type.startsWith('image/') || f.type === 'application/pdf');
       if (files.length > 0) {
         e.preventDefault();
         recognise(files);
@@ -109,6 +114,12 @@ export function Recognise(): ReactNode {
   }, [recognise]);
 
   const current = entries.find((e) => e.id === selected) ?? entries[0];
+  // The page on show: one page of a PDF answer, or the image's own result.
+  const view = current?.ocr
+    ? (current.ocr.pages?.[page] ?? current.ocr)
+    : current?.codes
+      ? { width: current.codes.width, height: current.codes.height, lines: codeLines(current.codes) }
+      : undefined;
 
   return (
     <div className="stack">
@@ -158,7 +169,7 @@ export function Recognise(): ReactNode {
         <input
           ref={inputRef}
           type="file"
-          accept="image/*,.tif,.tiff,.bmp"
+          accept="image/*,.tif,.tiff,.bmp,.pdf,application/pdf"
           multiple
           hidden
           data-testid="file-input"
@@ -179,7 +190,7 @@ export function Recognise(): ReactNode {
               onClick={() => setSelected(e.id)}
               title={e.name}
             >
-              <img src={e.url} alt={e.name} />
+              {e.pdf ? <span className="thumb-pdf">PDF</span> : <img src={e.url} alt={e.name} />}
               <span className={`thumb-state ${e.state}`} />
             </button>
           ))}
@@ -191,17 +202,17 @@ export function Recognise(): ReactNode {
       ) : (
         <div className="recognised" data-testid="recognised" data-state={current.state}>
           <div className="recognised-image">
-            {current.ocr || current.codes ? (
+            {view ? (
               <OcrOverlay
-                src={current.url}
+                src={current.ocr?.pages ? undefined : current.url}
                 alt={current.name}
-                width={(current.ocr ?? current.codes)!.width}
-                height={(current.ocr ?? current.codes)!.height}
-                lines={current.ocr ? current.ocr.lines : codeLines(current.codes!)}
+                width={view.width}
+                height={view.height}
+                lines={view.lines}
                 active={active}
                 onActive={setActive}
               />
-            ) : (
+            ) : current.pdf ? null : (
               <div className="overlay">
                 <img src={current.url} alt={current.name} />
               </div>
@@ -242,7 +253,8 @@ export function Recognise(): ReactNode {
                     {t('rec.download')}
                   </button>
                 </div>
-                {current.ocr && <TextLines lines={current.ocr.lines} active={active} onActive={setActive} />}
+                {current.ocr?.pages && <PageSwitcher pages={current.ocr.pages.length} page={page} onPage={(p) => (setPage(p), setActive(null))} />}
+                {view && <DocumentText doc={view} active={active} onActive={setActive} />}
                 {current.classify && <LabelBars labels={current.classify.labels} />}
                 {current.codes &&
                   (current.codes.codes.length > 0 ? (

@@ -2,8 +2,8 @@
 // (lines with runs of equal glyphs read again wider) → reading order. Holds the three sessions of one worker;
 // nothing here touches the main thread.
 import type * as ort from 'onnxruntime-node';
-import type { OcrLine, OcrResult } from '../../contract/ocr';
-import { decodeImage } from '../image';
+import type { LayoutMode, OcrResult, Quad, Rotation } from '../../contract/ocr';
+import { decodeImage, type RgbImage } from '../image';
 import { FUSE_VERSION, fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
 import { createCachedSession, type RewrittenModel } from '../onnx/modelCache';
@@ -14,7 +14,9 @@ import { loadDictionary } from './ctcDecode';
 import { addCtcHead, CTC_HEAD_VERSION } from './ctcHead';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles, type OcrModelFiles } from './modelFiles';
-import { readingOrder } from './readingOrder';
+import { layoutPage, type Fragment } from './layout';
+import { unturnPoint } from './layout/frame';
+import { sideTurn, turnImage } from './orientation';
 import { recognizeCrops } from './recognizer';
 import { recoverRuns } from './repeatRuns';
 import { correctReading } from './lookAlikes';
@@ -46,9 +48,19 @@ export interface OcrOptions {
   recPad: boolean;
   /** Choose between look-alike glyphs by the recogniser's runners-up and context (lookAlikes.ts). */
   lookAlikes: boolean;
+  /** How fragments become lines, blocks and reading order (layout/index.ts). */
+  layout: LayoutMode;
 }
 
-export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true, lookAlikes: true };
+export const OCR_DEFAULTS: OcrOptions = {
+  detect: DETECT_DEFAULTS,
+  clsThreshold: 0.9,
+  dropScore: 0.5,
+  recBatch: 0,
+  recPad: true,
+  lookAlikes: true,
+  layout: 'auto',
+};
 
 export interface LoadOptions {
   providers: readonly string[];
@@ -122,16 +134,27 @@ export async function releaseOcrModels(models: OcrModels): Promise<void> {
 let current: Promise<unknown> = Promise.resolve();
 
 export function runOcr(models: OcrModels, bytes: Uint8Array, opts: OcrOptions = OCR_DEFAULTS): Promise<OcrResult> {
-  const run = current.then(() => readImage(models, bytes, opts));
+  return runOcrImage(models, async () => decodeImage(bytes), opts);
+}
+
+/** The same for pixels already decoded (a rendered PDF page); `image` is called when the run's turn comes. */
+export function runOcrImage(models: OcrModels, image: () => Promise<RgbImage>, opts: OcrOptions = OCR_DEFAULTS): Promise<OcrResult> {
+  const run = current.then(async () => readImage(models, await image(), opts, performance.now()));
   current = run.catch(() => undefined);
   return run;
 }
 
-async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
-  const started = performance.now();
+async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions, started: number): Promise<OcrResult> {
   const recBatch = opts.recBatch || (models.providers[1] === 'cpu' ? 1 : 8);
-  const img = await decodeImage(bytes);
-  const boxes = await detectText(models.det, img, opts.detect);
+  let img = original;
+  let boxes = await detectText(models.det, img, opts.detect);
+  // A page on its side is turned upright and detected again; its boxes go back to the original's pixels.
+  const turn = await sideTurn(models, img, boxes.map((b) => b.box), recBatch);
+  if (turn) {
+    img = turnImage(original, turn);
+    boxes = await detectText(models.det, img, opts.detect);
+  }
+  const toOriginal = (q: Quad): Quad => (turn ? (q.map((p) => unturnPoint(p, turn, original.width, original.height)) as Quad) : q);
   const crops = boxes.map((b) => cropTextLine(img, b.box));
   const directions = crops.length ? await classifyDirections(await models.cls(), crops) : [];
   // The small direction classifier misreads some upright lines as turned, confidently. So a line it calls
@@ -173,22 +196,32 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
     });
   }
   const read = await recoverRuns(models.rec, readFrom, texts, models.dict, { batch: recBatch, padToBase: opts.recPad });
-  const lines: OcrLine[] = [];
-  for (const i of readingOrder(boxes.map((b) => b.box), pageUpsideDown)) {
-    const t = read[i];
-    if (t.confidence < opts.dropScore || !t.text.trim()) continue;
+  const fragments: Fragment[] = [];
+  // Corrected readings and the readings before them, to give lines made of one corrected fragment their `raw`.
+  const rawOf = new Map<string, string>();
+  read.forEach((t, i) => {
+    if (t.confidence < opts.dropScore || !t.text.trim()) return;
     const spaced = restoreWordSpaces(readFrom[i], t);
     const corrected = opts.lookAlikes ? correctReading(spaced, t) : undefined;
-    const confidence = Math.round(t.confidence * 1e4) / 1e4;
-    if (corrected?.corrections.length) lines.push({ text: corrected.text, raw: spaced, confidence, box: boxes[i].box });
-    else lines.push({ text: spaced, confidence, box: boxes[i].box });
-  }
+    const text = corrected?.corrections.length ? corrected.text : spaced;
+    if (text !== spaced) rawOf.set(text, spaced);
+    fragments.push({ text, confidence: Math.round(t.confidence * 1e4) / 1e4, box: toOriginal(boxes[i].box) });
+  });
+  const rotation = ((turn + (pageUpsideDown ? 180 : 0)) % 360) as Rotation;
+  const laid = layoutPage(fragments, { mode: opts.layout, rotation, width: original.width, height: original.height });
+  const { blocks } = laid;
+  const lines = laid.lines.map((l) => {
+    const raw = rawOf.get(l.text);
+    return raw === undefined ? l : { ...l, raw };
+  });
   return {
     text: lines.map((l) => l.text).join('\n'),
     lines,
+    ...(blocks ? { blocks } : {}),
+    rotation,
     provider: models.providers[0],
     ms: Math.round(performance.now() - started),
-    width: img.width,
-    height: img.height,
+    width: original.width,
+    height: original.height,
   };
 }

@@ -6,11 +6,14 @@ import { classifyTask } from './classify';
 import { inferTask } from './infer';
 import { loadTask, unloadTask } from './modelSession';
 import { ocrTask } from './ocr';
+import { ocrPdfPageTask, pdfInfoTask } from './pdf';
 import type { TaskHandler } from './types';
 
 export const TASKS = {
   ocr: ocrTask,
   barcodes: barcodesTask,
+  pdfInfo: pdfInfoTask,
+  ocrPdfPage: ocrPdfPageTask,
   classify: classifyTask,
   infer: inferTask,
   load: loadTask,

@@ -1,6 +1,6 @@
 // The `ocr` task: one image's bytes in, its OcrResult out. Each worker thread loads its own three sessions
 // once and reuses them for every image.
-import type { OcrResult } from '../../contract/ocr';
+import type { LayoutMode, OcrResult } from '../../contract/ocr';
 import { loadOcrModels, OCR_DEFAULTS, runOcr, type OcrModels } from '../ocr/pipeline';
 import type { TaskContext, TaskHandler } from './types';
 
@@ -10,6 +10,7 @@ export interface OcrPayload {
   limitSide?: number;
   /** Off: the reading without look-alike corrections. Default on. */
   lookAlikes?: boolean;
+  layout?: LayoutMode;
 }
 
 let models: Promise<OcrModels> | undefined;
@@ -26,6 +27,7 @@ export function ocrModels(ctx: TaskContext, signal?: AbortSignal): Promise<OcrMo
 export const ocrTask: TaskHandler<OcrPayload, OcrResult> = async (payload, ctx) =>
   runOcr(await ocrModels(ctx), payload.image, {
     ...OCR_DEFAULTS,
+    layout: payload.layout ?? OCR_DEFAULTS.layout,
     lookAlikes: payload.lookAlikes ?? OCR_DEFAULTS.lookAlikes,
     detect: payload.limitSide ? { ...OCR_DEFAULTS.detect, limitSide: payload.limitSide } : OCR_DEFAULTS.detect,
   });

@@ -100,4 +100,36 @@ export const coreMigrations: Migration[] = [
       CREATE INDEX job_items_content ON job_items(abs_path, sha256);
     `,
   },
+  {
+    version: 3,
+    name: 'document pages: PDF pages as job items and results, page layout kept with results',
+    sql: `
+      ALTER TABLE results ADD COLUMN page INTEGER;
+      -- JSON { blocks, rotation } of an OCR result (layout/index.ts); lines stay in their own column.
+      ALTER TABLE results ADD COLUMN layout TEXT;
+      -- A PDF is one item per page (page 1..n); images and unreadable PDFs have page 0.
+      CREATE TABLE job_items_paged (
+        id INTEGER PRIMARY KEY,
+        job_id TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        file TEXT NOT NULL,
+        abs_path TEXT NOT NULL,
+        page INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'pending',
+        sha256 TEXT,
+        result_id TEXT,
+        reused INTEGER NOT NULL DEFAULT 0,
+        ms REAL,
+        error_code TEXT,
+        error_message TEXT,
+        finished_at INTEGER,
+        UNIQUE (job_id, abs_path, page)
+      );
+      INSERT INTO job_items_paged (id, job_id, file, abs_path, state, sha256, result_id, reused, ms, error_code, error_message, finished_at)
+        SELECT id, job_id, file, abs_path, state, sha256, result_id, reused, ms, error_code, error_message, finished_at FROM job_items;
+      DROP TABLE job_items;
+      ALTER TABLE job_items_paged RENAME TO job_items;
+      CREATE INDEX job_items_queue ON job_items(job_id, state, id);
+      CREATE INDEX job_items_content ON job_items(abs_path, page, sha256);
+    `,
+  },
 ];

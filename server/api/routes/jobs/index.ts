@@ -2,7 +2,7 @@
 import { once } from 'node:events';
 import express, { type Router } from 'express';
 import { AppError } from '../../../appError';
-import type { Job, JobAction, JobProgress } from '../../../contract/jobs';
+import { PDF_EXPORT, type Job, type JobAction, type JobProgress } from '../../../contract/jobs';
 import { TERMINAL_STATES } from '../../../jobs';
 import { EXPORT_MIME } from '../../../jobs/exportJob';
 import type { NodeServices } from '../../../node';
@@ -95,6 +95,13 @@ export function jobsRouter(s: NodeServices): Router {
 
   mount(router, 'exportJob', async ({ params, query, principal, res }) => {
     const job = visibleJob(params.id, principal);
+    if (query.format === PDF_EXPORT) {
+      const pdf = await jobs.exportPdf(job.id);
+      res.setHeader('content-type', 'application/pdf');
+      res.setHeader('content-disposition', `attachment; filename="job-${job.id}.pdf"`);
+      res.end(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+      return;
+    }
     const fmt = query.format;
     res.setHeader('content-type', EXPORT_MIME[fmt]);
     res.setHeader('content-disposition', `attachment; filename="job-${job.id}.${fmt}"`);

@@ -1,0 +1,115 @@
+// Page layout after recognition: fragments → lines (one per baseline) → blocks (paragraphs, headings,
+// running headers and footers) in columns → reading order, with every box back in image pixels.
+import type { LayoutMode, OcrBlock, OcrLine, Rotation } from '../../../contract/ocr';
+import { blockText, classifyBlocks, regionBlocks, type RowBlock } from './blocks';
+import { splitRegions } from './columns';
+import { pageFrame, type PageFrame } from './frame';
+import { toItems, rectQuad, type Fragment, type Item } from './items';
+import { groupRows, rowLine } from './rows';
+import { verticalColumns } from './vertical';
+
+export type { Fragment } from './items';
+
+export interface PageLayout {
+  lines: OcrLine[];
+  /** Absent in `lines` mode. */
+  blocks?: OcrBlock[];
+  /** Vertical CJK: lines are columns, read right to left. */
+  vertical?: boolean;
+}
+
+export interface LayoutOptions {
+  mode: LayoutMode;
+  /** Clockwise turn that makes the page upright. */
+  rotation: Rotation;
+  /** Image size the boxes are in. */
+  width: number;
+  height: number;
+}
+
+/** Vertical CJK: each column one line (its box standing upright), all of them one block read right to left. */
+function verticalLayout(columns: readonly Item[][], frame: PageFrame): PageLayout {
+  const rect = (its: readonly Item[]): { left: number; top: number; right: number; bottom: number } => ({
+    left: Math.min(...its.map((i) => i.left)),
+    top: Math.min(...its.map((i) => i.top)),
+    right: Math.max(...its.map((i) => i.right)),
+    bottom: Math.max(...its.map((i) => i.bottom)),
+  });
+  const lines: OcrLine[] = columns.map((col) => {
+    const r = rect(col);
+    // Clockwise from the text's own start: a column starts at its top and runs down.
+    const q = rectQuad(r, frame);
+    return {
+      text: col.map((c) => c.text).join(''),
+      confidence: Math.round((col.reduce((s, c) => s + c.confidence, 0) / col.length) * 1e4) / 1e4,
+      box: [q[1], q[2], q[3], q[0]],
+      words: col.map((c) => {
+        const w = rectQuad(c, frame);
+        return { text: c.text, confidence: c.confidence, box: [w[1], w[2], w[3], w[0]] };
+      }),
+    };
+  });
+  const block: OcrBlock = {
+    kind: 'paragraph',
+    text: lines.map((l) => l.text).join(''),
+    box: rectQuad(rect(columns.flat()), frame),
+    column: 0,
+    lines: lines.map((_, i) => i),
+  };
+  return { lines, blocks: [block], vertical: true };
+}
+
+/**
+ * Lays out one page. `auto` finds columns and joins fragments sharing a baseline; `single` reads the page as
+ * one column (a row's fragments joined across the whole width); `lines` keeps each fragment as its own line,
+ * only putting them in reading order (rows top to bottom, left to right).
+ */
+export function layoutPage(fragments: readonly Fragment[], opts: LayoutOptions): PageLayout {
+  const frame = pageFrame(
+    fragments.map((f) => f.box),
+    opts.rotation,
+    opts.width,
+    opts.height,
+  );
+  const items = toItems(fragments, frame);
+  const detectorBox = opts.rotation === 0;
+  if (opts.mode === 'lines') {
+    const lines = groupRows(items).flatMap((row) =>
+      row.items.map((it): OcrLine => ({ text: it.text, confidence: it.confidence, box: detectorBox ? it.box : rectQuad(it, frame) })),
+    );
+    return { lines };
+  }
+  const vertical = opts.mode === 'auto' ? verticalColumns(items) : undefined;
+  if (vertical) return verticalLayout(vertical, frame);
+  const regions = opts.mode === 'auto' ? splitRegions(items) : [{ items, column: 0 }];
+  const found: RowBlock[] = regions.flatMap((r) => regionBlocks(groupRows(r.items), r.column));
+  const pageHeight = opts.rotation === 90 || opts.rotation === 270 ? opts.width : opts.height;
+  classifyBlocks(found, 0, pageHeight);
+  // Running headers come first and footers last, wherever their column put them.
+  const rank = (b: RowBlock): number => (b.kind === 'header' ? 0 : b.kind === 'footer' ? 2 : 1);
+  const ordered = found
+    .map((b, i) => ({ b, i }))
+    .sort((x, y) => rank(x.b) - rank(y.b) || x.i - y.i)
+    .map((x) => x.b);
+  const lines: OcrLine[] = [];
+  const blocks: OcrBlock[] = ordered.map((b) => {
+    const first = lines.length;
+    for (const row of b.rows) lines.push(rowLine(row, frame, detectorBox));
+    const rect = {
+      left: Math.min(...b.rows.map((r) => r.left)),
+      top: Math.min(...b.rows.map((r) => r.top)),
+      right: Math.max(...b.rows.map((r) => r.right)),
+      bottom: Math.max(...b.rows.map((r) => r.bottom)),
+    };
+    return {
+      kind: b.kind,
+      // A table's text keeps its cells row by row: cells apart by tabs, rows by line breaks.
+      text: b.cells ? b.cells.map((r) => r.join('\t')).join('\n') : blockText(lines.slice(first).map((l) => l.text)),
+      box: rectQuad(rect, frame),
+      column: b.column,
+      lines: b.rows.map((_, k) => first + k),
+      ...(b.cells ? { cells: b.cells } : {}),
+    };
+  });
+  return { lines, blocks };
+}

@@ -1,0 +1,132 @@
+// Whole test pages with real-world content, shared by the layout, orientation, PDF and export tests.
+import { renderPage } from './renderPage';
+
+export const NEWSLETTER = {
+  title: 'Riverside Community News',
+  left: [
+    'The allotment committee met on',
+    'Tuesday to discuss the new water',
+    'tanks. Members agreed to share',
+    'the cost of two tanks this spring.',
+  ],
+  right: [
+    'The library will open late on',
+    'Thursdays from March, until eight',
+    'in the evening. Volunteers are',
+    'welcome to help with the shelves.',
+  ],
+  footer: 'Spring edition 42 - page 1',
+};
+
+/** A newsletter page: title, two columns, a centred footer; optionally scanned turned clockwise. */
+export function newsletterPage(rotate: 0 | 90 | 180 | 270 = 0): Promise<Buffer> {
+  return renderPage({
+    width: 1100,
+    height: 900,
+    rotate,
+    blocks: [
+      { x: 60, y: 40, lines: [NEWSLETTER.title], fontSize: 40 },
+      { x: 60, y: 140, lines: NEWSLETTER.left, fontSize: 24, lineGap: 10 },
+      { x: 580, y: 140, lines: NEWSLETTER.right, fontSize: 24, lineGap: 10 },
+      { x: 470, y: 850, lines: [NEWSLETTER.footer], fontSize: 18 },
+    ],
+  });
+}
+
+/** Single-column prose pages: a heading and paragraphs, as letters and reports are set. */
+export const PROSE: readonly { title: string; paragraphs: string[][] }[] = [
+  {
+    title: 'Notice of annual meeting',
+    paragraphs: [
+      [
+        'The annual meeting of the housing cooperative',
+        'will take place on Thursday 12 March at seven',
+        'in the community room on the ground floor.',
+      ],
+      ['Members who cannot attend may appoint a proxy.', 'Please return the enclosed form to the office', 'by the end of February.'],
+    ],
+  },
+  {
+    title: 'Service report 2026-118',
+    paragraphs: [
+      [
+        'The heating pump in block C was replaced after',
+        'the bearing failed during the cold spell. The',
+        'new pump draws less power at the same flow.',
+      ],
+      ['No further faults were found in the boiler room.', 'The next inspection is due in September.'],
+    ],
+  },
+  {
+    title: 'Opening hours',
+    paragraphs: [
+      ['Monday to Friday from eight until six, Saturday', 'from nine until one. Closed on Sundays and on', 'public holidays.'],
+      ['Deliveries are accepted at the rear entrance.'],
+    ],
+  },
+];
+
+/** A prose page: 1000×800, heading at 34 px, body at 24 px, paragraphs apart by a blank line. */
+export function prosePage(p: (typeof PROSE)[number]): Promise<Buffer> {
+  let y = 130;
+  const blocks = p.paragraphs.map((lines) => {
+    const block = { x: 60, y, lines, fontSize: 24, lineGap: 10 };
+    y += lines.length * 38 + 40;
+    return block;
+  });
+  return renderPage({ width: 1000, height: 800, blocks: [{ x: 60, y: 50, lines: [p.title], fontSize: 34 }, ...blocks] });
+}
+
+/** What a reader gets from a prose page: its lines in order. */
+export function proseText(p: (typeof PROSE)[number]): string {
+  return [p.title, ...p.paragraphs.flat()].join('\n');
+}
+
+export const RECEIPT = {
+  shop: 'HARBOUR CAFE',
+  labels: ['Flat white', 'Blueberry muffin', 'Oat milk', 'Total', 'Card', 'Time:'],
+  values: ['3.40', '2.95', '0.40', '6.75', 'VISA **** 4821', '18:42'],
+};
+
+/** A till receipt: labels left, values right-aligned on the same baselines. */
+export function receiptPage(): Promise<Buffer> {
+  return renderPage({
+    width: 520,
+    height: 420,
+    blocks: [
+      { x: 150, y: 24, lines: [RECEIPT.shop], fontSize: 28 },
+      { x: 30, y: 90, lines: RECEIPT.labels, fontSize: 22, lineGap: 14 },
+      { x: 300, y: 90, lines: RECEIPT.values, fontSize: 22, lineGap: 14, align: 'right' },
+    ],
+  });
+}
+
+export function receiptText(): string {
+  return [RECEIPT.shop, ...RECEIPT.labels.map((l, i) => `${l} ${RECEIPT.values[i]}`)].join('\n');
+}
+
+export function newsletterText(): string {
+  return [NEWSLETTER.title, ...NEWSLETTER.left, ...NEWSLETTER.right, NEWSLETTER.footer].join('\n');
+}
+
+/** Writes a page set (PNG files plus truth.json with each page's text in reading order) into `dir`. */
+export async function writePageSet(dir: string, kind: 'all' | 'single'): Promise<void> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await mkdir(dir, { recursive: true });
+  const pages: [string, Promise<Buffer>, string][] = PROSE.map((p, i) => [`prose-${i + 1}.png`, prosePage(p), proseText(p)]);
+  if (kind === 'all') {
+    pages.push(
+      ['news-upright.png', newsletterPage(), newsletterText()],
+      ['news-turned-90.png', newsletterPage(90), newsletterText()],
+      ['news-turned-270.png', newsletterPage(270), newsletterText()],
+      ['receipt.png', receiptPage(), receiptText()],
+    );
+  }
+  const truth: Record<string, string> = {};
+  for (const [file, png, text] of pages) {
+    await writeFile(join(dir, file), await png);
+    truth[file] = text;
+  }
+  await writeFile(join(dir, 'truth.json'), JSON.stringify(truth, null, 2));
+}
