@@ -13,7 +13,12 @@ const outdir = join(root, 'out', 'node');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { cli: 'server/cli.ts', worker: 'server/engine/worker.ts' },
+  entryPoints: {
+    cli: 'server/cli.ts',
+    worker: 'server/engine/worker.ts',
+    sessionThread: 'server/engine/gpu/sessionThread.ts',
+    probe: 'server/engine/gpu/probeMain.ts',
+  },
   outdir,
   bundle: true,
   splitting: true,

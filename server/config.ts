@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { alertThresholdsSchema, type AlertThresholds } from './contract/security';
+import { PROVIDER_NAMES } from './engine/providers';
 
 export const DEFAULT_PORT = 8686;
 
@@ -33,8 +34,8 @@ const configSchema = z.object({
     queueDepth: z.number().int().min(1),
     /** Results kept by content hash so the same image twice costs one run. */
     cacheEntries: z.number().int().min(0),
-    /** Execution providers to try, best first; cpu is always appended. Empty = the platform table. */
-    providers: z.array(z.string()),
+    /** The execution provider for OCR: 'auto' = the measured choice (providerChoice.ts), or one forced by name. */
+    provider: z.enum(['auto', ...PROVIDER_NAMES]),
   }),
   limits: z.object({
     /** Largest request body (an image upload) in bytes. */
@@ -91,7 +92,7 @@ function defaults(dataDir: string): Config {
     host: '127.0.0.1',
     port: DEFAULT_PORT,
     lan: false,
-    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, providers: [] },
+    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, provider: 'auto' },
     limits: {
       bodyBytes: 50 * 1024 * 1024,
       ratePerMinute: 600,

@@ -4,6 +4,7 @@ import type { Application } from 'express';
 import { createApp } from './api/app';
 import type { Config } from './config';
 import { createEngine, type Engine } from './engine';
+import { chooseProvider, type ProviderChoice } from './engine/providerChoice';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
@@ -17,6 +18,8 @@ export interface NodeServices {
   models: ModelRepository;
   jobs: JobService;
   security: Security;
+  /** Every execution provider candidate and why the engine runs on the one it does. */
+  providerChoice: ProviderChoice;
 }
 
 export interface HearthNode {
@@ -32,16 +35,18 @@ export async function createNode(config: Config): Promise<HearthNode> {
   const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention });
   let engine: Engine | undefined;
   try {
+    const providerChoice = await chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider });
     engine = await createEngine({
       workers: config.engine.workers,
       queueDepth: config.engine.queueDepth,
       cacheEntries: config.engine.cacheEntries,
-      providers: config.engine.providers,
+      providers: [providerChoice.provider],
+      why: providerChoice.why,
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const security = createSecurity({ config, store, engine });
     const jobs = createJobService({ store, engine, config });
-    const services: NodeServices = { config, store, engine, models, jobs, security };
+    const services: NodeServices = { config, store, engine, models, jobs, security, providerChoice };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });

@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { AppError, isAppError } from '../appError';
 import { EXPORT_FORMATS, type ExportFormat, type Job, type JobProgress } from '../contract/jobs';
-import { configFrom, runCommand, UsageError } from './common';
+import type { ProviderName } from '../engine/providers';
+import { configFrom, parseProvider, PROVIDER_OPTION_HELP, runCommand, UsageError } from './common';
 
 interface OcrFlags {
   out?: string;
@@ -15,6 +16,7 @@ interface OcrFlags {
   data?: string;
   server?: string;
   key?: string;
+  provider?: ProviderName;
 }
 
 /** Failed files listed on stderr at the end; the rest are counted. */
@@ -46,8 +48,9 @@ async function writeAll(chunks: Iterable<string>, out: NodeJS.WritableStream): P
 async function run(paths: string[], flags: OcrFlags): Promise<void> {
   if (paths.length === 0) throw new UsageError('give at least one file or folder');
   if (flags.key && !flags.server) throw new UsageError('--key goes with --server');
+  if (flags.provider && flags.server) throw new UsageError('--provider chooses how this machine recognises: it does not go with --server');
   const format = formatOf(flags);
-  const config = configFrom({ dataDir: flags.data });
+  const config = configFrom({ dataDir: flags.data, engine: { provider: flags.provider } });
   if (flags.server) {
     try {
       new URL(flags.server);
@@ -93,15 +96,18 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       });
     } else {
       // Started on the first file that needs recognising: an unchanged re-run never pays for loading models.
-      const { createEngine } = await import('../engine');
+      const [{ createEngine }, { chooseProvider }] = await Promise.all([import('../engine'), import('../engine/providerChoice')]);
       let starting: Promise<import('../engine').Engine> | undefined;
       const engine = (): Promise<import('../engine').Engine> =>
-        (starting ??= createEngine({
-          workers: config.engine.workers,
-          queueDepth: config.engine.queueDepth,
-          cacheEntries: config.engine.cacheEntries,
-          providers: config.engine.providers,
-        }).catch((err: unknown) => {
+        (starting ??= chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider }).then((choice) =>
+          createEngine({
+            workers: config.engine.workers,
+            queueDepth: config.engine.queueDepth,
+            cacheEntries: config.engine.cacheEntries,
+            providers: [choice.provider],
+            why: choice.why,
+          }),
+        ).catch((err: unknown) => {
           fatal = new Error(`cannot start the OCR engine: ${(err as Error).message}`);
           halt();
           throw new AppError('shutting_down', 503, fatal.message);
@@ -209,5 +215,6 @@ export function registerOcr(program: Command): void {
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--server <url>', 'recognise on this Hearth node instead of locally')
     .option('--key <key>', 'API key for --server')
+    .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
     .action((paths: string[], flags: OcrFlags) => runCommand(() => run(paths, flags)));
 }

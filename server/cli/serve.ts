@@ -1,7 +1,8 @@
 // `hearth serve`: the headless node and web console.
 import type { Command } from 'commander';
 import { reachableUrls } from '../security/lan';
-import { configFrom, parsePort, runCommand } from './common';
+import type { ProviderName } from '../engine/providers';
+import { configFrom, parsePort, parseProvider, PROVIDER_OPTION_HELP, runCommand } from './common';
 
 interface ServeFlags {
   host?: string;
@@ -10,6 +11,7 @@ interface ServeFlags {
   lan?: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  provider?: ProviderName;
 }
 
 export function registerServe(program: Command): void {
@@ -23,6 +25,7 @@ export function registerServe(program: Command): void {
     .option('--no-lan', 'loopback only, even when the LAN was turned on from the console')
     .option('--tls-cert <file>', 'PEM certificate (default: self-signed, generated into the data dir)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
     .action((flags: ServeFlags) =>
       runCommand(async () => {
         const config = configFrom({
@@ -32,6 +35,7 @@ export function registerServe(program: Command): void {
           lan: flags.lan,
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
+          engine: { provider: flags.provider },
         });
         // Loaded here so other commands (ocr, keys, --help) don't pay for the HTTP stack at start-up.
         const { exitOnSignals, startServer } = await import('../serve');

@@ -12,6 +12,8 @@ export interface HealthResponse {
   version: string;
   /** Execution providers actually in use, best first (always ends in "cpu" when CPU runs anything). */
   providers: string[];
+  /** Every execution provider candidate here: available or why not, ms on the fixed OCR workload, chosen. */
+  candidates?: { name: string; available: boolean; reason?: string; ms?: number; chosen: boolean }[];
   models: HealthModel[];
   engine?: { workers: number; queueDepth: number; inFlight: number };
   lan?: boolean;

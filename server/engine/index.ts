@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import { AppError } from '../appError';
 import type { OcrResponse } from '../contract/ocr';
 import { createLogger } from '../logger';
-import { providerCandidates } from './providers';
+import { startGpuSessions } from './gpu/sessionHost';
+import { choiceLine } from './providers';
 import { ResultCache, contentKey } from './resultCache';
 import { Scheduler } from './scheduler';
 import type { TaskContext } from './tasks/types';
@@ -40,8 +41,10 @@ export interface EngineOptions {
   queueDepth: number;
   /** OCR results kept by content hash; 0 disables the cache. */
   cacheEntries: number;
-  /** Execution providers to try, best first; empty = the platform table. */
+  /** Execution providers, best first: a GPU provider first runs the OCR graphs in one session thread; empty = cpu. */
   providers: string[];
+  /** Why these providers (the measured choice's words), for the one line that says what runs. */
+  why?: string;
 }
 
 const log = createLogger('engine');
@@ -54,7 +57,10 @@ export function threadsPerWorker(workers: number, cores = availableParallelism()
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const cores = availableParallelism();
   const count = opts.workers > 0 ? opts.workers : cores;
-  const ctx: TaskContext = { providers: opts.providers, threads: threadsPerWorker(count, cores) };
+  const ctx: TaskContext = { providers: ['cpu'], threads: threadsPerWorker(count, cores) };
+  const gpu = await startGpuSessions(opts.providers[0]);
+  // Each worker gets its own port to the GPU's session thread; the graphs of imported models stay on the CPU.
+  const contextFor = (): TaskContext => (gpu ? { ...ctx, gpu: { provider: gpu.provider, names: gpu.names, port: gpu.connect() } } : ctx);
   let closing = false;
   const threads: WorkerThread[] = [];
   const scheduler = new Scheduler(() => threads, opts.queueDepth);
@@ -64,7 +70,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     if (closing || at < 0) return;
     // A worker that dies (native crash, out of memory) is replaced so the engine keeps its width.
     log.error('engine worker exited; starting a new one', { code });
-    const fresh = new WorkerThread(ctx, onExit);
+    const fresh = new WorkerThread(contextFor(), onExit);
     threads[at] = fresh;
     fresh.ready.then(
       () => scheduler.pump(),
@@ -72,18 +78,17 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     );
   };
 
-  for (let i = 0; i < count; i++) threads.push(new WorkerThread(ctx, onExit));
+  for (let i = 0; i < count; i++) threads.push(new WorkerThread(contextFor(), onExit));
   try {
     await Promise.all(threads.map((t) => t.ready));
   } catch (err) {
     closing = true;
     await Promise.all(threads.map((t) => t.terminate()));
+    await gpu?.close();
     throw err;
   }
-  const providers = [...new Set(threads.flatMap((t) => t.providers))];
-  // Workers warn on their own stderr; the node's log gets one line saying what was wanted and what runs.
-  const skipped = providerCandidates(opts.providers).filter((p) => !providers.includes(p) && p !== 'cpu');
-  if (skipped.length) log.warn('preferred execution providers are not available; running on the next', { skipped, providers });
+  const providers = [...new Set([...threads.flatMap((t) => t.providers), 'cpu'])];
+  if (opts.why && providers[0] === opts.providers[0]) log.info(choiceLine({ provider: providers[0], why: opts.why }));
   log.info('engine ready', { workers: count, threadsPerWorker: ctx.threads, providers });
 
   const cache = new ResultCache<OcrResult>(opts.cacheEntries);
@@ -137,6 +142,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       closing = true;
       scheduler.close();
       await Promise.all(threads.map((t) => t.terminate()));
+      await gpu?.close();
     },
   };
 }

@@ -45,7 +45,8 @@ export class WorkerThread {
 
   constructor(ctx: TaskContext, onExit: (thread: WorkerThread, code: number) => void) {
     // execArgv [] keeps the parent's flags (e.g. tsx's --import from `npx tsx`) out: the bootstrap loads tsx itself.
-    this.worker = new Worker(workerEntry(), { workerData: ctx, execArgv: [] });
+    // A GPU's port goes to this worker alone (transferred).
+    this.worker = new Worker(workerEntry(), { workerData: ctx, execArgv: [], transferList: ctx.gpu ? [ctx.gpu.port] : undefined });
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (msg: WorkerReply) => {
         if ('ready' in msg) {

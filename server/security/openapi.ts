@@ -45,6 +45,9 @@ const healthResponse: z.ZodType<HealthResponse> = z.object({
   status: z.literal('ok'),
   version: z.string(),
   providers: z.array(z.string()),
+  candidates: z
+    .array(z.object({ name: z.string(), available: z.boolean(), reason: z.string().optional(), ms: z.number().optional(), chosen: z.boolean() }))
+    .optional(),
   models: z.array(z.object({ id: z.string(), task: z.string(), version: z.number(), loaded: z.boolean() })),
   engine: z.object({ workers: z.number(), queueDepth: z.number(), inFlight: z.number() }).optional(),
   lan: z.boolean().optional(),

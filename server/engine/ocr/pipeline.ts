@@ -6,7 +6,7 @@ import type { OcrLine, OcrResponse } from '../../contract/ocr';
 import { decodeImage } from '../image';
 import { fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
-import { createSession, type LoadedSession } from '../session';
+import { createSession, type LoadedSession, type SessionOptions } from '../session';
 import { classifyDirections } from './classifier';
 import { cropTextLine, rotate180 } from './crop';
 import { loadDictionary } from './ctcDecode';
@@ -20,10 +20,18 @@ import { restoreWordSpaces } from './wordGaps';
 
 export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
+/** What the OCR steps need of a session: a local ONNX Runtime session, or the GPU thread's (gpu/remoteSession.ts). */
+export interface OcrSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: ort.InferenceSession.FeedsType): Promise<ort.InferenceSession.ReturnType>;
+  release(): Promise<void>;
+}
+
 export interface OcrModels {
-  det: ort.InferenceSession;
-  cls: ort.InferenceSession;
-  rec: ort.InferenceSession;
+  det: OcrSession;
+  cls: OcrSession;
+  rec: OcrSession;
   dict: string[];
   /** Providers the three sessions run on (det, cls, rec). */
   providers: string[];
@@ -44,23 +52,19 @@ export interface OcrOptions {
   recPad: boolean;
 }
 
+/** Recognition widths on a GPU come in steps of this many pixels, so inputs of many requests share a shape. */
+const GPU_WIDTH_STEP = 32;
+
 export const OCR_DEFAULTS: OcrOptions = { detect: DETECT_DEFAULTS, clsThreshold: 0.9, dropScore: 0.5, recBatch: 0, recPad: true };
 
 /**
  * Loads the three sessions one after another, each from its graph as rewritten for inference (onnx/fuse.ts; the
  * recogniser also with the CTC head of ctcHead.ts). An abort between two sessions releases what was loaded.
  */
-export async function loadOcrModels(opts: { providers: readonly string[]; threads: number }, signal?: AbortSignal): Promise<OcrModels> {
+export async function loadOcrModels(opts: SessionOptions, signal?: AbortSignal): Promise<OcrModels> {
   const files = ocrModelFiles();
   const dict = loadDictionary(files.dict);
-  // Each graph read and rewritten just before its session is created: an abort in between skips the rest.
-  const graph = async (file: string, finish?: (g: OnnxGraph) => void): Promise<Uint8Array> => {
-    const g = new OnnxGraph(await readFile(file));
-    fuseForInference(g);
-    finish?.(g);
-    return g.serialize();
-  };
-  const graphs = [() => graph(files.det), () => graph(files.cls), () => graph(files.rec, (g) => addCtcHead(g, dict.length))];
+  const graphs = ocrGraphs(dict.length);
   const loaded: LoadedSession[] = [];
   try {
     for (const graph of graphs) {
@@ -73,6 +77,18 @@ export async function loadOcrModels(opts: { providers: readonly string[]; thread
   }
   const [det, cls, rec] = loaded;
   return { det: det.session, cls: cls.session, rec: rec.session, dict, providers: [det.provider, cls.provider, rec.provider] };
+}
+
+/** The three graphs as rewritten for inference (det, cls, rec), each read when called: an abort in between skips the rest. */
+export function ocrGraphs(dictSize: number): (() => Promise<Uint8Array>)[] {
+  const files = ocrModelFiles();
+  const graph = async (file: string, finish?: (g: OnnxGraph) => void): Promise<Uint8Array> => {
+    const g = new OnnxGraph(await readFile(file));
+    fuseForInference(g);
+    finish?.(g);
+    return g.serialize();
+  };
+  return [() => graph(files.det), () => graph(files.cls), () => graph(files.rec, (g) => addCtcHead(g, dictSize))];
 }
 
 export async function releaseOcrModels(models: OcrModels): Promise<void> {
@@ -90,7 +106,9 @@ export function runOcr(models: OcrModels, bytes: Uint8Array, opts: OcrOptions = 
 
 async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions): Promise<OcrResult> {
   const started = performance.now();
-  const recBatch = opts.recBatch || (models.providers[2] === 'cpu' ? 1 : 8);
+  const onCpu = models.providers[2] === 'cpu';
+  const recBatch = opts.recBatch || (onCpu ? 1 : 8);
+  const widthStep = onCpu ? 1 : GPU_WIDTH_STEP;
   const img = await decodeImage(bytes);
   const boxes = await detectText(models.det, img, opts.detect);
   const crops = boxes.map((b) => cropTextLine(img, b.box));
@@ -101,6 +119,7 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
   const recognised = await recognizeCrops(models.rec, [...crops, ...suspects.map((i) => rotate180(crops[i]))], models.dict, {
     batch: recBatch,
     padToBase: opts.recPad,
+    widthStep,
   });
   const texts = recognised.slice(0, crops.length);
   const turned = new Array<boolean>(crops.length).fill(false);
@@ -125,7 +144,7 @@ async function readImage(models: OcrModels, bytes: Uint8Array, opts: OcrOptions)
   if (pageUpsideDown) {
     // On a turned page, lines the classifier was unsure about are most likely turned as well.
     const rest = crops.flatMap((_, i) => (turned[i] ? [] : [i]));
-    const again = await recognizeCrops(models.rec, rest.map((i) => rotate180(crops[i])), models.dict, { batch: recBatch, padToBase: opts.recPad });
+    const again = await recognizeCrops(models.rec, rest.map((i) => rotate180(crops[i])), models.dict, { batch: recBatch, padToBase: opts.recPad, widthStep });
     rest.forEach((i, k) => {
       if (again[k].confidence > texts[i].confidence) {
         texts[i] = again[k];
