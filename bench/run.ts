@@ -7,6 +7,7 @@
 //   npm run bench -- --only cli,gutenye    some contenders (ids: cli, inproc, bare, http, gutenye, paddleocr, tesseract, rss)
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
+//   npm run bench -- --provider webgpu     Hearth's rows on that execution provider (default cpu; see `hearth doctor`)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,6 +23,7 @@ import { ensureDataset, readDataset, type BenchDataset } from './dataset';
 import { percentile } from './measure';
 import { ratioLines, type Rows } from './ratios';
 import { renderTable } from './table';
+import { isProviderName, PROVIDER_NAMES } from '../server/engine/providers';
 
 const SELECTABLE = ['cli', 'inproc', 'bare', 'http', 'gutenye', 'paddleocr', 'tesseract', 'rss'] as const;
 type Selectable = (typeof SELECTABLE)[number];
@@ -35,6 +37,7 @@ interface Flags {
   timeoutMs: number;
   keep: boolean;
   json?: string;
+  provider: string;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -49,13 +52,14 @@ function parseFlags(argv: string[]): Flags {
       timeout: { type: 'string', default: '900' },
       keep: { type: 'boolean', default: false },
       json: { type: 'string' },
+      provider: { type: 'string', default: 'cpu' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR] [--only ids] [--rss-images N] [--timeout SECONDS] [--keep] [--json FILE] [--provider NAME]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -69,7 +73,10 @@ function parseFlags(argv: string[]): Flags {
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
-  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json };
+  if (!isProviderName(values.provider)) throw new Error(`--provider: one of ${PROVIDER_NAMES.join(', ')}`);
+  // The bare-session limit starts sessions in several threads at once, which a GPU provider may not do.
+  if (values.provider !== 'cpu') only.delete('bare');
+  return { images, quick: values.quick, dataset: values.dataset, only, rssImages, timeoutMs: timeout * 1000, keep: values.keep, json: values.json, provider: values.provider };
 }
 
 function say(message: string): void {
@@ -81,6 +88,7 @@ function header(dataset: BenchDataset, flags: Flags, loadBefore: number[]): stri
   return [
     `Hearth bench — ${new Date().toISOString()}`,
     `machine: ${availableParallelism()} cores (${cpu}), Node ${process.version}, load average at start ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    `Hearth's execution provider: ${flags.provider}${flags.provider === 'cpu' ? '' : ' (no bare-session row: it starts sessions in several threads)'}`,
     `image set: ${dataset.files.length} images, ${(dataset.bytes / 1024).toFixed(0)} KiB, ${dataset.dir}${flags.quick ? ' (--quick: no RSS check)' : ''}`,
   ].join('\n');
 }
@@ -94,7 +102,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   // Also on Ctrl-C (process.exit skips finally blocks).
   if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
-  const ctx: BenchContext = { dataset, tmp, root, timeoutMs: flags.timeoutMs, say };
+  const ctx: BenchContext = { dataset, tmp, root, timeoutMs: flags.timeoutMs, say, provider: flags.provider };
   const rows: Rows = {};
   const order: ContenderResult[] = [];
   const record = (id: keyof Rows, row: ContenderResult): void => {

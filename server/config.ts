@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { alertThresholdsSchema, type AlertThresholds } from './contract/security';
-import { PROVIDER_NAMES } from './engine/providers';
+import { providerSettingSchema } from './contract/providers';
 
 export const DEFAULT_PORT = 8686;
 
@@ -35,7 +35,7 @@ const configSchema = z.object({
     /** Results kept by content hash so the same image twice costs one run. */
     cacheEntries: z.number().int().min(0),
     /** The execution provider for OCR: 'auto' = the measured choice (providerChoice.ts), or one forced by name. */
-    provider: z.enum(['auto', ...PROVIDER_NAMES]),
+    provider: providerSettingSchema,
   }),
   limits: z.object({
     /** Largest request body (an image upload) in bytes. */

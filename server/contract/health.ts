@@ -1,4 +1,5 @@
 // GET /v1/health: no auth; what a client or a load balancer checks first.
+import type { ProviderReport } from './providers';
 
 export interface HealthModel {
   id: string;
@@ -13,7 +14,7 @@ export interface HealthResponse {
   /** Execution providers actually in use, best first (always ends in "cpu" when CPU runs anything). */
   providers: string[];
   /** Every execution provider candidate here: available or why not, ms on the fixed OCR workload, chosen. */
-  candidates?: { name: string; available: boolean; reason?: string; ms?: number; chosen: boolean }[];
+  candidates?: ProviderReport[];
   models: HealthModel[];
   engine?: { workers: number; queueDepth: number; inFlight: number };
   lan?: boolean;

@@ -1,6 +1,7 @@
 // Keys, usage, audit, settings, node (LAN) and monitoring: request/response schemas (zod) and their types.
 // The API validates with these and the OpenAPI document is generated from them.
 import { z } from 'zod';
+import { providerSettingSchema } from './providers';
 
 export const scopeSchema = z.enum(['infer', 'jobs', 'admin', 'metrics']);
 export type KeyScope = z.infer<typeof scopeSchema>;
@@ -101,6 +102,8 @@ export const settingsSchema = z.object({
   sharedRoots: z.array(z.string()),
   allowedHosts: z.array(z.string()),
   alerts: alertThresholdsSchema,
+  /** The OCR's execution provider: 'auto' (measured) or one forced by name; applies at the next start. */
+  provider: providerSettingSchema,
   /** Where the node keeps its store, models and config (read-only: set with --data-dir at start). */
   dataDir: z.string(),
 });
@@ -111,6 +114,7 @@ export const settingsUpdateSchema = z.object({
   retention: settingsSchema.shape.retention.partial().optional(),
   sharedRoots: z.array(z.string().min(1)).optional(),
   allowedHosts: z.array(z.string().min(1)).optional(),
+  provider: providerSettingSchema.optional(),
   /** Per alert, the levels to change; the others stay. */
   alerts: z
     .object({

@@ -7,22 +7,14 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'n
 import { createRequire } from 'node:module';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
+import type { ProviderReport } from '../contract/providers';
 import { createLogger } from '../logger';
 import { probeProvider } from './gpu/probe';
 import { CUDA_INSTALL_COMMAND, isProviderName, platformCandidates, unavailableReason, vulkanDriverFiles } from './providers';
 
 const log = createLogger('engine:providers');
 
-/** One candidate as `hearth doctor` and /v1/health show it. */
-export interface ProviderReport {
-  name: string;
-  available: boolean;
-  /** Why it is not available, or why it was not chosen. */
-  reason?: string;
-  /** Median ms of the fixed OCR workload. */
-  ms?: number;
-  chosen: boolean;
-}
+export type { ProviderReport };
 
 export interface ProviderChoice {
   /** The provider the engine runs the OCR graphs on. */

@@ -3,10 +3,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { PROVIDER_NAMES, type ProviderName } from '../contract/providers';
 
-/** Every provider name a person may force (`--provider`, the provider setting). */
-export const PROVIDER_NAMES = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+export { PROVIDER_NAMES, type ProviderName };
 
 /** Candidates per operating system, best first; cpu is last everywhere. */
 export const PLATFORM_CANDIDATES: Readonly<Partial<Record<NodeJS.Platform, readonly ProviderName[]>>> = Object.freeze({
@@ -109,11 +108,6 @@ export function unavailableReason(provider: string, env: NodeJS.ProcessEnv = pro
     } else if (files.length === 0) return 'no Vulkan driver is installed (no ICD file under /usr/share/vulkan/icd.d or /etc/vulkan/icd.d)';
   }
   return undefined;
-}
-
-/** Providers that run on a GPU (their sessions are kept in one thread and fed in batches). */
-export function isGpuProvider(provider: string): boolean {
-  return provider !== 'cpu';
 }
 
 /** The one line that says which provider runs and why. */

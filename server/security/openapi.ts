@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of the node, generated from zod schemas. Where a contract file declares only a
 // TypeScript interface, the schema here is typed against it (z.ZodType<T>) so the two cannot drift apart silently.
+import { providerReportSchema } from '../contract/providers';
 import { z } from 'zod';
 import { ERROR_CODES } from '../contract/errors';
 import type { HealthResponse } from '../contract/health';
@@ -45,9 +46,7 @@ const healthResponse: z.ZodType<HealthResponse> = z.object({
   status: z.literal('ok'),
   version: z.string(),
   providers: z.array(z.string()),
-  candidates: z
-    .array(z.object({ name: z.string(), available: z.boolean(), reason: z.string().optional(), ms: z.number().optional(), chosen: z.boolean() }))
-    .optional(),
+  candidates: z.array(providerReportSchema).optional(),
   models: z.array(z.object({ id: z.string(), task: z.string(), version: z.number(), loaded: z.boolean() })),
   engine: z.object({ workers: z.number(), queueDepth: z.number(), inFlight: z.number() }).optional(),
   lan: z.boolean().optional(),

@@ -13,6 +13,7 @@ export function settingsOf(config: Config): Settings {
     sharedRoots: [...config.sharedRoots],
     allowedHosts: [...config.allowedHosts],
     alerts: structuredClone(config.alerts),
+    provider: config.engine.provider,
     dataDir: config.dataDir,
   };
 }
@@ -38,9 +39,21 @@ export function persistConfig(dataDir: string, patch: Record<string, unknown>): 
   renameSync(tmp, file);
 }
 
+/** Merges `patch` into the "engine" object of <data>/config.json, keeping its other keys. */
+function persistEngine(dataDir: string, patch: Record<string, unknown>): void {
+  const file = join(dataDir, 'config.json');
+  let engine: Record<string, unknown> = {};
+  try {
+    engine = ((JSON.parse(readFileSync(file, 'utf8')) as { engine?: Record<string, unknown> }).engine ?? {});
+  } catch {
+    // Absent or unreadable: persistConfig says so when it is unreadable.
+  }
+  persistConfig(dataDir, { engine: { ...engine, ...patch } });
+}
+
 /** Validates the combined result, persists it and mutates `config` in place (other parts hold references to it). */
 export function applySettings(config: Config, update: SettingsUpdate): Settings {
-  const next: Omit<Settings, 'dataDir'> = {
+  const next: Omit<Settings, 'dataDir' | 'provider'> = {
     limits: { ...config.limits, ...update.limits },
     retention: { ...config.retention, ...update.retention },
     sharedRoots: update.sharedRoots ?? config.sharedRoots,
@@ -66,6 +79,11 @@ export function applySettings(config: Config, update: SettingsUpdate): Settings 
     allowedHosts: next.allowedHosts,
     alerts: next.alerts,
   });
+  if (update.provider !== undefined) {
+    // Read at start: the engine keeps its provider until the node restarts.
+    persistEngine(config.dataDir, { provider: update.provider });
+    config.engine.provider = update.provider;
+  }
   Object.assign(config.limits, next.limits);
   Object.assign(config.retention, next.retention);
   config.sharedRoots = [...next.sharedRoots];
