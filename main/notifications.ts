@@ -2,9 +2,6 @@
 // client, polling the jobs list and the monitor's alerts; each event is announced once.
 import { Notification } from 'electron';
 import { createClient, type FetchLike } from '../server/contract/client';
-import type { JobList } from '../server/contract/jobs';
-import { API } from '../server/contract/paths';
-import type { MonitorResponse } from '../server/contract/security';
 
 /** Jobs and alerts change on a human time scale; polling every few seconds costs the node nothing. */
 const POLL_MS = 4_000;
@@ -34,7 +31,7 @@ export function watchNodeForNotifications(opts: {
 
   const poll = async (): Promise<void> => {
     try {
-      const { jobs } = await client.request<JobList>(API.jobs);
+      const { jobs } = await client.call('listJobs');
       for (const job of jobs) {
         const before = lastState.get(job.id);
         lastState.set(job.id, job.state);
@@ -47,7 +44,7 @@ export function watchNodeForNotifications(opts: {
       // The node may be restarting or the route not there yet; the next poll tries again.
     }
     try {
-      const monitor = await client.request<MonitorResponse>(API.monitor);
+      const monitor = await client.call('monitor');
       for (const alert of monitor.alerts) {
         // One notification per alert episode: `since` marks when this one started.
         const id = `${alert.kind}:${alert.since}`;

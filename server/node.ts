@@ -9,10 +9,13 @@ import { createModelRepository, type ModelRepository } from './engine/models/rep
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
 import { createSecurity, type Security } from './security';
+import { createSettingsService, deepFreeze, type SettingsService } from './settings';
 import { openStore, type Store } from './store';
 
 export interface NodeServices {
+  /** As the node started; frozen. Values the owner changes at runtime are read from `settings`. */
   config: Config;
+  settings: SettingsService;
   store: Store;
   engine: Engine;
   models: ModelRepository;
@@ -32,7 +35,11 @@ export interface HearthNode {
 export async function createNode(config: Config): Promise<HearthNode> {
   configureLogging({ dataDir: config.dataDir });
   const log = createLogger('node');
-  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention });
+  const settings = createSettingsService(config);
+  deepFreeze(config);
+  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => settings.current().retention });
+  // Images the new retention no longer keeps go at once, not at the next write.
+  settings.on('retention', () => store.results.pruneImages());
   let engine: Engine | undefined;
   try {
     const providerChoice = await chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider });
@@ -44,9 +51,9 @@ export async function createNode(config: Config): Promise<HearthNode> {
       why: providerChoice.why,
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
-    const security = createSecurity({ config, store, engine });
+    const security = createSecurity({ config, settings, store, engine });
     const jobs = createJobService({ store, engine, config });
-    const services: NodeServices = { config, store, engine, models, jobs, security, providerChoice };
+    const services: NodeServices = { config, settings, store, engine, models, jobs, security, providerChoice };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });

@@ -35,9 +35,11 @@ interface Listener {
 }
 
 /** Creates the HTTP or HTTPS server for `app` and listens; TLS whenever LAN is on or the owner gave a cert. */
-async function listen(config: Config, app: HearthNode['app'], at: { lan: boolean; host: string; port: number }): Promise<Listener> {
+async function listen(node: HearthNode, at: { lan: boolean; host: string; port: number }): Promise<Listener> {
+  const { config } = node.services;
+  const app = node.app;
   const useTls = at.lan || Boolean(config.tlsCert);
-  const limits = config.limits;
+  const limits = node.services.settings.current().limits;
   // Node checks header/request timeouts on this interval (default 30 s): keep it a fraction of the timeout.
   const connectionsCheckingInterval = Math.max(250, Math.min(30_000, Math.floor(limits.headersTimeoutMs / 4)));
   let fingerprint: string | undefined;
@@ -74,7 +76,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const node = await createNode(config);
   let current: Listener;
   try {
-    current = await listen(config, node.app, { lan: config.lan, host: config.host, port: config.port });
+    current = await listen(node, { lan: config.lan, host: config.host, port: config.port });
   } catch (err) {
     await node.close();
     throw err;
@@ -94,11 +96,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     draining.add(done);
     void done.finally(() => draining.delete(done));
     try {
-      current = await listen(config, node.app, { ...at, port });
+      current = await listen(node, { ...at, port });
       currentAt = at;
     } catch (err) {
       // Put the previous exposure back so the node stays reachable, then report why the switch failed.
-      current = await listen(config, node.app, { ...previousAt, port }).catch(() => old);
+      current = await listen(node, { ...previousAt, port }).catch(() => old);
       throw err;
     }
     node.services.security.attachServer?.({ server: current.server, url: current.url, fingerprint: current.fingerprint, relisten });

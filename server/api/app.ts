@@ -1,13 +1,18 @@
-// Builds the Express app without listening, so tests drive it directly; serve.ts owns the socket.
+// Builds the Express app without listening, so tests drive it directly; serve.ts owns the socket. Every API
+// route is declared in contract/routes.ts and mounted by its area's router under routes/.
 import express, { type Application } from 'express';
 import type { NodeServices } from '../node';
 import { consoleRouter } from './console';
 import { errorMiddleware, notFound } from './errorMiddleware';
 import { requestId } from './requestId';
 import { healthRouter } from './routes/health';
+import { adminRouter } from './routes/admin';
 import { jobsRouter } from './routes/jobs';
+import { keysRouter } from './routes/keys';
 import { modelsRouter } from './routes/models';
+import { observabilityRouter } from './routes/observability';
 import { ocrRouter } from './routes/ocr';
+import { openapiRouter } from './routes/openapi';
 import { resultsRouter } from './routes/results';
 
 export function createApp(services: NodeServices): Application {
@@ -23,8 +28,10 @@ export function createApp(services: NodeServices): Application {
   app.use(modelsRouter(services));
   app.use(jobsRouter(services));
   app.use(resultsRouter(services));
-  // Keys, usage, audit, settings, node (LAN), monitoring history, /metrics, OpenAPI.
-  app.use(services.security.router);
+  app.use(keysRouter(services));
+  app.use(adminRouter(services));
+  app.use(observabilityRouter(services));
+  app.use(openapiRouter());
   app.use(consoleRouter());
   app.use(notFound);
   app.use(errorMiddleware);

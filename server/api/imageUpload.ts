@@ -9,13 +9,14 @@ export interface UploadedImage {
   name: string;
 }
 
-/** Parses either body form; the size limit answers 413. */
-export function imageBody(maxBytes: number): RequestHandler[] {
-  const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 16 } }).single('image');
-  const raw = express.raw({ type: ['image/*', 'application/octet-stream'], limit: maxBytes });
+/** Parses either body form; the size limit (read per request, so a changed setting applies) answers 413. */
+export function imageBody(maxBytes: () => number): RequestHandler[] {
   return [
-    (req, res, next) => (req.is('multipart/form-data') ? multipart(req, res, next) : next()),
-    raw,
+    (req, res, next) =>
+      req.is('multipart/form-data')
+        ? multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes(), files: 1, fields: 16 } }).single('image')(req, res, next)
+        : next(),
+    (req, res, next) => express.raw({ type: ['image/*', 'application/octet-stream'], limit: maxBytes() })(req, res, next),
   ];
 }
 

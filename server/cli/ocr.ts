@@ -65,7 +65,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     import('../jobs'),
     import('cli-progress'),
   ]);
-  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: config.retention });
+  const store = openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention });
   let fatal: Error | undefined;
   let engineClose: () => Promise<void> = async () => {};
   let stopping: Promise<void> | undefined;

@@ -8,9 +8,6 @@ import { loadConfig } from '../config';
 import { startServer, type RunningServer } from '../serve';
 import { renderText } from '../testkit/renderText';
 import { ClientError, createClient } from './client';
-import { API, pathFor } from './paths';
-import type { ResultDetail } from './results';
-import type { CreatedKeyResponse } from './security';
 
 describe('hearth/client', () => {
   let dataDir: string;
@@ -38,17 +35,17 @@ describe('hearth/client', () => {
     expect(result.text.replace(/\s+/g, '')).toContain('12345');
     expect(result.lines[0].box).toHaveLength(4);
     expect(result.resultId).toBeTruthy();
-    const stored = await client.request<ResultDetail>(pathFor(API.result, { id: result.resultId! }));
+    const stored = await client.call('getResult', { params: { id: result.resultId! } });
     expect(stored.origin).toBe('gui');
   });
 
   it('sends JSON bodies and Bearer keys, and reads text answers', async () => {
     const owner = createClient({ baseUrl: server.url });
-    const created = await owner.request<CreatedKeyResponse>(API.keys, { method: 'POST', body: { name: 'client-test', scopes: ['infer'] } });
+    const created = await owner.call('createKey', { body: { name: 'client-test', scopes: ['infer'] } });
     expect(created.key).toMatch(/\S{16,}/);
     const keyed = createClient({ baseUrl: server.url, key: created.key });
     expect((await keyed.health()).status).toBe('ok');
-    const csv = await owner.text(API.usage, { query: { format: 'csv' } });
+    const csv = await owner.callText('usage', { query: { format: 'csv' } });
     expect(csv.split('\n')[0]).toMatch(/day/);
   });
 
@@ -59,9 +56,28 @@ describe('hearth/client', () => {
     await expect(garbage).rejects.toMatchObject({ code: 'not_an_image', status: 415 });
 
     const badKey = createClient({ baseUrl: server.url, key: 'hk_not_a_real_key_at_all_000000' });
-    await expect(badKey.request(API.models)).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
+    await expect(badKey.call('listModels')).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
 
-    await expect(client.request('/v1/no-such-route')).rejects.toMatchObject({ status: 404 });
+    await expect(client.call('getJob', { params: { id: 'no-such-job' } })).rejects.toMatchObject({ code: 'not_found', status: 404 });
+  });
+
+  it('calls routes by their key with typed params, query and body', async () => {
+    const client = createClient({ baseUrl: server.url });
+    const created = await client.call('createKey', { body: { name: 'typed', scopes: ['jobs'] } });
+    expect(created.scopes).toEqual(['jobs']);
+    const renamed = await client.call('updateKey', { params: { id: created.id }, body: { name: 'typed again' } });
+    expect(renamed.name).toBe('typed again');
+    const audit = await client.call('audit', { query: { limit: 1 } });
+    expect(audit.entries).toHaveLength(1);
+    expect((await client.call('listModels')).models.map((m) => m.id)).toContain('pp-ocrv4');
+    expect(await client.callText('usage', { query: { format: 'csv' } })).toMatch(/^day,/);
+    expect(client.link('exportJob', { params: { id: 'j 1' }, query: { format: 'csv' } })).toBe(`${server.url}/v1/jobs/j%201/export?format=csv`);
+    await expect(client.call('getModel', { params: { id: 'missing' } })).rejects.toMatchObject({ code: 'not_found', status: 404 });
+    // The compiler holds callers to the table: a route's params are required, unknown body fields refused.
+    // @ts-expect-error getJob needs params.id
+    await expect(client.call('getJob')).rejects.toBeInstanceOf(ClientError);
+    // @ts-expect-error createKey's body has no field "colour"
+    await expect(client.call('createKey', { body: { name: 'x', scopes: ['infer'], colour: 'red' } })).resolves.toBeTruthy();
   });
 
   it('reports an unreachable node as network_error', async () => {
@@ -71,7 +87,8 @@ describe('hearth/client', () => {
 
   it('builds absolute URLs with params and query for links and EventSource', () => {
     const client = createClient({ baseUrl: 'http://node:8686/' });
-    expect(client.url(API.jobExport, { id: 'a b' }, { format: 'csv', empty: '', none: undefined })).toBe(
+    expect(client.link('searchResults', { query: { q: 'a b', limit: 5, source: '', from: undefined } })).toBe('http://node:8686/v1/results?q=a+b&limit=5');
+    expect(client.link('exportJob', { params: { id: 'a b' }, query: { format: 'csv' } })).toBe(
       'http://node:8686/v1/jobs/a%20b/export?format=csv',
     );
   });

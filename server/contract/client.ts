@@ -1,9 +1,12 @@
 // The typed fetch client for the node's HTTP API (package export `hearth/client`): used by the console and the
-// CLI's --server mode. Runs in browsers, Electron and Node 20, so it uses only fetch and web-standard types.
+// CLI's --server mode. Every route of the table is called by its key (`client.call('getJob', { params: { id } })`),
+// so params, query, body and answer are checked by the compiler against the same table the node mounts.
+// Runs in browsers, Electron and Node 20, so it uses only fetch and web-standard types.
 import type { ErrorBody } from './errors';
 import type { HealthResponse } from './health';
 import type { OcrResponse } from './ocr';
-import { API, pathFor } from './paths';
+import { pathFor } from './paths';
+import { ROUTES, type BodyIn, type ParamsIn, type QueryIn, type ResponseOf, type RouteKey } from './routes';
 
 export interface ClientOptions {
   /** Origin of the node, e.g. "http://127.0.0.1:8686"; "" means same origin (the web console). */
@@ -30,6 +33,25 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** What an upload route (an image, a model) takes as its body. */
+export type UploadData = Blob | Uint8Array | FormData;
+
+type Spec<K extends RouteKey> = (typeof ROUTES)[K];
+/** Query values travel as text; numbers are welcome where the node reads a number out of a string. */
+type LooseQuery<Q> = { [P in keyof Q]: string extends NonNullable<Q[P]> ? Q[P] | number : Q[P] };
+type BodyInput<K extends RouteKey> = Spec<K> extends { body: 'image' | 'model-upload' } ? UploadData : BodyIn<K>;
+
+/** The input of route K: params when its path has them, query and body as its schemas say. */
+export type CallInput<K extends RouteKey> = (ParamsIn<K> extends undefined ? { params?: undefined } : { params: ParamsIn<K> }) &
+  (QueryIn<K> extends undefined ? { query?: undefined } : { query?: LooseQuery<QueryIn<K>> }) &
+  (BodyInput<K> extends undefined ? { body?: undefined } : { body: BodyInput<K> }) & {
+    /** Content type of an upload sent as raw bytes. */
+    contentType?: string;
+    signal?: AbortSignal;
+  };
+/** The input may be left out for routes that need none. */
+export type CallArgs<K extends RouteKey> = object extends CallInput<K> ? [input?: CallInput<K>] : [input: CallInput<K>];
+
 /** A non-2xx answer, carrying the node's error code (or "network_error" when no answer came). */
 export class ClientError extends Error {
   constructor(
@@ -45,12 +67,14 @@ export class ClientError extends Error {
 
 export interface HearthClient {
   readonly baseUrl: string;
-  /** Absolute URL for a path template and its params, with the query string (for links, EventSource, <img>). */
-  url(template: string, params?: Record<string, string | number>, query?: Query): string;
-  request<T>(path: string, opts?: RequestOptions): Promise<T>;
-  /** Like request, but returns the body as text (CSV, jsonl, Prometheus exports). */
-  text(path: string, opts?: RequestOptions): Promise<string>;
-  blob(path: string, opts?: RequestOptions): Promise<Blob>;
+  /** Calls route `key` of the table; the answer is its JSON (undefined for 204). */
+  call<K extends RouteKey>(key: K, ...args: CallArgs<K>): Promise<ResponseOf<K>>;
+  /** Calls route `key` and returns the answer as text (CSV, jsonl, Prometheus). */
+  callText<K extends RouteKey>(key: K, ...args: CallArgs<K>): Promise<string>;
+  /** Calls route `key` and returns the answer as bytes (images, bundles, exports). */
+  callBlob<K extends RouteKey>(key: K, ...args: CallArgs<K>): Promise<Blob>;
+  /** Absolute URL of route `key` (for EventSource and links). */
+  link<K extends RouteKey>(key: K, ...args: CallArgs<K>): string;
   health(signal?: AbortSignal): Promise<HealthResponse>;
   /** Recognises one image sent as raw bytes with its image/* content type. */
   ocr(image: Blob | Uint8Array, contentType: string, signal?: AbortSignal): Promise<OcrResponse>;
@@ -90,6 +114,15 @@ async function errorFrom(res: Response): Promise<ClientError> {
   return new ClientError(code, res.status, message, retryAfter);
 }
 
+/** Any route's input, as the implementation sees it. */
+interface CallInputAny {
+  params?: unknown;
+  query?: unknown;
+  body?: unknown;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
 export function createClient(opts: ClientOptions): HearthClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   const doFetch = opts.fetch ?? ((input: string, init?: RequestInit) => fetch(input, init));
@@ -124,18 +157,36 @@ export function createClient(opts: ClientOptions): HearthClient {
     return res;
   }
 
+  const routeRequest = (key: RouteKey, input: CallInputAny | undefined = {}): [string, RequestOptions] => {
+    const spec = ROUTES[key];
+    const path = pathFor(spec.path, (input.params ?? {}) as Record<string, string | number>);
+    return [
+      path,
+      {
+        method: spec.method.toUpperCase() as RequestOptions['method'],
+        query: input.query as Query | undefined,
+        body: input.body,
+        contentType: input.contentType,
+        signal: input.signal,
+      },
+    ];
+  };
+
   return {
     baseUrl,
-    url: (template, params = {}, query) => `${baseUrl}${pathFor(template, params)}${queryString(query)}`,
-    async request<T>(path: string, ro?: RequestOptions): Promise<T> {
-      const res = await send(path, ro);
-      if (res.status === 204) return undefined as T;
-      return (await res.json()) as T;
+    async call(key, ...[input]) {
+      const res = await send(...routeRequest(key, input));
+      if (res.status === 204) return undefined as ResponseOf<typeof key>;
+      return (await res.json()) as ResponseOf<typeof key>;
     },
-    text: async (path, ro) => (await send(path, ro)).text(),
-    blob: async (path, ro) => (await send(path, ro)).blob(),
-    health: async (signal) => (await send(API.health, { signal })).json() as Promise<HealthResponse>,
+    callText: async (key, ...[input]) => (await send(...routeRequest(key, input))).text(),
+    callBlob: async (key, ...[input]) => (await send(...routeRequest(key, input))).blob(),
+    link(key, ...[input]) {
+      const [path, ro] = routeRequest(key, input);
+      return `${baseUrl}${path}${queryString(ro.query)}`;
+    },
+    health: async (signal) => (await send(...routeRequest('health', { signal }))).json() as Promise<HealthResponse>,
     ocr: async (image, contentType, signal) =>
-      (await send(API.ocr, { method: 'POST', body: image, contentType, signal })).json() as Promise<OcrResponse>,
+      (await send(...routeRequest('ocr', { body: image, contentType, signal }))).json() as Promise<OcrResponse>,
   };
 }

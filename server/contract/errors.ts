@@ -3,6 +3,8 @@
 export const ERROR_CODES = [
   'bad_request',
   'invalid_body',
+  'invalid_params',
+  'invalid_query',
   'missing_image',
   'not_an_image',
   'corrupt_image',

@@ -1,5 +1,6 @@
 // GET /v1/health: no auth; what a client or a load balancer checks first.
-import type { ProviderReport } from './providers';
+import { z } from 'zod';
+import { providerReportSchema, type ProviderReport } from './providers';
 
 export interface HealthModel {
   id: string;
@@ -19,3 +20,13 @@ export interface HealthResponse {
   engine?: { workers: number; queueDepth: number; inFlight: number };
   lan?: boolean;
 }
+
+export const healthResponseSchema: z.ZodType<HealthResponse> = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  providers: z.array(z.string()),
+  candidates: z.array(providerReportSchema).optional(),
+  models: z.array(z.object({ id: z.string(), task: z.string(), version: z.number(), loaded: z.boolean() })),
+  engine: z.object({ workers: z.number(), queueDepth: z.number(), inFlight: z.number() }).optional(),
+  lan: z.boolean().optional(),
+});

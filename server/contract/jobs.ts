@@ -82,3 +82,42 @@ export interface JobList {
 export type ExportLine =
   | { file: string; text: string; lines: { text: string; confidence: number; box: [number, number][] }[]; provider: string; ms: number }
   | { file: string; error: JobError };
+
+const jobErrorSchema = z.object({ code: z.string(), message: z.string() });
+export const jobSchema: z.ZodType<Job> = z.object({
+  id: z.string(),
+  state: z.enum(JOB_STATES),
+  total: z.number(),
+  done: z.number(),
+  failed: z.number(),
+  reused: z.number(),
+  root: z.string(),
+  recursive: z.boolean(),
+  origin: z.enum(['api', 'gui', 'cli']),
+  keyId: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  error: jobErrorSchema.nullable(),
+});
+export const jobProgressSchema: z.ZodType<JobProgress> = z.intersection(
+  jobSchema,
+  z.object({ rate: z.number(), etaSeconds: z.number().nullable() }),
+);
+export const jobListSchema: z.ZodType<JobList> = z.object({ jobs: z.array(jobSchema) });
+export const jobItemsPageSchema: z.ZodType<JobItemsPage> = z.object({
+  items: z.array(
+    z.object({
+      id: z.number(),
+      file: z.string(),
+      state: z.enum(JOB_ITEM_STATES),
+      resultId: z.string().nullable(),
+      reused: z.boolean(),
+      ms: z.number().nullable(),
+      error: jobErrorSchema.nullable(),
+    }),
+  ),
+  total: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+});

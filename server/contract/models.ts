@@ -9,16 +9,29 @@ export type ModelTask = (typeof MODEL_TASKS)[number];
 export const TENSOR_DTYPES = ['float32', 'float64', 'int32', 'int64', 'uint8', 'int8', 'bool'] as const;
 export type TensorDtype = (typeof TENSOR_DTYPES)[number];
 
-/** Extra routes of the model area beyond the shared API table. */
-export const MODEL_API = {
-  modelVersion: '/v1/models/:id/versions/:version',
-} as const;
+/**
+ * The one model-id rule: 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit. Lower case
+ * only, because an id names a folder and "Colours" and "colours" are one folder on macOS and Windows.
+ */
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const MODEL_ID_RULE = 'a model id is 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit';
 
-const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+export const modelIdSchema = z.string().regex(MODEL_ID_PATTERN, MODEL_ID_RULE);
 
-export const modelIdSchema = z
-  .string()
-  .regex(ID_PATTERN, 'a model id is 1–64 characters of a-z, 0-9, ".", "_" or "-", starting with a letter or digit');
+export function isModelId(id: string): boolean {
+  return MODEL_ID_PATTERN.test(id);
+}
+
+/** The id a model gets from its display name ("Colours v2" → "colours-v2"); undefined when nothing is left. */
+export function modelIdFromName(name: string): string | undefined {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-._]+|[-._]+$/g, '')
+    .slice(0, 64)
+    .replace(/[-._]+$/, '');
+  return isModelId(slug) ? slug : undefined;
+}
 
 export const tensorSpecSchema = z.object({
   name: z.string().min(1),
@@ -180,3 +193,40 @@ export interface InferResponse {
   model: string;
   version: number;
 }
+
+const modelVersionInfoSchema: z.ZodType<ModelVersionInfo> = z.object({
+  version: z.number(),
+  createdAt: z.string().nullable(),
+  sizeBytes: z.number(),
+  inputs: z.array(tensorSpecSchema),
+  outputs: z.array(tensorSpecSchema),
+  labels: z.number(),
+});
+export const modelSummarySchema: z.ZodType<ModelSummary> = z.object({
+  id: z.string(),
+  name: z.string(),
+  task: z.enum(MODEL_TASKS),
+  activeVersion: z.number(),
+  versions: z.array(modelVersionInfoSchema),
+  bundled: z.boolean(),
+  loaded: z.boolean(),
+  preprocess: preprocessSchema.optional(),
+  description: z.string().optional(),
+});
+export const modelListSchema: z.ZodType<ModelListResponse> = z.object({ models: z.array(modelSummarySchema) });
+export const modelImportResponseSchema: z.ZodType<ModelImportResponse> = z.object({ model: modelSummarySchema, version: z.number() });
+export const classifyResponseSchema: z.ZodType<ClassifyResponse> = z.object({
+  labels: z.array(z.object({ label: z.string(), confidence: z.number() })),
+  provider: z.string(),
+  ms: z.number(),
+  model: z.string(),
+  version: z.number(),
+  resultId: z.string().optional(),
+});
+export const inferResponseSchema: z.ZodType<InferResponse> = z.object({
+  outputs: z.record(z.string(), z.object({ dtype: z.string(), shape: z.array(z.number()), data: z.array(z.union([z.number(), z.boolean()])) })),
+  provider: z.string(),
+  ms: z.number(),
+  model: z.string(),
+  version: z.number(),
+});

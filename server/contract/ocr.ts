@@ -1,4 +1,5 @@
 // OCR results as the API, the CLI's jsonl and the console see them.
+import { z } from 'zod';
 
 export type Point = [number, number];
 export type Quad = [Point, Point, Point, Point];
@@ -25,3 +26,19 @@ export interface OcrResponse {
   /** Store id of the result when it was recorded. */
   resultId?: string;
 }
+
+const pointSchema = z.tuple([z.number(), z.number()]);
+export const ocrLineSchema: z.ZodType<OcrLine> = z.object({
+  text: z.string(),
+  confidence: z.number(),
+  box: z.tuple([pointSchema, pointSchema, pointSchema, pointSchema]),
+});
+export const ocrResponseSchema: z.ZodType<OcrResponse> = z.object({
+  text: z.string(),
+  lines: z.array(ocrLineSchema),
+  provider: z.string(),
+  ms: z.number(),
+  width: z.number(),
+  height: z.number(),
+  resultId: z.string().optional(),
+});

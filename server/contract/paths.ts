@@ -11,6 +11,7 @@ export const API = {
   modelActivate: '/v1/models/:id/activate',
   modelLoad: '/v1/models/:id/load',
   modelUnload: '/v1/models/:id/unload',
+  modelVersion: '/v1/models/:id/versions/:version',
   jobs: '/v1/jobs',
   job: '/v1/jobs/:id',
   jobEvents: '/v1/jobs/:id/events',

@@ -1,5 +1,6 @@
 // Stored recognitions as GET /v1/results, /v1/results/:id and the console's history see them.
-import type { OcrLine } from './ocr';
+import { z } from 'zod';
+import { ocrLineSchema, type OcrLine } from './ocr';
 
 export const RESULT_KINDS = ['ocr', 'classify'] as const;
 export type ResultKind = (typeof RESULT_KINDS)[number];
@@ -59,3 +60,34 @@ export interface ResultsPage {
   limit: number;
   offset: number;
 }
+
+const resultSummaryShape = {
+  id: z.string(),
+  kind: z.enum(RESULT_KINDS),
+  source: z.string(),
+  sha256: z.string().nullable(),
+  text: z.string(),
+  provider: z.string().nullable(),
+  ms: z.number().nullable(),
+  origin: z.enum(RESULT_ORIGINS),
+  keyId: z.string().nullable(),
+  jobId: z.string().nullable(),
+  model: z.string().nullable(),
+  createdAt: z.string(),
+  hasImage: z.boolean(),
+};
+const resultLabelSchema = z.object({ label: z.string(), confidence: z.number() });
+export const resultSummarySchema: z.ZodType<ResultSummary> = z.object(resultSummaryShape);
+export const resultsPageSchema: z.ZodType<ResultsPage> = z.object({
+  items: z.array(resultSummarySchema),
+  total: z.number(),
+  limit: z.number(),
+  offset: z.number(),
+});
+export const resultDetailSchema: z.ZodType<ResultDetail> = z.object({
+  ...resultSummaryShape,
+  lines: z.array(ocrLineSchema),
+  labels: z.array(resultLabelSchema).nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+});

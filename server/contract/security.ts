@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { providerSettingSchema } from './providers';
 
-export const scopeSchema = z.enum(['infer', 'jobs', 'admin', 'metrics']);
+/** What an API key may do; the owner on loopback holds all of them. */
+export const SCOPES = ['infer', 'jobs', 'admin', 'metrics'] as const;
+export const scopeSchema = z.enum(SCOPES);
 export type KeyScope = z.infer<typeof scopeSchema>;
 
 export const apiKeySchema = z.object({

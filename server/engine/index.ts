@@ -8,6 +8,7 @@ import { startGpuSessions } from './gpu/sessionHost';
 import { choiceLine } from './providers';
 import { ResultCache, contentKey } from './resultCache';
 import { Scheduler } from './scheduler';
+import type { TaskName, TaskPayload, TaskResult } from './tasks';
 import type { TaskContext } from './tasks/types';
 import { WorkerThread } from './workerThread';
 
@@ -27,9 +28,9 @@ export interface Engine {
   readonly providers: string[];
   ocr(image: Uint8Array, opts?: { bulk?: boolean }): Promise<OcrResult>;
   /** A task from the worker task table (classify, infer, ...), through the same scheduler and back-pressure. */
-  run<R>(task: string, payload: unknown, opts?: { bulk?: boolean }): Promise<R>;
+  run<T extends TaskName>(task: T, payload: TaskPayload<T>, opts?: { bulk?: boolean }): Promise<TaskResult<T>>;
   /** A task on every worker at once, outside the queue (loading or releasing a model's sessions); one result per worker. */
-  broadcast<R>(task: string, payload: unknown): Promise<R[]>;
+  broadcast<T extends TaskName>(task: T, payload: TaskPayload<T>): Promise<TaskResult<T>[]>;
   stats(): EngineStats;
   close(): Promise<void>;
 }
@@ -115,13 +116,13 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       }
       return structuredClone(await pending);
     },
-    run<R>(task: string, payload: unknown, o: { bulk?: boolean } = {}) {
-      return scheduler.submit<R>(task, payload, o.bulk ?? false);
+    run<T extends TaskName>(task: T, payload: TaskPayload<T>, o: { bulk?: boolean } = {}) {
+      return scheduler.submit<TaskResult<T>>(task, payload, o.bulk ?? false);
     },
-    async broadcast<R>(task: string, payload: unknown) {
+    async broadcast<T extends TaskName>(task: T, payload: TaskPayload<T>) {
       if (closing) throw new AppError('shutting_down', 503, 'the engine is shutting down');
       try {
-        return (await Promise.all(threads.filter((t) => t.alive).map((t) => t.run(task, payload)))) as R[];
+        return (await Promise.all(threads.filter((t) => t.alive).map((t) => t.run(task, payload)))) as TaskResult<T>[];
       } finally {
         // Workers this kept busy are free again; queued tasks may have been waiting for them.
         scheduler.pump();

@@ -4,7 +4,8 @@
 import { AppError } from '../appError';
 import type { WorkerThread } from './workerThread';
 
-interface Job {
+/** A task waiting for a worker, with the caller's promise. */
+interface QueuedTask {
   task: string;
   payload: unknown;
   resolve(value: unknown): void;
@@ -12,8 +13,8 @@ interface Job {
 }
 
 export class Scheduler {
-  private readonly interactive: Job[] = [];
-  private readonly bulk: Job[] = [];
+  private readonly interactive: QueuedTask[] = [];
+  private readonly bulk: QueuedTask[] = [];
   private closed = false;
   inFlight = 0;
   processed = 0;
@@ -46,17 +47,17 @@ export class Scheduler {
     return this.workers().find((w) => w.alive && w.busy === 0);
   }
 
-  /** Starts waiting jobs on idle workers, interactive first. */
+  /** Starts waiting tasks on idle workers, interactive first. */
   pump(): void {
     for (;;) {
       const worker = this.idleWorker();
       if (!worker) return;
-      const job = this.interactive.shift() ?? this.bulk.shift();
-      if (!job) return;
+      const next = this.interactive.shift() ?? this.bulk.shift();
+      if (!next) return;
       this.inFlight++;
-      worker.run(job.task, job.payload).then(
-        (result) => this.finish(() => job.resolve(result)),
-        (err: unknown) => this.finish(() => job.reject(err)),
+      worker.run(next.task, next.payload).then(
+        (result) => this.finish(() => next.resolve(result)),
+        (err: unknown) => this.finish(() => next.reject(err)),
       );
     }
   }
@@ -72,7 +73,7 @@ export class Scheduler {
   close(): void {
     this.closed = true;
     const err = new AppError('shutting_down', 503, 'the engine is shutting down');
-    for (const job of this.interactive.splice(0)) job.reject(err);
-    for (const job of this.bulk.splice(0)) job.reject(err);
+    for (const t of this.interactive.splice(0)) t.reject(err);
+    for (const t of this.bulk.splice(0)) t.reject(err);
   }
 }

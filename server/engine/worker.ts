@@ -2,7 +2,7 @@
 // time. Decoding, pre/post-processing and ONNX runs all happen here, so the main event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
-import { TASKS } from './tasks';
+import { isTaskName, TASKS } from './tasks';
 import { ocrModels } from './tasks/ocr';
 import type { TaskContext } from './tasks/types';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
@@ -26,9 +26,8 @@ port.on('message', (msg: WorkerRequest) => {
     loading.abort();
     return;
   }
-  const handler = TASKS[msg.task];
-  const run = handler
-    ? (handler as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
+  const run = isTaskName(msg.task)
+    ? (TASKS[msg.task] as (p: unknown, c: TaskContext) => Promise<unknown>)(msg.payload, ctx)
     : Promise.reject(new Error(`unknown engine task "${msg.task}"`));
   run.then(
     (result) => port.postMessage({ id: msg.id, ok: true, result } satisfies WorkerReply),

@@ -12,7 +12,7 @@ import { loadConfig } from '../config';
 import type { CreatedKeyResponse, UsageResponse, AuditResponse } from '../contract/security';
 import { startServer, type RunningServer } from '../serve';
 import { renderText } from '../testkit/renderText';
-import { send, type Reply, type RequestOptions } from './testRequest';
+import { send, type Reply, type RequestOptions } from '../testkit/request';
 
 const LIMITS = { bodyBytes: 2 * 1024 * 1024, ratePerMinute: 600, burst: 20, headersTimeoutMs: 1_000, requestTimeoutMs: 10_000 };
 
@@ -109,7 +109,7 @@ describe('abuse suite: a LAN node on 127.0.0.1', () => {
     const metricsKey = await createKey('prometheus', ['metrics']);
     const metrics = await request('GET', '/metrics', { key: metricsKey.key });
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toContain('hearth_http_requests_total{method="POST",route="/v1/ocr",status="200"} 1');
+    expect(metrics.text).toContain('hearth_http_requests_total{method="POST",route="ocr",status="200"} 1');
     expect(metrics.text).toContain('hearth_http_request_duration_seconds_bucket');
     expect(metrics.text).toMatch(/hearth_engine_queue_depth \d+/);
     expect(metrics.text).toContain('hearth_nodejs_eventloop_lag_seconds');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { hostnameOf, isLoopbackAddress } from './guard';
 import { reachableUrls } from './lan';
-import { routeTemplate } from './requestMeter';
+import { routeLabel } from './requestMeter';
 
 describe('hostnameOf', () => {
   it('strips ports and brackets and lower-cases', () => {
@@ -26,14 +26,15 @@ describe('isLoopbackAddress', () => {
   });
 });
 
-describe('routeTemplate', () => {
+describe('routeLabel', () => {
   it('maps paths to bounded route labels, most specific first', () => {
-    expect(routeTemplate('/v1/ocr')).toBe('/v1/ocr');
-    expect(routeTemplate('/v1/jobs/abc/events')).toBe('/v1/jobs/:id/events');
-    expect(routeTemplate('/v1/jobs/abc/pause')).toBe('/v1/jobs/:id/:action');
-    expect(routeTemplate('/v1/keys/123')).toBe('/v1/keys/:id');
-    expect(routeTemplate('/v1/no/such/thing')).toBe('unmatched');
-    expect(routeTemplate('/assets/index-abc.js')).toBe('console');
+    expect(routeLabel('POST', '/v1/ocr')).toBe('ocr');
+    expect(routeLabel('GET', '/v1/jobs/abc/events')).toBe('jobEvents');
+    expect(routeLabel('POST', '/v1/jobs/abc/pause')).toBe('jobAction');
+    expect(routeLabel('DELETE', '/v1/keys/123')).toBe('revokeKey');
+    expect(routeLabel('PATCH', '/v1/keys/123')).toBe('updateKey');
+    expect(routeLabel('GET', '/v1/no/such/thing')).toBe('unmatched');
+    expect(routeLabel('GET', '/assets/index-abc.js')).toBe('console');
   });
 });
 

@@ -1,14 +1,15 @@
 // The security layer of a node: who may ask (guard), how much (rate limit, body size), what it cost (metering,
-// metrics, monitor), and the admin routes for keys, usage, audit, settings, LAN exposure and OpenAPI.
+// metrics, monitor), and switching LAN exposure. Its routes live in api/routes/.
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { RequestHandler, Router } from 'express';
+import type { RequestHandler } from 'express';
 import { AppError } from '../appError';
 import type { Principal } from '../api/scope';
 import type { Config } from '../config';
 import type { NodeInfo } from '../contract/security';
 import type { Engine } from '../engine';
 import { createLogger } from '../logger';
+import type { SettingsService } from '../settings';
 import type { Store } from '../store';
 import { bodyLimit } from './bodyLimit';
 import { createGuard } from './guard';
@@ -17,12 +18,8 @@ import { listInterfaces, nodeInfo, type ListeningInfo } from './lan';
 import { createMetering, type Metering } from './metering';
 import { createMetrics, type NodeMetrics } from './metrics';
 import { createMonitor, type Monitor } from './monitor';
-import { buildOpenApi } from './openapi';
 import { createRateLimiter } from './rateLimit';
 import { createRequestMeter } from './requestMeter';
-import { createSecurityRouter } from './router';
-import { persistConfig } from './settings';
-
 import { actorOf, audit } from './audit';
 
 export { audit, actorOf } from './audit';
@@ -34,9 +31,15 @@ const log = createLogger('security');
 /** Failed authentications allowed per client address: a burst for a misconfigured script, then one a second. */
 const FAILED_AUTH_LIMITS = { ratePerMinute: 60, burst: 30 } as const;
 
+export interface LanControl {
+  info(): NodeInfo;
+  /** Switches LAN on/off (re-listening); returns the new state. */
+  set(change: { lan: boolean; host?: string }): Promise<NodeInfo>;
+}
+
 export interface Security {
   before: RequestHandler[];
-  router: Router;
+  readonly lan: LanControl;
   attachServer?(info: { server: HttpServer | HttpsServer; url: string; fingerprint?: string } & Partial<ListeningInfo>): void;
   /** For other areas: per-model, per-provider inference timing in /metrics. */
   readonly metrics: NodeMetrics;
@@ -46,13 +49,14 @@ export interface Security {
   close(): Promise<void>;
 }
 
-export function createSecurity(opts: { config: Config; store: Store; engine: Engine }): Security {
-  const { config, store, engine } = opts;
+export function createSecurity(opts: { config: Config; settings: SettingsService; store: Store; engine: Engine }): Security {
+  const { config, settings, store, engine } = opts;
+  const live = settings.current;
   const keys = createKeyRepository(store.db);
   const metering = createMetering(store.db, keys);
   const metrics = createMetrics(engine, store.db);
-  const monitor = createMonitor({ engine, dataDir: config.dataDir, queueDepth: () => config.engine.queueDepth, thresholds: () => config.alerts });
-  const limiter = createRateLimiter(() => config.limits);
+  const monitor = createMonitor({ engine, dataDir: config.dataDir, queueDepth: () => config.engine.queueDepth, thresholds: () => live().alerts });
+  const limiter = createRateLimiter(() => live().limits);
   const failures = createRateLimiter(() => FAILED_AUTH_LIMITS);
   let listening: ListeningInfo | undefined;
 
@@ -72,8 +76,8 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
 
   // One switch at a time: a second request waits for the first to finish re-listening.
   let switching: Promise<unknown> = Promise.resolve();
-  const lan = {
-    info: () => nodeInfo(config, listening),
+  const lan: LanControl = {
+    info: () => nodeInfo(live(), listening),
     set(change: { lan: boolean; host?: string }): Promise<NodeInfo> {
       const next = switching.then(() => switchLan(change));
       switching = next.catch(() => undefined);
@@ -87,37 +91,26 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
     }
     const known = host === '0.0.0.0' || host === '::' || listInterfaces().some((i) => i.address === host);
     if (!known) throw new AppError('invalid_body', 400, `"${host}" is not an address of this machine; pick one from GET /v1/node interfaces`);
-    if (change.lan === config.lan && host === config.host) return nodeInfo(config, listening);
-    const before = { lan: config.lan, host: config.host };
-    config.lan = change.lan;
-    config.host = host;
+    const before = { lan: live().lan, host: live().host };
+    if (change.lan === before.lan && host === before.host) return nodeInfo(before, listening);
+    // The guard follows the new exposure from the first request on the new socket.
+    settings.setExposure({ lan: change.lan, host }, { persist: false });
     try {
       await listening.relisten({ lan: change.lan, host });
     } catch (err) {
-      config.lan = before.lan;
-      config.host = before.host;
+      settings.setExposure(before, { persist: false });
       throw new AppError('conflict', 409, `could not listen on ${host}: ${(err as Error).message}`);
     }
-    persistConfig(config.dataDir, { lan: change.lan, host: change.lan ? host : undefined });
+    settings.setExposure({ lan: change.lan, host });
     log.info(change.lan ? 'LAN on' : 'LAN off', { host });
-    return nodeInfo(config, listening);
+    return nodeInfo(live(), listening);
   };
 
-  let openapiDoc: unknown;
-  const router = createSecurityRouter({
-    config,
-    store,
-    keys,
-    metering,
-    metrics,
-    monitor,
-    lan,
-    openapi: () => (openapiDoc ??= buildOpenApi()),
-    onLimitsChanged: () => {
-      if (!listening) return;
-      listening.server.headersTimeout = config.limits.headersTimeoutMs;
-      listening.server.requestTimeout = config.limits.requestTimeoutMs;
-    },
+  // Changed timeouts go to the listening server at once (new connections pick them up).
+  settings.on('limits', (limits) => {
+    if (!listening) return;
+    listening.server.headersTimeout = limits.headersTimeoutMs;
+    listening.server.requestTimeout = limits.requestTimeoutMs;
   });
 
   return {
@@ -135,11 +128,11 @@ export function createSecurity(opts: { config: Config; store: Store; engine: Eng
           }
         },
       }),
-      createGuard({ keys, lan: () => config.lan, allowedHosts: () => config.allowedHosts, failed: (address) => failures.take(address) }),
+      createGuard({ keys, lan: () => live().lan, allowedHosts: () => live().allowedHosts, failed: (address) => failures.take(address) }),
       rateLimit,
-      bodyLimit(() => config.limits.bodyBytes),
+      bodyLimit(() => live().limits.bodyBytes),
     ],
-    router,
+    lan,
     attachServer(info) {
       listening = { ...listening, ...info };
     },

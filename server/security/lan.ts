@@ -3,8 +3,8 @@
 import { networkInterfaces } from 'node:os';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { Config } from '../config';
 import type { NetworkInterfaceInfo, NodeInfo } from '../contract/security';
+import type { Exposure } from '../settings';
 
 /** What serve.ts hands the security layer once it listens (and again after each re-listen). */
 export interface ListeningInfo {
@@ -36,16 +36,16 @@ export function reachableUrls(host: string, port: number, tls: boolean, interfac
     .map((i) => urlOf(i.address, i.family, port, tls));
 }
 
-export function nodeInfo(config: Config, listening: ListeningInfo | undefined): NodeInfo {
+export function nodeInfo(exposure: Exposure, listening: ListeningInfo | undefined): NodeInfo {
   const addr = listening?.server.address();
   const port = addr && typeof addr === 'object' ? addr.port : null;
   const tls = Boolean(listening?.fingerprint);
   return {
-    lan: config.lan,
-    host: config.host,
+    lan: exposure.lan,
+    host: exposure.host,
     port,
     url: listening?.url ?? null,
-    urls: config.lan && port !== null ? reachableUrls(config.host, port, tls) : [],
+    urls: exposure.lan && port !== null ? reachableUrls(exposure.host, port, tls) : [],
     fingerprint: listening?.fingerprint ?? null,
     interfaces: listInterfaces(),
     canToggle: Boolean(listening?.relisten),

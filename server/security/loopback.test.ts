@@ -8,7 +8,7 @@ import { loadConfig } from '../config';
 import type { AuditResponse, MonitorResponse, NodeInfo, NodeUpdateResponse, Settings } from '../contract/security';
 import { startServer, type RunningServer } from '../serve';
 import { colourClassifier, solidPng } from '../testkit/onnx';
-import { send, type RequestOptions } from './testRequest';
+import { send, type RequestOptions } from '../testkit/request';
 
 describe('loopback mode and the LAN switch', () => {
   let dataDir: string;
@@ -64,7 +64,7 @@ describe('loopback mode and the LAN switch', () => {
     expect(doc.paths['/v1/models/{id}/versions/{version}']?.delete).toBeDefined();
     const metrics = await request('GET', '/metrics');
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toMatch(/hearth_http_requests_total\{method="GET",route="\/v1\/keys",status="200"\} \d+/);
+    expect(metrics.text).toMatch(/hearth_http_requests_total\{method="GET",route="listKeys",status="200"\} \d+/);
     await running.node.services.security.monitor.sample();
     const monitor = (await request('GET', '/v1/monitor')).json<MonitorResponse>();
     expect(monitor.samples.length).toBeGreaterThanOrEqual(1);
@@ -113,7 +113,7 @@ describe('loopback mode and the LAN switch', () => {
     expect(alerts.json<Settings>().alerts.p95Ms).toEqual({ warning: 500, critical: 10_000 });
     expect((await request('GET', '/v1/monitor')).json<MonitorResponse>().thresholds.p95Ms.warning).toBe(500);
     expect((JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as Settings).alerts.p95Ms.warning).toBe(500);
-    expect(running.node.services.config.limits.burst).toBe(7);
+    expect(running.node.services.settings.current().limits.burst).toBe(7);
     const file = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as Settings;
     expect(file.limits.burst).toBe(7);
     expect((await request('GET', '/v1/health', { headers: { host: `hearth.local:${port}` } })).status).toBe(200);

@@ -1,9 +1,8 @@
-// Measures every request when its response ends: Prometheus counters/histograms by route template, the
+// Measures every request when its response ends: Prometheus counters/histograms by route key, the
 // monitor's rolling window, and per-key metering (requests, images, engine ms, errors).
 import type { Request, RequestHandler, Response } from 'express';
 import type { Principal } from '../api/scope';
-import { MODEL_API } from '../contract/models';
-import { API } from '../contract/paths';
+import { matchRoute, ROUTES, type RouteKey } from '../contract/routes';
 import type { Metering } from './metering';
 import type { NodeMetrics } from './metrics';
 import type { Monitor } from './monitor';
@@ -17,41 +16,26 @@ export interface RequestUsage {
   task?: string;
 }
 
-interface CompiledRoute {
-  template: string;
-  pattern: RegExp;
-  params: number;
+/** The route label of a request: its key in the route table; bounded however many ids and paths clients send. */
+export function routeLabel(method: string, path: string): string {
+  const key = matchRoute(method, path);
+  if (key) return key;
+  return path.startsWith('/v1/') || path === '/metrics' ? 'unmatched' : 'console';
 }
 
-// Most specific first: fewer `:params` wins, so /v1/jobs/:id/events beats /v1/jobs/:id/:action.
-const ROUTES: CompiledRoute[] = [...Object.values(API), ...Object.values(MODEL_API)]
-  .map((template) => ({
-    template,
-    pattern: new RegExp('^' + template.replace(/[.]/g, '\\.').replace(/:[a-zA-Z]+/g, '[^/]+') + '/?$'),
-    params: (template.match(/:/g) ?? []).length,
-  }))
-  .sort((a, b) => a.params - b.params);
-
-/** The route template a path belongs to; bounded label values however many ids and paths clients send. */
-export function routeTemplate(path: string): string {
-  for (const r of ROUTES) if (r.pattern.test(path)) return r.template;
-  if (!path.startsWith('/v1/')) return 'console';
-  return 'unmatched';
-}
-
-const TASK_BY_ROUTE: Record<string, string> = { [API.ocr]: 'ocr', [API.classify]: 'classify', [API.modelInfer]: 'infer' };
+const TASK_BY_ROUTE: Partial<Record<RouteKey, string>> = { ocr: 'ocr', classify: 'classify', inferModel: 'infer' };
 
 /**
- * Admin actions other areas' routes perform, audited here when they succeed so no route has to remember to:
- * method + route template → audit action. (Keys, settings and LAN switches are audited where they happen.)
+ * Admin actions other areas' routes perform, audited here when they succeed so no route has to remember to.
+ * (Keys, settings and LAN switches are audited where they happen.)
  */
-const AUDITED: Record<string, string> = {
-  [`POST ${API.models}`]: 'models.import',
-  [`POST ${API.modelActivate}`]: 'models.activate',
-  [`POST ${API.modelLoad}`]: 'models.load',
-  [`POST ${API.modelUnload}`]: 'models.unload',
-  [`DELETE ${API.model}`]: 'models.delete',
-  [`DELETE ${MODEL_API.modelVersion}`]: 'models.delete',
+const AUDITED: Partial<Record<RouteKey, string>> = {
+  importModel: 'models.import',
+  activateModel: 'models.activate',
+  loadModel: 'models.load',
+  unloadModel: 'models.unload',
+  deleteModel: 'models.delete',
+  deleteModelVersion: 'models.delete',
 };
 
 /** Path parameters by name, from a template and a path it matched. */
@@ -66,10 +50,10 @@ function paramsOf(template: string, path: string): Record<string, string> {
 }
 
 /** Model id from the request itself: /v1/models/:id/infer, /v1/classify?model=ID; OCR runs the bundled PP-OCRv4. */
-function modelOf(route: string, req: Request): string {
-  if (route === API.modelInfer) return decodeURIComponent(req.path.split('/')[3] ?? 'unknown');
-  if (route === API.classify) return typeof req.query.model === 'string' ? req.query.model : 'unknown';
-  if (route === API.ocr) return 'pp-ocrv4';
+function modelOf(key: RouteKey, req: Request): string {
+  if (key === 'inferModel') return decodeURIComponent(req.path.split('/')[3] ?? 'unknown');
+  if (key === 'classify') return typeof req.query.model === 'string' ? req.query.model : 'unknown';
+  if (key === 'ocr') return 'pp-ocrv4';
   return 'unknown';
 }
 
@@ -86,8 +70,8 @@ export function createRequestMeter(opts: {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     // An aborted request has no real status; count it as the client going away (499, as nginx does).
     const status = res.writableFinished ? res.statusCode : 499;
-    const route = routeTemplate(req.path);
-    opts.metrics.request({ method: req.method, route, status }, seconds);
+    const key = matchRoute(req.method, req.path);
+    opts.metrics.request({ method: req.method, route: routeLabel(req.method, req.path), status }, seconds);
     opts.monitor.observe(status, seconds * 1000);
     const principal = res.locals.principal as Principal | undefined;
     const usage = (res.locals.usage ?? {}) as RequestUsage;
@@ -95,18 +79,18 @@ export function createRequestMeter(opts: {
     if (principal && (principal.keyId !== null || principal.local)) {
       opts.metering.record({ keyId: principal.keyId, status, images: usage.images, engineMs: usage.engineMs });
     }
-    const action = AUDITED[`${req.method} ${route}`];
-    if (action && status < 300) {
-      const detail: Record<string, unknown> = { ...paramsOf(route, req.path), status };
+    const action = key && AUDITED[key];
+    if (key && action && status < 300) {
+      const detail: Record<string, unknown> = { ...paramsOf(ROUTES[key].path, req.path), status };
       if (typeof req.query.version === 'string') detail.version = req.query.version;
       opts.audit(principal, action, detail);
     }
-    const task = usage.task ?? TASK_BY_ROUTE[route];
+    const task = usage.task ?? (key && TASK_BY_ROUTE[key]);
     if (task && typeof usage.engineMs === 'number' && status < 400) {
       // Routes may name model and provider; else they follow from the route and the one provider running.
       const providers = opts.providers();
       const provider = usage.provider ?? (providers.length === 1 ? providers[0] : 'unknown');
-      const model = usage.model ?? modelOf(route, req);
+      const model = usage.model ?? (key ? modelOf(key, req) : 'unknown');
       opts.metrics.inference({ task, model, provider }, usage.engineMs / 1000);
       opts.monitor.inference(model, usage.engineMs);
     }

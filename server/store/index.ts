@@ -29,7 +29,8 @@ export interface OpenStoreOptions {
   dataDir: string;
   /** HEARTH_STORE_KEY; when absent, <dataDir>/store.key (generated only for a new store). */
   key?: string;
-  retention?: Retention;
+  /** Read on every write, so a changed setting applies to the next result. */
+  retention?: () => Retention;
 }
 
 const log = createLogger('store');
@@ -49,7 +50,7 @@ export function openStore(opts: OpenStoreOptions): Store {
     throw err;
   }
   const results = createResultsRepository(db, opts.retention);
-  if (opts.retention && opts.retention.mode !== 'all') results.pruneImages();
+  if (opts.retention && opts.retention().mode !== 'all') results.pruneImages();
   log.info('store open', { file, created: !exists, keySource: key.source });
   let closed = false;
   return {

@@ -36,8 +36,6 @@ export interface ResultsRepository {
   search(query: ResultsQuery): ResultsPage;
   get(id: string): ResultDetail | null;
   image(id: string): { bytes: Buffer; mime: string } | null;
-  setRetention(retention: Retention): void;
-  retention(): Retention;
   /** Drops images retention no longer keeps; returns how many went. */
   pruneImages(now?: number): number;
 }
@@ -89,10 +87,12 @@ function summary(r: ResultRow): ResultSummary {
   };
 }
 
+const KEEP_ALL: Retention = { mode: 'all', days: 30 };
+
 const SELECT = `SELECT r.*, EXISTS (SELECT 1 FROM images i WHERE i.sha256 = r.sha256) AS has_image FROM results r`;
 
-export function createResultsRepository(db: SqliteDatabase, initial: Retention = { mode: 'all', days: 30 }): ResultsRepository {
-  let retention: Retention = { ...initial };
+/** `retention` is read on every write and prune, so a changed setting applies to the next result. */
+export function createResultsRepository(db: SqliteDatabase, retentionOf: () => Retention = () => KEEP_ALL): ResultsRepository {
   let lastPrune = 0;
 
   const insertResult = db.prepare(`INSERT INTO results
@@ -107,6 +107,7 @@ export function createResultsRepository(db: SqliteDatabase, initial: Retention =
 
   const pruneImages = (now = Date.now()): number => {
     lastPrune = now;
+    const retention = retentionOf();
     if (retention.mode === 'results-only') return pruneAll.run().changes;
     if (retention.mode === 'days') return pruneOlder.run(now - retention.days * DAY_MS).changes;
     return 0;
@@ -138,11 +139,11 @@ export function createResultsRepository(db: SqliteDatabase, initial: Retention =
           model: input.model ?? null,
           createdAt: now,
         });
-        if (input.image && sha && retention.mode !== 'results-only') {
+        if (input.image && sha && retentionOf().mode !== 'results-only') {
           upsertImage.run(sha, sniffImageMime(input.image), Buffer.from(input.image.buffer, input.image.byteOffset, input.image.byteLength), now);
         }
       })();
-      if (retention.mode === 'days' && now - lastPrune > PRUNE_EVERY_MS) pruneImages(now);
+      if (retentionOf().mode === 'days' && now - lastPrune > PRUNE_EVERY_MS) pruneImages(now);
       return id;
     },
 
@@ -174,12 +175,6 @@ export function createResultsRepository(db: SqliteDatabase, initial: Retention =
       return row ?? null;
     },
 
-    setRetention(next) {
-      retention = { ...next };
-      pruneImages();
-    },
-
-    retention: () => ({ ...retention }),
     pruneImages,
   };
 }

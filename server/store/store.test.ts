@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../appError';
-import type { OcrResult } from './results';
+import type { OcrResult, Retention } from './results';
 import { DB_FILE, openStore, type Store } from './index';
 
 const dirs: string[] = [];
@@ -104,7 +104,16 @@ describe('openStore key handling', () => {
 
 describe('results', () => {
   let store: Store;
-  const open = (): Store => (store = openStore({ dataDir: tempDir() }));
+  let retention: Retention = { mode: 'all', days: 30 };
+  const open = (): Store => {
+    retention = { mode: 'all', days: 30 };
+    return (store = openStore({ dataDir: tempDir(), retention: () => retention }));
+  };
+  /** What the settings service does on a change: the new value is read from then on, and images it drops go. */
+  const setRetention = (next: Retention): void => {
+    retention = next;
+    store.results.pruneImages();
+  };
   afterEach(() => store?.close());
 
   it('keeps no plaintext of text or image on disk', () => {
@@ -155,7 +164,7 @@ describe('results', () => {
     expect(store.results.image(a)).toEqual({ bytes: png, mime: 'image/png' });
     expect(store.results.get(b)?.hasImage).toBe(true);
     expect((store.db.prepare('SELECT count(*) AS n FROM images').get() as { n: number }).n).toBe(1);
-    store.results.setRetention({ mode: 'results-only', days: 30 });
+    setRetention({ mode: 'results-only', days: 30 });
     expect(store.results.image(a)).toBeNull();
     const c = store.results.record({ kind: 'ocr', source: 'c.png', image: png, ocr: ocrOf('y'), origin: 'gui', keyId: null });
     expect(store.results.get(c)?.hasImage).toBe(false);
@@ -164,7 +173,7 @@ describe('results', () => {
 
   it('keeps images N days in "days" mode, results for good', () => {
     open();
-    store.results.setRetention({ mode: 'days', days: 7 });
+    setRetention({ mode: 'days', days: 7 });
     const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
     const a = store.results.record({ kind: 'ocr', source: 'a.png', image: png, ocr: ocrOf('kept text'), origin: 'api', keyId: null });
     expect(store.results.pruneImages(Date.now() + 6 * 86_400_000)).toBe(0);

@@ -1,6 +1,4 @@
 // Saves what the node sends (exports, JSON, CSV) as a file: fetched with the key, handed to the browser as a blob.
-import type { HearthClient, Query } from '../../../server/contract/client';
-
 export function saveBlob(blob: Blob, fileName: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
@@ -13,6 +11,7 @@ export function saveBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }
 
-export async function downloadFrom(client: HearthClient, path: string, fileName: string, query?: Query): Promise<void> {
-  saveBlob(await client.blob(path, { query }), fileName);
+/** Saves the answer of a `client.callBlob(...)` once it has arrived. */
+export async function downloadFrom(blob: Promise<Blob>, fileName: string): Promise<void> {
+  saveBlob(await blob, fileName);
 }

@@ -48,7 +48,7 @@ export function useJobProgress(id: string | null): JobProgress | null {
   useEffect(() => {
     setProgress(null);
     if (!id) return;
-    const url = client.url(API.jobEvents, { id });
+    const url = client.link('jobEvents', { params: { id } });
     const onData = (data: string): void => {
       const p = parse(data);
       if (p) setProgress(p);

@@ -2,14 +2,15 @@
 import { useEffect, useState } from 'react';
 import { useConnection } from './connection';
 
-export function useNodeImage(path: string | null): string | null {
+/** Object URL of the kept image of result `id` (null while loading, when there is none or `id` is null). */
+export function useNodeImage(id: string | null): string | null {
   const { client } = useConnection();
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
-    if (!path) return;
+    if (!id) return;
     const ctrl = new AbortController();
     let objectUrl: string | null = null;
-    client.blob(path, { signal: ctrl.signal }).then(
+    client.callBlob('resultImage', { params: { id }, signal: ctrl.signal }).then(
       (blob) => {
         objectUrl = URL.createObjectURL(blob);
         setUrl(objectUrl);
@@ -20,6 +21,6 @@ export function useNodeImage(path: string | null): string | null {
       ctrl.abort();
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
-  }, [client, path]);
+  }, [client, id]);
   return url;
 }

@@ -1,7 +1,5 @@
 // One stored result (from History or a job): its image with boxes, its lines or labels, its metadata.
 import { useState, type ReactNode } from 'react';
-import type { ResultDetail } from '../../../server/contract/results';
-import { API, pathFor } from '../../../server/contract/paths';
 import { saveBlob } from '../api/download';
 import { useNodeImage } from '../api/useImage';
 import { useResource } from '../api/useResource';
@@ -26,9 +24,9 @@ export function LabelBars({ labels }: { labels: { label: string; confidence: num
 
 export function ResultViewer({ id, onClose }: { id: string; onClose(): void }): ReactNode {
   const { t } = useI18n();
-  const res = useResource((c, signal) => c.request<ResultDetail>(pathFor(API.result, { id }), { signal }), [id]);
+  const res = useResource((c, signal) => c.call('getResult', { params: { id }, signal }), [id]);
   const [active, setActive] = useState<number | null>(null);
-  const image = useNodeImage(res.data?.hasImage ? pathFor(API.resultImage, { id }) : null);
+  const image = useNodeImage(res.data?.hasImage ? id : null);
   return (
     <Modal title={res.data?.source ?? id} onClose={onClose}>
       <Async {...res}>

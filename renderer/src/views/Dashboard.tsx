@@ -1,9 +1,6 @@
 // Dashboard: is the node up, what runs it (providers, models), how busy it is now, and anything alarming.
 import type { ReactNode } from 'react';
 import type { HealthResponse } from '../../../server/contract/health';
-import type { JobList } from '../../../server/contract/jobs';
-import { API } from '../../../server/contract/paths';
-import type { MonitorResponse } from '../../../server/contract/security';
 import { useResource, type Resource } from '../api/useResource';
 import { ErrorPanel, Loading } from '../components/states';
 import { useI18n } from '../i18n';
@@ -21,8 +18,8 @@ function Stat({ label, value, testId }: { label: string; value: ReactNode; testI
 
 export function Dashboard({ health }: { health: Resource<HealthResponse> }): ReactNode {
   const { t } = useI18n();
-  const monitor = useResource((c, signal) => c.request<MonitorResponse>(API.monitor, { signal }), [], { intervalMs: POLL_MS });
-  const jobs = useResource((c, signal) => c.request<JobList>(API.jobs, { signal }), [], { intervalMs: POLL_MS });
+  const monitor = useResource((c, signal) => c.call('monitor', { signal }), [], { intervalMs: POLL_MS });
+  const jobs = useResource((c, signal) => c.call('listJobs', { signal }), [], { intervalMs: POLL_MS });
 
   if (!health.data) return health.error ? <ErrorPanel error={health.error} onRetry={health.reload} /> : <Loading />;
   const h = health.data;

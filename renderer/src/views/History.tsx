@@ -1,8 +1,7 @@
 // History: full-text search over stored results with thumbnails and filters (date, source, key); a result
 // opens with its image and boxes.
 import { useEffect, useState, type ReactNode } from 'react';
-import { API, pathFor } from '../../../server/contract/paths';
-import type { ResultSummary, ResultsPage } from '../../../server/contract/results';
+import type { ResultSummary } from '../../../server/contract/results';
 import { useNodeImage } from '../api/useImage';
 import { useResource } from '../api/useResource';
 import { ResultViewer } from '../components/ResultViewer';
@@ -14,7 +13,7 @@ const PAGE = 30;
 const DEBOUNCE_MS = 250;
 
 function Thumb({ result }: { result: ResultSummary }): ReactNode {
-  const src = useNodeImage(result.hasImage ? pathFor(API.resultImage, { id: result.id }) : null);
+  const src = useNodeImage(result.hasImage ? result.id : null);
   return <div className="result-thumb">{src ? <img src={src} alt="" loading="lazy" /> : <span aria-hidden="true">▭</span>}</div>;
 }
 
@@ -39,7 +38,7 @@ export function History(): ReactNode {
 
   const results = useResource(
     (c, signal) =>
-      c.request<ResultsPage>(API.results, {
+      c.call('searchResults', {
         signal,
         query: {
           q: query,

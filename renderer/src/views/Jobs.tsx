@@ -1,8 +1,7 @@
 // Jobs: start a folder job (native picker in the desktop app, a path field in the browser), watch its live
 // progress with rate and ETA, pause/resume/cancel, browse per-file results and errors, export jsonl/csv/txt.
 import { useEffect, useState, type ReactNode } from 'react';
-import type { ExportFormat, Job, JobItemsPage, JobList, JobProgress } from '../../../server/contract/jobs';
-import { API, pathFor } from '../../../server/contract/paths';
+import type { ExportFormat, Job, JobProgress } from '../../../server/contract/jobs';
 import { useConnection } from '../api/connection';
 import { downloadFrom } from '../api/download';
 import { useJobProgress } from '../api/jobEvents';
@@ -56,7 +55,8 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
   }, [live?.state]);
   const items = useResource(
     (c, signal) =>
-      c.request<JobItemsPage>(pathFor(API.jobItems, { id: listed.id }), {
+      c.call('jobItems', {
+        params: { id: listed.id },
         signal,
         query: { limit: ITEMS_PAGE, offset, state: failedOnly ? 'failed' : undefined },
       }),
@@ -64,7 +64,7 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
   );
 
   const act = (action: 'pause' | 'resume' | 'cancel'): void => {
-    client.request(pathFor(API.jobAction, { id: listed.id, action }), { method: 'POST' }).then(
+    client.call('jobAction', { params: { id: listed.id, action } }).then(
       () => {
         setActionError(undefined);
         onChanged();
@@ -104,7 +104,7 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
             key={f}
             data-testid={`export-${f}`}
             onClick={() =>
-              void downloadFrom(client, pathFor(API.jobExport, { id: listed.id }), `job-${listed.id}.${f}`, { format: f }).catch(
+              void downloadFrom(client.callBlob('exportJob', { params: { id: listed.id }, query: { format: f } }), `job-${listed.id}.${f}`).catch(
                 (err: Error) => setActionError(err),
               )
             }
@@ -170,13 +170,13 @@ export function Jobs(): ReactNode {
   const [selected, setSelected] = useState<string | null>(null);
   const [createError, setCreateError] = useState<Error>();
   const [creating, setCreating] = useState(false);
-  const list = useResource((c, signal) => c.request<JobList>(API.jobs, { signal }), [], { intervalMs: LIST_POLL_MS });
+  const list = useResource((c, signal) => c.call('listJobs', { signal }), [], { intervalMs: LIST_POLL_MS });
   const jobs = list.data?.jobs ?? [];
   const current = jobs.find((j) => j.id === selected) ?? jobs[0];
 
   const start = (): void => {
     setCreating(true);
-    client.request<Job>(API.jobs, { method: 'POST', body: { path: path.trim(), recursive } }).then(
+    client.call('createJob', { body: { path: path.trim(), recursive } }).then(
       (job) => {
         setCreateError(undefined);
         setSelected(job.id);

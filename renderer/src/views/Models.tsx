@@ -1,7 +1,6 @@
 // Models: the repository (name, version, task, loaded, size), load/unload, activate/roll back a version, export, import.
 import { useState, type ReactNode } from 'react';
-import type { ModelImportResponse, ModelListResponse, ModelSummary } from '../../../server/contract/models';
-import { API, pathFor } from '../../../server/contract/paths';
+import type { ModelSummary } from '../../../server/contract/models';
 import { useConnection } from '../api/connection';
 import { downloadFrom } from '../api/download';
 import { useResource } from '../api/useResource';
@@ -33,7 +32,7 @@ function ImportForm({ onDone }: { onDone(): void }): ReactNode {
     form.set('manifest', JSON.stringify(manifest));
     setBusy(true);
     client
-      .request<ModelImportResponse>(API.models, { method: 'POST', body: form })
+      .call('importModel', { body: form })
       .then(
         () => {
           setError(undefined);
@@ -72,10 +71,9 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
   const [error, setError] = useState<Error>();
   const active = m.versions.find((v) => v.version === m.activeVersion);
   const [busy, setBusy] = useState(false);
-  const act = (template: string, init: { method: 'POST' | 'DELETE'; body?: unknown }): void => {
+  const act = (run: () => Promise<unknown>): void => {
     setBusy(true);
-    client
-      .request(pathFor(template, { id: m.id }), init)
+    run()
       .then(
         () => {
           setError(undefined);
@@ -88,9 +86,9 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
       )
       .finally(() => setBusy(false));
   };
-  const activate = (version: number): void => act(API.modelActivate, { method: 'POST', body: { version } });
+  const activate = (version: number): void => act(() => client.call('activateModel', { params: { id: m.id }, body: { version } }));
   const remove = (): void => {
-    if (window.confirm(`${t('models.remove')} ${m.name}?`)) act(API.model, { method: 'DELETE' });
+    if (window.confirm(`${t('models.remove')} ${m.name}?`)) act(() => client.call('deleteModel', { params: { id: m.id } }));
   };
   return (
     <tr data-testid={`model-row-${m.id}`}>
@@ -115,7 +113,7 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
           </select>
         )}
         {!m.bundled && (
-          <button type="button" disabled={busy} data-testid={`model-${m.loaded ? 'unload' : 'load'}-${m.id}`} onClick={() => act(m.loaded ? API.modelUnload : API.modelLoad, { method: 'POST' })}>
+          <button type="button" disabled={busy} data-testid={`model-${m.loaded ? 'unload' : 'load'}-${m.id}`} onClick={() => act(() => client.call(m.loaded ? 'unloadModel' : 'loadModel', { params: { id: m.id } }))}>
             {m.loaded ? t('models.unload') : t('models.load')}
           </button>
         )}
@@ -123,7 +121,7 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
           <button type="button" className="danger" disabled={busy} onClick={() => remove()}>{t('models.remove')}</button>
         )}
         {!m.bundled && (
-          <button type="button" data-testid={`model-export-${m.id}`} onClick={() => void downloadFrom(client, pathFor(API.modelExport, { id: m.id }), `${m.id}.tar`).catch(setError)}>
+          <button type="button" data-testid={`model-export-${m.id}`} onClick={() => void downloadFrom(client.callBlob('exportModel', { params: { id: m.id } }), `${m.id}.tar`).catch(setError)}>
             {t('models.export')}
           </button>
         )}
@@ -135,7 +133,7 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
 
 export function Models(): ReactNode {
   const { t } = useI18n();
-  const models = useResource((c, signal) => c.request<ModelListResponse>(API.models, { signal }), []);
+  const models = useResource((c, signal) => c.call('listModels', { signal }), []);
   return (
     <div className="stack">
       <section className="panel">

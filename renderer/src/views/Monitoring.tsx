@@ -2,8 +2,7 @@
 // time per model), images per key today, current alerts and the thresholds that raise them.
 import type { ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { API } from '../../../server/contract/paths';
-import type { AlertThresholds, MonitorResponse, UsageResponse } from '../../../server/contract/security';
+import type { AlertThresholds } from '../../../server/contract/security';
 import { useResource } from '../api/useResource';
 import { Async, Empty } from '../components/states';
 import { useI18n, type MessageKey } from '../i18n';
@@ -68,9 +67,9 @@ function Thresholds({ thresholds }: { thresholds: AlertThresholds }): ReactNode 
 
 export function Monitoring(): ReactNode {
   const { t } = useI18n();
-  const monitor = useResource((c, signal) => c.request<MonitorResponse>(API.monitor, { signal }), [], { intervalMs: POLL_MS });
+  const monitor = useResource((c, signal) => c.call('monitor', { signal }), [], { intervalMs: POLL_MS });
   const today = new Date().toISOString().slice(0, 10);
-  const usage = useResource((c, signal) => c.request<UsageResponse>(API.usage, { signal, query: { from: today, to: today } }), [today], {
+  const usage = useResource((c, signal) => c.call('usage', { signal, query: { from: today, to: today } }), [today], {
     intervalMs: POLL_MS * 6,
   });
 

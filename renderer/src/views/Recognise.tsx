@@ -2,9 +2,8 @@
 // every line, the text beside it with confidence, copy and JSON download. Several images queue up as a strip.
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ClientError } from '../../../server/contract/client';
-import type { ClassifyResponse, ModelListResponse } from '../../../server/contract/models';
+import type { ClassifyResponse } from '../../../server/contract/models';
 import type { OcrResponse } from '../../../server/contract/ocr';
-import { API } from '../../../server/contract/paths';
 import { useConnection } from '../api/connection';
 import { saveBlob } from '../api/download';
 import { useResource } from '../api/useResource';
@@ -51,7 +50,7 @@ export function Recognise(): ReactNode {
   const inputRef = useRef<HTMLInputElement>(null);
   const urls = useRef<string[]>([]);
 
-  const models = useResource((c, signal) => c.request<ModelListResponse>(API.models, { signal }), [], { enabled: mode === 'classify' });
+  const models = useResource((c, signal) => c.call('listModels', { signal }), [], { enabled: mode === 'classify' });
   const classifiers = models.data?.models.filter((m) => m.task === 'classify') ?? [];
   useEffect(() => {
     if (!model && classifiers.length > 0) setModel(classifiers[0].id);
@@ -74,7 +73,7 @@ export function Recognise(): ReactNode {
           mode === 'ocr'
             ? client.ocr(file, type).then((ocr): Partial<Entry> => ({ ocr }))
             : client
-                .request<ClassifyResponse>(API.classify, { method: 'POST', query: { model }, body: file, contentType: type })
+                .call('classify', { query: { model }, body: file, contentType: type })
                 .then((classify): Partial<Entry> => ({ classify }));
         work.then(
           (patch) => setEntries((list) => list.map((e) => (e.id === id ? { ...e, ...patch, state: 'done' } : e))),

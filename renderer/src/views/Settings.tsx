@@ -2,7 +2,6 @@
 import { useState, type ReactNode } from 'react';
 import type { HealthResponse } from '../../../server/contract/health';
 import { PROVIDER_NAMES, type ProviderSetting } from '../../../server/contract/providers';
-import { API } from '../../../server/contract/paths';
 import type { Settings as NodeSettings, SettingsUpdate } from '../../../server/contract/security';
 import { useConnection } from '../api/connection';
 import { useResource } from '../api/useResource';
@@ -25,7 +24,7 @@ function NodeSettingsForm({ settings, onSaved }: { settings: NodeSettings; onSav
   const lines = (s: string): string[] => s.split('\n').map((l) => l.trim()).filter(Boolean);
   const save = (): void => {
     const body: SettingsUpdate = { retention: { mode, days }, sharedRoots: lines(roots), allowedHosts: lines(hosts), provider };
-    client.request(API.settings, { method: 'PUT', body }).then(
+    client.call('updateSettings', { body }).then(
       () => {
         setState('saved');
         onSaved();
@@ -74,7 +73,7 @@ export function Settings({ health }: { health: HealthResponse | undefined }): Re
   const { t, lang, setLang } = useI18n();
   const theme = useTheme();
   const { client, bridge } = useConnection();
-  const settings = useResource((c, signal) => c.request<NodeSettings>(API.settings, { signal }), []);
+  const settings = useResource((c, signal) => c.call('getSettings', { signal }), []);
   return (
     <div className="stack">
       <section className="panel">

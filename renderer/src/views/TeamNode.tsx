@@ -1,17 +1,7 @@
 // Team node: open the node to the LAN (interface, reachable URLs, TLS fingerprint), API keys (create with
 // scopes, shown once, revoke), usage per key with CSV export, the audit log and the request limits.
 import { useState, type ReactNode } from 'react';
-import { API, pathFor } from '../../../server/contract/paths';
-import type {
-  AuditResponse,
-  CreatedKeyResponse,
-  KeyListResponse,
-  KeyScope,
-  NodeInfo,
-  NodeUpdateResponse,
-  Settings,
-  UsageResponse,
-} from '../../../server/contract/security';
+import type { CreatedKeyResponse, KeyScope, Settings } from '../../../server/contract/security';
 import { useConnection } from '../api/connection';
 import { downloadFrom } from '../api/download';
 import { useResource } from '../api/useResource';
@@ -32,7 +22,7 @@ interface Move {
 function NodePanel(): ReactNode {
   const { t } = useI18n();
   const { client, bridge, key, report, setKey } = useConnection();
-  const node = useResource((c, signal) => c.request<NodeInfo>(API.node, { signal }), []);
+  const node = useResource((c, signal) => c.call('getNode', { signal }), []);
   const [host, setHost] = useState('');
   const [ownerKey, setOwnerKey] = useState<string | null>(null);
   const [move, setMove] = useState<Move | null>(null);
@@ -52,7 +42,7 @@ function NodePanel(): ReactNode {
   const toggle = (lan: boolean): void => {
     setBusy(true);
     client
-      .request<NodeUpdateResponse>(API.node, { method: 'PUT', body: { lan, host: host || undefined } })
+      .call('updateNode', { body: { lan, host: host || undefined } })
       .then(
         (res) => {
           setError(undefined);
@@ -128,7 +118,7 @@ function NodePanel(): ReactNode {
 function KeysPanel({ onChange }: { onChange(): void }): ReactNode {
   const { t } = useI18n();
   const { client, report } = useConnection();
-  const keys = useResource((c, signal) => c.request<KeyListResponse>(API.keys, { signal }), []);
+  const keys = useResource((c, signal) => c.call('listKeys', { signal }), []);
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<KeyScope[]>(['infer']);
   const [created, setCreated] = useState<CreatedKeyResponse | null>(null);
@@ -139,7 +129,7 @@ function KeysPanel({ onChange }: { onChange(): void }): ReactNode {
     setError(err);
   };
   const create = (): void => {
-    client.request<CreatedKeyResponse>(API.keys, { method: 'POST', body: { name: name.trim(), scopes } }).then((k) => {
+    client.call('createKey', { body: { name: name.trim(), scopes } }).then((k) => {
       setCreated(k);
       setName('');
       setError(undefined);
@@ -148,7 +138,7 @@ function KeysPanel({ onChange }: { onChange(): void }): ReactNode {
     }, fail);
   };
   const revoke = (id: string): void => {
-    client.request(pathFor(API.key, { id }), { method: 'DELETE' }).then(() => {
+    client.call('revokeKey', { params: { id } }).then(() => {
       keys.reload();
       onChange();
     }, fail);
@@ -226,13 +216,13 @@ function KeysPanel({ onChange }: { onChange(): void }): ReactNode {
 function UsagePanel(): ReactNode {
   const { t } = useI18n();
   const { client } = useConnection();
-  const usage = useResource((c, signal) => c.request<UsageResponse>(API.usage, { signal }), []);
+  const usage = useResource((c, signal) => c.call('usage', { signal }), []);
   const [error, setError] = useState<Error>();
   return (
     <section className="panel">
       <header className="panel-header">
         <h2>{t('team.usage')}</h2>
-        <button type="button" onClick={() => void downloadFrom(client, API.usage, 'hearth-usage.csv', { format: 'csv' }).catch(setError)}>
+        <button type="button" onClick={() => void downloadFrom(client.callBlob('usage', { query: { format: 'csv' } }), 'hearth-usage.csv').catch(setError)}>
           {t('team.usageCsv')}
         </button>
       </header>
@@ -266,7 +256,7 @@ function UsagePanel(): ReactNode {
 
 function AuditPanel({ tick }: { tick: number }): ReactNode {
   const { t } = useI18n();
-  const audit = useResource((c, signal) => c.request<AuditResponse>(API.audit, { signal, query: { limit: 50 } }), [tick]);
+  const audit = useResource((c, signal) => c.call('audit', { signal, query: { limit: 50 } }), [tick]);
   return (
     <section className="panel">
       <h2>{t('team.audit')}</h2>
@@ -297,11 +287,11 @@ function AuditPanel({ tick }: { tick: number }): ReactNode {
 function LimitsPanel(): ReactNode {
   const { t } = useI18n();
   const { client, report } = useConnection();
-  const settings = useResource((c, signal) => c.request<Settings>(API.settings, { signal }), []);
+  const settings = useResource((c, signal) => c.call('getSettings', { signal }), []);
   const [draft, setDraft] = useState<Partial<Settings['limits']>>({});
   const [state, setState] = useState<'idle' | 'saved' | Error>('idle');
   const save = (): void => {
-    client.request<Settings>(API.settings, { method: 'PUT', body: { limits: draft } }).then(
+    client.call('updateSettings', { body: { limits: draft } }).then(
       () => {
         setState('saved');
         setDraft({});

@@ -46,6 +46,16 @@ describe('model catalog', () => {
     expect(() => c.exportBundle('pp-ocrv4')).toThrow(/read-only/);
   });
 
+  it('imports a model named with capitals under the lower-case id made from its name', async () => {
+    const c = openModelCatalog({ dataDir: tempDir() });
+    expect(await c.import({ ...colours, manifest: { ...colours.manifest, name: 'Colours' } })).toEqual({ id: 'colours', version: 1 });
+    expect(c.get('colours')).toMatchObject({ id: 'colours', name: 'Colours' });
+    expect(await c.import({ ...colours, manifest: { ...colours.manifest, name: 'Colours (v2)' } })).toEqual({ id: 'colours-v2', version: 1 });
+    const given = await rejection(c.import({ ...colours, manifest: { ...colours.manifest, id: 'Colours' } }));
+    expect([given.status, given.code]).toEqual([422, 'invalid_model']);
+    expect(given.message).toMatch(/a-z/);
+  });
+
   it('imports a classifier with inputs read from the model, and lists it', async () => {
     const dataDir = tempDir();
     const c = openModelCatalog({ dataDir });

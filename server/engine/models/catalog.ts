@@ -5,6 +5,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, sep } from 'node:path';
 import { AppError } from '../../appError';
 import {
+  isModelId,
+  modelIdFromName,
   importManifestSchema,
   manifestSchema,
   type ModelManifest,
@@ -24,7 +26,6 @@ export const MANIFEST_FILE = 'manifest.json';
 export const LABELS_FILE = 'labels.txt';
 const ACTIVE_FILE = 'active';
 const VERSION_DIR = /^[1-9][0-9]*$/;
-const ID_DIR = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 export interface ImportInput {
   model: Uint8Array;
@@ -68,16 +69,11 @@ export interface ModelCatalog {
   remove(id: string, version?: number): void;
 }
 
-/** A model id from a display name: the name itself when it is a valid id, otherwise a slug of it. */
+/** A model id from a display name (the rule is the contract's); 422 when the name has nothing to make one of. */
 export function idFromName(name: string): string {
-  if (ID_DIR.test(name)) return name;
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[-._]+|[-._]+$/g, '')
-    .slice(0, 64);
-  if (!slug) throw new AppError('invalid_model', 422, `cannot make a model id from the name "${name}"; give an id of a-z, 0-9, ".", "_" or "-"`);
-  return slug;
+  const id = modelIdFromName(name);
+  if (!id) throw new AppError('invalid_model', 422, `cannot make a model id from the name "${name}"; give an id of a-z, 0-9, ".", "_" or "-"`);
+  return id;
 }
 
 /** Labels text → labels; trailing blank lines are ignored, a blank line in the middle is an error. */
@@ -106,7 +102,7 @@ export function openModelCatalog(opts: { dataDir: string }): ModelCatalog {
   const versionDir = (id: string, v: number): string => join(root, id, String(v));
 
   function versionsOf(id: string): number[] {
-    if (!ID_DIR.test(id)) return [];
+    if (!isModelId(id)) return [];
     const dir = modelDir(id);
     if (!existsSync(dir)) return [];
     return readdirSync(dir)
@@ -217,7 +213,7 @@ export function openModelCatalog(opts: { dataDir: string }): ModelCatalog {
     const out = [...bundled.values()].map(bundledSummary);
     if (!existsSync(root)) return out;
     for (const id of readdirSync(root).sort()) {
-      if (!ID_DIR.test(id) || bundled.has(id)) continue;
+      if (!isModelId(id) || bundled.has(id)) continue;
       const s = summary(id);
       if (s) out.push(s);
     }

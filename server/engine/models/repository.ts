@@ -9,17 +9,14 @@ import type {
   ModelImportResponse,
   ModelSummary,
 } from '../../contract/models';
-import type { ClassifyPayload, ClassifyResult } from '../tasks/classify';
-import type { InferPayload, InferResult } from '../tasks/infer';
-import type { LoadPayload, LoadResult, UnloadPayload } from '../tasks/modelSession';
+import type { ClassifyPayload } from '../tasks/classify';
+import type { InferPayload } from '../tasks/infer';
 import { openModelCatalog, type ImportInput, type ModelBundle, type ModelCatalog } from './catalog';
+import type { Engine } from '../index';
 import { checkInputs, tensorFromJson, tensorToJson, type TensorData } from './tensors';
 
 /** What the repository needs from the engine: its generic task runner (same scheduler and back-pressure as OCR). */
-export interface TaskRunner {
-  run<R>(task: string, payload: unknown): Promise<R>;
-  broadcast<R>(task: string, payload: unknown): Promise<R[]>;
-}
+export type TaskRunner = Pick<Engine, 'run' | 'broadcast'>;
 
 export const DEFAULT_TOP_K = 5;
 
@@ -108,14 +105,14 @@ export function createModelRepository(opts: {
 
     async load(id) {
       const modelPath = servedPath(id, 'load');
-      await opts.engine.broadcast<LoadResult>('load', { modelPath, idleMs } satisfies LoadPayload);
+      await opts.engine.broadcast('load', { modelPath, idleMs });
       lastUsed.set(modelPath, Date.now());
       return withLoaded(catalog.get(id));
     },
 
     async unload(id) {
       const modelPath = servedPath(id, 'unload');
-      await opts.engine.broadcast<boolean>('unload', { modelPath } satisfies UnloadPayload);
+      await opts.engine.broadcast('unload', { modelPath });
       lastUsed.delete(modelPath);
       return withLoaded(catalog.get(id));
     },
@@ -138,7 +135,7 @@ export function createModelRepository(opts: {
         topK: Math.min(Math.max(1, Math.floor(o.topK ?? DEFAULT_TOP_K)), Math.max(1, r.labels.length)),
         idleMs,
       };
-      const result = await opts.engine.run<ClassifyResult>('classify', payload);
+      const result = await opts.engine.run('classify', payload);
       lastUsed.set(r.modelPath, Date.now());
       return { labels: result.labels, provider: result.provider, ms: result.ms, model: id, version: m.version };
     },
@@ -159,7 +156,7 @@ export function createModelRepository(opts: {
         }
       }
       const payload: InferPayload = { modelPath: r.modelPath, inputs, outputs: request.outputs, idleMs };
-      const result = await opts.engine.run<InferResult>('infer', payload);
+      const result = await opts.engine.run('infer', payload);
       lastUsed.set(r.modelPath, Date.now());
       const outputs: InferResponse['outputs'] = {};
       for (const [name, t] of Object.entries(result.outputs)) outputs[name] = tensorToJson(t);

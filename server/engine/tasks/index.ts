@@ -1,14 +1,24 @@
 // The task table engine workers dispatch on: `engine.run(name, payload)` runs TASKS[name] in a worker thread.
+// Payload and result types come from the handlers, so callers of engine.run are checked against this table
+// the way the IPC channels are checked against main/ipcChannels.ts.
 import { classifyTask } from './classify';
 import { inferTask } from './infer';
 import { loadTask, unloadTask } from './modelSession';
 import { ocrTask } from './ocr';
 import type { TaskHandler } from './types';
 
-export const TASKS: Readonly<Record<string, TaskHandler<never, unknown>>> = {
+export const TASKS = {
   ocr: ocrTask,
   classify: classifyTask,
   infer: inferTask,
   load: loadTask,
   unload: unloadTask,
-};
+} as const satisfies Record<string, TaskHandler<never, unknown>>;
+
+export type TaskName = keyof typeof TASKS;
+export type TaskPayload<T extends TaskName> = Parameters<(typeof TASKS)[T]>[0];
+export type TaskResult<T extends TaskName> = Awaited<ReturnType<(typeof TASKS)[T]>>;
+
+export function isTaskName(name: string): name is TaskName {
+  return Object.hasOwn(TASKS, name);
+}

@@ -1,24 +1,22 @@
 // GET /v1/health: status, version, the providers actually running and the models known — no auth.
 import express, { type Router } from 'express';
-import type { HealthResponse } from '../../../contract/health';
-import { API } from '../../../contract/paths';
 import type { NodeServices } from '../../../node';
 import { VERSION } from '../../../version';
+import { mount } from '../../mount';
 
 export function healthRouter(s: NodeServices): Router {
   const router = express.Router();
-  router.get(API.health, (_req, res) => {
+  mount(router, 'health', () => {
     const stats = s.engine.stats();
-    const body: HealthResponse = {
-      status: 'ok',
+    return {
+      status: 'ok' as const,
       version: VERSION,
       providers: s.engine.providers,
       candidates: s.providerChoice.providers,
       models: s.models.summaries(),
       engine: { workers: stats.workers, queueDepth: stats.queued, inFlight: stats.inFlight },
-      lan: s.config.lan,
+      lan: s.settings.current().lan,
     };
-    res.json(body);
   });
   return router;
 }

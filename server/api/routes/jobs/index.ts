@@ -1,107 +1,67 @@
 // Durable bulk folder jobs over HTTP: create, list, inspect, pause/resume/cancel, SSE progress, exports.
 import { once } from 'node:events';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { AppError } from '../../../appError';
-import {
-  createJobSchema,
-  EXPORT_FORMATS,
-  JOB_ACTIONS,
-  JOB_ITEM_STATES,
-  type ExportFormat,
-  type Job,
-  type JobAction,
-  type JobItemState,
-  type JobList,
-  type JobProgress,
-} from '../../../contract/jobs';
-import { API } from '../../../contract/paths';
+import type { Job, JobAction, JobProgress } from '../../../contract/jobs';
 import { TERMINAL_STATES } from '../../../jobs';
 import { EXPORT_MIME } from '../../../jobs/exportJob';
 import type { NodeServices } from '../../../node';
-import { principalOf, requireScope } from '../../scope';
+import { mount } from '../../mount';
+import type { Principal } from '../../scope';
 import { allowedJobPath } from './jobPath';
 
 /** Comment lines keep proxies and browsers from dropping an idle event stream. */
 const SSE_HEARTBEAT_MS = 15_000;
 const EXPORT_CHUNK = 64 * 1024;
 
-function intParam(value: unknown, name: string, fallback: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new AppError('bad_request', 400, `"${name}" must be a whole number ≥ 0`);
-  return Math.min(n, max);
-}
-
-function itemState(value: unknown): JobItemState | undefined {
-  if (value === undefined || value === '') return undefined;
-  if (!(JOB_ITEM_STATES as readonly unknown[]).includes(value)) {
-    throw new AppError('bad_request', 400, `"state" is one of ${JOB_ITEM_STATES.join(', ')}`);
-  }
-  return value as JobItemState;
-}
-
 export function jobsRouter(s: NodeServices): Router {
   const router = express.Router();
   const jobs = s.jobs;
 
   /** The job, when this principal may see it: the owner and admin keys see all, other keys their own. */
-  const visibleJob = (req: Request, res: Response): Job => {
-    const id = String(req.params.id);
+  const visibleJob = (id: string, p: Principal): Job => {
     const job = jobs.get(id);
-    const p = principalOf(res);
     if (!job || !(p.local || p.scopes.includes('admin') || job.keyId === p.keyId)) {
       throw new AppError('not_found', 404, `no job ${id}`);
     }
     return job;
   };
 
-  router.post(API.jobs, requireScope('jobs'), (req, res) => {
-    const parsed = createJobSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      throw new AppError('invalid_body', 400, 'send { "path": "<folder on the node>", "recursive": true }');
-    }
-    const p = principalOf(res);
-    const allowed = allowedJobPath(parsed.data.path, p, s.config.sharedRoots);
-    const job = jobs.create({
+  mount(router, 'createJob', ({ body, principal, req }) => {
+    const allowed = allowedJobPath(body.path, principal, s.settings.current().sharedRoots);
+    return jobs.create({
       paths: [allowed.path],
-      recursive: parsed.data.recursive,
+      recursive: body.recursive,
       origin: req.get('x-hearth-origin') === 'console' ? 'gui' : 'api',
-      keyId: p.keyId,
+      keyId: principal.keyId,
       confine: allowed.confine,
     });
-    res.status(201).json(job);
   });
 
-  router.get(API.jobs, requireScope('jobs'), (req, res) => {
-    const p = principalOf(res);
-    const limit = intParam(req.query.limit, 'limit', 100, 1000);
-    const all = jobs.list(limit);
-    const body: JobList = { jobs: p.local || p.scopes.includes('admin') ? all : all.filter((j) => j.keyId === p.keyId) };
-    res.json(body);
+  mount(router, 'listJobs', ({ query, principal: p }) => {
+    const all = jobs.list(query.limit ?? 100);
+    return { jobs: p.local || p.scopes.includes('admin') ? all : all.filter((j) => j.keyId === p.keyId) };
   });
 
-  router.get(API.job, requireScope('jobs'), (req, res) => {
-    const job = visibleJob(req, res);
-    res.json(jobs.progress(job.id));
+  mount(router, 'getJob', ({ params, principal }) => {
+    const progress = jobs.progress(visibleJob(params.id, principal).id);
+    if (!progress) throw new AppError('not_found', 404, `no job ${params.id}`);
+    return progress;
   });
 
-  router.get(API.jobItems, requireScope('jobs'), (req, res) => {
-    const job = visibleJob(req, res);
-    const offset = intParam(req.query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
-    const limit = Math.max(1, intParam(req.query.limit, 'limit', 100, 1000));
-    res.json(jobs.items(job.id, offset, limit, itemState(req.query.state)));
+  mount(router, 'jobItems', ({ params, query, principal }) => {
+    const job = visibleJob(params.id, principal);
+    return jobs.items(job.id, query.offset ?? 0, Math.max(1, query.limit ?? 100), query.state);
   });
 
-  router.post(API.jobAction, requireScope('jobs'), (req, res, next) => {
-    const action = String(req.params.action);
-    if (!(JOB_ACTIONS as readonly string[]).includes(action)) return next();
-    const job = visibleJob(req, res);
+  mount(router, 'jobAction', ({ params, principal }) => {
+    const job = visibleJob(params.id, principal);
     const run: Record<JobAction, (id: string) => Job> = { pause: jobs.pause, resume: jobs.resume, cancel: jobs.cancel };
-    res.json(run[action as JobAction](job.id));
+    return run[params.action](job.id);
   });
 
-  router.get(API.jobEvents, requireScope('jobs'), (req, res) => {
-    const job = visibleJob(req, res);
+  mount(router, 'jobEvents', ({ params, principal, req, res }) => {
+    const job = visibleJob(params.id, principal);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -133,13 +93,9 @@ export function jobsRouter(s: NodeServices): Router {
     if (first) send(first);
   });
 
-  router.get(API.jobExport, requireScope('jobs'), async (req, res) => {
-    const job = visibleJob(req, res);
-    const format = String(req.query.format ?? 'jsonl');
-    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
-      throw new AppError('bad_request', 400, `format must be one of ${EXPORT_FORMATS.join(', ')}`);
-    }
-    const fmt = format as ExportFormat;
+  mount(router, 'exportJob', async ({ params, query, principal, res }) => {
+    const job = visibleJob(params.id, principal);
+    const fmt = query.format;
     res.setHeader('content-type', EXPORT_MIME[fmt]);
     res.setHeader('content-disposition', `attachment; filename="job-${job.id}.${fmt}"`);
     let buffer = '';
