@@ -175,13 +175,20 @@ export interface ChooseOptions {
   candidates?: readonly string[];
 }
 
+function reasonOf(name: string): { available: boolean; reason?: string } {
+  const reason = unavailableReason(name);
+  return reason ? { available: false, reason } : { available: true };
+}
+
 /** The provider to run on: forced, cached for this machine, or measured now (and cached). */
 export async function chooseProvider(opts: ChooseOptions): Promise<ProviderChoice> {
   const candidates = opts.candidates ?? platformCandidates();
   if (opts.forced && opts.forced !== 'auto') {
     if (!isProviderName(opts.forced)) throw new Error(unavailableReason(opts.forced));
     const cached = readCache(opts.dataDir, fingerprint());
-    const providers = (cached?.providers ?? candidates.map((name) => ({ name, available: true }))).map((r) => ({ ...r, chosen: r.name === opts.forced }));
+    // Unmeasured here: what can be told without starting each candidate.
+    const known = cached?.providers ?? candidates.map((name) => ({ name, ...reasonOf(name) }));
+    const providers = known.map((r) => ({ ...r, chosen: r.name === opts.forced }));
     return { provider: opts.forced, why: 'forced by the provider setting', providers, measuredAt: cached?.measuredAt, cached: Boolean(cached) };
   }
   const fp = fingerprint();

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { createNode, type HearthNode } from '../../node';
@@ -34,7 +35,16 @@ const tempDir = (): string => {
 let images: Buffer[] = [];
 
 beforeAll(async () => {
-  images = await Promise.all(LINES.map((lines) => renderText({ lines, fontSize: 22 })));
+  // One canvas size for all: the detector then sees one input shape, and SwiftShader compiles its kernels once.
+  images = await Promise.all(
+    LINES.map(async (lines) =>
+      sharp(await renderText({ lines, fontSize: 22, padding: 8 }))
+        .resize({ width: 256, height: 64, fit: 'contain', background: '#ffffff' })
+        .flatten({ background: '#ffffff' })
+        .png()
+        .toBuffer(),
+    ),
+  );
 });
 
 afterAll(() => {
@@ -48,7 +58,7 @@ describe.skipIf(!hasSwiftShader)('WebGPU on SwiftShader', () => {
   afterAll(async () => {
     await cpu?.close();
     await node?.close();
-  });
+  }, 300_000);
 
   it('runs a forced webgpu through the node and reads the same text as the CPU', async () => {
     cpu = await createEngine({ workers: 1, queueDepth: 8, cacheEntries: 0, providers: ['cpu'] });
