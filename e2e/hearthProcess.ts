@@ -3,11 +3,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { parseListeningLine } from '../server/contract/listening';
 
 /** The first start loads the OCR models; on a busy 2-core machine that takes a while. */
 const START_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 12_000;
-const LISTENING = /^hearth listening on (\S+)/;
 const BIN = join(process.cwd(), 'bin', 'hearth.js');
 
 export interface HearthServer {
@@ -27,10 +27,10 @@ export async function startHearth(args: string[], env: Record<string, string>): 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`hearth serve did not listen within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
     createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = LISTENING.exec(line);
-      if (m) {
+      const listening = parseListeningLine(line);
+      if (listening) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve(listening);
       }
     });
     child.once('exit', (code) => {

@@ -3,7 +3,8 @@
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, net, session, shell } from 'electron';
+import { app, type BrowserWindow, dialog, net, session, shell } from 'electron';
+import { isLoopbackHost } from '../server/loopback';
 import { applyContentSecurityPolicy, createAppWindow } from './appWindow';
 import { registerIpc } from './ipc';
 import { watchNodeForNotifications, type Notifier } from './notifications';
@@ -72,7 +73,6 @@ async function quit(): Promise<void> {
   app.exit(0);
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 /** Chromium's answers for setCertificateVerifyProc: trust, or keep its own verdict. */
 const CERT_TRUST = 0;
 const CERT_CHROMIUM_DECIDES = -3;
@@ -83,7 +83,7 @@ const CERT_CHROMIUM_DECIDES = -3;
  */
 function trustOwnNodeCertificate(): void {
   session.defaultSession.setCertificateVerifyProc((request, callback) => {
-    if (request.verificationResult === 'net::OK' || !trustedFingerprint || !LOOPBACK_HOSTS.has(request.hostname)) {
+    if (request.verificationResult === 'net::OK' || !trustedFingerprint || !isLoopbackHost(request.hostname)) {
       callback(CERT_CHROMIUM_DECIDES);
       return;
     }

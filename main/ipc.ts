@@ -1,6 +1,7 @@
 // IPC handlers for the bridge: each checks that the calling frame is the console (the node's origin or the
 // dev server), so a page that somehow got into the window cannot pick folders or open paths.
 import { BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
+import { isLoopbackHost } from '../server/loopback';
 import { IPC, type IpcChannel, type IpcContract } from './ipcChannels';
 import type { NodeMove, ServerInfo } from './preload/bridge';
 
@@ -12,13 +13,11 @@ export interface IpcDeps {
   moveServer(move: NodeMove): ServerInfo;
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
 function isLoopbackUrl(url: unknown): boolean {
   if (typeof url !== 'string') return false;
   try {
     const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && LOOPBACK_HOSTS.has(u.hostname);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && isLoopbackHost(u.hostname);
   } catch {
     return false;
   }

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { utilityProcess } from 'electron';
 import { createClient, type FetchLike } from '../server/contract/client';
+import { parseListeningLine } from '../server/contract/listening';
 
 /** The first start loads the OCR models into every worker; a cold disk can take this long. */
 const START_TIMEOUT_MS = 90_000;
-/** INTERFACE.md promises exit within 10 s of SIGTERM; allow a little more before SIGKILL. */
+/** `hearth serve` exits within 10 s of SIGTERM; allow a little more before SIGKILL. */
 const STOP_TIMEOUT_MS = 12_000;
-const LISTENING = /^hearth listening on (\S+)/;
 const FINGERPRINT = /^tls certificate sha256 fingerprint (\S+)/;
 /** What Node prints when a native addon was compiled for another ABI (Node's vs Electron's). */
 const ABI_MISMATCH = /NODE_MODULE_VERSION|compiled against a different Node\.js version/;
@@ -80,10 +80,10 @@ function listeningUrl(child: Child, onFingerprint: (fingerprint: string) => void
       process.stdout.write(`${line}\n`);
       const fp = FINGERPRINT.exec(line);
       if (fp) onFingerprint(fp[1]);
-      const m = LISTENING.exec(line);
-      if (m) {
+      const url = parseListeningLine(line);
+      if (url) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve(url);
       }
     });
     void child.exited.then((code) => {

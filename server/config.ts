@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { alertThresholdsSchema, type AlertThresholds } from './contract/security';
 import { providerSettingSchema } from './contract/providers';
+import { isLoopbackHost } from './loopback';
 
 export const DEFAULT_PORT = 8686;
 
@@ -128,10 +129,6 @@ function fromEnv(env: NodeJS.ProcessEnv): ConfigOverrides {
 
 export class ConfigError extends Error {}
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 /** Builds and validates the config; throws ConfigError with a message a person can act on. */
 export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolve(flags.dataDir ?? defaultDataDir(env));
@@ -151,7 +148,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     const issue = parsed.error.issues[0];
     throw new ConfigError(`invalid setting ${issue.path.join('.')}: ${issue.message}`);
   }
-  if (!parsed.data.lan && !isLoopback(parsed.data.host)) {
+  if (!parsed.data.lan && !isLoopbackHost(parsed.data.host)) {
     // Off loopback, keys would travel in plain HTTP: the LAN mode (TLS + keys) is the only way out.
     throw new ConfigError(`--host ${parsed.data.host} opens the node beyond this machine: add --lan (TLS and API keys)`);
   }

@@ -1,4 +1,4 @@
-// Composes one Hearth node from its parts (config → store → engine → models → jobs → security → app).
+// Composes one Hearth node from its parts (config → settings → store → engine → models → admission, observability → jobs → app).
 // Listening, TLS and shutdown live in serve.ts; tests build a node here and drive `app` without a socket.
 import type { Application } from 'express';
 import { createApp } from './api/app';
@@ -8,7 +8,9 @@ import { chooseProvider, type ProviderChoice } from './engine/providerChoice';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
-import { createSecurity, type Security } from './security';
+import { createAdmission, type Admission } from './admission';
+import { createLanHolder, type LanHolder } from './lan';
+import { createObservability, type Observability } from './observability';
 import { createSettingsService, deepFreeze, type SettingsService } from './settings';
 import { openStore, type Store } from './store';
 
@@ -20,7 +22,9 @@ export interface NodeServices {
   engine: Engine;
   models: ModelRepository;
   jobs: JobService;
-  security: Security;
+  admission: Admission;
+  observability: Observability;
+  lan: LanHolder;
   /** Every execution provider candidate and why the engine runs on the one it does. */
   providerChoice: ProviderChoice;
 }
@@ -51,9 +55,11 @@ export async function createNode(config: Config): Promise<HearthNode> {
       why: providerChoice.why,
     });
     const models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
-    const security = createSecurity({ config, settings, store, engine });
+    const admission = createAdmission({ settings, store });
+    const observability = createObservability({ config, settings, store, engine, keys: admission.keys });
+    const lan = createLanHolder(settings);
     const jobs = createJobService({ store, engine, config });
-    const services: NodeServices = { config, settings, store, engine, models, jobs, security, providerChoice };
+    const services: NodeServices = { config, settings, store, engine, models, jobs, admission, observability, lan, providerChoice };
     const app = createApp(services);
     jobs.resumeInterrupted();
     log.info('node ready', { providers: engine.providers, dataDir: config.dataDir });
@@ -62,7 +68,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       app,
       close: async () => {
         await jobs.close();
-        await security.close();
+        await observability.close();
         await models.close();
         await engine?.close();
         store.close();

@@ -5,26 +5,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthResponse } from './contract/health';
+import { listeningUrlIn } from './contract/listening';
 import type { OcrResponse } from './contract/ocr';
 import { renderText } from './testkit/renderText';
 
 const BIN = new URL('../bin/hearth.js', import.meta.url).pathname;
 
-function waitForLine(child: ChildProcessWithoutNullStreams, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+function waitForListening(child: ChildProcessWithoutNullStreams, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
+    const timer = setTimeout(() => reject(new Error(`no listening line within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(pattern);
-      if (m) {
+      const listening = listeningUrlIn(out);
+      if (listening) {
         clearTimeout(timer);
-        resolve(m);
+        resolve(listening);
       }
     });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before ${pattern}; stderr: ${err}`)));
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before listening; stderr: ${err}`)));
   });
 }
 
@@ -38,8 +39,8 @@ describe('hearth serve', () => {
     child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir], {
       env: { ...process.env, HEARTH_STORE_KEY: 'serve-test-key', HEARTH_LOG_CONSOLE: '0' },
     });
-    const m = await waitForLine(child, /^hearth listening on (http:\/\/127\.0\.0\.1:\d+)$/m, 60_000);
-    url = m[1];
+    url = await waitForListening(child, 60_000);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
   afterAll(() => {
@@ -56,7 +57,7 @@ describe('hearth serve', () => {
     expect(res.headers.get('x-request-id')).toBeTruthy();
   });
 
-  it('reads an uploaded image (multipart) in the INTERFACE shape', async () => {
+  it('reads an uploaded image (multipart) in the documented shape', async () => {
     const png = await renderText({ lines: ['Hearth reads 42 lines'], fontSize: 32 });
     const form = new FormData();
     form.append('image', new Blob([png], { type: 'image/png' }), 'hello.png');

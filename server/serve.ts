@@ -1,15 +1,20 @@
-// Owns the socket: listen (HTTP on loopback, HTTPS on the LAN), print the listening line, shut down gracefully.
+// Owns the sockets: listen (HTTP on loopback, HTTPS on the LAN), switch LAN on/off by re-listening without a
+// restart, push changed timeouts to the listening server, shut down gracefully.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { AppError } from './appError';
 import type { Config } from './config';
+import type { NodeInfo, NodeUpdate } from './contract/security';
+import { listInterfaces, nodeInfo } from './lan';
 import { createLogger } from './logger';
 import { createNode, type HearthNode } from './node';
-import { ensureTlsMaterial } from './security/tls';
+import type { Exposure } from './settings';
+import { ensureTlsMaterial } from './tls';
 
 const log = createLogger('serve');
 
-/** INTERFACE.md: exit within 10 s of SIGTERM; leave a margin for the store to close. */
+/** `hearth serve` exits within 10 s of SIGTERM; leave a margin for the store to close. */
 const SHUTDOWN_BUDGET_MS = 8_000;
 
 export interface RunningServer {
@@ -86,7 +91,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   // LAN on/off without restarting: close the old listener (its open requests finish), listen anew on the same port.
   let currentAt = { lan: config.lan, host: config.host };
-  const relisten = async (at: { lan: boolean; host: string }): Promise<{ url: string; fingerprint?: string }> => {
+  const relisten = async (at: Exposure): Promise<void> => {
     const old = current;
     const previousAt = currentAt;
     const port = (old.server.address() as AddressInfo).port;
@@ -103,11 +108,44 @@ export async function startServer(config: Config): Promise<RunningServer> {
       current = await listen(node, { ...previousAt, port }).catch(() => old);
       throw err;
     }
-    node.services.security.attachServer?.({ server: current.server, url: current.url, fingerprint: current.fingerprint, relisten });
     log.info('listening again', { url: current.url });
-    return { url: current.url, fingerprint: current.fingerprint };
   };
-  node.services.security.attachServer?.({ server: current.server, url: current.url, fingerprint: current.fingerprint, relisten });
+
+  const { settings } = node.services;
+  const info = (): NodeInfo => nodeInfo(settings.current(), current, true);
+  const switchLan = async (change: NodeUpdate): Promise<NodeInfo> => {
+    const host = change.host ?? (change.lan ? '0.0.0.0' : '127.0.0.1');
+    const known = host === '0.0.0.0' || host === '::' || listInterfaces().some((i) => i.address === host);
+    if (!known) throw new AppError('invalid_body', 400, `"${host}" is not an address of this machine; pick one from GET /v1/node interfaces`);
+    const before = { lan: settings.current().lan, host: settings.current().host };
+    if (change.lan === before.lan && host === before.host) return info();
+    // The guard follows the new exposure from the first request on the new socket.
+    settings.setExposure({ lan: change.lan, host }, { persist: false });
+    try {
+      await relisten({ lan: change.lan, host });
+    } catch (err) {
+      settings.setExposure(before, { persist: false });
+      throw new AppError('conflict', 409, `could not listen on ${host}: ${(err as Error).message}`);
+    }
+    settings.setExposure({ lan: change.lan, host });
+    log.info(change.lan ? 'LAN on' : 'LAN off', { host });
+    return info();
+  };
+  // One switch at a time: a second request waits for the first to finish re-listening.
+  let switching: Promise<unknown> = Promise.resolve();
+  node.services.lan.attach({
+    info,
+    set(change) {
+      const next = switching.then(() => switchLan(change));
+      switching = next.catch(() => undefined);
+      return next;
+    },
+  });
+  // Changed timeouts go to the listening server at once (new connections pick them up).
+  settings.on('limits', (limits) => {
+    current.server.headersTimeout = limits.headersTimeoutMs;
+    current.server.requestTimeout = limits.requestTimeoutMs;
+  });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
+import { listeningUrlIn } from '../../server/contract/listening';
 import { postImages, sampleLatency, type ImageBody } from '../httpLoad';
 import { killGroup, percentile, procSnapshot, trackChild, untrackChild } from '../measure';
 import { setCer } from '../score';
@@ -49,10 +50,10 @@ function startServer(ctx: BenchContext, dataDir: string): Promise<Server> {
     const onData = (d: Buffer): void => {
       out += d.toString('utf8');
       if (out.length > 100_000) out = out.slice(-50_000);
-      const m = /hearth listening on (\S+)/.exec(out);
-      if (m) {
+      const url = listeningUrlIn(out);
+      if (url) {
         clearTimeout(timer);
-        resolve({ child, url: m[1], output: () => out });
+        resolve({ child, url, output: () => out });
       }
     };
     child.stdout?.on('data', onData);

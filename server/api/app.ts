@@ -20,8 +20,10 @@ export function createApp(services: NodeServices): Application {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(requestId);
-  // Host/Origin guard, authentication (sets res.locals.principal), rate limits, metering, request metrics.
-  app.use(services.security.before);
+  // Request metrics, monitor and metering first, so refused requests are counted too.
+  app.use(services.observability.meter);
+  // Host/Origin guard, authentication (sets res.locals.principal), rate and body limits.
+  app.use(services.admission.before);
   app.use(express.json({ limit: '1mb' }));
   app.use(healthRouter(services));
   app.use(ocrRouter(services));

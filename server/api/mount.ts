@@ -14,7 +14,7 @@ import {
   type RouteKey,
   type RouteSpec,
 } from '../contract/routes';
-import { principalOf, type Principal } from './scope';
+import { principalOf, type Principal } from '../admission/principal';
 
 export interface RouteInput<K extends RouteKey> {
   params: ParamsOut<K>;

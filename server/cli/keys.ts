@@ -1,8 +1,8 @@
 // `hearth keys create|list|revoke`: manage API keys by opening the store directly (the node may be stopped).
 import type { Command } from 'commander';
-import { SCOPES, type Scope } from '../api/scope';
-import type { audit } from '../security/audit';
-import type { createKeyRepository } from '../security/keys';
+import { SCOPES, type KeyScope as Scope } from '../contract/security';
+import type { audit } from '../admission/audit';
+import type { createKeyRepository } from '../admission/keys';
 import type { Store } from '../store';
 import { configFrom, runCommand, UsageError } from './common';
 
@@ -33,8 +33,8 @@ async function withKeys<T>(flags: DataFlags, body: (tools: KeyTools) => T): Prom
   const config = configFrom({ dataDir: flags.data });
   const [{ openStore }, { createKeyRepository }, { audit }] = await Promise.all([
     import('../store'),
-    import('../security/keys'),
-    import('../security/audit'),
+    import('../admission/keys'),
+    import('../admission/audit'),
   ]);
   const store = openStore({ dataDir: config.dataDir, key: config.storeKey });
   try {

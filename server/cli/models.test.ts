@@ -28,7 +28,7 @@ async function hearth(...args: string[]): Promise<{ out: string; err: string; co
   const se = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
   program.configureOutput({ writeErr: (s) => (err += s), writeOut: (s) => (out += s) });
   process.exitCode = 0;
-  let code = 0;
+  let code: number;
   try {
     await program.parseAsync(['node', 'hearth', ...args]);
     code = Number(process.exitCode ?? 0);

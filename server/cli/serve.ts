@@ -1,7 +1,8 @@
 // `hearth serve`: the headless node and web console.
 import type { Command } from 'commander';
-import { reachableUrls } from '../security/lan';
+import { listeningLine } from '../contract/listening';
 import type { ProviderName } from '../engine/providers';
+import { reachableUrls } from '../lan';
 import { configFrom, parsePort, parseProvider, PROVIDER_OPTION_HELP, runCommand } from './common';
 
 interface ServeFlags {
@@ -46,7 +47,7 @@ export function registerServe(program: Command): void {
           const port = Number(new URL(running.url).port);
           for (const url of reachableUrls(config.host, port, true)) process.stdout.write(`reachable at ${url}\n`);
         }
-        process.stdout.write(`hearth listening on ${running.url}\n`);
+        process.stdout.write(listeningLine(running.url));
       }),
     );
 }

@@ -78,7 +78,7 @@ export interface JobList {
   jobs: Job[];
 }
 
-/** One line of the jsonl export and of `hearth ocr` (INTERFACE.md). */
+/** One line of the jsonl export and of `hearth ocr`. */
 export type ExportLine =
   | { file: string; text: string; lines: { text: string; confidence: number; box: [number, number][] }[]; provider: string; ms: number }
   | { file: string; error: JobError };

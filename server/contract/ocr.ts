@@ -12,6 +12,9 @@ export interface OcrLine {
   box: Quad;
 }
 
+/** What the engine answers for one image; the API adds the store id. */
+export type OcrResult = Omit<OcrResponse, 'resultId'>;
+
 export interface OcrResponse {
   /** Lines joined by "\n" in reading order. */
   text: string;

@@ -9,7 +9,8 @@ import { cerReport } from '../testkit/cer';
 import { datasetSamples, renderSample } from '../testkit/dataset';
 import { colourClassifier } from '../testkit/onnx';
 import { renderText } from '../testkit/renderText';
-import { createEngine, type Engine, type OcrResult } from './index';
+import type { OcrResult } from '../contract/ocr';
+import { createEngine, type Engine } from './index';
 
 let engine: Engine;
 

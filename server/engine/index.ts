@@ -2,7 +2,7 @@
 // sessions, a scheduler with back-pressure and a bulk lane, and a result cache by content hash.
 import { availableParallelism } from 'node:os';
 import { AppError } from '../appError';
-import type { OcrResponse } from '../contract/ocr';
+import type { OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
 import { startGpuSessions } from './gpu/sessionHost';
 import { choiceLine } from './providers';
@@ -12,7 +12,6 @@ import type { TaskName, TaskPayload, TaskResult } from './tasks';
 import type { TaskContext } from './tasks/types';
 import { WorkerThread } from './workerThread';
 
-export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
 export interface EngineStats {
   workers: number;

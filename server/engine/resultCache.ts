@@ -1,9 +1,7 @@
 // A bounded least-recently-used map of OCR results by content hash: the same image twice costs one run.
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256';
 
-export function contentKey(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+export const contentKey = (bytes: Uint8Array): string => sha256Hex(bytes);
 
 export class ResultCache<V> {
   private readonly entries = new Map<string, V>();

@@ -1,10 +1,11 @@
 // SQL for jobs and their items. Acknowledging an item and storing its result happen in one transaction.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Job, JobError, JobItem, JobItemState, JobState } from '../contract/jobs';
 import type { Store } from '../store';
-import type { OcrResult } from '../store';
+import type { OcrResult } from '../contract/ocr';
 import { naturalKey } from './naturalKey';
 import type { JobSpec, ScannedFile } from './scan';
+import { sha256Hex } from '../sha256';
 
 export interface JobRow {
   id: string;
@@ -83,7 +84,7 @@ export function itemFromRow(r: ItemRow): JobItem {
 /** Same inputs (resolved) and same recursion → same key: how `hearth ocr` finds its interrupted run. */
 export function specKey(spec: JobSpec): string {
   const basis = JSON.stringify({ inputs: spec.inputs.map((i) => i.abs), recursive: spec.recursive });
-  return createHash('sha256').update(basis).digest('hex');
+  return sha256Hex(basis);
 }
 
 export type JobRepository = ReturnType<typeof createJobRepository>;

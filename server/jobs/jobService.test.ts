@@ -9,7 +9,7 @@ import { createEngine, type Engine } from '../engine';
 import { renderText } from '../testkit/renderText';
 import { openStore, type Store } from '../store';
 import { createJobService, type JobService } from './index';
-import { BAD_FILES, makeImageFolder } from './testFolder';
+import { BAD_FILES, makeImageFolder } from '../testkit/imageFolder';
 
 const GOOD = 8;
 
@@ -22,12 +22,21 @@ function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    }
     else if (c !== '\r') field += c;
   }
   const [header, ...body] = rows;

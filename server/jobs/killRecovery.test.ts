@@ -5,8 +5,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listeningUrlIn } from '../contract/listening';
 import { openStore } from '../store';
-import { makeImageFolder } from './testFolder';
+import { makeImageFolder } from '../testkit/imageFolder';
 
 // HEARTH_KILL_FILES=60 runs the acceptance size; 30 keeps the unit suite quick on small machines.
 const N = Number(process.env.HEARTH_KILL_FILES ?? 30);
@@ -33,7 +34,7 @@ function hearthOcr(out: string, killWhen?: (processed: number) => boolean): Prom
   if (killWhen) {
     // Watch the child's own store (WAL lets a second connection read) and kill it at the chosen point.
     timer = setInterval(() => {
-      let processed = 0;
+      let processed: number;
       try {
         const s = openStore({ dataDir: data, key: KEY });
         processed = (s.db.prepare("SELECT count(*) AS n FROM job_items WHERE state <> 'pending'").get() as { n: number }).n;
@@ -130,8 +131,8 @@ function serve(): Promise<{ child: ChildProcess; url: string }> {
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = out.match(/hearth listening on (\S+)/);
-      if (m) resolve({ child, url: m[1] });
+      const url = listeningUrlIn(out);
+      if (url) resolve({ child, url });
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
   });

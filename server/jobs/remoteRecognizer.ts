@@ -4,7 +4,7 @@
 import { AppError } from '../appError';
 import { ClientError, createClient } from '../contract/client';
 import type { ErrorCode } from '../contract/errors';
-import type { OcrResult } from '../store';
+import type { OcrResult } from '../contract/ocr';
 import type { Recognizer } from './jobService';
 
 export interface RemoteOptions {

@@ -11,8 +11,7 @@ import { MIGRATIONS } from './migrations';
 import { createResultsRepository, type ResultsRepository, type Retention } from './results';
 import { resolveStoreKey } from './storeKey';
 
-export type { RecordInput, ResultsRepository, Retention, OcrResult } from './results';
-export { sha256Hex } from './results';
+export type { RecordInput, ResultsRepository, Retention } from './results';
 
 export const DB_FILE = 'hearth.db';
 

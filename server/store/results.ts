@@ -1,12 +1,12 @@
 // Every recognition the node makes (API, GUI, CLI, jobs): stored with its image (per retention), searchable.
-import { createHash, randomUUID } from 'node:crypto';
-import type { OcrLine, OcrResponse } from '../contract/ocr';
+import { randomUUID } from 'node:crypto';
+import type { OcrLine, OcrResult } from '../contract/ocr';
 import type { ResultDetail, ResultKind, ResultLabel, ResultOrigin, ResultsPage, ResultsQuery, ResultSummary } from '../contract/results';
 import type { SqliteDatabase } from './encryptedDatabase';
 import { sniffImageMime } from './imageMime';
 import { resultsWhere } from './resultQuery';
+import { sha256Hex } from '../sha256';
 
-export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
 export interface Retention {
   mode: 'all' | 'days' | 'results-only';
@@ -65,9 +65,6 @@ const DAY_MS = 86_400_000;
 /** In "days" mode images are pruned at most this often while results come in. */
 const PRUNE_EVERY_MS = 3_600_000;
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 function summary(r: ResultRow): ResultSummary {
   return {

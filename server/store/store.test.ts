@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../appError';
-import type { OcrResult, Retention } from './results';
+import type { OcrResult } from '../contract/ocr';
+import type { Retention } from './results';
 import { DB_FILE, openStore, type Store } from './index';
 
 const dirs: string[] = [];

@@ -93,7 +93,8 @@ export async function renderText(opts: RenderTextOptions): Promise<Buffer> {
   }
   if (opts.upsideDown) img = sharp(await img.png().toBuffer()).rotate(180);
 
-  let { data, info } = await img.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { info, data: pixels } = await img.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  let data = pixels;
   if (opts.noise && opts.noise > 0) {
     const rnd = seededRandom(opts.seed ?? 1);
     const sigma = opts.noise;

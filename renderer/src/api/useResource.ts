@@ -56,6 +56,7 @@ export function useResource<T>(
       clearTimeout(timer);
     };
     // `load` is read through a ref: callers pass inline functions, and their inputs are listed in `deps`.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, generation, tick, opts.enabled, opts.intervalMs, report, ...deps]);
 
   return { data, error, loading, reload };

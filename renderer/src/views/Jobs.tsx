@@ -52,6 +52,8 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
   // The list polls slowly; when the stream says the job changed state, refresh it now.
   useEffect(() => {
     if (live) onChanged();
+    // Only a change of state matters, not every progress event.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [live?.state]);
   const items = useResource(
     (c, signal) =>

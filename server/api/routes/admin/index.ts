@@ -3,18 +3,19 @@ import { isAbsolute, resolve } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import express, { type Router } from 'express';
 import { AppError } from '../../../appError';
-import type { NodeUpdateResponse } from '../../../contract/security';
+import { SCOPES, type NodeUpdateResponse } from '../../../contract/security';
 import type { NodeServices } from '../../../node';
-import { actorOf, audit, readAudit } from '../../../security/audit';
+import { actorOf, audit, readAudit } from '../../../admission/audit';
 import { mount } from '../../mount';
 
 export function adminRouter(s: NodeServices): Router {
   const router = express.Router();
   const { settings, store } = s;
-  const { keys, lan } = s.security;
+  const { keys } = s.admission;
+  const { lan } = s;
 
   mount(router, 'usage', ({ query, res }) => {
-    const rows = s.security.metering.query({ from: query.from, to: query.to, key: query.key });
+    const rows = s.observability.metering.query({ from: query.from, to: query.to, key: query.key });
     if (query.format !== 'csv') return { rows };
     const csv = stringify(rows, { header: true, columns: ['day', 'keyId', 'keyName', 'requests', 'images', 'engineMs', 'errors'] });
     res.type('text/csv').setHeader('content-disposition', 'attachment; filename="hearth-usage.csv"');
@@ -45,7 +46,7 @@ export function adminRouter(s: NodeServices): Router {
     if (info.lan !== wasLan) audit(store, actorOf(principal), info.lan ? 'lan.on' : 'lan.off', { host: info.host, url: info.url });
     // A keyless owner (the console on loopback) needs a key once keys are required; it is shown this once.
     if (info.lan && !wasLan && principal.keyId === null) {
-      const key = keys.create('console (owner)', ['infer', 'jobs', 'admin', 'metrics']);
+      const key = keys.create('console (owner)', [...SCOPES]);
       audit(store, actorOf(principal), 'keys.create', { id: key.id, name: key.name, scopes: key.scopes });
       body.ownerKey = key.key;
     }

@@ -7,7 +7,7 @@ import { TERMINAL_STATES } from '../../../jobs';
 import { EXPORT_MIME } from '../../../jobs/exportJob';
 import type { NodeServices } from '../../../node';
 import { mount } from '../../mount';
-import type { Principal } from '../../scope';
+import type { Principal } from '../../../admission/principal';
 import { allowedJobPath } from './jobPath';
 
 /** Comment lines keep proxies and browsers from dropping an idle event stream. */

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Principal } from '../../scope';
+import type { Principal } from '../../../admission/principal';
 import { allowedJobPath } from './jobPath';
 
 const key: Principal = { keyId: 'k1', scopes: ['jobs'], local: false };

@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { AppError } from '../../../appError';
 import { isInside } from '../../../jobs';
-import type { Principal } from '../../scope';
+import type { Principal } from '../../../admission/principal';
 
 export interface AllowedPath {
   path: string;

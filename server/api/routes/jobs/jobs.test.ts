@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config';
 import type { Job, JobItemsPage, JobProgress } from '../../../contract/jobs';
 import type { ResultDetail, ResultsPage } from '../../../contract/results';
-import { makeImageFolder } from '../../../jobs/testFolder';
+import { makeImageFolder } from '../../../testkit/imageFolder';
 import { startServer, type RunningServer } from '../../../serve';
 
 let root: string;

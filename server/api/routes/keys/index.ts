@@ -2,12 +2,12 @@
 import express, { type Router } from 'express';
 import { AppError } from '../../../appError';
 import type { NodeServices } from '../../../node';
-import { actorOf, audit } from '../../../security/audit';
+import { actorOf, audit } from '../../../admission/audit';
 import { mount } from '../../mount';
 
 export function keysRouter(s: NodeServices): Router {
   const router = express.Router();
-  const { keys } = s.security;
+  const { keys } = s.admission;
 
   mount(router, 'listKeys', () => ({ keys: keys.list() }));
 

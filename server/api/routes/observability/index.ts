@@ -5,9 +5,9 @@ import { mount } from '../../mount';
 
 export function observabilityRouter(s: NodeServices): Router {
   const router = express.Router();
-  mount(router, 'monitor', () => s.security.monitor.snapshot());
+  mount(router, 'monitor', () => s.observability.monitor.snapshot());
   mount(router, 'metrics', async ({ res }) => {
-    const { registry } = s.security.metrics;
+    const { registry } = s.observability.metrics;
     res.type(registry.contentType).send(await registry.metrics());
   });
   return router;

@@ -4,7 +4,7 @@ import { AppError } from '../../../appError';
 import type { ResultDetail } from '../../../contract/results';
 import type { NodeServices } from '../../../node';
 import { mount } from '../../mount';
-import type { Principal } from '../../scope';
+import type { Principal } from '../../../admission/principal';
 
 /** The owner and admin keys see every result; keys that may recognise or run jobs see their own. */
 function keyFilter(p: Principal): { all: true } | { all: false; keyId: string } {

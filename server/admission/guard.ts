@@ -1,15 +1,15 @@
 // Who may talk to the node. Loopback mode: Host allow-list and Origin check (DNS rebinding, cross-site pages),
 // keyless owner access from loopback sockets only. LAN mode: a Bearer key on every route but health and the
 // console's static files, checked against the store on each request.
-import { isIP } from 'node:net';
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../appError';
+import { isLoopbackAddress, isLoopbackHost } from '../loopback';
 import { API } from '../contract/paths';
-import type { Principal } from '../api/scope';
-import { SCOPES } from '../api/scope';
+import { matchRoute, ROUTES } from '../contract/routes';
+import type { Principal } from './principal';
+import { SCOPES } from '../contract/security';
 import type { KeyRepository } from './keys';
 
-const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 const UNAUTHORIZED_HEADERS = { 'WWW-Authenticate': 'Bearer realm="hearth"' };
 
 export const OWNER: Principal = Object.freeze({ keyId: null, scopes: SCOPES, local: true });
@@ -29,15 +29,11 @@ export function hostnameOf(hostHeader: string | undefined): string | undefined {
   return colon === -1 ? h : h.slice(0, colon);
 }
 
-export function isLoopbackAddress(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a === '::1' || (isIP(a) === 4 && a.startsWith('127.'));
-}
 
-/** Routes anyone may reach in LAN mode: health, and GET/HEAD of the console's static files and pages. */
+/** Routes anyone may reach in LAN mode: the table's public ones, and GET/HEAD of the console's files and pages. */
 export function isPublicRoute(req: Request): boolean {
-  if (req.path === API.health) return true;
+  const key = matchRoute(req.method, req.path);
+  if (key) return ROUTES[key].access === 'public';
   if (req.method !== 'GET' && req.method !== 'HEAD') return false;
   return !req.path.startsWith('/v1/') && req.path !== '/v1' && req.path !== API.metrics;
 }
@@ -85,7 +81,7 @@ export function createGuard(opts: {
 
     // Loopback mode. The Host check stops DNS rebinding (a foreign name resolving to 127.0.0.1).
     const host = hostnameOf(req.headers.host);
-    const allowed = host !== undefined && (LOOPBACK_HOSTS.includes(host) || opts.allowedHosts().some((h) => h.toLowerCase() === host));
+    const allowed = host !== undefined && (isLoopbackHost(host) || opts.allowedHosts().some((h) => h.toLowerCase() === host));
     if (!allowed) {
       throw new AppError('forbidden', 403, 'this Host is not allowed; add it to the allowedHosts setting if you mean it', {
         headers: closeIfBody(req),

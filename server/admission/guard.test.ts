@@ -1,8 +1,9 @@
 // The pure parts of the guard and of metering labels: Host parsing, loopback sockets, route templates, LAN URLs.
 import { describe, expect, it } from 'vitest';
-import { hostnameOf, isLoopbackAddress } from './guard';
-import { reachableUrls } from './lan';
-import { routeLabel } from './requestMeter';
+import { isLoopbackAddress } from '../loopback';
+import { hostnameOf } from './guard';
+import { reachableUrls } from '../lan';
+import { routeLabel } from '../observability/requestMeter';
 
 describe('hostnameOf', () => {
   it('strips ports and brackets and lower-cases', () => {

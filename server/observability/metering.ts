@@ -2,7 +2,7 @@
 // written in one transaction every few seconds (and before any read), so metering costs no write per request.
 import type { Store } from '../store';
 import type { UsageRow } from '../contract/security';
-import type { KeyRepository } from './keys';
+import type { KeyRepository } from '../admission/keys';
 
 /** The usage row owner of keyless loopback requests. */
 export const OWNER_KEY_ID = 'owner';

@@ -1,9 +1,10 @@
 // API keys: created as hk_<random>, stored only as SHA-256 hashes with a short display prefix; looked up per request
 // so a revocation or a scope change acts on the very next request.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Store } from '../store';
 import { AppError } from '../appError';
 import type { ApiKeySummary, KeyScope } from '../contract/security';
+import { sha256Hex } from '../sha256';
 
 export const KEY_PREFIX = 'hk_';
 /** hk_ + 43 base64url characters (32 random bytes). */
@@ -40,7 +41,7 @@ export interface KeyRepository {
 }
 
 export function hashKey(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return sha256Hex(secret);
 }
 
 export function looksLikeKey(secret: string): boolean {

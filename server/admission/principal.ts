@@ -1,15 +1,12 @@
-// Who is asking: the principal the admission layer sets on every request before any route runs.
+// Who is asking: the principal the guard sets on every request before any route runs.
 import type { Response } from 'express';
 import { AppError } from '../appError';
-import { SCOPES, type KeyScope } from '../contract/security';
-
-export { SCOPES };
-export type Scope = KeyScope;
+import type { KeyScope } from '../contract/security';
 
 export interface Principal {
   /** API key id, or null for the owner on loopback. */
   keyId: string | null;
-  scopes: readonly Scope[];
+  scopes: readonly KeyScope[];
   /** True for the machine's owner (loopback mode, no key): may use any folder path. */
   local: boolean;
 }

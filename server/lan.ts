@@ -1,18 +1,42 @@
-// LAN exposure state: which interfaces the machine has, the URLs teammates can reach, and switching LAN on/off
-// at runtime through the re-listen hook serve.ts provides.
+// LAN exposure as GET/PUT /v1/node see it: the machine's interfaces, the URLs teammates can reach, and the
+// node's LAN control, which can switch only once serve.ts owns sockets and puts in its own.
 import { networkInterfaces } from 'node:os';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { NetworkInterfaceInfo, NodeInfo } from '../contract/security';
-import type { Exposure } from '../settings';
+import { AppError } from './appError';
+import type { NetworkInterfaceInfo, NodeInfo, NodeUpdate } from './contract/security';
+import type { Exposure, SettingsService } from './settings';
 
-/** What serve.ts hands the security layer once it listens (and again after each re-listen). */
+/** The socket the node listens on now. */
 export interface ListeningInfo {
   server: HttpServer | HttpsServer;
   url: string;
   fingerprint?: string;
-  /** Re-listens with the new exposure (HTTPS on `host` when lan) without restarting the process. */
-  relisten?: (opts: { lan: boolean; host: string }) => Promise<{ url: string; fingerprint?: string }>;
+}
+
+export interface LanControl {
+  info(): NodeInfo;
+  /** Switches LAN on/off (re-listening); returns the new state. */
+  set(change: NodeUpdate): Promise<NodeInfo>;
+}
+
+/** The node's LAN control; serve.ts attaches the one that can re-listen once it owns the sockets. */
+export interface LanHolder extends LanControl {
+  attach(control: LanControl): void;
+}
+
+export function createLanHolder(settings: SettingsService): LanHolder {
+  let control: LanControl = {
+    info: () => nodeInfo(settings.current(), undefined, false),
+    set: () => Promise.reject(new AppError('conflict', 409, 'this node was started without a socket it can re-open; restart it with or without --lan')),
+  };
+  return {
+    info: () => control.info(),
+    set: (change) => control.set(change),
+    attach(next) {
+      control = next;
+    },
+  };
 }
 
 export function listInterfaces(): NetworkInterfaceInfo[] {
@@ -36,7 +60,7 @@ export function reachableUrls(host: string, port: number, tls: boolean, interfac
     .map((i) => urlOf(i.address, i.family, port, tls));
 }
 
-export function nodeInfo(exposure: Exposure, listening: ListeningInfo | undefined): NodeInfo {
+export function nodeInfo(exposure: Exposure, listening: ListeningInfo | undefined, canToggle: boolean): NodeInfo {
   const addr = listening?.server.address();
   const port = addr && typeof addr === 'object' ? addr.port : null;
   const tls = Boolean(listening?.fingerprint);
@@ -48,6 +72,6 @@ export function nodeInfo(exposure: Exposure, listening: ListeningInfo | undefine
     urls: exposure.lan && port !== null ? reachableUrls(exposure.host, port, tls) : [],
     fingerprint: listening?.fingerprint ?? null,
     interfaces: listInterfaces(),
-    canToggle: Boolean(listening?.relisten),
+    canToggle,
   };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../store';
 import { audit, readAudit } from './audit';
 import { createKeyRepository, hashKey, type KeyRepository } from './keys';
-import { createMetering, OWNER_KEY_ID, utcDay } from './metering';
+import { createMetering, OWNER_KEY_ID, utcDay } from '../observability/metering';
 import { createRateLimiter } from './rateLimit';
 
 let dataDir: string;

@@ -4,11 +4,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config';
-import type { AuditResponse, MonitorResponse, NodeInfo, NodeUpdateResponse, Settings } from '../contract/security';
-import { startServer, type RunningServer } from '../serve';
-import { colourClassifier, solidPng } from '../testkit/onnx';
-import { send, type RequestOptions } from '../testkit/request';
+import { loadConfig } from './config';
+import type { AuditResponse, MonitorResponse, NodeInfo, NodeUpdateResponse, Settings } from './contract/security';
+import { startServer, type RunningServer } from './serve';
+import { colourClassifier, solidPng } from './testkit/onnx';
+import { send, type RequestOptions } from './testkit/request';
 
 describe('loopback mode and the LAN switch', () => {
   let dataDir: string;
@@ -65,7 +65,7 @@ describe('loopback mode and the LAN switch', () => {
     const metrics = await request('GET', '/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/hearth_http_requests_total\{method="GET",route="listKeys",status="200"\} \d+/);
-    await running.node.services.security.monitor.sample();
+    await running.node.services.observability.monitor.sample();
     const monitor = (await request('GET', '/v1/monitor')).json<MonitorResponse>();
     expect(monitor.samples.length).toBeGreaterThanOrEqual(1);
     expect(monitor.samples.at(-1)!.rssBytes).toBeGreaterThan(0);
@@ -90,7 +90,7 @@ describe('loopback mode and the LAN switch', () => {
     expect(entries[0].detail).toMatchObject({ id: 'colours' });
     const metrics = (await request('GET', '/metrics')).text;
     expect(metrics).toMatch(/hearth_inference_duration_seconds_count\{task="classify",model="colours",provider="cpu"\} 1/);
-    await running.node.services.security.monitor.sample();
+    await running.node.services.observability.monitor.sample();
     // The monitor's own timer may have taken the sample holding the run; it is in exactly one.
     const runs = (await request('GET', '/v1/monitor')).json<MonitorResponse>().samples.flatMap((x) => (x.models.colours ? [x.models.colours] : []));
     expect(runs).toHaveLength(1);

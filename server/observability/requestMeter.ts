@@ -1,7 +1,7 @@
 // Measures every request when its response ends: Prometheus counters/histograms by route key, the
 // monitor's rolling window, and per-key metering (requests, images, engine ms, errors).
 import type { Request, RequestHandler, Response } from 'express';
-import type { Principal } from '../api/scope';
+import type { Principal } from '../admission/principal';
 import { matchRoute, ROUTES, type RouteKey } from '../contract/routes';
 import type { Metering } from './metering';
 import type { NodeMetrics } from './metrics';

@@ -1,5 +1,5 @@
 // The audit log of admin actions (keys, settings, LAN on/off, model changes). Any area records with `audit(...)`.
-import type { Principal } from '../api/scope';
+import type { Principal } from './principal';
 import type { AuditEntry } from '../contract/security';
 import type { Store } from '../store';
 

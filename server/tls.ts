@@ -1,12 +1,13 @@
 // TLS material for LAN mode: the owner's cert/key files, or a self-signed pair generated once into <data>/tls.
 // The SHA-256 fingerprint is what teammates pin, so it is computed over the DER exactly as browsers show it.
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { AppError } from '../appError';
-import { createLogger } from '../logger';
+import { AppError } from './appError';
+import { createLogger } from './logger';
+import { sha256Hex } from './sha256';
 
 const log = createLogger('tls');
 
@@ -31,7 +32,7 @@ const VALIDITY_DAYS = 825;
 
 export function fingerprintOf(certPem: Buffer | string): string {
   const der = new X509Certificate(certPem).raw;
-  return createHash('sha256').update(der).digest('hex').toUpperCase().match(/../g)!.join(':');
+  return sha256Hex(der).toUpperCase().match(/../g)!.join(':');
 }
 
 function lanAddresses(): string[] {

@@ -61,7 +61,7 @@ describe('abuse suite: a LAN node on 127.0.0.1', () => {
     port = Number(new URL(running.url).port);
     ca = readFileSync(join(dataDir, 'tls', 'cert.pem'));
     expect(running.fingerprint).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
-    admin = running.node.services.security.keys.create('abuse admin', ['admin']).key;
+    admin = running.node.services.admission.keys.create('abuse admin', ['admin']).key;
   });
 
   afterAll(async () => {

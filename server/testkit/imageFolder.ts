@@ -2,7 +2,7 @@
 // kinds of bad file a job must survive (truncated JPEG, empty file, text named .png).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderText } from '../testkit/renderText';
+import { renderText } from './renderText';
 
 export const BAD_FILES = ['bad/truncated.jpg', 'bad/empty.png', 'bad/notes.png'] as const;
 
