@@ -160,6 +160,8 @@ report.runs = runs.map(({ texts: _texts, ...rest }) => rest);
 report.comparisons = comparisons;
 writeFileSync(values.out, JSON.stringify(report, null, 2) + '\n');
 
+/** Three significant digits: a software GPU's 0.0108 img/s must not print as 0.0. */
+const rate = (v: number): string => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
 const lines = [
   '',
   `Hearth on ${report.machine && (report.machine as { cores: number }).cores} cores (${(report.machine as { cpu?: string }).cpu}), ${nvidia ?? 'no NVIDIA driver'}`,
@@ -167,11 +169,11 @@ const lines = [
   ...runs.map((r) =>
     r.error
       ? `${r.asked.padEnd(10)} failed: ${r.error}`
-      : `${r.asked.padEnd(10)} ${r.ran.join(',').padEnd(12)} ${r.loadS.toFixed(1).padStart(7)} ${r.warmupS.toFixed(1).padStart(7)} ${r.set.imagesPerS.toFixed(1).padStart(10)} ${(r.set.p50Ms ?? 0).toFixed(0).padStart(7)} ${`${(r.set.cer * 100).toFixed(2)}%`.padStart(7)} ${r.throughput.imagesPerS.toFixed(1).padStart(12)}`,
+      : `${r.asked.padEnd(10)} ${r.ran.join(',').padEnd(12)} ${r.loadS.toFixed(1).padStart(7)} ${r.warmupS.toFixed(1).padStart(7)} ${rate(r.set.imagesPerS).padStart(10)} ${(r.set.p50Ms ?? 0).toFixed(0).padStart(7)} ${`${(r.set.cer * 100).toFixed(2)}%`.padStart(7)} ${rate(r.throughput.imagesPerS).padStart(12)}`,
   ),
   ...comparisons.map(
     (c) =>
-      `${c.provider}: ${c.sameText ? 'same text as the CPU on every image' : `${c.differingCount} of ${dataset.files.length} images read differently from the CPU`}; throughput ${c.throughputVsCpu?.toFixed(2)}× the CPU's`,
+      `${c.provider}: ${c.sameText ? 'same text as the CPU on every image' : `${c.differingCount} of ${dataset.files.length} images read differently from the CPU`}; throughput ${c.throughputVsCpu?.toPrecision(3)}× the CPU's`,
   ),
   `figures: ${values.out}`,
   '',
