@@ -13,6 +13,7 @@
 //   npm run bench -- --pages               whole pages (prose, two columns, turned pages, a receipt), CER in reading order
 //   npm run bench -- --pages single        single-column prose pages only
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
+//   npm run bench -- --provider webgpu     Hearth's rows on that execution provider (default cpu; see `hearth doctor`)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -33,6 +34,7 @@ import { ensureRealTextSet } from './realText';
 import { percentile } from './measure';
 import { oneImageRatioLines, ratioLines, TARGETS_HEADING, type Rows } from './ratios';
 import { renderTable } from './table';
+import { isProviderName, PROVIDER_NAMES } from '../server/engine/providers';
 
 const SELECTABLE = ['cli', 'inproc', 'bare', 'http', 'gutenye', 'paddleocr', 'tesseract', 'rss', 'one'] as const;
 type Selectable = (typeof SELECTABLE)[number];
@@ -51,6 +53,7 @@ interface Flags {
   /** Whole-process runs per contender in the one-image rows (the best counts). */
   repeats: number;
   cluster: boolean;
+  provider: string;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -73,13 +76,14 @@ function parseFlags(argv: string[]): Flags {
       json: { type: 'string' },
       repeats: { type: 'string', default: '3' },
       cluster: { type: 'boolean', default: false },
+      provider: { type: 'string', default: 'cpu' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real | --pages [single]] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE] [--cluster]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real | --pages [single]] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE] [--cluster] [--provider NAME]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -95,6 +99,9 @@ function parseFlags(argv: string[]): Flags {
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
   for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
+  if (!isProviderName(values.provider)) throw new Error(`--provider: one of ${PROVIDER_NAMES.join(', ')}`);
+  // The bare-session limit starts sessions in several threads at once, which a GPU provider may not do.
+  if (values.provider !== 'cpu') only.delete('bare');
   if ([values.real, values.pages, values.dataset].filter(Boolean).length > 1) throw new Error('--real, --pages and --dataset each choose the image set: give one');
   const pages = values.pages ? (single ? 'single' : 'all') : undefined;
   return {
@@ -110,6 +117,7 @@ function parseFlags(argv: string[]): Flags {
     json: values.json,
     repeats,
     cluster: values.cluster,
+    provider: values.provider,
   };
 }
 
@@ -122,6 +130,7 @@ function header(dataset: BenchDataset, flags: Flags, loadBefore: number[]): stri
   return [
     `Hearth bench — ${new Date().toISOString()}`,
     `machine: ${availableParallelism()} cores (${cpu}), Node ${process.version}, load average at start ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`,
+    `Hearth's execution provider: ${flags.provider}${flags.provider === 'cpu' ? '' : ' (no bare-session row: it starts sessions in several threads)'}`,
     `image set: ${dataset.files.length} images, ${(dataset.bytes / 1024).toFixed(0)} KiB, ${dataset.dir}${flags.quick ? ' (--quick: no RSS check)' : ''}`,
   ].join('\n');
 }
@@ -156,7 +165,7 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   // Also on Ctrl-C (process.exit skips finally blocks).
   if (!flags.keep) process.once('exit', () => rmSync(tmp, { recursive: true, force: true }));
-  const ctx: BenchContext = { dataset, tmp, root, timeoutMs: flags.timeoutMs, say };
+  const ctx: BenchContext = { dataset, tmp, root, timeoutMs: flags.timeoutMs, say, provider: flags.provider };
   const rows: Rows = {};
   const order: ContenderResult[] = [];
   const record = (id: keyof Rows, row: ContenderResult): void => {

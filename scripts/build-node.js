@@ -13,7 +13,13 @@ const outdir = join(root, 'out', 'node');
 rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: { early: 'server/cli/earlyWorker.ts', cli: 'server/cli.ts', worker: 'server/engine/worker.ts' },
+  entryPoints: {
+    early: 'server/cli/earlyWorker.ts',
+    cli: 'server/cli.ts',
+    worker: 'server/engine/worker.ts',
+    sessionThread: 'server/engine/gpu/sessionThread.ts',
+    probe: 'server/engine/gpu/probeMain.ts',
+  },
   outdir,
   bundle: true,
   splitting: true,

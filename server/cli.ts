@@ -1,6 +1,7 @@
-// The `hearth` command: serve, ocr, keys, models, backup. Exit 2 on bad usage, 1 when the run cannot go on.
+// The `hearth` command: serve, ocr, keys, models, backup, doctor. Exit 2 on bad usage, 1 when the run cannot go on.
 import { Command, CommanderError } from 'commander';
 import { registerBackup } from './cli/backup';
+import { registerDoctor } from './cli/doctor';
 import { registerKeys } from './cli/keys';
 import { registerModels } from './cli/models';
 import { registerOcr } from './cli/ocr';
@@ -26,6 +27,7 @@ registerKeys(program);
 registerModels(program);
 registerBackup(program);
 registerTrain(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);

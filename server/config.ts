@@ -6,6 +6,7 @@ import { defaultDataDir } from './dataDir';
 import { clusterUrlSchema } from './contract/cluster';
 import { LAYOUT_MODES } from './contract/ocr';
 import { alertThresholdsSchema, limitsSchema, type AlertThresholds } from './contract/security';
+import { providerSettingSchema } from './contract/providers';
 import { isLoopbackHost } from './loopback';
 
 export const DEFAULT_PORT = 8686;
@@ -38,8 +39,8 @@ const configSchema = z.object({
     queueDepth: z.number().int().min(1),
     /** Results kept by content hash so the same image twice costs one run. */
     cacheEntries: z.number().int().min(0),
-    /** Execution providers to try, best first; cpu is always appended. Empty = the platform table. */
-    providers: z.array(z.string()),
+    /** The execution provider for OCR: 'auto' = the measured choice (providerChoice.ts), or one forced by name. */
+    provider: providerSettingSchema,
   }),
   ocr: z.object({
     /** Layout when a request names none: columns and baselines found (auto), one column, or lines as detected. */
@@ -116,7 +117,7 @@ function defaults(dataDir: string): Config {
     host: '127.0.0.1',
     port: DEFAULT_PORT,
     lan: false,
-    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, providers: [] },
+    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, provider: 'auto' },
     ocr: { layout: 'auto' },
     limits: {
       bodyBytes: 50 * 1024 * 1024,

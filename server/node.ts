@@ -9,6 +9,7 @@ import type { Cluster } from './cluster';
 import type { Config } from './config';
 import { createTrainRuns, type TrainRuns } from './train/runs';
 import { createEngine, engineCacheDir, type Engine } from './engine';
+import { chooseProvider, type ProviderChoice } from './engine/providerChoice';
 import { createModelRepository, type ModelRepository } from './engine/models/repository';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
@@ -37,6 +38,8 @@ export interface NodeServices {
   training: TrainRuns;
   /** Present only when the node joined a cluster (`--cluster`). */
   cluster?: Cluster;
+  /** Every execution provider candidate and why the engine runs on the one it does. */
+  providerChoice: ProviderChoice;
 }
 
 export interface HearthNode {
@@ -57,11 +60,13 @@ export async function createNode(config: Config): Promise<HearthNode> {
   let engine: Engine | undefined;
   let cluster: Cluster | undefined;
   try {
+    const providerChoice = await chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider });
     engine = await createEngine({
       workers: config.engine.workers,
       queueDepth: config.engine.queueDepth,
       cacheEntries: config.engine.cacheEntries,
-      providers: config.engine.providers,
+      providers: [providerChoice.provider],
+      why: providerChoice.why,
       cacheDir: engineCacheDir(config.dataDir),
       layout: () => settings.current().ocr.layout,
     });
@@ -89,7 +94,8 @@ export async function createNode(config: Config): Promise<HearthNode> {
     admission.keys.onRevoked((keyId) => jobs.pauseOwnedBy(keyId));
     await cluster?.start(jobs);
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
-    const training = createTrainRuns({ store, catalog: () => models.catalog, providers: config.engine.providers });
+    // Training embeds on the CPU: the GPU's sessions belong to the engine's one session thread.
+    const training = createTrainRuns({ store, catalog: () => models.catalog, providers: ['cpu'] });
     const services: NodeServices = {
       config,
       settings,
@@ -103,6 +109,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       documents,
       billing,
       training,
+      providerChoice,
       ...(cluster ? { cluster } : {}),
     };
     const app = createApp(services);

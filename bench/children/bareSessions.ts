@@ -4,7 +4,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import { DETECT_DEFAULTS, detectorInputSize } from '../../server/engine/ocr/detector';
-import { loadOcrModels, OCR_DEFAULTS } from '../../server/engine/ocr/pipeline';
+import { loadOcrModels, OCR_DEFAULTS, type OcrSession } from '../../server/engine/ocr/pipeline';
 import type { ImageShape } from './hearthEngine';
 import { cpuSeconds, readJob, sinceProcessStart, writeReport, type ImageOutcome } from './protocol';
 
@@ -81,7 +81,7 @@ async function workerMain(): Promise<void> {
   const buffer = new Float32Array(largest);
   for (let i = 0; i < buffer.length; i++) buffer[i] = ((i * 2654435761) % 1000) / 1000 - 0.5;
   const tensor = (dims: number[]): ort.Tensor => new ort.Tensor('float32', buffer.subarray(0, dims.reduce((a, b) => a * b, 1)), dims);
-  const runOne = async (s: ort.InferenceSession, dims: number[]): Promise<void> => {
+  const runOne = async (s: OcrSession, dims: number[]): Promise<void> => {
     const out = await s.run({ [s.inputNames[0]]: tensor(dims) });
     for (const t of Object.values(out)) t.dispose();
   };

@@ -33,7 +33,7 @@ interface Server {
 }
 
 function startServer(ctx: BenchContext, dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(ctx.root, 'bin', 'hearth.js'), 'serve', '--port', '0', '--data', dataDir], {
+  const child = spawn(process.execPath, [join(ctx.root, 'bin', 'hearth.js'), 'serve', '--port', '0', '--data', dataDir, '--provider', ctx.provider], {
     cwd: ctx.root,
     env: { ...process.env, NO_COLOR: '1', HEARTH_STORE_KEY: 'hearth-bench-store-key' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -35,7 +35,7 @@ function summary(ctx: BenchContext, name: string, run: ChildRun): ContenderResul
 export async function hearthInProcess(ctx: BenchContext): Promise<InProcessRun> {
   const name = 'Hearth engine in-process';
   try {
-    const run = await runChild(ctx, 'hearthEngine', { total: ctx.dataset.files.length * THROUGHPUT_PASSES });
+    const run = await runChild(ctx, 'hearthEngine', { total: ctx.dataset.files.length * THROUGHPUT_PASSES, providers: [ctx.provider] });
     return {
       row: summary(ctx, name, run),
       shapes: (run.report.extra?.shapes as ImageShape[] | undefined) ?? [],
@@ -53,7 +53,7 @@ export async function hearthRss(ctx: BenchContext, total: number): Promise<Conte
   const first = Math.min(100, total);
   try {
     // A long run: allow about 2 s an image on a busy 2-core machine before calling it stuck.
-    const run = await runChild({ ...ctx, timeoutMs: Math.max(ctx.timeoutMs, total * 2000) }, 'hearthEngine', { total, checkpoints: [first, total] });
+    const run = await runChild({ ...ctx, timeoutMs: Math.max(ctx.timeoutMs, total * 2000) }, 'hearthEngine', { total, checkpoints: [first, total], providers: [ctx.provider] });
     const row = summary(ctx, name, run);
     const rss = (run.report.extra?.rss ?? {}) as Record<string, number>;
     const a = rss[String(first)];

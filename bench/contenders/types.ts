@@ -18,6 +18,8 @@ export interface BenchContext {
   timeoutMs: number;
   /** Prints a progress line on stderr (the table goes to stdout). */
   say(message: string): void;
+  /** The execution provider Hearth's contenders run on (`--provider`; cpu by default). */
+  provider: string;
 }
 
 export interface ContenderResult {

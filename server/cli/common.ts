@@ -1,6 +1,7 @@
 // What every CLI command shares: building the config from flags, and usage errors (exit 2).
 import { InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig, type Config, type ConfigOverrides } from '../config';
+import { isProviderName, PROVIDER_NAMES, type ProviderName } from '../engine/providers';
 
 export class UsageError extends Error {}
 
@@ -30,3 +31,11 @@ export async function runCommand(body: () => Promise<void> | void): Promise<void
     process.exitCode = err instanceof UsageError ? 2 : 1;
   }
 }
+
+/** `--provider NAME`: one of the known execution providers (the measured choice is what runs without it). */
+export function parseProvider(value: string): ProviderName {
+  if (!isProviderName(value)) throw new InvalidArgumentError(`the provider is one of ${PROVIDER_NAMES.join(', ')}`);
+  return value;
+}
+
+export const PROVIDER_OPTION_HELP = `run the OCR on this execution provider (${PROVIDER_NAMES.join(', ')}) instead of the measured choice`;

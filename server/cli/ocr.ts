@@ -6,9 +6,10 @@ import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { AppError, isAppError } from '../appError';
 import { EXPORT_FORMATS, PDF_EXPORT, type ExportFormat, type Job } from '../contract/jobs';
+import type { ProviderName } from '../engine/providers';
 import { isImagePath } from '../jobs/scan';
 import { clock, recordSpan, timed } from '../startupTimings';
-import { configFrom, runCommand, UsageError } from './common';
+import { configFrom, parseProvider, PROVIDER_OPTION_HELP, runCommand, UsageError } from './common';
 import { createProgressView } from './progress';
 
 interface OcrFlags {
@@ -19,6 +20,7 @@ interface OcrFlags {
   server?: string;
   key?: string;
   local?: boolean;
+  provider?: ProviderName;
 }
 
 /**
@@ -76,9 +78,10 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
   if (paths.length === 0) throw new UsageError('give at least one file or folder');
   if (flags.key && !flags.server) throw new UsageError('--key goes with --server');
   if (flags.local && flags.server) throw new UsageError('--local and --server exclude each other');
+  if (flags.provider && flags.server) throw new UsageError('--provider chooses how this machine recognises: it does not go with --server');
   const format = formatOf(flags);
   if (format === PDF_EXPORT && !flags.out && process.stdout.isTTY) throw new UsageError('--format pdf writes a binary file: give --out FILE.pdf');
-  const config = configFrom({ dataDir: flags.data });
+  const config = configFrom({ dataDir: flags.data, engine: { provider: flags.provider } });
   if (flags.server) {
     try {
       new URL(flags.server);
@@ -136,23 +139,27 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       // now, beside the store opening on this thread; an unchanged re-run stops it again without using it.
       const images = imageCountHint(paths, Boolean(flags.recursive));
       const workers = workersFor(config.engine.workers, images);
-      const [{ createEngine, engineCacheDir }, { dropPrestartedWorker, takePrestartedWorker }] = await Promise.all([
+      const [{ createEngine, engineCacheDir }, { dropPrestartedWorker, takePrestartedWorker }, { chooseProvider }] = await Promise.all([
         import('../engine'),
         import('../engine/prestart'),
+        import('../engine/providerChoice'),
       ]);
       let starting: Promise<import('../engine').Engine> | undefined;
       const stop = new AbortController();
       const boot = (): Promise<import('../engine').Engine> =>
-        (starting ??= createEngine({
-          workers,
-          queueDepth: config.engine.queueDepth,
-          cacheEntries: config.engine.cacheEntries,
-          providers: config.engine.providers,
-          cacheDir: engineCacheDir(config.dataDir),
-          signal: stop.signal,
-          prestarted: takePrestartedWorker(),
-          layout: config.ocr.layout,
-        }));
+        (starting ??= chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider }).then((choice) =>
+          createEngine({
+            workers,
+            queueDepth: config.engine.queueDepth,
+            cacheEntries: config.engine.cacheEntries,
+            providers: [choice.provider],
+            why: choice.why,
+            cacheDir: engineCacheDir(config.dataDir),
+            signal: stop.signal,
+            prestarted: takePrestartedWorker(),
+            layout: config.ocr.layout,
+          }),
+        ));
       if (images !== 0) boot().catch(() => undefined);
       const engine = (): Promise<import('../engine').Engine> =>
         boot().catch((err: unknown) => {
@@ -264,5 +271,6 @@ export function registerOcr(program: Command): void {
     .option('--server <url>', 'recognise on this Hearth node instead of locally')
     .option('--key <key>', 'API key for --server')
     .option('--local', 'recognise in this process even when a node is running on this machine')
+    .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
     .action((paths: string[], flags: OcrFlags) => runCommand(() => run(paths, flags)));
 }

@@ -1,8 +1,9 @@
 // `hearth serve`: the headless node and web console.
 import type { Command } from 'commander';
 import { listeningLine } from '../contract/listening';
+import type { ProviderName } from '../engine/providers';
 import { reachableUrls } from '../lan';
-import { configFrom, parsePort, runCommand } from './common';
+import { configFrom, parsePort, parseProvider, PROVIDER_OPTION_HELP, runCommand } from './common';
 
 interface ServeFlags {
   host?: string;
@@ -17,6 +18,7 @@ interface ServeFlags {
   clusterNkey?: string;
   clusterCa?: string;
   nodeName?: string;
+  provider?: ProviderName;
 }
 
 export function registerServe(program: Command): void {
@@ -36,6 +38,7 @@ export function registerServe(program: Command): void {
     .option('--cluster-nkey <file>', 'file holding the NATS nkey seed, instead of user and password')
     .option('--cluster-ca <file>', 'PEM CA that signed the NATS server certificate (TLS to NATS)')
     .option('--node-name <name>', 'this node\'s name in the Cluster view (default the host name)')
+    .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
     .action((flags: ServeFlags) =>
       runCommand(async () => {
         const config = configFrom({
@@ -47,6 +50,7 @@ export function registerServe(program: Command): void {
           tlsKey: flags.tlsKey,
           compatPort: flags.compatPort,
           cluster: { url: flags.cluster, user: flags.clusterUser, nkeySeedFile: flags.clusterNkey, tlsCa: flags.clusterCa, name: flags.nodeName },
+          engine: { provider: flags.provider },
         });
         // Loaded here so other commands (ocr, keys, --help) don't pay for the HTTP stack at start-up.
         const { exitOnSignals, startServer } = await import('../serve');

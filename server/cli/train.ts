@@ -75,7 +75,7 @@ export function registerTrain(program: Command): void {
         };
         const report = await trainImageClassifier(
           openModelCatalog({ dataDir: config.dataDir }),
-          { folder, name: flags.name, backbone: flags.backbone, embedding: flags.embedding, seed: flags.seed, providers: config.engine.providers },
+          { folder, name: flags.name, backbone: flags.backbone, embedding: flags.embedding, seed: flags.seed, providers: ['cpu'] },
           progress,
         );
         if (tty) process.stderr.write('\r\x1b[2K');

@@ -3,6 +3,7 @@
 import { LAYOUT_MODES } from './ocr';
 import { z } from 'zod';
 import { displayNameSchema, isPrintable } from './names';
+import { providerSettingSchema } from './providers';
 
 /** What an API key may do; the owner on loopback holds all of them. */
 export const SCOPES = ['infer', 'jobs', 'admin', 'metrics'] as const;
@@ -117,6 +118,8 @@ export const settingsSchema = z.object({
   alerts: alertThresholdsSchema,
   /** OCR layout when a request names none. */
   ocr: z.object({ layout: z.enum(LAYOUT_MODES) }),
+  /** The OCR's execution provider: 'auto' (measured) or one forced by name; applies at the next start. */
+  provider: providerSettingSchema,
   /** Where the node keeps its store, models and config (read-only: set with --data-dir at start). */
   dataDir: z.string(),
 });
@@ -128,6 +131,7 @@ export const settingsUpdateSchema = z.object({
   sharedRoots: z.array(settingTextSchema).max(100).optional(),
   allowedHosts: z.array(settingTextSchema).max(100).optional(),
   ocr: z.object({ layout: z.enum(LAYOUT_MODES) }).partial().optional(),
+  provider: providerSettingSchema.optional(),
   /** Per alert, the levels to change; the others stay. */
   alerts: z
     .object({

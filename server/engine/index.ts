@@ -7,7 +7,8 @@ import type { LayoutMode, OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
 import { imagePixels, PIXEL_BUDGET } from './image';
 import { clock, recordSpan } from '../startupTimings';
-import { providerCandidates } from './providers';
+import { startGpuSessions } from './gpu/sessionHost';
+import { choiceLine } from './providers';
 import { ResultCache, contentKey } from './resultCache';
 import { Scheduler } from './scheduler';
 import type { TaskName, TaskPayload, TaskResult } from './tasks';
@@ -60,7 +61,7 @@ export interface EngineOptions {
   queueDepth: number;
   /** OCR results kept by content hash; 0 disables the cache. */
   cacheEntries: number;
-  /** Execution providers to try, best first; empty = the platform table. */
+  /** Execution providers, best first: a GPU provider first runs the OCR graphs in one session thread; empty = cpu. */
   providers: string[];
   /**
    * Where workers keep the rewritten and optimised model graphs between starts (normally <data>/cache/models);
@@ -75,6 +76,8 @@ export interface EngineOptions {
   layout?: LayoutMode | (() => LayoutMode);
   /** Dots per inch PDF pages without a text layer are drawn at for OCR (default 200). */
   pdfDpi?: number;
+  /** Why these providers (the measured choice's words), for the one line that says what runs. */
+  why?: string;
 }
 
 const log = createLogger('engine');
@@ -104,7 +107,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const startedAt = clock();
   const cores = availableParallelism();
   const count = opts.workers > 0 ? opts.workers : cores;
-  const ctx: TaskContext = { providers: opts.providers, threads: threadsPerWorker(count, cores), cacheDir: opts.cacheDir };
+  // Workers keep their own sessions on the CPU; on a GPU the OCR graphs run in one session thread for all of them.
+  const ctx: TaskContext = { providers: ['cpu'], threads: threadsPerWorker(count, cores), cacheDir: opts.cacheDir };
+  const gpu = await startGpuSessions(opts.providers[0]);
+  // Each worker gets its own port to the GPU's session thread; the graphs of imported models stay on the CPU.
+  const contextFor = (): TaskContext => (gpu ? { ...ctx, gpu: { provider: gpu.provider, names: gpu.names, port: gpu.connect() } } : ctx);
   let closing = false;
   const threads: WorkerThread[] = [];
   const scheduler = new Scheduler(() => threads, opts.queueDepth, PIXEL_BUDGET);
@@ -113,7 +120,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     const t = early ?? new WorkerThread();
     early = undefined;
     t.onExit = onExit;
-    t.start({ ...ctx, label: `worker ${index + 1}` });
+    t.start({ ...contextFor(), label: `worker ${index + 1}` });
     return t;
   };
 
@@ -141,6 +148,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   } catch (err) {
     closing = true;
     await Promise.all(threads.map((t) => t.terminate()));
+    await gpu?.close();
     if (opts.signal?.aborted) throw stoppedWhileStarting();
     throw err instanceof AggregateError ? err.errors[0] : err;
   } finally {
@@ -164,11 +172,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       },
     );
   }
-  const running = (): string[] => [...new Set(threads.filter((t) => t.isReady).flatMap((t) => t.providers))];
+  // Best first; the CPU always ends the list (imported models' sessions and the fallback run there).
+  const running = (): string[] => [...new Set([...threads.filter((t) => t.isReady).flatMap((t) => t.providers), 'cpu'])];
   const providers = running();
-  // Workers warn on their own stderr; the node's log gets one line saying what was wanted and what runs.
-  const skipped = providerCandidates(opts.providers).filter((p) => !providers.includes(p) && p !== 'cpu');
-  if (skipped.length) log.warn('preferred execution providers are not available; running on the next', { skipped, providers });
+  if (opts.why && providers[0] === opts.providers[0]) log.info(choiceLine({ provider: providers[0], why: opts.why }));
   log.info('engine ready', { workers: count, threadsPerWorker: ctx.threads, providers });
 
   const cache = new ResultCache<OcrResult>(opts.cacheEntries);
@@ -245,6 +252,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       closing = true;
       scheduler.close();
       await Promise.all(threads.map((t) => t.terminate()));
+      await gpu?.close();
     },
   };
 }

@@ -1,8 +1,8 @@
-// The one place ONNX Runtime sessions are created: tries providers best first, falls back with one warning,
-// and remembers which provider actually runs each session.
+// The one place ONNX Runtime sessions are created: tries providers best first, falls back to the CPU with one
+// warning (or, strict, only the providers asked for), and remembers which provider actually runs each session.
 import * as ort from 'onnxruntime-node';
 import { createLogger } from '../logger';
-import { providerCandidates, providerInstalled } from './providers';
+import { providerCandidates, providerInstalled, unavailableReason } from './providers';
 
 const log = createLogger('engine:session');
 const warned = new Set<string>();
@@ -21,6 +21,8 @@ export interface SessionOptions {
   preOptimized?: boolean;
   /** Where ONNX Runtime writes the graph it optimised (for this CPU), for modelCache.ts to keep. */
   saveOptimizedTo?: string;
+  /** Only the given providers, no cpu fallback: a failure throws (measuring a provider, the GPU thread). */
+  strict?: boolean;
 }
 
 /** The provider createSession tries first on this machine (its libraries are on disk); it may still fall back. */
@@ -28,23 +30,33 @@ export function firstInstalledProvider(providers?: readonly string[]): string {
   return providerCandidates(providers).find((p) => providerInstalled(p)) ?? 'cpu';
 }
 
+/** ONNX Runtime's first error line, shortened for a log line or a report. */
+export function firstLine(err: unknown): string {
+  const line = String((err as Error)?.message ?? err).split('\n')[0];
+  // "…/webgpu_context.cc:136 onnxruntime::…Initialize(…) adapter_result.status == … was false. Failed to get …"
+  const said = /\bwas false\. (.+)$/.exec(line)?.[1] ?? line.replace(/^\S+\.(?:cc|cpp|h):\d+ /, '');
+  return said.slice(0, 240);
+}
+
 /** Creates a session on the first provider that loads; a provider that fails is skipped with one warning per process. */
 export async function createSession(model: string | Uint8Array, opts: SessionOptions = {}): Promise<LoadedSession> {
-  const candidates = providerCandidates(opts.providers);
+  const candidates = opts.strict ? [...(opts.providers ?? ['cpu'])] : providerCandidates(opts.providers);
   let lastError: unknown;
   for (const provider of candidates) {
-    if (!providerInstalled(provider)) {
-      if (!warned.has(provider)) {
+    const missing = unavailableReason(provider);
+    if (missing) {
+      lastError = new Error(missing);
+      if (!opts.strict && !warned.has(provider)) {
         warned.add(provider);
-        log.warn(`execution provider ${provider} is not installed here; falling back`, {
-          fix: provider === 'cuda' ? 'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install' : undefined,
-        });
+        log.warn(`running on the CPU: ${missing}`);
       }
       continue;
     }
     try {
       const session = await ort.InferenceSession.create(model as string, {
         executionProviders: [provider],
+        // Errors only: ONNX Runtime's warnings (e.g. shape ops placed on the CPU by design) say nothing a person can act on.
+        logSeverityLevel: 3,
         intraOpNumThreads: opts.threads ?? 1,
         interOpNumThreads: 1,
         graphOptimizationLevel: opts.preOptimized ? 'disabled' : 'all',
@@ -64,11 +76,9 @@ export async function createSession(model: string | Uint8Array, opts: SessionOpt
       return { session, provider };
     } catch (err) {
       lastError = err;
-      if (provider !== 'cpu' && !warned.has(provider)) {
+      if (!opts.strict && provider !== 'cpu' && !warned.has(provider)) {
         warned.add(provider);
-        log.warn(`execution provider ${provider} is not available here; falling back`, {
-          reason: String((err as Error).message ?? err).split('\n')[0].slice(0, 200),
-        });
+        log.warn(`running on the CPU: ${provider} failed to start: ${firstLine(err)}`);
       }
     }
   }

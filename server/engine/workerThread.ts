@@ -98,7 +98,8 @@ export class WorkerThread {
   /** Tells the thread what it is for; it loads its models and then resolves `ready`. */
   start(ctx: TaskContext): void {
     this.worker.ref();
-    this.worker.postMessage({ start: ctx } satisfies WorkerRequest);
+    // A GPU's port goes to this worker alone (transferred).
+    this.worker.postMessage({ start: ctx } satisfies WorkerRequest, ctx.gpu ? [ctx.gpu.port] : []);
   }
 
   /** Lets the process exit while this thread waits unstarted (a thread booted ahead of need). */

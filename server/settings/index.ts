@@ -1,5 +1,5 @@
 // The settings the owner changes while the node runs (limits, retention, shared roots, allowed hosts, alert
-// thresholds, LAN exposure): the one owner of <data>/config.json after start. The start-up Config stays as it was;
+// thresholds, LAN exposure, and the execution provider for the next start): the one owner of <data>/config.json after start. The start-up Config stays as it was;
 // parts read the live values here and subscribe to typed change events, which fire before an update returns, so
 // the very next request obeys.
 import { EventEmitter } from 'node:events';
@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AppError } from '../appError';
 import { mergeAlerts, type Config } from '../config';
 import type { ClusterSettings, ClusterSettingsUpdate } from '../contract/cluster';
+import type { ProviderSetting } from '../contract/providers';
 import type { AlertThresholds, Settings, SettingsUpdate } from '../contract/security';
 
 export interface Exposure {
@@ -23,6 +24,8 @@ export interface LiveSettings extends Exposure {
   allowedHosts: readonly string[];
   alerts: AlertThresholds;
   ocr: Config['ocr'];
+  /** The OCR's execution provider setting; read when the engine starts, so a change applies at the next start. */
+  provider: ProviderSetting;
 }
 
 /** Change events by name, each carrying the new value. */
@@ -82,8 +85,17 @@ function persistConfig(dataDir: string, patch: Record<string, unknown>): void {
   renameSync(tmp, file);
 }
 
+/** The "engine" object of <data>/config.json as it is now (the provider goes in there beside the rest). */
+function fileEngine(dataDir: string): Record<string, unknown> {
+  try {
+    return (JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as { engine?: Record<string, unknown> }).engine ?? {};
+  } catch {
+    return {};
+  }
+}
+
 /** Rules across fields that the schema alone cannot state. */
-function checkConsistent(next: Omit<LiveSettings, 'lan' | 'host'>): void {
+function checkConsistent(next: Omit<LiveSettings, 'lan' | 'host' | 'provider'>): void {
   if (next.limits.headersTimeoutMs > next.limits.requestTimeoutMs) {
     throw new AppError('invalid_body', 400, 'limits.headersTimeoutMs must not exceed limits.requestTimeoutMs');
   }
@@ -106,6 +118,7 @@ export function createSettingsService(config: Config): SettingsService {
     allowedHosts: [...config.allowedHosts],
     alerts: structuredClone(config.alerts),
     ocr: { ...config.ocr },
+    provider: config.engine.provider,
     lan: config.lan,
     host: config.host,
   });
@@ -122,6 +135,7 @@ export function createSettingsService(config: Config): SettingsService {
     allowedHosts: [...live.allowedHosts],
     alerts: structuredClone(live.alerts),
     ocr: { ...live.ocr },
+    provider: live.provider,
     dataDir: config.dataDir,
   });
 
@@ -139,7 +153,8 @@ export function createSettingsService(config: Config): SettingsService {
       };
       checkConsistent(next);
       persistConfig(config.dataDir, structuredClone(next));
-      live = deepFreeze(structuredClone({ ...live, ...next }));
+      if (change.provider) persistConfig(config.dataDir, { engine: { ...fileEngine(config.dataDir), provider: change.provider } });
+      live = deepFreeze(structuredClone({ ...live, ...next, provider: change.provider ?? live.provider }));
       if (change.limits) emit('limits', live.limits);
       if (change.retention) emit('retention', live.retention);
       if (change.sharedRoots) emit('sharedRoots', live.sharedRoots);

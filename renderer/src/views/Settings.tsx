@@ -1,6 +1,7 @@
 // Settings: language and theme (this console), the node's data and retention settings, and about.
 import { useState, type ReactNode } from 'react';
 import type { HealthResponse } from '../../../server/contract/health';
+import { PROVIDER_NAMES, type ProviderSetting } from '../../../server/contract/providers';
 import type { Settings as NodeSettings, SettingsUpdate } from '../../../server/contract/security';
 import { useConnection } from '../api/connection';
 import { useResource } from '../api/useResource';
@@ -9,6 +10,7 @@ import { LANGUAGES, useI18n, type Language, type MessageKey } from '../i18n';
 import { THEMES, useTheme, type ThemeChoice } from '../theme';
 
 const RETENTION_MODES = ['all', 'days', 'results-only'] as const;
+const PROVIDER_CHOICES = ['auto', ...PROVIDER_NAMES] as const;
 
 function NodeSettingsForm({ settings, onSaved }: { settings: NodeSettings; onSaved(): void }): ReactNode {
   const { t } = useI18n();
@@ -17,10 +19,11 @@ function NodeSettingsForm({ settings, onSaved }: { settings: NodeSettings; onSav
   const [days, setDays] = useState(settings.retention.days);
   const [roots, setRoots] = useState(settings.sharedRoots.join('\n'));
   const [hosts, setHosts] = useState(settings.allowedHosts.join('\n'));
+  const [provider, setProvider] = useState<ProviderSetting>(settings.provider);
   const [state, setState] = useState<'idle' | 'saved' | Error>('idle');
   const lines = (s: string): string[] => s.split('\n').map((l) => l.trim()).filter(Boolean);
   const save = (): void => {
-    const body: SettingsUpdate = { retention: { mode, days }, sharedRoots: lines(roots), allowedHosts: lines(hosts) };
+    const body: SettingsUpdate = { retention: { mode, days }, sharedRoots: lines(roots), allowedHosts: lines(hosts), provider };
     client.call('updateSettings', { body }).then(
       () => {
         setState('saved');
@@ -51,6 +54,12 @@ function NodeSettingsForm({ settings, onSaved }: { settings: NodeSettings; onSav
       </div>
       <label>{t('set.sharedRoots')}<textarea rows={3} value={roots} onChange={(e) => setRoots(e.target.value)} data-testid="settings-shared-roots" /></label>
       <label>{t('set.allowedHosts')}<textarea rows={2} value={hosts} onChange={(e) => setHosts(e.target.value)} /></label>
+      <label>
+        {t('set.provider')}
+        <select value={provider} onChange={(e) => setProvider(e.target.value as ProviderSetting)} data-testid="settings-provider">
+          {PROVIDER_CHOICES.map((p) => <option key={p} value={p}>{p === 'auto' ? t('set.provider.auto') : p}</option>)}
+        </select>
+      </label>
       <div className="toolbar">
         <button type="submit" className="primary" data-testid="settings-save">{t('common.save')}</button>
         {state === 'saved' && <span className="muted">{t('common.saved')}</span>}
@@ -97,6 +106,10 @@ export function Settings({ health }: { health: HealthResponse | undefined }): Re
           <dd className="mono">{client.baseUrl}</dd>
           <dt>{t('dash.providers')}</dt>
           <dd>{health?.providers.join(', ') ?? '—'}</dd>
+          <dt>{t('set.candidates')}</dt>
+          <dd data-testid="settings-candidates">
+            {health?.candidates?.map((c) => `${c.name}${c.chosen ? ' ✓' : ''}: ${c.ms !== undefined ? `${c.ms} ms` : (c.reason ?? '—')}`).join(' · ') ?? '—'}
+          </dd>
           <dt>UI</dt>
           <dd>{bridge ? t('set.desktop') : t('set.browser')}</dd>
         </dl>

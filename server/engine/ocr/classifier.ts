@@ -1,6 +1,7 @@
 // Text direction: the mobile classifier says whether each crop reads upright (0°) or upside down (180°);
 // crops it is sure about (> threshold) are turned. Input 3×48×192, width by aspect, right-padded with 0.
 import * as ort from 'onnxruntime-node';
+import type { OcrSession } from './pipeline';
 import type { RgbImage } from '../image';
 import { writeNormalisedCrop } from './crop';
 import { ScratchBuffer } from './scratch';
@@ -15,7 +16,7 @@ export interface Direction {
   score: number;
 }
 
-export async function classifyDirections(session: ort.InferenceSession, crops: readonly RgbImage[], batch = 8): Promise<Direction[]> {
+export async function classifyDirections(session: OcrSession, crops: readonly RgbImage[], batch = 8): Promise<Direction[]> {
   const result: Direction[] = [];
   for (let start = 0; start < crops.length; start += batch) {
     const group = crops.slice(start, start + batch);

@@ -2,6 +2,7 @@
 // as the DB network needs), normalises with ImageNet mean/std in BGR order, runs the model, post-processes.
 // A big page whose text came out tiny at that size is detected again at a finer scale.
 import * as ort from 'onnxruntime-node';
+import type { OcrSession } from './pipeline';
 import sharp from 'sharp';
 import type { Quad } from '../../contract/ocr';
 import type { RgbImage } from '../image';
@@ -67,7 +68,7 @@ export async function detectorTensor(img: RgbImage, ratio: number): Promise<{ te
   return { tensor: new ort.Tensor('float32', input, [1, 3, size.height, size.width]), ...size };
 }
 
-async function detectAt(session: ort.InferenceSession, img: RgbImage, ratio: number, db: DbOptions): Promise<DetectedBox[]> {
+async function detectAt(session: OcrSession, img: RgbImage, ratio: number, db: DbOptions): Promise<DetectedBox[]> {
   const { tensor, width, height } = await detectorTensor(img, ratio);
   const outputs = await session.run({ [session.inputNames[0]]: tensor });
   tensor.dispose();
@@ -83,7 +84,7 @@ function boxHeight(q: Quad): number {
   return (Math.hypot(q[3][0] - q[0][0], q[3][1] - q[0][1]) + Math.hypot(q[2][0] - q[1][0], q[2][1] - q[1][1])) / 2;
 }
 
-export async function detectText(session: ort.InferenceSession, img: RgbImage, opts: DetectOptions = DETECT_DEFAULTS): Promise<DetectedBox[]> {
+export async function detectText(session: OcrSession, img: RgbImage, opts: DetectOptions = DETECT_DEFAULTS): Promise<DetectedBox[]> {
   const ratio = detectorScale(img.width, img.height, opts);
   const boxes = await detectAt(session, img, ratio, opts.db);
   if (ratio >= 1) return boxes;

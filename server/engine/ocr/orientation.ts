@@ -2,7 +2,7 @@
 // lines that run down the page (tall boxes holding most of the text) raise the question; a trial on the
 // largest of them, read both ways, answers it by recognition confidence, with the direction classifier's
 // votes deciding when confidence cannot. Upside-down pages are settled line by line in pipeline.ts.
-import type * as ort from 'onnxruntime-node';
+import type { OcrSession } from './pipeline';
 import type { Quad } from '../../contract/ocr';
 import type { RgbImage } from '../image';
 import { classifyDirections } from './classifier';
@@ -19,8 +19,8 @@ const CONFIDENCE_MARGIN = 0.05;
 
 export interface SideTurnModels {
   /** The direction classifier, loaded when first asked for. */
-  cls: () => Promise<ort.InferenceSession>;
-  rec: ort.InferenceSession;
+  cls: () => Promise<OcrSession>;
+  rec: OcrSession;
   dict: string[];
 }
 

@@ -6,6 +6,7 @@ import type { LayoutMode, OcrResult, Quad, Rotation } from '../../contract/ocr';
 import { decodeImage, type RgbImage } from '../image';
 import { FUSE_VERSION, fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
+import { readFile } from 'node:fs/promises';
 import { createCachedSession, type RewrittenModel } from '../onnx/modelCache';
 import type { LoadedSession } from '../session';
 import { classifyDirections } from './classifier';
@@ -23,11 +24,19 @@ import { correctReading } from './lookAlikes';
 import { restoreWordSpaces } from './wordGaps';
 
 
+/** What the OCR steps need of a session: a local ONNX Runtime session, or the GPU thread's (gpu/remoteSession.ts). */
+export interface OcrSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: ort.InferenceSession.FeedsType): Promise<ort.InferenceSession.ReturnType>;
+  release(): Promise<void>;
+}
+
 export interface OcrModels {
-  det: ort.InferenceSession;
+  det: OcrSession;
   /** The direction classifier, loaded on first use (an image without text lines never needs it). */
-  cls(): Promise<ort.InferenceSession>;
-  rec: ort.InferenceSession;
+  cls(): Promise<OcrSession>;
+  rec: OcrSession;
   dict: string[];
   /** Providers the detection and recognition sessions run on. */
   providers: string[];
@@ -69,7 +78,12 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Names this worker in start-up timings. */
   label?: string;
+  /** Only the given providers, no cpu fallback (the GPU's session thread, measuring a provider). */
+  strict?: boolean;
 }
+
+/** Recognition widths on a GPU come in steps of this many pixels, so inputs of many requests share a shape. */
+const GPU_WIDTH_STEP = 32;
 
 /** The three models as the engine runs them: each graph rewritten for inference (onnx/fuse.ts), the recogniser also with its CTC head. */
 function rewrittenModels(files: OcrModelFiles, classes: number): Record<'det' | 'cls' | 'rec', RewrittenModel> {
@@ -126,6 +140,18 @@ export async function loadOcrModels(opts: LoadOptions, signal?: AbortSignal): Pr
   };
 }
 
+/** The three graphs as rewritten for inference (det, cls, rec), each read when called: an abort in between skips the rest. */
+export function ocrGraphs(dictSize: number): (() => Promise<Uint8Array>)[] {
+  const files = ocrModelFiles();
+  const graph = async (file: string, finish?: (g: OnnxGraph) => void): Promise<Uint8Array> => {
+    const g = new OnnxGraph(await readFile(file));
+    fuseForInference(g);
+    finish?.(g);
+    return g.serialize();
+  };
+  return [() => graph(files.det), () => graph(files.cls), () => graph(files.rec, (g) => addCtcHead(g, dictSize))];
+}
+
 export async function releaseOcrModels(models: OcrModels): Promise<void> {
   await Promise.all([models.det.release(), models.rec.release(), models.cls().then((s) => s.release())]);
 }
@@ -145,7 +171,9 @@ export function runOcrImage(models: OcrModels, image: () => Promise<RgbImage>, o
 }
 
 async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions, started: number): Promise<OcrResult> {
-  const recBatch = opts.recBatch || (models.providers[1] === 'cpu' ? 1 : 8);
+  const onCpu = models.providers[1] === 'cpu';
+  const recBatch = opts.recBatch || (onCpu ? 1 : 8);
+  const widthStep = onCpu ? 1 : GPU_WIDTH_STEP;
   let img = original;
   let boxes = await detectText(models.det, img, opts.detect);
   // A page on its side is turned upright and detected again; its boxes go back to the original's pixels.
@@ -163,6 +191,7 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
   const recognised = await recognizeCrops(models.rec, [...crops, ...suspects.map((i) => rotate180(crops[i]))], models.dict, {
     batch: recBatch,
     padToBase: opts.recPad,
+    widthStep,
   });
   const texts = recognised.slice(0, crops.length);
   const turned = new Array<boolean>(crops.length).fill(false);
@@ -187,7 +216,7 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
   if (pageUpsideDown) {
     // On a turned page, lines the classifier was unsure about are most likely turned as well.
     const rest = crops.flatMap((_, i) => (turned[i] ? [] : [i]));
-    const again = await recognizeCrops(models.rec, rest.map((i) => rotate180(crops[i])), models.dict, { batch: recBatch, padToBase: opts.recPad });
+    const again = await recognizeCrops(models.rec, rest.map((i) => rotate180(crops[i])), models.dict, { batch: recBatch, padToBase: opts.recPad, widthStep });
     rest.forEach((i, k) => {
       if (again[k].confidence > texts[i].confidence) {
         texts[i] = again[k];

@@ -2,6 +2,7 @@
 // through the PP-OCRv4 recogniser (with the per-step CTC head of ctcHead.ts) and CTC-decoded. Crops are
 // grouped by aspect so a batch pads little.
 import * as ort from 'onnxruntime-node';
+import type { OcrSession } from './pipeline';
 import type { RgbImage } from '../image';
 import { writeNormalisedCrop } from './crop';
 import { CTC_OUTPUTS, CTC_TOP_K } from './ctcHead';
@@ -20,10 +21,15 @@ export interface RecognizeOptions {
   padToBase?: boolean;
   /** Widen every crop by this factor before reading (more time steps per glyph). Default 1. */
   stretch?: number;
+  /**
+   * Round each batch's width up to a multiple of this (the padding reads as blank): on a GPU, inputs of a few
+   * widths batch across requests and reuse compiled kernels. 1 = exact widths.
+   */
+  widthStep?: number;
 }
 
 export async function recognizeCrops(
-  session: ort.InferenceSession,
+  session: OcrSession,
   crops: readonly RgbImage[],
   dict: readonly string[],
   opts: RecognizeOptions,
@@ -34,7 +40,8 @@ export async function recognizeCrops(
   for (let start = 0; start < order.length; start += opts.batch) {
     const group = order.slice(start, start + opts.batch);
     const maxRatio = Math.max(opts.padToBase === false ? 0 : BASE_WIDTH / HEIGHT, ...group.map((g) => g.ratio));
-    const tensorWidth = Math.ceil(HEIGHT * maxRatio);
+    const step = opts.widthStep ?? 1;
+    const tensorWidth = Math.ceil(Math.ceil(HEIGHT * maxRatio) / step) * step;
     const size = 3 * HEIGHT * tensorWidth;
     const input = scratch.take(group.length * size, true);
     group.forEach((g, k) => {

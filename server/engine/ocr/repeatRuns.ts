@@ -3,7 +3,7 @@
 // dots ~1.7 steps apart, and two equal classes in a row merge into one. A line whose reading holds such a run
 // (or a sign of one: a leading dash, a gap where "……" may have vanished) is read again at twice the width, and each run takes the longer count
 // of the two readings; the rest of the line keeps the first reading, which the widened glyphs would not improve.
-import type * as ort from 'onnxruntime-node';
+import type { OcrSession } from './pipeline';
 import type { RgbImage } from '../image';
 import type { DecodedText } from './ctcDecode';
 import { recognizeCrops, type RecognizeOptions } from './recognizer';
@@ -113,7 +113,7 @@ export function mergeRuns(first: DecodedText, wide: DecodedText): DecodedText {
 
 /** Reads the suspect lines again at RUN_STRETCH× width and merges the run counts into their first readings. */
 export async function recoverRuns(
-  session: ort.InferenceSession,
+  session: OcrSession,
   crops: readonly RgbImage[],
   texts: DecodedText[],
   dict: readonly string[],

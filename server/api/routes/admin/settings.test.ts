@@ -118,4 +118,16 @@ describe('live settings', () => {
     expect(off.status).toBe(200);
     expect((await request('GET', '/v1/models')).status).toBe(200);
   });
+
+  it('provider: kept in config.json for the next start, shown in settings and health; an unknown one is refused', async () => {
+    const health = (await request('GET', '/v1/health')).json<{ providers: string[]; candidates: { name: string; chosen: boolean }[] }>();
+    expect(health.candidates.find((c) => c.chosen)?.name).toBe(health.providers[0]);
+    expect((await put({ provider: 'webgpu' })).provider).toBe('webgpu');
+    const file = JSON.parse(readFileSync(join(dataDir, 'config.json'), 'utf8')) as { engine: Record<string, unknown> };
+    expect(file.engine).toEqual({ provider: 'webgpu' });
+    expect(loadConfig({ dataDir }).engine.provider).toBe('webgpu');
+    const bad = await request('PUT', '/v1/settings', { body: JSON.stringify({ provider: 'gpu' }) });
+    expect(bad.status).toBe(400);
+    expect((await put({ provider: 'auto' })).provider).toBe('auto');
+  });
 });

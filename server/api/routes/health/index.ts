@@ -12,6 +12,7 @@ export function healthRouter(s: NodeServices): Router {
       status: 'ok' as const,
       version: VERSION,
       providers: s.engine.providers,
+      candidates: s.providerChoice.providers,
       models: s.models.summaries(),
       engine: { workers: stats.workers, queueDepth: stats.queued, inFlight: stats.inFlight },
       lan: s.settings.current().lan,
