@@ -32,9 +32,9 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function post(url: string, path: string, body: unknown): Promise<{ status: number; json: TrainRun & { error?: { message: string } } }> {
+async function post(url: string, path: string, body: unknown): Promise<{ status: number; json: TrainRun }> {
   const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as TrainRun & { error?: { message: string } } };
+  return { status: res.status, json: (await res.json()) as TrainRun };
 }
 
 describe('training API', () => {
