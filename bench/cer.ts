@@ -66,15 +66,20 @@ async function main(): Promise<void> {
     const pct = (e: number, c: number): string => `${((100 * e) / Math.max(1, c)).toFixed(2)} %`;
     console.log(`set        ${dir} (${files.length} images${own ? `, seed ${seed}` : ''})`);
     console.log(`engine     ${stats.workers} workers, providers ${engine.providers.join(',')}, load ${loadMs.toFixed(0)} ms`);
-    console.log(`CER        ${pct(report.overall.edits, report.overall.chars)} overall (${report.overall.edits} edits / ${report.overall.chars} chars)`);
+    console.log(
+      `CER        ${pct(report.overall.edits, report.overall.chars)} overall (${report.overall.edits} edits / ${report.overall.chars} chars)`,
+    );
     const classes = setClassEdits(Object.fromEntries(files.map((f) => [f, truth[f]])), predicted);
     console.log(`by class   ${ERROR_CLASSES.map((c) => `${c} ${pct(classes[c], report.overall.chars)}`).join(', ')}`);
     for (const [c, a] of [...byCategory].sort()) console.log(`  ${c.padEnd(9)}${pct(a.edits, a.chars)} (${a.files} images)`);
-    console.log(`speed      ${(files.length / seconds).toFixed(2)} images/s, ${((cpu.user + cpu.system) / 1e6 / files.length).toFixed(2)} CPU s/image`);
+    console.log(
+      `speed      ${(files.length / seconds).toFixed(2)} images/s, ${((cpu.user + cpu.system) / 1e6 / files.length).toFixed(2)} CPU s/image`,
+    );
     if (failed.length) console.log(`failed     ${failed.join('; ')}`);
     if (values['show-errors']) {
       for (const f of files) {
-        if (report.files[f].edits) console.log(`${f} ${report.files[f].edits}: ${JSON.stringify(truth[f])} => ${JSON.stringify(predicted[f])}`);
+        if (report.files[f].edits)
+          console.log(`${f} ${report.files[f].edits}: ${JSON.stringify(truth[f])} => ${JSON.stringify(predicted[f])}`);
       }
     }
   } finally {

@@ -81,7 +81,11 @@ export async function postImages(
 }
 
 /** Requests `path` every `intervalMs` (one at a time, own connection pool) until stopped; resolves latencies. */
-export function sampleLatency(base: string, path: string, intervalMs: number): { stop(): Promise<{ latenciesMs: number[]; failures: number }> } {
+export function sampleLatency(
+  base: string,
+  path: string,
+  intervalMs: number,
+): { stop(): Promise<{ latenciesMs: number[]; failures: number }> } {
   const url = new URL(path, base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const latenciesMs: number[] = [];

@@ -14,16 +14,20 @@ describe('runMeasured', () => {
     'console.log(JSON.stringify({ x: x > 0, cpuS: (u.user + u.system) / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1024 }));',
   ].join(' ');
 
-  it.each([true, false])('reports CPU seconds and peak RSS of a child process as it sees them (GNU time: %s)', async (gnuTime) => {
-    const f = await runMeasured(process.execPath, ['-e', script], { timeoutMs: 300_000, gnuTime });
-    expect(f.code).toBe(0);
-    const self = JSON.parse(f.stdout.trim().split('\n').pop() ?? '{}') as { x: boolean; cpuS: number; maxRssMb: number };
-    expect(self.x).toBe(true);
-    expect(self.maxRssMb).toBeGreaterThan(150);
-    // Measured from outside, the whole process (start-up included) used at least what it counted itself.
-    expect(f.cpuS ?? 0).toBeGreaterThanOrEqual(self.cpuS * 0.9);
-    expect(f.peakRssMb ?? 0).toBeGreaterThanOrEqual(self.maxRssMb * 0.9);
-  }, 600_000);
+  it.each([true, false])(
+    'reports CPU seconds and peak RSS of a child process as it sees them (GNU time: %s)',
+    async (gnuTime) => {
+      const f = await runMeasured(process.execPath, ['-e', script], { timeoutMs: 300_000, gnuTime });
+      expect(f.code).toBe(0);
+      const self = JSON.parse(f.stdout.trim().split('\n').pop() ?? '{}') as { x: boolean; cpuS: number; maxRssMb: number };
+      expect(self.x).toBe(true);
+      expect(self.maxRssMb).toBeGreaterThan(150);
+      // Measured from outside, the whole process (start-up included) used at least what it counted itself.
+      expect(f.cpuS ?? 0).toBeGreaterThanOrEqual(self.cpuS * 0.9);
+      expect(f.peakRssMb ?? 0).toBeGreaterThanOrEqual(self.maxRssMb * 0.9);
+    },
+    600_000,
+  );
 
   it('kills a child past its limit and says so', async () => {
     const f = await runMeasured(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { timeoutMs: 500 });

@@ -4,7 +4,12 @@ import type { ContenderResult } from './contenders/types';
 import { ratioLines, TARGETS_HEADING } from './ratios';
 import { renderTable } from './table';
 
-const row = (name: string, imagesPerS: number, more: Partial<ContenderResult> = {}): ContenderResult => ({ name, images: 60, imagesPerS, ...more });
+const row = (name: string, imagesPerS: number, more: Partial<ContenderResult> = {}): ContenderResult => ({
+  name,
+  images: 60,
+  imagesPerS,
+  ...more,
+});
 
 describe('ratioLines', () => {
   it('compares the CLI with the faster same-model peer, at equal or lower CER', () => {
@@ -37,7 +42,13 @@ describe('ratioLines', () => {
   });
 
   it('speaks of the product only, in the heading and in every line', () => {
-    const lines = ratioLines({ cli: row('cli', 2), paddleocr: row('p', 1), inproc: row('in', 4), bare: row('bare', 5), http8: row('h8', 4, { errors: 0 }) });
+    const lines = ratioLines({
+      cli: row('cli', 2),
+      paddleocr: row('p', 1),
+      inproc: row('in', 4),
+      bare: row('bare', 5),
+      http8: row('h8', 4, { errors: 0 }),
+    });
     for (const text of [TARGETS_HEADING, ...lines]) expect(text).not.toMatch(/\bissues?\b|acceptance/i);
   });
 });

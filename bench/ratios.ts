@@ -34,7 +34,12 @@ export function ratioLines(rows: Rows): string[] {
   const { cli, inproc, http8, bare, gutenye, paddleocr, tesseract, rss } = rows;
 
   // 1. Whole-process CLI against the faster of the two same-model peers, at equal or lower CER.
-  const peers = ([['@gutenye/ocr-node', gutenye], ['paddleocr', paddleocr]] as const).filter(([, r]) => usable(r) && r.imagesPerS);
+  const peers = (
+    [
+      ['@gutenye/ocr-node', gutenye],
+      ['paddleocr', paddleocr],
+    ] as const
+  ).filter(([, r]) => usable(r) && r.imagesPerS);
   const best = peers.sort((a, b) => (b[1]?.imagesPerS ?? 0) - (a[1]?.imagesPerS ?? 0))[0];
   if (usable(cli) && cli.imagesPerS && best) {
     const [peerName, peer] = best as [string, ContenderResult];
@@ -45,10 +50,20 @@ export function ratioLines(rows: Rows): string[] {
         `CER ${pct(cli.cer ?? NaN)} vs ${pct(peer.cer ?? NaN)} — target ≤ → ${verdict(cerOk)}`,
     );
   } else {
-    out.push(missing('hearth ocr <folder> vs faster peer', '≥ 2.00×', ['hearth ocr', cli], ['@gutenye/ocr-node', gutenye], ['paddleocr', paddleocr]));
+    out.push(
+      missing(
+        'hearth ocr <folder> vs faster peer',
+        '≥ 2.00×',
+        ['hearth ocr', cli],
+        ['@gutenye/ocr-node', gutenye],
+        ['paddleocr', paddleocr],
+      ),
+    );
   }
   if (usable(cli) && cli.imagesPerS && usable(tesseract) && tesseract.imagesPerS) {
-    out.push(`hearth ocr <folder> vs tesseract (for information): ${(cli.imagesPerS / tesseract.imagesPerS).toFixed(2)}× images/s; CER ${pct(cli.cer ?? NaN)} vs ${pct(tesseract.cer ?? NaN)}`);
+    out.push(
+      `hearth ocr <folder> vs tesseract (for information): ${(cli.imagesPerS / tesseract.imagesPerS).toFixed(2)}× images/s; CER ${pct(cli.cer ?? NaN)} vs ${pct(tesseract.cer ?? NaN)}`,
+    );
   }
 
   // 2. Engine overhead: in-process throughput against the same sessions on pre-made tensors.
@@ -70,7 +85,9 @@ export function ratioLines(rows: Rows): string[] {
         `GET /v1/health p99 ${Number.isFinite(p99) ? p99.toFixed(1) + ' ms' : 'n/a'} — target < 50 ms → ${verdict(p99 < 50)}`,
     );
   } else {
-    out.push(missing('POST /v1/ocr @8 clients vs in-process', '≥ 90 %, 0 errors, health p99 < 50 ms', ['http@8', http8], ['in-process', inproc]));
+    out.push(
+      missing('POST /v1/ocr @8 clients vs in-process', '≥ 90 %, 0 errors, health p99 < 50 ms', ['http@8', http8], ['in-process', inproc]),
+    );
   }
 
   // 4. Memory over a long run.
@@ -92,7 +109,9 @@ export function ratioLines(rows: Rows): string[] {
 /** The one-image lines: Hearth's whole process against the faster same-model peer, best run against best run. */
 export function oneImageRatioLines(result: OneImageResult): string[] {
   const { coldish, cached, warm, gutenye, paddleocr, tesseract } = result.rows;
-  const peers = [gutenye, paddleocr].filter((r) => bestSeconds(r) !== undefined).sort((a, b) => (bestSeconds(a) as number) - (bestSeconds(b) as number));
+  const peers = [gutenye, paddleocr]
+    .filter((r) => bestSeconds(r) !== undefined)
+    .sort((a, b) => (bestSeconds(a) as number) - (bestSeconds(b) as number));
   const peer = peers[0];
   const peerS = bestSeconds(peer);
   if (!peer || peerS === undefined) return ['one image vs faster peer: n/a (no same-model peer ran) — target ≥ 2.00×'];
@@ -100,7 +119,10 @@ export function oneImageRatioLines(result: OneImageResult): string[] {
     const s = bestSeconds(r);
     if (s === undefined) return `${label}: n/a (${r.error ?? 'not run'})`;
     const ratio = peerS / s;
-    return `${label} vs ${peer.name.split(',')[0]}: ${s.toFixed(2)} s vs ${peerS.toFixed(2)} s = ${ratio.toFixed(2)}×` + (target ? ` — target ≥ ${target.toFixed(2)}× → ${verdict(ratio >= target)}` : ' (for information)');
+    return (
+      `${label} vs ${peer.name.split(',')[0]}: ${s.toFixed(2)} s vs ${peerS.toFixed(2)} s = ${ratio.toFixed(2)}×` +
+      (target ? ` — target ≥ ${target.toFixed(2)}× → ${verdict(ratio >= target)}` : ' (for information)')
+    );
   };
   const out = [
     line('one image, prepared graphs (no node running)', cached, 2),

@@ -7,7 +7,11 @@ import { cerReport } from '../server/testkit/cer';
 import { datasetSamples, renderSample } from '../server/testkit/dataset';
 
 const { values } = parseArgs({
-  options: { n: { type: 'string', default: '24' }, threads: { type: 'string', default: '1' }, batches: { type: 'string', default: '1,4,8' } },
+  options: {
+    n: { type: 'string', default: '24' },
+    threads: { type: 'string', default: '1' },
+    batches: { type: 'string', default: '1,4,8' },
+  },
 });
 
 async function main(): Promise<void> {
@@ -21,7 +25,8 @@ async function main(): Promise<void> {
     const predicted: Record<string, string> = {};
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    for (let i = 0; i < images.length; i++) predicted[samples[i].file] = (await runOcr(models, images[i], { ...OCR_DEFAULTS, recBatch: batch })).text;
+    for (let i = 0; i < images.length; i++)
+      predicted[samples[i].file] = (await runOcr(models, images[i], { ...OCR_DEFAULTS, recBatch: batch })).text;
     const wall = (performance.now() - t0) / 1000 / images.length;
     const cpu = process.cpuUsage(cpu0);
     const cer = cerReport(truth, predicted).overall.cer;

@@ -97,12 +97,14 @@ function parseFlags(argv: string[]): Flags {
   const repeats = Number(values.repeats);
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats takes a whole number ≥ 1');
   const only = new Set<Selectable>(values.only ? (values.only.split(',').map((s) => s.trim()) as Selectable[]) : SELECTABLE);
-  for (const id of only) if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
+  for (const id of only)
+    if (!SELECTABLE.includes(id)) throw new Error(`--only: unknown contender "${id}" (one of ${SELECTABLE.join(', ')})`);
   if (values.quick) only.delete('rss');
   if (!isProviderName(values.provider)) throw new Error(`--provider: one of ${PROVIDER_NAMES.join(', ')}`);
   // The bare-session limit starts sessions in several threads at once, which a GPU provider may not do.
   if (values.provider !== 'cpu') only.delete('bare');
-  if ([values.real, values.pages, values.dataset].filter(Boolean).length > 1) throw new Error('--real, --pages and --dataset each choose the image set: give one');
+  if ([values.real, values.pages, values.dataset].filter(Boolean).length > 1)
+    throw new Error('--real, --pages and --dataset each choose the image set: give one');
   const pages = values.pages ? (single ? 'single' : 'all') : undefined;
   return {
     images,
@@ -159,7 +161,19 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(root, 'scripts', 'build-node.js')], { stdio: 'inherit' });
   if (flags.cluster) {
     const lines = await clusterBench(dataset, say);
-    process.stdout.write(['', header(dataset, flags, loadBefore), '', ...lines, '', `load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`, ''].join('\n'));
+    process.stdout.write(
+      [
+        '',
+        header(dataset, flags, loadBefore),
+        '',
+        ...lines,
+        '',
+        `load average at end ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+        '',
+      ].join('\n'),
+    );
     return;
   }
   const tmp = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
@@ -234,7 +248,20 @@ async function main(): Promise<void> {
     }));
     writeFileSync(
       flags.json,
-      JSON.stringify({ at: new Date().toISOString(), cores: availableParallelism(), loadBefore, loadAfter, images: dataset.files.length, rows: summary, ratios, oneImage: one }, null, 2),
+      JSON.stringify(
+        {
+          at: new Date().toISOString(),
+          cores: availableParallelism(),
+          loadBefore,
+          loadAfter,
+          images: dataset.files.length,
+          rows: summary,
+          ratios,
+          oneImage: one,
+        },
+        null,
+        2,
+      ),
     );
   }
   process.stdout.write(

@@ -2,7 +2,19 @@
 import { percentile } from './measure';
 import type { ContenderResult } from './contenders/types';
 
-const HEADERS = ['contender', 'img/s', 'img/s loaded', 'p50 ms', 'p95 ms', 'CPU s', 'cores', 'peak RSS MB', 'CER %', 'errors', 'note'] as const;
+const HEADERS = [
+  'contender',
+  'img/s',
+  'img/s loaded',
+  'p50 ms',
+  'p95 ms',
+  'CPU s',
+  'cores',
+  'peak RSS MB',
+  'CER %',
+  'errors',
+  'note',
+] as const;
 /** Columns printed right-aligned (numbers). */
 const NUMERIC = new Set<string>(HEADERS.slice(1, 10));
 

@@ -12,10 +12,15 @@ test('set a price, spend with a key, download its statement', async ({ page, req
   await page.getByTestId('price-save').click();
   await expect(page.getByTestId('billing-prices')).toContainText('0.25');
 
-  const quota = await request.post(`${nodeUrl()}/v1/billing/quotas`, { data: { subject: { key: key.id }, period: 'month', mode: 'soft', unit: 'ocr_image', units: 4 } });
+  const quota = await request.post(`${nodeUrl()}/v1/billing/quotas`, {
+    data: { subject: { key: key.id }, period: 'month', mode: 'soft', unit: 'ocr_image', units: 4 },
+  });
   expect(quota.status()).toBe(201);
   for (const words of [['Invoice one'], ['Invoice two'], ['Invoice three']]) {
-    const res = await request.post(`${nodeUrl()}/v1/ocr`, { data: await textImage(words), headers: { 'content-type': 'image/png', authorization: `Bearer ${key.key}` } });
+    const res = await request.post(`${nodeUrl()}/v1/ocr`, {
+      data: await textImage(words),
+      headers: { 'content-type': 'image/png', authorization: `Bearer ${key.key}` },
+    });
     expect(res.status()).toBe(200);
   }
 

@@ -18,7 +18,8 @@ function electronBinary(): { path: string } | { missing: string } {
     return { missing: 'the electron package is not installed' };
   }
   const pathFile = join(dir, 'path.txt');
-  if (!existsSync(pathFile)) return { missing: 'the Electron binary was never downloaded (node node_modules/electron/install.js fetches it)' };
+  if (!existsSync(pathFile))
+    return { missing: 'the Electron binary was never downloaded (node node_modules/electron/install.js fetches it)' };
   const path = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist'), readFileSync(pathFile, 'utf8').trim());
   return existsSync(path) ? { path } : { missing: `the Electron binary is missing at ${path}` };
 }
@@ -45,8 +46,12 @@ test('desktop app: window, node and recognise', async () => {
     await expect(window.getByTestId('nav-recognise')).toBeVisible({ timeout: 120_000 });
     expect(await window.evaluate(() => typeof (globalThis as { hearth?: unknown }).hearth)).toBe('object');
     await window.getByTestId('nav-recognise').click();
-    await window.getByTestId('file-input').setInputFiles({ name: 'desk.png', mimeType: 'image/png', buffer: await textImage(['Desktop smoke test']) });
-    await expect.poll(async () => squashed(await window.getByTestId('ocr-line-text').first().textContent()), { timeout: 30_000 }).toContain('desktop');
+    await window
+      .getByTestId('file-input')
+      .setInputFiles({ name: 'desk.png', mimeType: 'image/png', buffer: await textImage(['Desktop smoke test']) });
+    await expect
+      .poll(async () => squashed(await window.getByTestId('ocr-line-text').first().textContent()), { timeout: 30_000 })
+      .toContain('desktop');
   } finally {
     await app.close();
     rmSync(userData, { recursive: true, force: true });

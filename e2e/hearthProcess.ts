@@ -29,7 +29,10 @@ export async function startHearth(args: string[], env: Record<string, string>): 
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`hearth serve did not listen within ${START_TIMEOUT_MS} ms\n${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => reject(new Error(`hearth serve did not listen within ${START_TIMEOUT_MS} ms\n${stderr}`)),
+      START_TIMEOUT_MS,
+    );
     createInterface({ input: child.stdout }).on('line', (line) => {
       const listening = parseListeningLine(line);
       if (listening) {

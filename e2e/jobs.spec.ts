@@ -52,14 +52,19 @@ test('a folder job shows moving progress, completes and exports', async ({ page,
   const download = page.waitForEvent('download');
   await page.getByTestId('export-jsonl').click();
   const file = await download;
-  const lines = readFileSync(await file.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { file: string; text?: string; error?: unknown });
+  const lines = readFileSync(await file.path(), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { file: string; text?: string; error?: unknown });
   expect(lines).toHaveLength(FILES + 1);
   expect(lines.filter((l) => l.error)).toHaveLength(1);
   expect(squashed(lines.find((l) => l.file.endsWith('page-3.png'))?.text)).toContain('pagenumber3');
 
   // The same folder again: nothing runs again, and the console says every file was reused.
   await page.getByTestId('job-start').click();
-  await expect(page.getByTestId('job-counts')).toHaveText(`${FILES + 1} files · Done: ${FILES} · Failed: 1 · Reused: ${FILES + 1}`, { timeout: 30_000 });
+  await expect(page.getByTestId('job-counts')).toHaveText(`${FILES + 1} files · Done: ${FILES} · Failed: 1 · Reused: ${FILES + 1}`, {
+    timeout: 30_000,
+  });
   await expect(page.getByTestId('job-items').locator('tr').first()).toContainText('Reused');
   expect(consoleErrors).toEqual([]);
 });

@@ -65,8 +65,12 @@ test('a new browser is asked for a key, then everything works with it', async ({
   }
 
   await page.getByTestId('nav-recognise').click();
-  await page.getByTestId('file-input').setInputFiles({ name: 'lan.png', mimeType: 'image/png', buffer: await textImage(['Team node 7781']) });
-  await expect.poll(async () => squashed(await page.getByTestId('ocr-line-text').first().textContent()), { timeout: 15_000 }).toContain('7781');
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'lan.png', mimeType: 'image/png', buffer: await textImage(['Team node 7781']) });
+  await expect
+    .poll(async () => squashed(await page.getByTestId('ocr-line-text').first().textContent()), { timeout: 15_000 })
+    .toContain('7781');
 
   const folder = join(dataDir, 'lan-scans');
   mkdirSync(folder, { recursive: true });

@@ -18,7 +18,9 @@ async function importVersion(page: import('@playwright/test').Page, order: [numb
   await page.getByTestId('import-mean').fill(pre?.mean ?? '');
   await page.getByTestId('import-std').fill(pre?.std ?? '');
   await page.getByTestId('import-layout').selectOption(pre?.layout ?? 'NCHW');
-  await page.getByTestId('import-model').setInputFiles({ name: 'colours.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(colourClassifier({ order })) });
+  await page
+    .getByTestId('import-model')
+    .setInputFiles({ name: 'colours.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from(colourClassifier({ order })) });
   await page.getByTestId('import-labels').setInputFiles({ name: 'labels.txt', mimeType: 'text/plain', buffer: LABELS });
   await page.getByTestId('import-submit').click();
 }
@@ -37,7 +39,9 @@ test('import a classifier, classify with it, roll back, unload and load, export'
   await page.getByTestId('nav-recognise').click();
   await page.getByTestId('recognise-mode').selectOption('classify');
   await expect(page.getByTestId('recognise-model')).toHaveValue('colours');
-  await page.getByTestId('file-input').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: Buffer.from(await solidPng([255, 0, 0])) });
+  await page
+    .getByTestId('file-input')
+    .setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: Buffer.from(await solidPng([255, 0, 0])) });
   const labels = page.getByTestId('labels').locator('li');
   await expect(labels.first()).toContainText('red');
   await expect(labels).toHaveCount(3);

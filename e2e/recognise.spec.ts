@@ -55,13 +55,17 @@ test('picking files recognises each and keeps a strip of them', async ({ page, c
   await expect(page.locator('.thumb')).toHaveCount(2);
   await expect(page.getByTestId('recognised')).toHaveAttribute('data-state', 'done', { timeout: 10_000 });
   await page.locator('.thumb').nth(1).click();
-  await expect.poll(async () => squashed(await page.getByTestId('ocr-line-text').first().textContent()), { timeout: 10_000 }).toContain('page');
+  await expect
+    .poll(async () => squashed(await page.getByTestId('ocr-line-text').first().textContent()), { timeout: 10_000 })
+    .toContain('page');
   expect(consoleErrors).toEqual([]);
 });
 
 test('QR codes and barcodes mode reads a code with its box', async ({ page, request, consoleErrors }) => {
   // A code drawn by the node itself through Umi-OCR's API, then read back in the console.
-  const made = await request.post(`${nodeUrl()}/api/qrcode`, { data: { text: 'https://hearth.example/invoice/2026-0417', options: { w: 240, h: 240 } } });
+  const made = await request.post(`${nodeUrl()}/api/qrcode`, {
+    data: { text: 'https://hearth.example/invoice/2026-0417', options: { w: 240, h: 240 } },
+  });
   const { code, data } = (await made.json()) as { code: number; data: string };
   expect(code).toBe(100);
   await page.goto('/#/recognise');

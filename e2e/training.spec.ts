@@ -13,7 +13,8 @@ test('train a classifier, read its report, activate it, classify with it', async
     ['cool', [30, 90, 230]],
   ] as const) {
     mkdirSync(join(folder, label));
-    for (let i = 0; i < 8; i++) writeFileSync(join(folder, label, `${i}.png`), await solidPng([base[0] - i * 6, base[1] + i * 8, base[2] - i * 4], 24));
+    for (let i = 0; i < 8; i++)
+      writeFileSync(join(folder, label, `${i}.png`), await solidPng([base[0] - i * 6, base[1] + i * 8, base[2] - i * 4], 24));
   }
   const form = new FormData();
   form.set('model', new Blob([new Uint8Array(colourClassifier({ size: 16 }))]), 'backbone.onnx');
@@ -42,7 +43,10 @@ test('train a classifier, read its report, activate it, classify with it', async
 
   const model = (await (await request.get(`${nodeUrl()}/v1/models/${name}`)).json()) as { activeVersion: number };
   expect(model.activeVersion).toBe(2);
-  const answer = await request.post(`${nodeUrl()}/v1/classify?model=${name}`, { data: Buffer.from(await solidPng([245, 70, 40], 24)), headers: { 'content-type': 'image/png' } });
+  const answer = await request.post(`${nodeUrl()}/v1/classify?model=${name}`, {
+    data: Buffer.from(await solidPng([245, 70, 40], 24)),
+    headers: { 'content-type': 'image/png' },
+  });
   const body = (await answer.json()) as { labels: { label: string }[] };
   expect(answer.status(), JSON.stringify(body)).toBe(200);
   expect(body.labels[0].label).toBe('warm');

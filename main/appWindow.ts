@@ -25,8 +25,9 @@ function readState(file: string): WindowState {
     const state: WindowState = { ...DEFAULT_STATE, ...s };
     // Forget a position that is no longer on any display (a monitor was unplugged).
     if (state.x !== undefined && state.y !== undefined) {
-      const visible = screen.getAllDisplays().some(({ workArea: a }) =>
-        state.x! >= a.x - 50 && state.y! >= a.y - 50 && state.x! < a.x + a.width && state.y! < a.y + a.height);
+      const visible = screen
+        .getAllDisplays()
+        .some(({ workArea: a }) => state.x! >= a.x - 50 && state.y! >= a.y - 50 && state.x! < a.x + a.width && state.y! < a.y + a.height);
       if (!visible) return { ...state, x: undefined, y: undefined };
     }
     return state;

@@ -50,7 +50,8 @@ function showWindow(hash?: string): void {
 
 function watch(): void {
   notifier?.stop();
-  if (info) notifier = watchNodeForNotifications({ serverUrl: info.url, token: info.token, fetch: nodeFetch, onClick: () => showWindow('#/jobs') });
+  if (info)
+    notifier = watchNodeForNotifications({ serverUrl: info.url, token: info.token, fetch: nodeFetch, onClick: () => showWindow('#/jobs') });
 }
 
 /** The console switched LAN mode and the node re-listened: follow it (URL, certificate, key). */
@@ -146,9 +147,12 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     void quit();
   });
-  app.whenReady().then(start).catch(async (err: unknown) => {
-    dialog.showErrorBox('Hearth could not start', err instanceof Error ? err.message : String(err));
-    await server?.stop();
-    app.exit(1);
-  });
+  app
+    .whenReady()
+    .then(start)
+    .catch(async (err: unknown) => {
+      dialog.showErrorBox('Hearth could not start', err instanceof Error ? err.message : String(err));
+      await server?.stop();
+      app.exit(1);
+    });
 }

@@ -6,17 +6,11 @@ import { createClient, type FetchLike } from '../server/contract/client';
 /** Jobs and alerts change on a human time scale; polling every few seconds costs the node nothing. */
 const POLL_MS = 4_000;
 
-
 export interface Notifier {
   stop(): void;
 }
 
-export function watchNodeForNotifications(opts: {
-  serverUrl: string;
-  token: string | null;
-  fetch?: FetchLike;
-  onClick(): void;
-}): Notifier {
+export function watchNodeForNotifications(opts: { serverUrl: string; token: string | null; fetch?: FetchLike; onClick(): void }): Notifier {
   const client = createClient({ baseUrl: opts.serverUrl, key: opts.token, fetch: opts.fetch });
   const lastState = new Map<string, string>();
   const announcedAlerts = new Set<string>();
@@ -37,7 +31,8 @@ export function watchNodeForNotifications(opts: {
         lastState.set(job.id, job.state);
         // The first poll only learns the current states: finished jobs from yesterday are not news.
         if (first || before === undefined || before === job.state) continue;
-        if (job.state === 'done') notify('Job finished', `${job.done} of ${job.total} files recognised${job.failed ? `, ${job.failed} failed` : ''} — ${job.root}`);
+        if (job.state === 'done')
+          notify('Job finished', `${job.done} of ${job.total} files recognised${job.failed ? `, ${job.failed} failed` : ''} — ${job.root}`);
         if (job.state === 'failed') notify('Job failed', `${job.root}: ${job.error?.message ?? 'stopped'}`);
       }
     } catch {

@@ -48,7 +48,16 @@ function forkUtility(entry: string, args: string[], env: Record<string, string>,
   const child = utilityProcess.fork(entry, args, { env, stdio: 'pipe', serviceName: 'Hearth node', cwd });
   let done = false;
   const exited = new Promise<number>((resolve) => child.once('exit', (code) => ((done = true), resolve(code))));
-  return { stdout: child.stdout, stderr: child.stderr, get pid() { return child.pid; }, kill: () => void child.kill(), exited, hasExited: () => done };
+  return {
+    stdout: child.stdout,
+    stderr: child.stderr,
+    get pid() {
+      return child.pid;
+    },
+    kill: () => void child.kill(),
+    exited,
+    hasExited: () => done,
+  };
 }
 
 function spawnNode(entry: string, args: string[], env: Record<string, string>, cwd: string): Child {
@@ -60,7 +69,14 @@ function spawnNode(entry: string, args: string[], env: Record<string, string>, c
     child.once('exit', (code) => ((done = true), resolve(code ?? 1)));
     child.once('error', () => ((done = true), resolve(1)));
   });
-  return { stdout: child.stdout, stderr: child.stderr, pid: child.pid, kill: () => void child.kill('SIGTERM'), exited, hasExited: () => done };
+  return {
+    stdout: child.stdout,
+    stderr: child.stderr,
+    pid: child.pid,
+    kill: () => void child.kill('SIGTERM'),
+    exited,
+    hasExited: () => done,
+  };
 }
 
 /** Resolves with the node's URL once it prints its listening line; rejects with its stderr when it dies first. */
@@ -107,7 +123,9 @@ export async function startServerProcess(opts: ServerOptions): Promise<ServerPro
     url = await listeningUrl(child, opts.onFingerprint);
   } catch (err) {
     if (!ABI_MISMATCH.test((err as { stderr?: string }).stderr ?? '')) throw err;
-    console.warn('hearth: the SQLite addon is built for Node, not Electron (run `npm run package` to rebuild); running the node with the system node');
+    console.warn(
+      'hearth: the SQLite addon is built for Node, not Electron (run `npm run package` to rebuild); running the node with the system node',
+    );
     child = spawnNode(entry, args, env, opts.appRoot);
     url = await listeningUrl(child, opts.onFingerprint);
   }

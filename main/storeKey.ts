@@ -18,7 +18,9 @@ export function loadStoreKey(userDataDir: string): StoreKeyResult {
   const file = join(userDataDir, KEY_FILE);
   if (!safeStorage.isEncryptionAvailable()) {
     if (existsSync(file)) {
-      throw new Error(`the OS keychain is unavailable, so the store key in ${file} cannot be unwrapped; unlock the keychain and start again`);
+      throw new Error(
+        `the OS keychain is unavailable, so the store key in ${file} cannot be unwrapped; unlock the keychain and start again`,
+      );
     }
     return { key: undefined, warning: 'OS keychain unavailable: the node keeps its store key in <data>/store.key (mode 0600)' };
   }

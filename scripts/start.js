@@ -42,7 +42,11 @@ if (!found.binary) {
   process.exit(1);
 }
 
-const build = spawnSync(process.execPath, [join(dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js'), 'build'], { stdio: 'inherit' });
+const build = spawnSync(
+  process.execPath,
+  [join(dirname(require.resolve('electron-vite/package.json')), 'bin', 'electron-vite.js'), 'build'],
+  { stdio: 'inherit' },
+);
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const run = spawnSync(found.binary, ['.'], { stdio: 'inherit' });

@@ -173,7 +173,7 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
     }
   }
   const merged = merge(merge(merge(defaults(dataDir), fileOver), fromEnv(env)), { ...flags, dataDir });
-  if (merged.lan && flags.host === undefined && (fileOver?.host === undefined)) merged.host = '0.0.0.0';
+  if (merged.lan && flags.host === undefined && fileOver?.host === undefined) merged.host = '0.0.0.0';
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

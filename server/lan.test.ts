@@ -79,7 +79,10 @@ describe('loopback mode and the LAN switch', () => {
     form.append('manifest', JSON.stringify({ name: 'colours', task: 'classify', preprocess: { size: [32, 32] } }));
     form.append('labels', new Blob(['red\ngreen\nblue\n']), 'labels.txt');
     expect((await fetch(`${base}/v1/models`, { method: 'POST', body: form })).status).toBe(201);
-    const classified = await request('POST', '/v1/classify?model=colours', { body: Buffer.from(await solidPng([0, 0, 255])), headers: { 'content-type': 'image/png' } });
+    const classified = await request('POST', '/v1/classify?model=colours', {
+      body: Buffer.from(await solidPng([0, 0, 255])),
+      headers: { 'content-type': 'image/png' },
+    });
     expect(classified.status).toBe(200);
     expect((await request('DELETE', '/v1/models/colours')).status).toBe(204);
     const entries = (await request('GET', '/v1/audit')).json<AuditResponse>().entries;
@@ -92,7 +95,9 @@ describe('loopback mode and the LAN switch', () => {
     expect(metrics).toMatch(/hearth_inference_duration_seconds_count\{task="classify",model="colours",provider="cpu"\} 1/);
     await running.node.services.observability.monitor.sample();
     // The monitor's own timer may have taken the sample holding the run; it is in exactly one.
-    const runs = (await request('GET', '/v1/monitor')).json<MonitorResponse>().samples.flatMap((x) => (x.models.colours ? [x.models.colours] : []));
+    const runs = (await request('GET', '/v1/monitor'))
+      .json<MonitorResponse>()
+      .samples.flatMap((x) => (x.models.colours ? [x.models.colours] : []));
     expect(runs).toHaveLength(1);
     expect(runs[0].runs).toBe(1);
     expect(runs[0].p95Ms).toBeGreaterThan(0);

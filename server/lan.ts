@@ -28,7 +28,10 @@ export interface LanHolder extends LanControl {
 export function createLanHolder(settings: SettingsService): LanHolder {
   let control: LanControl = {
     info: () => nodeInfo(settings.current(), undefined, false),
-    set: () => Promise.reject(new AppError('conflict', 409, 'this node was started without a socket it can re-open; restart it with or without --lan')),
+    set: () =>
+      Promise.reject(
+        new AppError('conflict', 409, 'this node was started without a socket it can re-open; restart it with or without --lan'),
+      ),
   };
   return {
     info: () => control.info(),

@@ -48,7 +48,15 @@ async function drain(): Promise<void> {
   while (queue.length && sink.file) {
     const file = sink.file;
     if (dropped) {
-      queue.unshift(JSON.stringify({ time: new Date().toISOString(), level: 'warn', context: 'logger', msg: 'log lines dropped: the disk was too slow', dropped }) + '\n');
+      queue.unshift(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: 'warn',
+          context: 'logger',
+          msg: 'log lines dropped: the disk was too slow',
+          dropped,
+        }) + '\n',
+      );
       dropped = 0;
     }
     const chunk = queue.join('');

@@ -119,13 +119,20 @@ describe('hearth serve', () => {
       encoding: 'utf8',
     });
     expect(cli.status).toBe(0);
-    const rows = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; text?: string; error?: { code: string } });
+    const rows = cli.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { file: string; text?: string; error?: { code: string } });
     expect(rows.find((r) => r.file === 'note.png')?.text?.replace(/\s/g, '')).toBe('Remotenode7');
     expect(rows.find((r) => r.file === 'broken.png')?.error?.code).toBe('not_an_image');
   });
 
   /** `hearth ocr <file> --data DIR …` with this node's store key; stdout, stderr, exit code. */
-  function ocrCli(data: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  function ocrCli(
+    data: string,
+    extra: string[] = [],
+    env: NodeJS.ProcessEnv = {},
+  ): { status: number | null; stdout: string; stderr: string } {
     return spawnSync(process.execPath, [BIN, 'ocr', join(dataDir, 'warm.png'), '--data', data, '--format', 'txt', ...extra], {
       env: { ...process.env, HEARTH_STORE_KEY: 'serve-test-key', ...env },
       encoding: 'utf8',
@@ -167,7 +174,16 @@ describe('hearth serve', () => {
     expect(cli.stderr).toContain('hearth: recognising in this process');
     expect(await ocrRequests()).toBe(before);
     const table = cli.stderr.slice(cli.stderr.indexOf('start-up (ms from process start):'));
-    for (const phase of ['node start', 'code load', 'store open', 'worker 1 thread start', 'worker 1 det graph rewrite', 'worker 1 rec session', 'first image', 'exit']) {
+    for (const phase of [
+      'node start',
+      'code load',
+      'store open',
+      'worker 1 thread start',
+      'worker 1 det graph rewrite',
+      'worker 1 rec session',
+      'first image',
+      'exit',
+    ]) {
       expect(table, cli.stderr).toContain(phase);
     }
     // A second fresh store on the same machine finds the prepared graphs in the data dir's cache.

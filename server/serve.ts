@@ -151,7 +151,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const switchLan = async (change: NodeUpdate): Promise<NodeInfo> => {
     const host = change.host ?? (change.lan ? '0.0.0.0' : '127.0.0.1');
     const known = host === '0.0.0.0' || host === '::' || listInterfaces().some((i) => i.address === host);
-    if (!known) throw new AppError('invalid_body', 400, `"${host}" is not an address of this machine; pick one from GET /v1/node interfaces`);
+    if (!known)
+      throw new AppError('invalid_body', 400, `"${host}" is not an address of this machine; pick one from GET /v1/node interfaces`);
     const before = { lan: settings.current().lan, host: settings.current().host };
     if (change.lan === before.lan && host === before.host) return info();
     // The guard follows the new exposure from the first request on the new socket.
@@ -190,7 +191,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
       withdraw();
       process.off('exit', withdraw);
       // Stop accepting; idle keep-alive sockets go now, busy ones after their response.
-      await Promise.all([drain(current.server, SHUTDOWN_BUDGET_MS / 2), ...(compat ? [drain(compat.server, SHUTDOWN_BUDGET_MS / 2)] : []), ...draining]);
+      await Promise.all([
+        drain(current.server, SHUTDOWN_BUDGET_MS / 2),
+        ...(compat ? [drain(compat.server, SHUTDOWN_BUDGET_MS / 2)] : []),
+        ...draining,
+      ]);
       await node.close();
     })());
 

@@ -80,7 +80,15 @@ async function workerMain(): Promise<void> {
   }
   const buffer = new Float32Array(largest);
   for (let i = 0; i < buffer.length; i++) buffer[i] = ((i * 2654435761) % 1000) / 1000 - 0.5;
-  const tensor = (dims: number[]): ort.Tensor => new ort.Tensor('float32', buffer.subarray(0, dims.reduce((a, b) => a * b, 1)), dims);
+  const tensor = (dims: number[]): ort.Tensor =>
+    new ort.Tensor(
+      'float32',
+      buffer.subarray(
+        0,
+        dims.reduce((a, b) => a * b, 1),
+      ),
+      dims,
+    );
   const runOne = async (s: OcrSession, dims: number[]): Promise<void> => {
     const out = await s.run({ [s.inputNames[0]]: tensor(dims) });
     for (const t of Object.values(out)) t.dispose();
@@ -111,7 +119,11 @@ async function main(): Promise<void> {
   const bare = job.options as unknown as BareOptions;
   // The recognition batch depends on where rec runs; the engine reported that provider in its in-process run.
   const provider = bare.providers[0] ?? 'cpu';
-  const opts: WorkerOptions = { threads: bare.threads, providers: bare.providers, images: bare.shapes.map((shape) => bareImage(shape, provider)) };
+  const opts: WorkerOptions = {
+    threads: bare.threads,
+    providers: bare.providers,
+    images: bare.shapes.map((shape) => bareImage(shape, provider)),
+  };
   // Workers need tsx's loader too: a plain-JS bootstrap registers it, then imports this file.
   const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
   const workers = Array.from({ length: bare.workers }, () => new Worker(boot, { eval: true, workerData: opts }));

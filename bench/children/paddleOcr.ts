@@ -16,7 +16,10 @@ const buffer = async (file: string): Promise<ArrayBuffer> => {
 const keys = (await readFile(files.dict, 'utf8')).split(/\r?\n/).filter((l, i, all) => l !== '' || i < all.length - 1);
 // PaddleOCR's CTC layout for PP-OCRv4: blank (index 0, added by the runtime), the key file, then a space.
 const dictionary = [...keys, ' '];
-const normalize = { mean: [127.5, 127.5, 127.5] as [number, number, number], stdDeviation: [1 / 127.5, 1 / 127.5, 1 / 127.5] as [number, number, number] };
+const normalize = {
+  mean: [127.5, 127.5, 127.5] as [number, number, number],
+  stdDeviation: [1 / 127.5, 1 / 127.5, 1 / 127.5] as [number, number, number],
+};
 const ocr = await PaddleOcrService.createInstance({
   ort: ort as never,
   detection: {
@@ -50,6 +53,10 @@ const ocr = await PaddleOcrService.createInstance({
 });
 await measureSequential(job, async (path) => {
   const { data, info } = await sharp(path).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const results = await ocr.recognize({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+  const results = await ocr.recognize({
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  });
   return ocr.processRecognition(results).text;
 });

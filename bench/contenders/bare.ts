@@ -16,7 +16,8 @@ export interface BareSetup {
 export async function bareLimit(ctx: BenchContext, setup: BareSetup): Promise<ContenderResult> {
   const name = 'bare limit: det+cls+rec sessions on pre-made tensors';
   const n = setup.shapes.length * THROUGHPUT_PASSES;
-  if (n === 0 || setup.workers < 1) return failed(name, ctx.dataset.files.length, 'needs the in-process run (image shapes, worker count), which failed');
+  if (n === 0 || setup.workers < 1)
+    return failed(name, ctx.dataset.files.length, 'needs the in-process run (image shapes, worker count), which failed');
   const threads = setup.threads ?? threadsPerWorker(setup.workers);
   try {
     const run = await runChild(ctx, 'bareSessions', {

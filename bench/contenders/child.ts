@@ -67,10 +67,9 @@ export function rowFromChild(ctx: BenchContext, name: string, run: ChildRun, hea
 }
 
 /** The figures of a child's measured phase (timed after load and warm-up): throughput, latencies, CPU, RSS. */
-export function measuredPhase(run: ChildRun): Pick<
-  ContenderResult,
-  'images' | 'imagesPerS' | 'steadyImagesPerS' | 'latenciesMs' | 'cpuS' | 'wallS' | 'peakRssMb'
-> {
+export function measuredPhase(
+  run: ChildRun,
+): Pick<ContenderResult, 'images' | 'imagesPerS' | 'steadyImagesPerS' | 'latenciesMs' | 'cpuS' | 'wallS' | 'peakRssMb'> {
   const { report, figures } = run;
   const n = report.outcomes.length;
   return {

@@ -23,7 +23,19 @@ export async function hearthCli(ctx: BenchContext): Promise<ContenderResult> {
   const out = join(ctx.tmp, 'cli-out.jsonl');
   const figures = await runMeasured(
     process.execPath,
-    [join(ctx.root, 'bin', 'hearth.js'), 'ocr', ctx.dataset.dir, '--format', 'jsonl', '--out', out, '--data', data, '--provider', ctx.provider],
+    [
+      join(ctx.root, 'bin', 'hearth.js'),
+      'ocr',
+      ctx.dataset.dir,
+      '--format',
+      'jsonl',
+      '--out',
+      out,
+      '--data',
+      data,
+      '--provider',
+      ctx.provider,
+    ],
     { cwd: ctx.root, timeoutMs: ctx.timeoutMs, env: { ...process.env, NO_COLOR: '1', HEARTH_STORE_KEY: 'hearth-bench-store-key' } },
   );
   if (figures.timedOut) return failed(name, n, `timed out after ${Math.round(ctx.timeoutMs / 1000)} s`);

@@ -33,12 +33,16 @@ interface Server {
 }
 
 function startServer(ctx: BenchContext, dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, [join(ctx.root, 'bin', 'hearth.js'), 'serve', '--port', '0', '--data', dataDir, '--provider', ctx.provider], {
-    cwd: ctx.root,
-    env: { ...process.env, NO_COLOR: '1', HEARTH_STORE_KEY: 'hearth-bench-store-key' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ctx.root, 'bin', 'hearth.js'), 'serve', '--port', '0', '--data', dataDir, '--provider', ctx.provider],
+    {
+      cwd: ctx.root,
+      env: { ...process.env, NO_COLOR: '1', HEARTH_STORE_KEY: 'hearth-bench-store-key' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   trackChild(child.pid);
   child.once('exit', () => untrackChild(child.pid));
   let out = '';
@@ -103,7 +107,11 @@ export async function hearthHttp(ctx: BenchContext, warmupRequests: number): Pro
   const rows: ContenderResult[] = [];
   try {
     // Warm-up (not measured): lazy model loads and first-run allocations in every worker.
-    await postImages(server.url, '/v1/ocr', images, { concurrency: Math.max(1, warmupRequests), count: warmupRequests, timeLimitMs: ctx.timeoutMs });
+    await postImages(server.url, '/v1/ocr', images, {
+      concurrency: Math.max(1, warmupRequests),
+      count: warmupRequests,
+      timeLimitMs: ctx.timeoutMs,
+    });
     for (const [i, clients] of CLIENT_LEVELS.entries()) {
       ctx.say(`  http: ${clients} client(s)…`);
       const before = procSnapshot(pid);

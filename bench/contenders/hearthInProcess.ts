@@ -26,7 +26,11 @@ function summary(ctx: BenchContext, name: string, run: ChildRun): ContenderResul
     cer: setCer(ctx.dataset, texts),
     texts,
     errors: errors.length,
-    note: [`${workers} workers, ${providers}`, `load ${report.loadS.toFixed(1)} s`, errors.length ? `first error: ${errors[0].error?.slice(0, 80)}` : '']
+    note: [
+      `${workers} workers, ${providers}`,
+      `load ${report.loadS.toFixed(1)} s`,
+      errors.length ? `first error: ${errors[0].error?.slice(0, 80)}` : '',
+    ]
       .filter(Boolean)
       .join('; '),
   };
@@ -53,7 +57,11 @@ export async function hearthRss(ctx: BenchContext, total: number): Promise<Conte
   const first = Math.min(100, total);
   try {
     // A long run: allow about 2 s an image on a busy 2-core machine before calling it stuck.
-    const run = await runChild({ ...ctx, timeoutMs: Math.max(ctx.timeoutMs, total * 2000) }, 'hearthEngine', { total, checkpoints: [first, total], providers: [ctx.provider] });
+    const run = await runChild({ ...ctx, timeoutMs: Math.max(ctx.timeoutMs, total * 2000) }, 'hearthEngine', {
+      total,
+      checkpoints: [first, total],
+      providers: [ctx.provider],
+    });
     const row = summary(ctx, name, run);
     const rss = (run.report.extra?.rss ?? {}) as Record<string, number>;
     const a = rss[String(first)];

@@ -24,7 +24,8 @@ const { values } = parseArgs({
     throughput: { type: 'string', default: '1000' },
   },
 });
-if (!values.images || !values.out) throw new Error('usage: device.js --images DIR --out FILE [--providers cpu,webgpu] [--limit N] [--throughput N]');
+if (!values.images || !values.out)
+  throw new Error('usage: device.js --images DIR --out FILE [--providers cpu,webgpu] [--limit N] [--throughput N]');
 const full = readDataset(values.images);
 const limit = Number(values.limit) || full.files.length;
 const files = full.files.slice(0, limit);
@@ -35,15 +36,20 @@ const say = (m: string): void => void process.stderr.write(`${m}\n`);
 /** Runs `fn` over items with `width` in flight. */
 async function pool<T>(items: readonly T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
 }
 
 function doctor(): unknown {
   const data = mkdtempSync(join(tmpdir(), 'hearth-doctor-'));
   try {
-    const r = spawnSync(process.execPath, [join(APP_ROOT, 'bin', 'hearth.js'), 'doctor', '--json', '--data', data], { encoding: 'utf8', timeout: 600_000 });
+    const r = spawnSync(process.execPath, [join(APP_ROOT, 'bin', 'hearth.js'), 'doctor', '--json', '--data', data], {
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
     try {
       return JSON.parse(r.stdout);
     } catch {
@@ -84,15 +90,19 @@ async function runProvider(provider: string): Promise<ProviderRun> {
     const latencies: number[] = [];
     let errors = 0;
     const s0 = performance.now();
-    await pool(dataset.files.map((f, i) => [f, i] as const), width, async ([file, i]) => {
-      const a = performance.now();
-      try {
-        texts[file] = (await engine.ocr(images[i])).text;
-        latencies.push(performance.now() - a);
-      } catch {
-        errors++;
-      }
-    });
+    await pool(
+      dataset.files.map((f, i) => [f, i] as const),
+      width,
+      async ([file, i]) => {
+        const a = performance.now();
+        try {
+          texts[file] = (await engine.ocr(images[i])).text;
+          latencies.push(performance.now() - a);
+        } catch {
+          errors++;
+        }
+      },
+    );
     const setS = (performance.now() - s0) / 1000;
 
     let tErrors = 0;
@@ -125,7 +135,13 @@ async function runProvider(provider: string): Promise<ProviderRun> {
 const nvidia = existsSync('/proc/driver/nvidia/version') ? readFileSync('/proc/driver/nvidia/version', 'utf8').split('\n')[0] : null;
 const report: Record<string, unknown> = {
   at: new Date().toISOString(),
-  machine: { cores: availableParallelism(), cpu: cpus()[0]?.model, node: process.version, nvidia, vkIcd: process.env.VK_ICD_FILENAMES ?? null },
+  machine: {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model,
+    node: process.version,
+    nvidia,
+    vkIcd: process.env.VK_ICD_FILENAMES ?? null,
+  },
   images: dataset.files.length,
 };
 say('hearth doctor --json…');
@@ -140,7 +156,11 @@ for (const provider of values.providers.split(',')) {
     runs.push({ asked: provider, error: (err as Error).message } as ProviderRun);
   }
   const r = runs[runs.length - 1];
-  say(r.error ? `  failed: ${r.error}` : `  ran ${r.ran.join(',')}: set ${r.set.imagesPerS.toFixed(1)} img/s, throughput ${r.throughput.imagesPerS.toFixed(1)} img/s`);
+  say(
+    r.error
+      ? `  failed: ${r.error}`
+      : `  ran ${r.ran.join(',')}: set ${r.set.imagesPerS.toFixed(1)} img/s, throughput ${r.throughput.imagesPerS.toFixed(1)} img/s`,
+  );
 }
 const cpuRun = runs.find((r) => r.asked === 'cpu' && !r.error);
 const comparisons = runs

@@ -6,7 +6,18 @@
 //
 //   npm run device:pack [-- --images 60]
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +32,8 @@ const { values } = parseArgs({ options: { images: { type: 'string', default: '60
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const out = join(root, '.device');
 const say = (m: string): void => void process.stderr.write(`${m}\n`);
-const sh = (cmd: string, args: string[], cwd = root): string => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const sh = (cmd: string, args: string[], cwd = root): string =>
+  execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out);
@@ -46,7 +58,10 @@ try {
   mkdirSync(join(app, 'bin'));
   copyFileSync(join(root, 'bin', 'hearth.js'), join(app, 'bin', 'hearth.js'));
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; version: string };
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true }, null, 2),
+  );
 
   // Packages the bundle's entries load before any lazy import: only those travel (express, SQLite … stay home).
   const entries = ['out/node/cli.js', 'out/node/worker.js', 'out/node/sessionThread.js', 'out/node/probe.js', 'out/bench/device.js'];
@@ -117,7 +132,9 @@ try {
 const files = readdirSync(out).map((f) => ({ f, size: statSync(join(out, f)).size }));
 const total = files.reduce((n, x) => n + x.size, 0);
 for (const { f, size } of files) process.stdout.write(`${(size / 2 ** 20).toFixed(1).padStart(6)} MiB  .device/${f}\n`);
-process.stdout.write(`${(total / 2 ** 20).toFixed(1).padStart(6)} MiB  in all (the device run carries at most ${CARRY_LIMIT / 2 ** 20} MiB with the working tree)\n`);
+process.stdout.write(
+  `${(total / 2 ** 20).toFixed(1).padStart(6)} MiB  in all (the device run carries at most ${CARRY_LIMIT / 2 ** 20} MiB with the working tree)\n`,
+);
 if (total > CARRY_LIMIT) {
   process.stderr.write('device:pack: the pack is too big to carry; use fewer images (--images N)\n');
   process.exitCode = 1;

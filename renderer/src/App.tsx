@@ -91,7 +91,9 @@ export function App(): ReactNode {
     <div className="shell">
       <aside className="sidebar">
         <div className="brand">
-          <span className="brand-mark"><Icon name="flame" size={22} /></span>
+          <span className="brand-mark">
+            <Icon name="flame" size={22} />
+          </span>
           <span>{t('app.name')}</span>
         </div>
         <nav aria-label="views">
@@ -103,7 +105,9 @@ export function App(): ReactNode {
               aria-current={v.id === view ? 'page' : undefined}
               data-testid={`nav-${v.id}`}
             >
-              <span className="nav-icon"><Icon name={v.id} /></span>
+              <span className="nav-icon">
+                <Icon name={v.id} />
+              </span>
               {t(v.label)}
             </a>
           ))}
@@ -116,7 +120,9 @@ export function App(): ReactNode {
             <span className="sr-only">{t('set.language')}</span>
             <select value={lang} onChange={(e) => setLang(e.target.value as Language)} data-testid="language-select">
               {Object.entries(LANGUAGES).map(([code, name]) => (
-                <option key={code} value={code}>{name}</option>
+                <option key={code} value={code}>
+                  {name}
+                </option>
               ))}
             </select>
           </label>
@@ -130,7 +136,9 @@ export function App(): ReactNode {
             <Icon name={theme.applied === 'dark' ? 'sun' : 'moon'} size={16} />
           </button>
           {key && (
-            <button type="button" className="link" onClick={() => setKey(null)}>{t('key.forget')}</button>
+            <button type="button" className="link" onClick={() => setKey(null)}>
+              {t('key.forget')}
+            </button>
           )}
         </div>
       </aside>

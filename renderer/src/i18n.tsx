@@ -193,7 +193,8 @@ const en = {
   'models.mean': 'Mean (R,G,B)',
   'models.std': 'Std (R,G,B)',
   'models.layout': 'Tensor layout',
-  'models.preprocessHint': 'Pixels are scaled to 0..1, then (x − mean) / std per channel; the defaults (mean 0, std 1) leave them as they are.',
+  'models.preprocessHint':
+    'Pixels are scaled to 0..1, then (x − mean) / std per channel; the defaults (mean 0, std 1) leave them as they are.',
   'models.activate': 'Activate',
   'models.rollback': 'Roll back to',
   'models.export': 'Export',
@@ -252,8 +253,10 @@ const en = {
   'team.clusterUrl': 'NATS server',
   'team.clusterName': 'Node name',
   'team.clusterRestart': 'Saved. Restart the node to apply it.',
-  'team.clusterHint': 'Every node needs the same cluster key (HEARTH_CLUSTER_KEY or <data>/cluster.key). User, password, nkey and TLS settings for NATS go in config.json or on the command line. Leave the server empty to run on its own.',
-  'cluster.alone': 'This node is not in a cluster. Start it with --cluster nats://HOST:4222 (or set the cluster on the Team node page) to share work with other nodes.',
+  'team.clusterHint':
+    'Every node needs the same cluster key (HEARTH_CLUSTER_KEY or <data>/cluster.key). User, password, nkey and TLS settings for NATS go in config.json or on the command line. Leave the server empty to run on its own.',
+  'cluster.alone':
+    'This node is not in a cluster. Start it with --cluster nats://HOST:4222 (or set the cluster on the Team node page) to share work with other nodes.',
   'cluster.nodes': 'Nodes',
   'cluster.name': 'Name',
   'cluster.status': 'Status',
@@ -549,7 +552,8 @@ const zh: Dictionary = {
   'team.clusterUrl': 'NATS 服务器',
   'team.clusterName': '节点名称',
   'team.clusterRestart': '已保存。重启节点后生效。',
-  'team.clusterHint': '每个节点需要相同的集群密钥（HEARTH_CLUSTER_KEY 或 <data>/cluster.key）。NATS 的用户、密码、nkey 与 TLS 设置写在 config.json 或命令行中。服务器留空即独立运行。',
+  'team.clusterHint':
+    '每个节点需要相同的集群密钥（HEARTH_CLUSTER_KEY 或 <data>/cluster.key）。NATS 的用户、密码、nkey 与 TLS 设置写在 config.json 或命令行中。服务器留空即独立运行。',
   'cluster.alone': '本节点不在集群中。用 --cluster nats://主机:4222 启动（或在“团队节点”页设置集群），即可与其他节点分担工作。',
   'cluster.nodes': '节点',
   'cluster.name': '名称',

@@ -87,7 +87,15 @@ describe('abuse suite: a LAN node on 127.0.0.1', () => {
 
   it('refuses malformed and unknown keys with 401', async () => {
     const forged = `hk_${'A'.repeat(43)}`;
-    for (const auth of ['Bearer', 'Bearer ', 'Basic YWRtaW46YWRtaW4=', 'Bearer hk_short', `Bearer ${forged}`, `bearer ${admin}x`, 'Token abc']) {
+    for (const auth of [
+      'Bearer',
+      'Bearer ',
+      'Basic YWRtaW46YWRtaW4=',
+      'Bearer hk_short',
+      `Bearer ${forged}`,
+      `bearer ${admin}x`,
+      'Token abc',
+    ]) {
       const res = await request('GET', '/v1/keys', { auth });
       expect(res.status, auth).toBe(401);
       expect(res.json().error.code).toBe('unauthorized');
@@ -115,7 +123,9 @@ describe('abuse suite: a LAN node on 127.0.0.1', () => {
     expect(metrics.text).toContain('hearth_nodejs_eventloop_lag_seconds');
     expect(metrics.text).toMatch(/hearth_inference_duration_seconds_count\{task="ocr",model="pp-ocrv4",provider="cpu"\} 1/);
     expect(metrics.text).toMatch(/hearth_job_items\{outcome="done"\} \d+/);
-    expect((await request('POST', '/v1/ocr', { key: metricsKey.key, body: png, headers: { 'content-type': 'image/png' } })).status).toBe(403);
+    expect((await request('POST', '/v1/ocr', { key: metricsKey.key, body: png, headers: { 'content-type': 'image/png' } })).status).toBe(
+      403,
+    );
   });
 
   it('a revoked key is refused on its very next request; a scope change acts at once', async () => {
@@ -169,7 +179,15 @@ describe('abuse suite: a LAN node on 127.0.0.1', () => {
     const k = await createKey('chunked', ['infer']);
     const status = await new Promise<number>((resolve, reject) => {
       const req = https.request(
-        { host: '127.0.0.1', port, path: '/v1/ocr', method: 'POST', ca, agent: false, headers: { authorization: `Bearer ${k.key}`, 'content-type': 'image/png' } },
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/v1/ocr',
+          method: 'POST',
+          ca,
+          agent: false,
+          headers: { authorization: `Bearer ${k.key}`, 'content-type': 'image/png' },
+        },
         (res) => {
           res.resume();
           resolve(res.statusCode ?? 0);
@@ -199,7 +217,11 @@ describe('abuse suite: a LAN node on 127.0.0.1', () => {
     });
     expect(multipart.status).toBe(400);
     expect(multipart.json().error.code).toMatch(/^[a-z_]+$/);
-    const text = await request('POST', '/v1/ocr', { key: k.key, headers: { 'content-type': 'image/png' }, body: Buffer.from('%PDF-1.4 certainly not a png') });
+    const text = await request('POST', '/v1/ocr', {
+      key: k.key,
+      headers: { 'content-type': 'image/png' },
+      body: Buffer.from('%PDF-1.4 certainly not a png'),
+    });
     expect([415, 422]).toContain(text.status);
     expect(text.json().error.message).not.toMatch(/\bat .+:\d+:\d+/);
   });

@@ -17,16 +17,21 @@ export function imageBody(maxBytes: () => number): RequestHandler[] {
   return [
     (req, res, next) => {
       if (!req.is('multipart/form-data')) return next();
-      const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes(), files: 1, fields: 16 } }).single(IMAGE_FIELD);
+      const multipart = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes(), files: 1, fields: 16 } }).single(
+        IMAGE_FIELD,
+      );
       multipart(req, res, (err?: unknown) => {
         // A file under another name (curl -F file=@scan.png) is the usual slip: say which name to use.
         if (err instanceof multer.MulterError && err.code === 'LIMIT_UNEXPECTED_FILE') {
-          return next(new AppError('missing_image', 400, `the image must be sent in the multipart field "${IMAGE_FIELD}", not "${err.field ?? ''}"`));
+          return next(
+            new AppError('missing_image', 400, `the image must be sent in the multipart field "${IMAGE_FIELD}", not "${err.field ?? ''}"`),
+          );
         }
         next(err);
       });
     },
-    (req, res, next) => express.raw({ type: ['image/*', 'application/pdf', 'application/octet-stream'], limit: maxBytes() })(req, res, next),
+    (req, res, next) =>
+      express.raw({ type: ['image/*', 'application/pdf', 'application/octet-stream'], limit: maxBytes() })(req, res, next),
   ];
 }
 

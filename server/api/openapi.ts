@@ -29,7 +29,11 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): Rec
 const UPLOADS = {
   image: {
     'multipart/form-data': {
-      schema: { type: 'object', properties: { image: { type: 'string', contentMediaType: 'application/octet-stream' } }, required: ['image'] },
+      schema: {
+        type: 'object',
+        properties: { image: { type: 'string', contentMediaType: 'application/octet-stream' } },
+        required: ['image'],
+      },
     },
     'image/*': { schema: { type: 'string', contentMediaType: 'image/*' } },
   },
@@ -101,7 +105,9 @@ export function buildOpenApi(): Record<string, unknown> {
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (hk_…) from `hearth keys create` or POST /v1/keys' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'API key (hk_…) from `hearth keys create` or POST /v1/keys' },
+      },
       schemas: { Error: jsonSchema(errorBody, 'output') },
     },
     security: [{ bearer: [] }],

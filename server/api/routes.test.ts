@@ -90,7 +90,9 @@ describe('route table', () => {
   });
 
   it('lists every route in the OpenAPI document with its scopes', () => {
-    const doc = buildOpenApi() as { paths: Record<string, Record<string, { operationId: string; 'x-hearth-scopes': string[]; security?: unknown[] }>> };
+    const doc = buildOpenApi() as {
+      paths: Record<string, Record<string, { operationId: string; 'x-hearth-scopes': string[]; security?: unknown[] }>>;
+    };
     const operations = Object.values(doc.paths).flatMap((ops) => Object.values(ops));
     expect(operations).toHaveLength(ROUTE_KEYS.length);
     for (const key of ROUTE_KEYS) {

@@ -70,7 +70,9 @@ describe('billing', () => {
     for (let i = 0; i < 3; i++) expect((await ocr(key.key)).status).toBe(200);
     // A card that starts tomorrow changes nothing today.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
-    expect((await call('POST', '/v1/billing/prices', { currency: 'EUR', effectiveFrom: tomorrow, prices: { ocr_image: '9' } })).status).toBe(201);
+    expect(
+      (await call('POST', '/v1/billing/prices', { currency: 'EUR', effectiveFrom: tomorrow, prices: { ocr_image: '9' } })).status,
+    ).toBe(201);
     expect((await ocr(key.key)).status).toBe(200);
     const second = (await call('POST', '/v1/billing/prices', { currency: 'EUR', prices: { ocr_image: '0.002' } })).json as PriceCard;
     for (let i = 0; i < 2; i++) expect((await ocr(key.key)).status).toBe(200);
@@ -92,7 +94,13 @@ describe('billing', () => {
 
   it('a hard quota raced by 16 clients admits exactly the units left', async () => {
     const key = await newKey('batch-robot');
-    const quota = await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'month', mode: 'hard', unit: 'ocr_image', units: 10 });
+    const quota = await call('POST', '/v1/billing/quotas', {
+      subject: { key: key.id },
+      period: 'month',
+      mode: 'hard',
+      unit: 'ocr_image',
+      units: 10,
+    });
     expect(quota.status).toBe(201);
     for (let i = 0; i < 3; i++) expect((await ocr(key.key)).status).toBe(200);
     const answers = await Promise.all(Array.from({ length: 16 }, () => ocr(key.key)));
@@ -100,7 +108,9 @@ describe('billing', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(7);
     expect(statuses.filter((s) => s === 429)).toHaveLength(9);
     const refused = answers.find((r) => r.status === 429);
-    const body = (await refused?.json()) as { error: { code: string; message: string; quota: { limit: string; used: string; resetsAt: string } } };
+    const body = (await refused?.json()) as {
+      error: { code: string; message: string; quota: { limit: string; used: string; resetsAt: string } };
+    };
     expect(body.error.code).toBe('quota_exceeded');
     expect(body.error.message).toMatch(/monthly hard quota of key batch-robot is used up: 10 ocr_image of 10 ocr_image/);
     expect(body.error.quota).toMatchObject({ limit: '10', used: '10' });
@@ -113,7 +123,9 @@ describe('billing', () => {
 
   it('a soft quota warns from 80 % on, once in the audit log, and never refuses', async () => {
     const key = await newKey('intern');
-    const soft = (await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'day', mode: 'soft', unit: 'ocr_image', units: 5 })).json as Quota;
+    const soft = (
+      await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'day', mode: 'soft', unit: 'ocr_image', units: 5 })
+    ).json as Quota;
     const warnings: (string | null)[] = [];
     for (let i = 0; i < 7; i++) {
       const r = await ocr(key.key);
@@ -132,7 +144,9 @@ describe('billing', () => {
     const b = await newKey('dept-a-2');
     const group = (await call('POST', '/v1/billing/groups', { name: 'Department A', keys: [a.id, b.id] })).json as { id: string };
     // 0.002 EUR per image: a 0.006 EUR cap takes three images, whichever key sends them.
-    expect((await call('POST', '/v1/billing/quotas', { subject: { group: group.id }, period: 'month', mode: 'hard', amount: '0.006' })).status).toBe(201);
+    expect(
+      (await call('POST', '/v1/billing/quotas', { subject: { group: group.id }, period: 'month', mode: 'hard', amount: '0.006' })).status,
+    ).toBe(201);
     expect((await ocr(a.key)).status).toBe(200);
     expect((await ocr(b.key)).status).toBe(200);
     expect((await ocr(a.key)).status).toBe(200);
@@ -166,7 +180,10 @@ describe('billing', () => {
     }
     const s = await statementFor(key.id);
     expect(s.lines.reduce((n, l) => n + l.quantity, 0)).toBe(3);
-    expect((await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'month', mode: 'hard', unit: 'ocr_image', units: 3 })).status).toBe(201);
+    expect(
+      (await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'month', mode: 'hard', unit: 'ocr_image', units: 3 }))
+        .status,
+    ).toBe(201);
     const refused = await start();
     expect(refused.status).toBe(429);
   });
@@ -181,11 +198,21 @@ describe('billing', () => {
     expect((await call('POST', '/v1/billing/prices', { currency: 'EUR', prices: {} })).status).toBe(400);
     const key = await newKey('leaver');
     expect((await call('DELETE', `/v1/keys/${key.id}`)).status).toBe(200);
-    const revoked = await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'day', mode: 'hard', unit: 'ocr_image', units: 1 });
+    const revoked = await call('POST', '/v1/billing/quotas', {
+      subject: { key: key.id },
+      period: 'day',
+      mode: 'hard',
+      unit: 'ocr_image',
+      units: 1,
+    });
     expect(revoked.status).toBe(409);
     expect(JSON.stringify(revoked.json)).toMatch(/revoked/);
-    expect((await call('POST', '/v1/billing/quotas', { subject: { key: 'nope' }, period: 'day', mode: 'hard', amount: '1' })).status).toBe(404);
-    expect((await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'week', mode: 'hard', amount: '1' })).status).toBe(400);
+    expect((await call('POST', '/v1/billing/quotas', { subject: { key: 'nope' }, period: 'day', mode: 'hard', amount: '1' })).status).toBe(
+      404,
+    );
+    expect((await call('POST', '/v1/billing/quotas', { subject: { key: key.id }, period: 'week', mode: 'hard', amount: '1' })).status).toBe(
+      400,
+    );
     expect((await call('GET', '/v1/billing/statements?from=2026-12-05&to=2026-12-01')).status).toBe(400);
     const actions = ((await call('GET', '/v1/audit?limit=500')).json as AuditResponse).entries.map((e) => e.action);
     expect(actions.filter((a) => a === 'billing.prices').length).toBeGreaterThanOrEqual(3);

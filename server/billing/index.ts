@@ -96,14 +96,19 @@ function monthStart(t = Date.now()): string {
   return periodAt('month', t).startDay;
 }
 
-export function createBilling(opts: { store: Store; keys: KeyRepository; audit: (actor: string, action: string, detail: Record<string, unknown>) => void }): Billing {
+export function createBilling(opts: {
+  store: Store;
+  keys: KeyRepository;
+  audit: (actor: string, action: string, detail: Record<string, unknown>) => void;
+}): Billing {
   const { store, keys } = opts;
   const db = store.db;
   const ledger: Ledger = createLedger(db);
   const tallies = new Map<string, Tally>();
 
   // ---- price cards ----
-  const cardRows = (): CardRow[] => db.prepare('SELECT * FROM billing_price_cards ORDER BY effective_from DESC, id DESC').all() as CardRow[];
+  const cardRows = (): CardRow[] =>
+    db.prepare('SELECT * FROM billing_price_cards ORDER BY effective_from DESC, id DESC').all() as CardRow[];
   const toCard = (r: CardRow): PriceCard => ({
     id: r.id,
     currency: r.currency,
@@ -114,15 +119,19 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
   let cards = cardRows();
   /** The card in effect at `t`: the latest effective date not after it. */
   const cardAt = (t: number): CardRow | undefined => cards.find((c) => c.effective_from <= t);
-  const priceMicros = (card: CardRow | undefined, unit: BillingUnit): number => (card ? ((JSON.parse(card.prices) as Record<string, number>)[unit] ?? 0) : 0);
+  const priceMicros = (card: CardRow | undefined, unit: BillingUnit): number =>
+    card ? ((JSON.parse(card.prices) as Record<string, number>)[unit] ?? 0) : 0;
 
   // ---- groups ----
   const groupKeys = (groupId: string): string[] =>
-    (db.prepare('SELECT key_id FROM billing_group_keys WHERE group_id = ? ORDER BY key_id').all(groupId) as { key_id: string }[]).map((r) => r.key_id);
+    (db.prepare('SELECT key_id FROM billing_group_keys WHERE group_id = ? ORDER BY key_id').all(groupId) as { key_id: string }[]).map(
+      (r) => r.key_id,
+    );
   const groupsOfKey = (keyId: string): string[] =>
     (db.prepare('SELECT group_id FROM billing_group_keys WHERE key_id = ?').all(keyId) as { group_id: string }[]).map((r) => r.group_id);
   const groupRow = (id: string): { id: string; name: string; created_at: number } | undefined =>
-    db.prepare('SELECT id, name, created_at FROM billing_groups WHERE id = ?').get(id) as { id: string; name: string; created_at: number } | undefined;
+    db.prepare('SELECT id, name, created_at FROM billing_groups WHERE id = ?').get(id) as
+      { id: string; name: string; created_at: number } | undefined;
   const toGroup = (r: { id: string; name: string; created_at: number }): BillingGroup => ({
     id: r.id,
     name: r.name,
@@ -152,18 +161,29 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
     return t;
   };
   /** What a charge of `quantity` units at `micros` each counts against quota `q`. */
-  const measure = (q: QuotaRow, unit: BillingUnit, quantity: number, micros: number): number => (q.unit ? (q.unit === unit ? quantity : 0) : quantity * micros);
+  const measure = (q: QuotaRow, unit: BillingUnit, quantity: number, micros: number): number =>
+    q.unit ? (q.unit === unit ? quantity : 0) : quantity * micros;
 
   const describe = (q: QuotaRow): string => {
-    const who = q.subject_kind === 'key' ? `key ${keys.get(q.subject_id)?.name ?? q.subject_id}` : `group ${groupRow(q.subject_id)?.name ?? q.subject_id}`;
+    const who =
+      q.subject_kind === 'key'
+        ? `key ${keys.get(q.subject_id)?.name ?? q.subject_id}`
+        : `group ${groupRow(q.subject_id)?.name ?? q.subject_id}`;
     return `the ${q.period === 'day' ? 'daily' : 'monthly'} ${q.mode} quota of ${who}`;
   };
-  const limitText = (q: QuotaRow, value: number): string => (q.unit ? `${value} ${q.unit}` : `${fromMicros(value)} ${cardAt(Date.now())?.currency ?? ''}`.trim());
+  const limitText = (q: QuotaRow, value: number): string =>
+    q.unit ? `${value} ${q.unit}` : `${fromMicros(value)} ${cardAt(Date.now())?.currency ?? ''}`.trim();
 
   const warnOnce = (q: QuotaRow, span: PeriodSpan, share: number): void => {
-    const fresh = db.prepare('INSERT OR IGNORE INTO billing_quota_warnings (quota_id, period_start, at) VALUES (?, ?, ?)').run(q.id, span.startDay, Date.now());
+    const fresh = db
+      .prepare('INSERT OR IGNORE INTO billing_quota_warnings (quota_id, period_start, at) VALUES (?, ?, ?)')
+      .run(q.id, span.startDay, Date.now());
     if (fresh.changes > 0) {
-      opts.audit('billing', 'billing.quota.warning', { quota: q.id, subject: `${q.subject_kind}:${q.subject_id}`, share: Math.round(share * 100) / 100 });
+      opts.audit('billing', 'billing.quota.warning', {
+        quota: q.id,
+        subject: `${q.subject_kind}:${q.subject_id}`,
+        share: Math.round(share * 100) / 100,
+      });
       log.info('quota warning', { quota: q.id, share });
     }
   };
@@ -207,7 +227,16 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
             `${describe(q)} is used up: ${limitText(q, used)} of ${limitText(q, q.limit_value)}; it resets at ${new Date(span.resetsAt).toISOString()}`,
             {
               headers: { 'Retry-After': String(seconds) },
-              detail: { quota: { id: q.id, period: q.period, unit: q.unit, limit: q.unit ? String(q.limit_value) : fromMicros(q.limit_value), used: q.unit ? String(used) : fromMicros(used), resetsAt: new Date(span.resetsAt).toISOString() } },
+              detail: {
+                quota: {
+                  id: q.id,
+                  period: q.period,
+                  unit: q.unit,
+                  limit: q.unit ? String(q.limit_value) : fromMicros(q.limit_value),
+                  used: q.unit ? String(used) : fromMicros(used),
+                  resetsAt: new Date(span.resetsAt).toISOString(),
+                },
+              },
             },
           );
         }
@@ -219,7 +248,10 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
         holds.push(a);
         const share = (a.tally.used + a.tally.reserved) / a.q.limit_value;
         if (share >= QUOTA_WARN_SHARE) {
-          res.setHeader('X-Hearth-Quota-Warning', `${describe(a.q)}: ${Math.min(100, Math.round(share * 100))} % used, resets ${new Date(a.span.resetsAt).toISOString()}`);
+          res.setHeader(
+            'X-Hearth-Quota-Warning',
+            `${describe(a.q)}: ${Math.min(100, Math.round(share * 100))} % used, resets ${new Date(a.span.resetsAt).toISOString()}`,
+          );
           warnOnce(a.q, a.span, share);
         }
       }
@@ -287,12 +319,23 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
       // Money quotas count what charges cost; reservations made at the old price settle as charged.
       const card = cards.find((c) => c.id === Number(info.lastInsertRowid));
       if (!card) throw new AppError('internal_error', 500, 'the price card was not saved', { operational: false });
-      opts.audit(actor, 'billing.prices', { card: card.id, currency: card.currency, effectiveFrom: new Date(effective).toISOString(), prices: input.prices });
+      opts.audit(actor, 'billing.prices', {
+        card: card.id,
+        currency: card.currency,
+        effectiveFrom: new Date(effective).toISOString(),
+        prices: input.prices,
+      });
       return toCard(card);
     },
 
     groups() {
-      return (db.prepare('SELECT id, name, created_at FROM billing_groups ORDER BY name').all() as { id: string; name: string; created_at: number }[]).map(toGroup);
+      return (
+        db.prepare('SELECT id, name, created_at FROM billing_groups ORDER BY name').all() as {
+          id: string;
+          name: string;
+          created_at: number;
+        }[]
+      ).map(toGroup);
     },
 
     saveGroup(input, actor, id) {
@@ -330,12 +373,15 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
     },
 
     addQuota(input, actor) {
-      const subject = 'key' in input.subject ? { kind: 'key' as const, id: input.subject.key } : { kind: 'group' as const, id: input.subject.group };
+      const subject =
+        'key' in input.subject ? { kind: 'key' as const, id: input.subject.key } : { kind: 'group' as const, id: input.subject.group };
       if (subject.kind === 'key') requireKey(subject.id);
       else if (!groupRow(subject.id)) throw new AppError('not_found', 404, `no group with id ${subject.id}`);
       const limit = input.units ?? toMicros(String(input.amount));
       const id = randomUUID();
-      db.prepare('INSERT INTO billing_quotas (id, subject_kind, subject_id, period, mode, unit, limit_value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      db.prepare(
+        'INSERT INTO billing_quotas (id, subject_kind, subject_id, period, mode, unit, limit_value, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(
         id,
         subject.kind,
         subject.id,
@@ -346,7 +392,14 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
         Date.now(),
       );
       reloadQuotas();
-      opts.audit(actor, 'billing.quota.create', { quota: id, subject: `${subject.kind}:${subject.id}`, period: input.period, mode: input.mode, unit: input.unit ?? null, limit: input.units ?? input.amount });
+      opts.audit(actor, 'billing.quota.create', {
+        quota: id,
+        subject: `${subject.kind}:${subject.id}`,
+        period: input.period,
+        mode: input.mode,
+        unit: input.unit ?? null,
+        limit: input.units ?? input.amount,
+      });
       const row = allQuotas.find((q) => q.id === id);
       if (!row) throw new AppError('internal_error', 500, 'the quota was not saved', { operational: false });
       return toQuota(row);
@@ -380,7 +433,9 @@ export function createBilling(opts: { store: Store; keys: KeyRepository; audit: 
         from: r.from,
         to: r.to,
         days: [...perDay.values()].map((d) => ({ day: d.day, keyId: d.keyId, keyName: d.keyName, amount: fromMicros(d.micros) })),
-        top: [...perKey.values()].sort((a, b) => b.micros - a.micros).map((k) => ({ keyId: k.keyId, keyName: k.keyName, amount: fromMicros(k.micros), quantity: k.quantity })),
+        top: [...perKey.values()]
+          .sort((a, b) => b.micros - a.micros)
+          .map((k) => ({ keyId: k.keyId, keyName: k.keyName, amount: fromMicros(k.micros), quantity: k.quantity })),
         total: currency ? roundedAmount(total, currency) : fromMicros(total),
       };
     },

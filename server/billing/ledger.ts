@@ -82,7 +82,9 @@ export function createLedger(db: Store['db']): Ledger {
       const marks = keys.map(() => '?').join(',');
       const column = unit ? 'quantity' : 'amount_micros';
       const row = db
-        .prepare(`SELECT COALESCE(SUM(${column}), 0) AS total FROM billing_charges WHERE day >= ? AND key_id IN (${marks})${unit ? ' AND unit = ?' : ''}`)
+        .prepare(
+          `SELECT COALESCE(SUM(${column}), 0) AS total FROM billing_charges WHERE day >= ? AND key_id IN (${marks})${unit ? ' AND unit = ?' : ''}`,
+        )
         .get(fromDay, ...keys, ...(unit ? [unit] : [])) as { total: number };
       return row.total;
     },

@@ -14,7 +14,9 @@ export function fromMicros(micros: number, minDecimals = 2): string {
   const sign = micros < 0 ? '-' : '';
   const abs = Math.abs(micros);
   const whole = Math.floor(abs / MICROS);
-  let fraction = String(abs % MICROS).padStart(6, '0').replace(/0+$/, '');
+  let fraction = String(abs % MICROS)
+    .padStart(6, '0')
+    .replace(/0+$/, '');
   if (fraction.length < minDecimals) fraction = fraction.padEnd(minDecimals, '0');
   return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
 }

@@ -23,9 +23,14 @@ function esc(text: string | number | null): string {
 export function statementHtml(s: Statement): string {
   const who = s.subject.kind === 'all' ? 'All keys' : `${s.subject.kind === 'key' ? 'Key' : 'Group'} ${s.subject.name ?? s.subject.id}`;
   const lines = s.lines
-    .map((l) => `<tr><td>${esc(l.day)}</td><td>${esc(l.keyName ?? l.keyId)}</td><td>${esc(l.unit)}</td><td class="n">${esc(l.quantity)}</td><td class="n">${esc(l.unitPrice)}</td><td class="n">${esc(l.amount)} ${esc(l.currency)}</td></tr>`)
+    .map(
+      (l) =>
+        `<tr><td>${esc(l.day)}</td><td>${esc(l.keyName ?? l.keyId)}</td><td>${esc(l.unit)}</td><td class="n">${esc(l.quantity)}</td><td class="n">${esc(l.unitPrice)}</td><td class="n">${esc(l.amount)} ${esc(l.currency)}</td></tr>`,
+    )
     .join('\n');
-  const totals = s.totals.map((t) => `<tr class="total"><td colspan="5">Total</td><td class="n">${esc(t.amount)} ${esc(t.currency)}</td></tr>`).join('\n');
+  const totals = s.totals
+    .map((t) => `<tr class="total"><td colspan="5">Total</td><td class="n">${esc(t.amount)} ${esc(t.currency)}</td></tr>`)
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Hearth statement ${esc(s.from)} – ${esc(s.to)}</title>
 <style>

@@ -11,7 +11,10 @@ interface DoctorFlags {
 
 async function run(flags: DoctorFlags): Promise<void> {
   const config = configFrom({ dataDir: flags.data });
-  const [{ chooseProvider }, { choiceLine, providerLabel }] = await Promise.all([import('../engine/providerChoice'), import('../engine/providers')]);
+  const [{ chooseProvider }, { choiceLine, providerLabel }] = await Promise.all([
+    import('../engine/providerChoice'),
+    import('../engine/providers'),
+  ]);
   if (!flags.json) process.stderr.write('measuring the execution providers this machine offers (a software GPU can take a minute)…\n');
   const measured = await chooseProvider({ dataDir: config.dataDir, remeasure: flags.measure, full: true });
   const forced = config.engine.provider !== 'auto' ? config.engine.provider : undefined;
@@ -35,12 +38,18 @@ async function run(flags: DoctorFlags): Promise<void> {
     p.reason ?? '',
   ]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['provider', 'status', 'workload', 'chosen'][i].length));
-  const line = (r: string[]): string => `${r.slice(0, 4).map((c, i) => c.padEnd(widths[i])).join('  ')}  ${r[4]}`.trimEnd();
+  const line = (r: string[]): string =>
+    `${r
+      .slice(0, 4)
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')}  ${r[4]}`.trimEnd();
   const out = [line(['provider', 'status', 'workload', 'chosen', 'why']), ...rows.map(line), '', choiceLine(choice)];
   if (measured.measuredAt) {
     out.push(`measured ${measured.measuredAt}${measured.cached ? ' (kept from before; --measure measures again)' : ''}`);
   }
-  out.push(`force one with --provider NAME on serve/ocr, or "engine": { "provider": NAME } in config.json (now: ${providerLabel(choice.provider)})`);
+  out.push(
+    `force one with --provider NAME on serve/ocr, or "engine": { "provider": NAME } in config.json (now: ${providerLabel(choice.provider)})`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

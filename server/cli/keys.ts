@@ -65,7 +65,9 @@ export function registerKeys(program: Command): void {
           audit(store, 'cli', 'keys.create', { id: k.id, name: k.name, scopes: k.scopes });
           return k;
         });
-        process.stderr.write(`created key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}; it is shown only now:\n`);
+        process.stderr.write(
+          `created key ${created.id} "${created.name}" with scopes ${created.scopes.join(',')}; it is shown only now:\n`,
+        );
         process.stdout.write(`${created.key}\n`);
       }),
     );

@@ -51,7 +51,19 @@ describe('hearth models', () => {
       out: 'imported colours version 1 (active)\n',
       code: 0,
     });
-    const v2 = await hearth('models', 'import', ...base, '--labels', join(dir, 'permuted.txt'), '--mean', '0.5,0.5,0.5', '--std', '0.5,0.5,0.5', '--data', a);
+    const v2 = await hearth(
+      'models',
+      'import',
+      ...base,
+      '--labels',
+      join(dir, 'permuted.txt'),
+      '--mean',
+      '0.5,0.5,0.5',
+      '--std',
+      '0.5,0.5,0.5',
+      '--data',
+      a,
+    );
     expect(v2.out).toBe('imported colours version 2 (active)\n');
     expect(openModelCatalog({ dataDir: a }).resolve('colours').manifest.preprocess?.mean).toEqual([0.5, 0.5, 0.5]);
 
@@ -73,23 +85,57 @@ describe('hearth models', () => {
     expect(openModelCatalog({ dataDir: a }).resolve('colours').labels[0]).toBe('red');
 
     const file = join(dir, 'colours.tar');
-    expect((await hearth('models', 'export', 'colours', file, '--data', a)).out).toMatch(/^wrote colours\.tar \(colours version 1, \d+ bytes\)/);
+    expect((await hearth('models', 'export', 'colours', file, '--data', a)).out).toMatch(
+      /^wrote colours\.tar \(colours version 1, \d+ bytes\)/,
+    );
     expect((await hearth('models', 'import', file, '--data', b)).out).toBe('imported colours version 1 (active)\n');
     expect(openModelCatalog({ dataDir: b }).resolve('colours').labels).toEqual(['red', 'green', 'blue']);
   });
 
   it('fails with exit 2 on bad usage and exit 1 on a bad model, with a reason', async () => {
     const d = join(dir, 'c');
-    const noSize = await hearth('models', 'import', join(dir, 'colours.onnx'), '--name', 'x', '--task', 'classify', '--labels', join(dir, 'labels.txt'), '--data', d);
+    const noSize = await hearth(
+      'models',
+      'import',
+      join(dir, 'colours.onnx'),
+      '--name',
+      'x',
+      '--task',
+      'classify',
+      '--labels',
+      join(dir, 'labels.txt'),
+      '--data',
+      d,
+    );
     expect(noSize).toMatchObject({ code: 2, err: expect.stringMatching(/--size H,W is required/) });
-    expect((await hearth('models', 'import', join(dir, 'colours.onnx'), '--name', 'x', '--task', 'raw', '--size', '32', '--data', d)).code).toBe(2);
+    expect(
+      (await hearth('models', 'import', join(dir, 'colours.onnx'), '--name', 'x', '--task', 'raw', '--size', '32', '--data', d)).code,
+    ).toBe(2);
     const bad = await hearth('models', 'import', join(dir, 'labels.txt'), '--name', 'bad', '--task', 'raw', '--data', d);
     expect(bad).toMatchObject({ code: 1, err: expect.stringMatching(/ONNX Runtime cannot load this model/) });
-    expect((await hearth('models', 'rollback', 'nothing', '2', '--data', d))).toMatchObject({ code: 1, err: expect.stringMatching(/no model "nothing"/) });
+    expect(await hearth('models', 'rollback', 'nothing', '2', '--data', d)).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/no model "nothing"/),
+    });
     // --layout in either case; an NHWC layout does not fit this NCHW model, and the node says why.
-    const classify = [join(dir, 'colours.onnx'), '--name', 'y', '--task', 'classify', '--labels', join(dir, 'labels.txt'), '--size', '32,32', '--data', d];
+    const classify = [
+      join(dir, 'colours.onnx'),
+      '--name',
+      'y',
+      '--task',
+      'classify',
+      '--labels',
+      join(dir, 'labels.txt'),
+      '--size',
+      '32,32',
+      '--data',
+      d,
+    ];
     expect((await hearth('models', 'import', ...classify, '--layout', 'sideways')).code).toBe(2);
-    expect(await hearth('models', 'import', ...classify, '--layout', 'nhwc')).toMatchObject({ code: 1, err: expect.stringMatching(/NHWC/) });
+    expect(await hearth('models', 'import', ...classify, '--layout', 'nhwc')).toMatchObject({
+      code: 1,
+      err: expect.stringMatching(/NHWC/),
+    });
     expect((await hearth('models', 'import', ...classify, '--layout', 'nchw')).code).toBe(0);
   });
 });

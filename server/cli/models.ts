@@ -173,7 +173,9 @@ export function registerModels(program: Command): void {
       runCommand(async () => {
         const bundle = (await catalogFor(flags)).exportBundle(id, flags.version);
         writeFileSync(file, bundle.bytes);
-        process.stdout.write(`wrote ${basename(file)} (${id} version ${bundle.fileName.match(/-v(\d+)\./)?.[1] ?? '?'}, ${bundle.bytes.length} bytes)\n`);
+        process.stdout.write(
+          `wrote ${basename(file)} (${id} version ${bundle.fileName.match(/-v(\d+)\./)?.[1] ?? '?'}, ${bundle.bytes.length} bytes)\n`,
+        );
       }),
     );
 

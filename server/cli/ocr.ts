@@ -80,7 +80,8 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
   if (flags.local && flags.server) throw new UsageError('--local and --server exclude each other');
   if (flags.provider && flags.server) throw new UsageError('--provider chooses how this machine recognises: it does not go with --server');
   const format = formatOf(flags);
-  if (format === PDF_EXPORT && !flags.out && process.stdout.isTTY) throw new UsageError('--format pdf writes a binary file: give --out FILE.pdf');
+  if (format === PDF_EXPORT && !flags.out && process.stdout.isTTY)
+    throw new UsageError('--format pdf writes a binary file: give --out FILE.pdf');
   const config = configFrom({ dataDir: flags.data, engine: { provider: flags.provider } });
   if (flags.server) {
     try {
@@ -192,7 +193,9 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
 
     // Loaded here, not at the top, so `hearth --help` and other commands start fast.
     const [{ openStore }, { createJobService }] = await Promise.all([import('../store'), import('../jobs')]);
-    store = await timed('store open', () => openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }));
+    store = await timed('store open', () =>
+      openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }),
+    );
     jobs = createJobService({ store, engine: recognizer, config });
 
     let started: { job: Job; resumed: boolean };
@@ -265,7 +268,10 @@ export function registerOcr(program: Command): void {
     .description('recognise text in images and folders of images; resumable, with a progress bar on stderr')
     .argument('<paths...>', 'image files and/or folders (jpg jpeg png webp tif tiff bmp gif)')
     .option('--out <file>', 'write results here (default stdout)')
-    .option('--format <format>', 'jsonl, csv, txt, md (Markdown), tables (CSV of table cells) or pdf (searchable PDF; default jsonl, or from the --out extension)')
+    .option(
+      '--format <format>',
+      'jsonl, csv, txt, md (Markdown), tables (CSV of table cells) or pdf (searchable PDF; default jsonl, or from the --out extension)',
+    )
     .option('--recursive', 'include images in subfolders')
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--server <url>', 'recognise on this Hearth node instead of locally')

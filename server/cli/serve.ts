@@ -37,7 +37,7 @@ export function registerServe(program: Command): void {
     .option('--cluster-user <user>', 'NATS user name (password from HEARTH_CLUSTER_PASSWORD)')
     .option('--cluster-nkey <file>', 'file holding the NATS nkey seed, instead of user and password')
     .option('--cluster-ca <file>', 'PEM CA that signed the NATS server certificate (TLS to NATS)')
-    .option('--node-name <name>', 'this node\'s name in the Cluster view (default the host name)')
+    .option('--node-name <name>', "this node's name in the Cluster view (default the host name)")
     .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
     .action((flags: ServeFlags) =>
       runCommand(async () => {
@@ -49,7 +49,13 @@ export function registerServe(program: Command): void {
           tlsCert: flags.tlsCert,
           tlsKey: flags.tlsKey,
           compatPort: flags.compatPort,
-          cluster: { url: flags.cluster, user: flags.clusterUser, nkeySeedFile: flags.clusterNkey, tlsCa: flags.clusterCa, name: flags.nodeName },
+          cluster: {
+            url: flags.cluster,
+            user: flags.clusterUser,
+            nkeySeedFile: flags.clusterNkey,
+            tlsCa: flags.clusterCa,
+            name: flags.nodeName,
+          },
           engine: { provider: flags.provider },
         });
         // Loaded here so other commands (ocr, keys, --help) don't pay for the HTTP stack at start-up.

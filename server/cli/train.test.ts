@@ -10,7 +10,10 @@ import { colourClassifier, solidPng } from '../testkit/onnx';
 
 let root: string;
 const hearth = (args: string[]): ReturnType<typeof spawnSync> =>
-  spawnSync(process.execPath, ['bin/hearth.js', ...args, '--data', join(root, 'data')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  spawnSync(process.execPath, ['bin/hearth.js', ...args, '--data', join(root, 'data')], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'hearth-train-cli-'));
@@ -21,8 +24,26 @@ beforeAll(async () => {
     labels: 'red\ngreen\nblue\n',
   });
   const shades: Record<string, [number, number, number][]> = {
-    warm: [[250, 40, 30], [230, 120, 20], [200, 60, 90], [240, 180, 40], [180, 30, 30], [255, 90, 60], [210, 140, 70], [190, 80, 20]],
-    cool: [[30, 60, 240], [20, 200, 220], [60, 180, 120], [40, 90, 180], [10, 140, 90], [90, 120, 250], [30, 220, 160], [70, 70, 200]],
+    warm: [
+      [250, 40, 30],
+      [230, 120, 20],
+      [200, 60, 90],
+      [240, 180, 40],
+      [180, 30, 30],
+      [255, 90, 60],
+      [210, 140, 70],
+      [190, 80, 20],
+    ],
+    cool: [
+      [30, 60, 240],
+      [20, 200, 220],
+      [60, 180, 120],
+      [40, 90, 180],
+      [10, 140, 90],
+      [90, 120, 250],
+      [30, 220, 160],
+      [70, 70, 200],
+    ],
   };
   for (const [label, list] of Object.entries(shades)) {
     mkdirSync(join(root, 'set', label), { recursive: true });
@@ -36,7 +57,12 @@ describe('hearth train', () => {
   it('prints the report as JSON and adds a version that waits for activation', () => {
     const first = hearth(['train', join(root, 'set'), '--name', 'temperature', '--backbone', 'colours', '--json']);
     expect(first.status, String(first.stderr)).toBe(0);
-    const report = JSON.parse(String(first.stdout)) as { accuracy: number; perLabel: Record<string, unknown>; version: number; active: boolean };
+    const report = JSON.parse(String(first.stdout)) as {
+      accuracy: number;
+      perLabel: Record<string, unknown>;
+      version: number;
+      active: boolean;
+    };
     expect(report.accuracy).toBe(1);
     expect(Object.keys(report.perLabel)).toEqual(['cool', 'warm']);
     expect(report).toMatchObject({ version: 1, active: true });

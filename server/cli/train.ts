@@ -25,13 +25,19 @@ const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 /** The report as a person reads it in a terminal. */
 function printReport(r: TrainReport): void {
   const out: string[] = [];
-  out.push(`model ${r.model} version ${r.version}${r.active ? ' (active)' : ` (not active: hearth models activate ${r.model} ${r.version})`}`);
+  out.push(
+    `model ${r.model} version ${r.version}${r.active ? ' (active)' : ` (not active: hearth models activate ${r.model} ${r.version})`}`,
+  );
   out.push(`examples: ${r.examples.train} to train, ${r.examples.validation} to validate; best epoch ${r.bestEpoch}`);
-  out.push(`validation accuracy ${pct(r.accuracy)}${r.previous ? ` (active version ${r.previous.version}: ${pct(r.previous.accuracy)})` : ''}`);
+  out.push(
+    `validation accuracy ${pct(r.accuracy)}${r.previous ? ` (active version ${r.previous.version}: ${pct(r.previous.accuracy)})` : ''}`,
+  );
   const width = Math.max(5, ...r.labels.map((l) => l.length));
   out.push(`${'label'.padEnd(width)}  precision  recall  f1      support`);
   for (const [label, m] of Object.entries(r.perLabel)) {
-    out.push(`${label.padEnd(width)}  ${pct(m.precision).padStart(9)}  ${pct(m.recall).padStart(6)}  ${pct(m.f1).padStart(6)}  ${String(m.support).padStart(7)}`);
+    out.push(
+      `${label.padEnd(width)}  ${pct(m.precision).padStart(9)}  ${pct(m.recall).padStart(6)}  ${pct(m.f1).padStart(6)}  ${String(m.support).padStart(7)}`,
+    );
   }
   out.push('confusion (rows: true label, columns: predicted):');
   r.confusion.forEach((row, i) => out.push(`${r.labels[i].padEnd(width)}  ${row.map((v) => String(v).padStart(4)).join('')}`));
@@ -55,7 +61,9 @@ export function registerTrain(program: Command): void {
     .action((folder: string, flags: TrainFlags) =>
       runCommand(async () => {
         if (!flags.backbone) {
-          throw new UsageError('name the image model to train on with --backbone MODEL (see `hearth models list`); document-type classifiers on OCR text are not offered yet');
+          throw new UsageError(
+            'name the image model to train on with --backbone MODEL (see `hearth models list`); document-type classifiers on OCR text are not offered yet',
+          );
         }
         const config = configFrom({ dataDir: flags.data });
         const { openModelCatalog } = await import('../engine/models/catalog');

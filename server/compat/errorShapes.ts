@@ -13,7 +13,8 @@ export function compatErrorBody(path: string, err: AppError): object | undefined
     return umiFailure(err.code === 'invalid_body' ? UMI_CODES.notJson : err.status, err.message);
   }
   if (p.startsWith('/predict/')) {
-    if (err.status === 404) return paddleFailure(PADDLE_STATUS.noModule, `Module ${path.split('/')[2] ?? ''} is not available; this node serves ocr_system.`);
+    if (err.status === 404)
+      return paddleFailure(PADDLE_STATUS.noModule, `Module ${path.split('/')[2] ?? ''} is not available; this node serves ocr_system.`);
     return paddleFailure(err.code === 'invalid_body' ? PADDLE_STATUS.notJson : PADDLE_STATUS.failed, err.message);
   }
   return undefined;

@@ -71,7 +71,9 @@ describe('hearth/client', () => {
     expect(audit.entries).toHaveLength(1);
     expect((await client.call('listModels')).models.map((m) => m.id)).toContain('pp-ocrv4');
     expect(await client.callText('usage', { query: { format: 'csv' } })).toMatch(/^day,/);
-    expect(client.link('exportJob', { params: { id: 'j 1' }, query: { format: 'csv' } })).toBe(`${server.url}/v1/jobs/j%201/export?format=csv`);
+    expect(client.link('exportJob', { params: { id: 'j 1' }, query: { format: 'csv' } })).toBe(
+      `${server.url}/v1/jobs/j%201/export?format=csv`,
+    );
     await expect(client.call('getModel', { params: { id: 'missing' } })).rejects.toMatchObject({ code: 'not_found', status: 404 });
     // The compiler holds callers to the table: a route's params are required, unknown body fields refused.
     // @ts-expect-error getJob needs params.id
@@ -87,7 +89,9 @@ describe('hearth/client', () => {
 
   it('builds absolute URLs with params and query for links and EventSource', () => {
     const client = createClient({ baseUrl: 'http://node:8686/' });
-    expect(client.link('searchResults', { query: { q: 'a b', limit: 5, source: '', from: undefined } })).toBe('http://node:8686/v1/results?q=a+b&limit=5');
+    expect(client.link('searchResults', { query: { q: 'a b', limit: 5, source: '', from: undefined } })).toBe(
+      'http://node:8686/v1/results?q=a+b&limit=5',
+    );
     expect(client.link('exportJob', { params: { id: 'a b' }, query: { format: 'csv' } })).toBe(
       'http://node:8686/v1/jobs/a%20b/export?format=csv',
     );

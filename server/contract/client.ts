@@ -187,6 +187,10 @@ export function createClient(opts: ClientOptions): HearthClient {
     },
     health: async (signal) => (await send(...routeRequest('health', { signal }))).json() as Promise<HealthResponse>,
     ocr: async (image, contentType, signal, page) =>
-      (await send(...routeRequest('ocr', { body: image, contentType, signal, query: page === undefined ? undefined : { page: String(page) } }))).json() as Promise<OcrResponse>,
+      (
+        await send(
+          ...routeRequest('ocr', { body: image, contentType, signal, query: page === undefined ? undefined : { page: String(page) } }),
+        )
+      ).json() as Promise<OcrResponse>,
   };
 }

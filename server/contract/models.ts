@@ -230,7 +230,10 @@ export const classifyResponseSchema: z.ZodType<ClassifyResponse> = z.object({
   node: z.string().optional(),
 });
 export const inferResponseSchema: z.ZodType<InferResponse> = z.object({
-  outputs: z.record(z.string(), z.object({ dtype: z.string(), shape: z.array(z.number()), data: z.array(z.union([z.number(), z.boolean()])) })),
+  outputs: z.record(
+    z.string(),
+    z.object({ dtype: z.string(), shape: z.array(z.number()), data: z.array(z.union([z.number(), z.boolean()])) }),
+  ),
   provider: z.string(),
   ms: z.number(),
   model: z.string(),

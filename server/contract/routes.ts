@@ -6,8 +6,26 @@
 // `mount(router, 'key', handler)` in server/api/routes/<area>/index.ts. A test fails while a mounted route is
 // missing here or a declared one is not mounted.
 import { z } from 'zod';
-import { classifyResponseSchema, activateRequestSchema, inferRequestSchema, inferResponseSchema, modelImportResponseSchema, modelListSchema, modelSummarySchema } from './models';
-import { createJobSchema, EXPORT_FORMATS, PDF_EXPORT, JOB_ACTIONS, JOB_ITEM_STATES, jobItemsPageSchema, jobListSchema, jobProgressSchema, jobSchema } from './jobs';
+import {
+  classifyResponseSchema,
+  activateRequestSchema,
+  inferRequestSchema,
+  inferResponseSchema,
+  modelImportResponseSchema,
+  modelListSchema,
+  modelSummarySchema,
+} from './models';
+import {
+  createJobSchema,
+  EXPORT_FORMATS,
+  PDF_EXPORT,
+  JOB_ACTIONS,
+  JOB_ITEM_STATES,
+  jobItemsPageSchema,
+  jobListSchema,
+  jobProgressSchema,
+  jobSchema,
+} from './jobs';
 import { barcodesResponseSchema, paddleAnswerSchema, umiAnswerSchema, umiDocAnswerSchema, umiOptionsSchema } from './compat';
 import {
   groupInputSchema,
@@ -284,7 +302,10 @@ export const ROUTES = {
     summary: 'Export results',
     params: idParams,
     query: z.object({ format: z.enum([...EXPORT_FORMATS, PDF_EXPORT]).default('jsonl') }),
-    response: { type: 'application/x-ndjson', description: 'jsonl, csv, txt, Markdown (md), table cells as CSV (tables), or a searchable PDF (application/pdf)' },
+    response: {
+      type: 'application/x-ndjson',
+      description: 'jsonl, csv, txt, Markdown (md), table cells as CSV (tables), or a searchable PDF (application/pdf)',
+    },
   },
   jobItems: {
     method: 'get',
@@ -602,7 +623,7 @@ export const ROUTES = {
     path: API.billingGroup,
     access: ['admin'],
     tag: 'billing',
-    summary: "Rename a group or change its keys",
+    summary: 'Rename a group or change its keys',
     params: idParams,
     body: groupInputSchema,
     response: groupSchema,

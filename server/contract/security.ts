@@ -46,8 +46,14 @@ export type UpdateKeyRequest = z.infer<typeof updateKeyRequestSchema>;
 
 export const usageQuerySchema = z.object({
   /** Inclusive UTC days, YYYY-MM-DD. */
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  from: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
+  to: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .optional(),
   key: z.string().optional(),
   format: z.enum(['json', 'csv']).optional(),
 });
@@ -86,7 +92,11 @@ export type AuditResponse = z.infer<typeof auditResponseSchema>;
  * terabytes no limit. The node's config file is held to the same bounds.
  */
 export const limitsSchema = z.object({
-  bodyBytes: z.number().int().min(1024).max(1024 ** 3),
+  bodyBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 ** 3),
   ratePerMinute: z.number().int().min(1).max(1_000_000),
   burst: z.number().int().min(1).max(100_000),
   requestTimeoutMs: z.number().int().min(1000).max(3_600_000),
@@ -130,7 +140,10 @@ export const settingsUpdateSchema = z.object({
   retention: settingsSchema.shape.retention.partial().optional(),
   sharedRoots: z.array(settingTextSchema).max(100).optional(),
   allowedHosts: z.array(settingTextSchema).max(100).optional(),
-  ocr: z.object({ layout: z.enum(LAYOUT_MODES) }).partial().optional(),
+  ocr: z
+    .object({ layout: z.enum(LAYOUT_MODES) })
+    .partial()
+    .optional(),
   provider: providerSettingSchema.optional(),
   /** Per alert, the levels to change; the others stay. */
   alerts: z

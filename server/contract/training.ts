@@ -44,7 +44,12 @@ export const trainRunSchema = z.object({
   request: trainRequestSchema,
   /** Where a running run is: embedding n of total, or the last epoch. */
   progress: z
-    .object({ phase: z.enum(['embedding', 'fitting', 'registering']), done: z.number().optional(), total: z.number().optional(), epoch: epochSchema.optional() })
+    .object({
+      phase: z.enum(['embedding', 'fitting', 'registering']),
+      done: z.number().optional(),
+      total: z.number().optional(),
+      epoch: epochSchema.optional(),
+    })
     .nullable(),
   report: trainReportSchema.nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),

@@ -73,7 +73,11 @@ export function decodeBmp(bytes: Uint8Array, maxPixels: number): RawRgb {
     throw new AppError('image_too_large', 413, `the image is ${width}×${height} pixels; the limit is ${maxPixels} pixels`);
   }
   if (compression === BI_RLE8 || compression === BI_RLE4) {
-    throw new AppError('unsupported_media_type', 415, 'RLE-compressed BMP files are not supported; save the image as PNG or uncompressed BMP');
+    throw new AppError(
+      'unsupported_media_type',
+      415,
+      'RLE-compressed BMP files are not supported; save the image as PNG or uncompressed BMP',
+    );
   }
   if (compression !== BI_RGB && compression !== BI_BITFIELDS && compression !== BI_ALPHABITFIELDS) {
     throw new AppError('unsupported_media_type', 415, `BMP compression ${compression} is not supported; save the image as PNG`);

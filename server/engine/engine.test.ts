@@ -99,7 +99,9 @@ describe('engine', () => {
   });
 
   it('answers bad files with the right error codes', async () => {
-    const jpeg = await sharp(await renderText({ lines: ['cut short'] })).jpeg().toBuffer();
+    const jpeg = await sharp(await renderText({ lines: ['cut short'] }))
+      .jpeg()
+      .toBuffer();
     const cases: [Uint8Array, string, number][] = [
       [new Uint8Array(0), 'not_an_image', 415],
       [Buffer.from('just some text in a file called scan.png\n'), 'not_an_image', 415],

@@ -6,7 +6,8 @@ import { decodeImage } from './image';
 
 /** A tiny image: left half red, right half blue, 8×4. */
 async function sample(): Promise<{ raw: Buffer; width: number; height: number }> {
-  const width = 8, height = 4;
+  const width = 8,
+    height = 4;
   const raw = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set(x < 4 ? [255, 0, 0] : [0, 0, 255], (y * width + x) * 3);
   return { raw, width, height };
@@ -49,7 +50,10 @@ describe('decodeImage', () => {
   it('honours EXIF orientation', async () => {
     const { raw, width, height } = await sample();
     // Pixels stored turned 90° clockwise, with orientation 8 telling viewers to turn them back.
-    const turned = await sharp(raw, { raw: { width, height, channels: 3 } }).rotate(90).png().toBuffer();
+    const turned = await sharp(raw, { raw: { width, height, channels: 3 } })
+      .rotate(90)
+      .png()
+      .toBuffer();
     const jpeg = await sharp(turned).jpeg({ quality: 100 }).withMetadata({ orientation: 8 }).toBuffer();
     const img = await decodeImage(jpeg);
     expect([img.width, img.height]).toEqual([width, height]);
@@ -57,18 +61,25 @@ describe('decodeImage', () => {
   });
 
   it('flattens transparency onto white', async () => {
-    const png = await sharp({ create: { width: 4, height: 4, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
+    const png = await sharp({ create: { width: 4, height: 4, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+      .png()
+      .toBuffer();
     const img = await decodeImage(png);
     expect([...img.data.subarray(0, 3)]).toEqual([255, 255, 255]);
   });
 
   it('turns bad input into clear errors', async () => {
     const { raw, width, height } = await sample();
-    const jpeg = await sharp(raw, { raw: { width, height, channels: 3 } }).resize(200, 100).jpeg().toBuffer();
+    const jpeg = await sharp(raw, { raw: { width, height, channels: 3 } })
+      .resize(200, 100)
+      .jpeg()
+      .toBuffer();
     expect(await code(decodeImage(new Uint8Array(0)))).toBe('not_an_image 415');
     expect(await code(decodeImage(Buffer.from('hello, I am a text file named .png\n')))).toBe('not_an_image 415');
     expect(await code(decodeImage(jpeg.subarray(0, Math.floor(jpeg.length / 2))))).toBe('corrupt_image 422');
-    const png = await sharp(raw, { raw: { width, height, channels: 3 } }).png().toBuffer();
+    const png = await sharp(raw, { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer();
     expect(await code(decodeImage(png.subarray(0, png.length - 20)))).toBe('corrupt_image 422');
     expect(await code(decodeImage(png, 16))).toBe('image_too_large 413');
     const bmp = encodeBmp(raw, width, height, 24);

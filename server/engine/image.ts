@@ -31,7 +31,9 @@ sharp.cache(false);
 function classify(err: unknown): AppError {
   const message = String((err as Error)?.message ?? err);
   if (/unsupported image format|bad seek|not a known file format/i.test(message)) {
-    return new AppError('not_an_image', 415, 'the file is not an image in a supported format (jpg, png, webp, tiff, bmp, gif)', { cause: err });
+    return new AppError('not_an_image', 415, 'the file is not an image in a supported format (jpg, png, webp, tiff, bmp, gif)', {
+      cause: err,
+    });
   }
   if (/pixel limit/i.test(message)) {
     return new AppError('image_too_large', 413, `the image has more than ${MAX_PIXELS} pixels; scale it down first`, { cause: err });

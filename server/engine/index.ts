@@ -16,7 +16,6 @@ import type { TaskContext } from './tasks/types';
 import { WorkerThread } from './workerThread';
 import { DEFAULT_PDF_DPI } from './pdf/pdfDocument';
 
-
 export interface EngineStats {
   workers: number;
   queued: number;
@@ -182,7 +181,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   // The same image submitted again while its first run is still going shares that run.
   const inFlight = new Map<string, Promise<OcrResult>>();
 
-  const layoutOf = (o: OcrCallOptions): LayoutMode => o.layout ?? (typeof opts.layout === 'function' ? opts.layout() : opts.layout) ?? 'auto';
+  const layoutOf = (o: OcrCallOptions): LayoutMode =>
+    o.layout ?? (typeof opts.layout === 'function' ? opts.layout() : opts.layout) ?? 'auto';
   /** The answer kept under `key`, or the run in progress for it, or a fresh run. */
   /** One run per distinct request: a cached or shared answer comes back flagged as reused. */
   const cached = async (key: string, submit: () => Promise<OcrResult>): Promise<OcrResult> => {
@@ -212,7 +212,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       // Layout, corrections and the detector's size are part of the answer, so of the cache key.
       const key = [contentKey(image), layout, lookAlikes ? '' : 'raw', o.limitSide ?? ''].join(':');
       return cached(key, () =>
-        imagePixels(image).then((pixels) => scheduler.submit<OcrResult>('ocr', { image, layout, lookAlikes, limitSide: o.limitSide }, o.bulk ?? false, pixels)),
+        imagePixels(image).then((pixels) =>
+          scheduler.submit<OcrResult>('ocr', { image, layout, lookAlikes, limitSide: o.limitSide }, o.bulk ?? false, pixels),
+        ),
       );
     },
     async pdfPages(pdf, o = {}) {

@@ -189,18 +189,27 @@ export async function chooseProvider(opts: ChooseOptions): Promise<ProviderChoic
     // Unmeasured here: what can be told without starting each candidate.
     const known = cached?.providers ?? candidates.map((name) => ({ name, ...reasonOf(name) }));
     const providers = known.map((r) => ({ ...r, chosen: r.name === opts.forced }));
-    return { provider: opts.forced, why: 'forced by the provider setting', providers, measuredAt: cached?.measuredAt, cached: Boolean(cached) };
+    return {
+      provider: opts.forced,
+      why: 'forced by the provider setting',
+      providers,
+      measuredAt: cached?.measuredAt,
+      cached: Boolean(cached),
+    };
   }
   const fp = fingerprint();
   const cached = opts.remeasure ? undefined : readCache(opts.dataDir, fp);
-  if (cached) return { provider: cached.provider, why: cached.why, providers: cached.providers, measuredAt: cached.measuredAt, cached: true };
+  if (cached)
+    return { provider: cached.provider, why: cached.why, providers: cached.providers, measuredAt: cached.measuredAt, cached: true };
   // Only the CPU can start here: nothing to measure.
   const statically = candidates.map((name) => ({ name, reason: unavailableReason(name) }));
   if (!opts.full && statically.every((c) => c.name === 'cpu' || c.reason)) {
     const picked = pickFastest(statically.map((c) => ({ name: c.name, available: !c.reason, reason: c.reason, chosen: false })));
     return { ...picked, cached: false };
   }
-  log.info(`measuring execution providers (${candidates.join(', ')}) on a fixed OCR workload; the result is kept in ${join(opts.dataDir, CACHE_FILE)}`);
+  log.info(
+    `measuring execution providers (${candidates.join(', ')}) on a fixed OCR workload; the result is kept in ${join(opts.dataDir, CACHE_FILE)}`,
+  );
   const picked = pickFastest(await measureProviders(candidates));
   const measuredAt = new Date().toISOString();
   writeCache(opts.dataDir, { version: CACHE_VERSION, fingerprint: fp, measuredAt, ...picked });

@@ -21,7 +21,9 @@ describe('providers', () => {
     expect(unavailableReason('cpu')).toBeUndefined();
     expect(unavailableReason('gpu')).toMatch(/unknown execution provider "gpu"/);
     expect(unavailableReason('dml', {}, 'linux')).toMatch(/not available on linux/);
-    expect(unavailableReason('webgpu', { VK_ICD_FILENAMES: '/missing/icd.json' }, 'linux')).toMatch(/no Vulkan driver: \/missing\/icd\.json/);
+    expect(unavailableReason('webgpu', { VK_ICD_FILENAMES: '/missing/icd.json' }, 'linux')).toMatch(
+      /no Vulkan driver: \/missing\/icd\.json/,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'hearth-icd-'));
     try {
       const icd = join(dir, 'icd.json');

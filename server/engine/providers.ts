@@ -93,12 +93,18 @@ export function vulkanDriverFiles(env: NodeJS.ProcessEnv = process.env): { named
  * Why a provider cannot run here, as far as can be told without starting it; undefined when it is worth
  * trying (starting it may still fail, and that is measured).
  */
-export function unavailableReason(provider: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string | undefined {
+export function unavailableReason(
+  provider: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): string | undefined {
   if (!isProviderName(provider)) return `unknown execution provider "${provider}" (one of ${PROVIDER_NAMES.join(', ')})`;
   if (provider === 'cpu') return undefined;
   if (!platformCandidates(platform).includes(provider)) return `${PROVIDER_LABELS[provider]} is not available on ${platform}`;
   if (!providerInstalled(provider)) {
-    return provider === 'cuda' ? `ONNX Runtime's CUDA libraries are not installed (${CUDA_INSTALL_COMMAND})` : `${provider} libraries are not installed`;
+    return provider === 'cuda'
+      ? `ONNX Runtime's CUDA libraries are not installed (${CUDA_INSTALL_COMMAND})`
+      : `${provider} libraries are not installed`;
   }
   if (provider === 'webgpu' && platform === 'linux') {
     const { named, files } = vulkanDriverFiles(env);

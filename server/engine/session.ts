@@ -60,7 +60,9 @@ export async function createSession(model: string | Uint8Array, opts: SessionOpt
         intraOpNumThreads: opts.threads ?? 1,
         interOpNumThreads: 1,
         graphOptimizationLevel: opts.preOptimized ? 'disabled' : 'all',
-        ...(opts.saveOptimizedTo && provider === 'cpu' ? { optimizedModelFilePath: opts.saveOptimizedTo, logSeverityLevel: 3 as const } : {}),
+        ...(opts.saveOptimizedTo && provider === 'cpu'
+          ? { optimizedModelFilePath: opts.saveOptimizedTo, logSeverityLevel: 3 as const }
+          : {}),
         executionMode: 'sequential',
         // Inputs change shape from run to run (every image and text line differs). Memory patterns are planned
         // and kept per shape, so they are off. The arena stays on: it grows to the largest image's needs and is

@@ -33,7 +33,11 @@ const NOT_PROCESSED: JobError = { code: 'not_processed', message: 'the job stopp
 function toLine(r: ExportRow): ExportLine {
   const page = r.page > 0 ? { page: r.page } : {};
   if (r.state !== 'done') {
-    return { file: r.file, ...page, error: r.state === 'failed' ? { code: r.error_code ?? 'internal_error', message: r.error_message ?? '' } : NOT_PROCESSED };
+    return {
+      file: r.file,
+      ...page,
+      error: r.state === 'failed' ? { code: r.error_code ?? 'internal_error', message: r.error_message ?? '' } : NOT_PROCESSED,
+    };
   }
   const lines = r.lines ? (JSON.parse(r.lines) as OcrLine[]) : [];
   const layout = r.layout ? (JSON.parse(r.layout) as Pick<OcrResponse, 'blocks' | 'rotation'>) : {};
@@ -57,7 +61,9 @@ const CSV_OPTIONS = { escape_formulas: true } as const;
 /** A file name on one line: line breaks and other controls are written as escapes, so none can fake a header. */
 function oneLine(name: string): string {
   // eslint-disable-next-line no-control-regex -- control characters are what gets escaped
-  return name.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  return name.replace(/[\u0000-\u001f\u007f]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** Markdown text only where it would otherwise start markup (a heading, a list, emphasis, a quote). */
@@ -101,7 +107,6 @@ function tableRows(line: ExportLine): string {
     .forEach((b, t) => b.cells?.forEach((cells, r) => rows.push([line.file, line.page ?? '', t + 1, r + 1, ...cells])));
   return rows.length ? stringify(rows, CSV_OPTIONS) : '';
 }
-
 
 function format(line: ExportLine, fmt: ExportFormat): string {
   if (fmt === 'jsonl') return JSON.stringify(line) + '\n';

@@ -116,7 +116,8 @@ export function createJobRepository(store: Store) {
     items: db.prepare(`SELECT * FROM job_items WHERE job_id = @id AND (@state IS NULL OR state = @state)
       ORDER BY natural_key(file), page, id LIMIT @limit OFFSET @offset`),
     itemCount: db.prepare('SELECT count(*) AS n FROM job_items WHERE job_id = @id AND (@state IS NULL OR state = @state)'),
-    reusable: db.prepare(`SELECT * FROM job_items WHERE abs_path = ? AND page = ? AND sha256 = ? AND job_id <> ? AND state IN ('done', 'failed')
+    reusable:
+      db.prepare(`SELECT * FROM job_items WHERE abs_path = ? AND page = ? AND sha256 = ? AND job_id <> ? AND state IN ('done', 'failed')
       AND (result_id IS NOT NULL OR error_code IS NOT NULL) ORDER BY id DESC LIMIT 1`),
     ackDone: db.prepare(`UPDATE job_items SET state = 'done', sha256 = ?, result_id = ?, reused = ?, ms = ?, finished_at = ?
       WHERE id = ? AND state = 'pending'`),
@@ -159,7 +160,8 @@ export function createJobRepository(store: Store) {
         s.markScanned.run(id, id);
       })();
     },
-    itemState: (jobId: string, itemId: number): JobItemState | undefined => (s.itemState.get(itemId, jobId) as { state: JobItemState } | undefined)?.state,
+    itemState: (jobId: string, itemId: number): JobItemState | undefined =>
+      (s.itemState.get(itemId, jobId) as { state: JobItemState } | undefined)?.state,
     nextPending: (id: string, after: number): ItemRow | undefined => s.nextPending.get(id, after) as ItemRow | undefined,
     pendingCount: (id: string): number => (s.pendingCount.get(id) as { n: number }).n,
     /** One page of a job's items in natural path order, all or those in one state. */
@@ -220,4 +222,3 @@ export function createJobRepository(store: Store) {
     },
   };
 }
-

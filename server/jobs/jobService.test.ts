@@ -36,8 +36,7 @@ function parseCsv(text: string): Record<string, string>[] {
       rows.push(row);
       row = [];
       field = '';
-    }
-    else if (c !== '\r') field += c;
+    } else if (c !== '\r') field += c;
   }
   const [header, ...body] = rows;
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
@@ -84,7 +83,9 @@ describe('folder job', () => {
     expect(events.at(-1)?.state).toBe('done');
     expect(events.some((e) => e.state === 'running')).toBe(true);
     // Each file stored exactly once, under its path relative to the job root.
-    const rows = store.db.prepare('SELECT source, count(*) AS n FROM results WHERE job_id = ? GROUP BY source').all(job.id) as { n: number }[];
+    const rows = store.db.prepare('SELECT source, count(*) AS n FROM results WHERE job_id = ? GROUP BY source').all(job.id) as {
+      n: number;
+    }[];
     expect(rows).toHaveLength(GOOD);
     expect(rows.every((r) => r.n === 1)).toBe(true);
   });
@@ -92,7 +93,11 @@ describe('folder job', () => {
   it('exports jsonl, csv and txt with every path relative to the job root', () => {
     const files = jobs.items(jobId, 0, 100).items.map((i) => i.file);
     expect(files).toContain('sub/img-003.tif');
-    const jsonl = [...jobs.export(jobId, 'jsonl')].join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const jsonl = [...jobs.export(jobId, 'jsonl')]
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(jsonl.map((l) => l.file)).toEqual(files);
     const good = jsonl.find((l) => l.file === 'img-000.png');
     expect(Object.keys(good ?? {})).toEqual(['file', 'text', 'lines', 'provider', 'ms', 'rotation', 'blocks']);
@@ -116,7 +121,11 @@ describe('folder job', () => {
     expect((store.db.prepare('SELECT count(*) AS n FROM results').get() as { n: number }).n).toBe(results);
     // The same results, each flagged as reused and costing no engine time.
     const lines = (id: string): Record<string, unknown>[] =>
-      [...jobs.export(id, 'jsonl')].join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      [...jobs.export(id, 'jsonl')]
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     const again = lines(job.id);
     const strip = ({ ms: _ms, reused: _reused, ...rest }: Record<string, unknown>): Record<string, unknown> => rest;
     expect(again.map(strip)).toEqual(lines(jobId).map(strip));
@@ -194,7 +203,11 @@ describe('results the engine answers from its cache', () => {
         ['b-new.png', false, false],
       ]);
 
-      const jsonl = [...cachedJobs.export(job.id, 'jsonl')].join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const jsonl = [...cachedJobs.export(job.id, 'jsonl')]
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(jsonl[0]).toMatchObject({ file: 'a-seen.png', reused: true, ms: 0 });
       expect(jsonl[1].reused).toBeUndefined();
       expect(Number(jsonl[1].ms)).toBeGreaterThan(0);

@@ -415,7 +415,10 @@ export function createJobService(opts: JobServiceOptions): JobService {
     },
 
     pauseOwnedBy(keyId) {
-      const ids = repo.active().filter((row) => row.key_id === keyId).map((row) => row.id);
+      const ids = repo
+        .active()
+        .filter((row) => row.key_id === keyId)
+        .map((row) => row.id);
       for (const id of ids) {
         repo.setState(id, 'paused');
         emitNow(id);

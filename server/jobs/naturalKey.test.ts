@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { naturalKey } from './naturalKey';
 
-const sorted = (paths: string[]): string[] => [...paths].sort((a, b) => (naturalKey(a) < naturalKey(b) ? -1 : naturalKey(a) > naturalKey(b) ? 1 : 0));
+const sorted = (paths: string[]): string[] =>
+  [...paths].sort((a, b) => (naturalKey(a) < naturalKey(b) ? -1 : naturalKey(a) > naturalKey(b) ? 1 : 0));
 
 describe('naturalKey', () => {
   it('puts page-2 before page-10 and keeps text order around numbers', () => {

@@ -13,7 +13,20 @@ beforeAll(() => {
   dir = join(root, 'in');
   mkdirSync(join(dir, 'deep', 'er'), { recursive: true });
   mkdirSync(join(root, 'outside'));
-  for (const f of ['b.JPG', 'a.png', 'c.Tiff', 'd.webp', 'e.bmp', 'f.gif', 'g.jpeg', 'h.tif', 'notes.txt', 'x.PDF', 'deep/1.png', 'deep/er/2.PNG']) {
+  for (const f of [
+    'b.JPG',
+    'a.png',
+    'c.Tiff',
+    'd.webp',
+    'e.bmp',
+    'f.gif',
+    'g.jpeg',
+    'h.tif',
+    'notes.txt',
+    'x.PDF',
+    'deep/1.png',
+    'deep/er/2.PNG',
+  ]) {
     writeFileSync(join(dir, f), 'x');
   }
   writeFileSync(join(root, 'outside', 'secret.png'), 'x');
@@ -22,7 +35,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const spec = (recursive: boolean, confine?: string[]): JobSpec => ({ inputs: [{ given: 'in', abs: dir, kind: 'dir' }], recursive, confine });
+const spec = (recursive: boolean, confine?: string[]): JobSpec => ({
+  inputs: [{ given: 'in', abs: dir, kind: 'dir' }],
+  recursive,
+  confine,
+});
 
 describe('scanJob', () => {
   it('finds image and PDF extensions in any case, sorted, relative to the folder', async () => {

@@ -58,7 +58,9 @@ export function createMetrics(engine: Engine, db: Store['db']): NodeMetrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
     collect() {
-      const [row] = jobQuery('SELECT COALESCE(SUM(done), 0) AS done, COALESCE(SUM(failed), 0) AS failed, COALESCE(SUM(reused), 0) AS reused, COALESCE(SUM(total), 0) AS total FROM jobs');
+      const [row] = jobQuery(
+        'SELECT COALESCE(SUM(done), 0) AS done, COALESCE(SUM(failed), 0) AS failed, COALESCE(SUM(reused), 0) AS reused, COALESCE(SUM(total), 0) AS total FROM jobs',
+      );
       for (const outcome of ['done', 'failed', 'reused', 'total'] as const) this.set({ outcome }, Number(row?.[outcome] ?? 0));
     },
   });

@@ -79,7 +79,12 @@ describe('monitor', () => {
 
       for (let i = 0; i < 30; i++) m.observe(200, 50);
       await m.sample();
-      expect(m.snapshot().alerts.map((a) => a.kind).sort()).toEqual(['disk_space', 'queue_depth']);
+      expect(
+        m
+          .snapshot()
+          .alerts.map((a) => a.kind)
+          .sort(),
+      ).toEqual(['disk_space', 'queue_depth']);
     } finally {
       m.close();
     }

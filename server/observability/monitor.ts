@@ -47,7 +47,15 @@ export function createMonitor(opts: {
   let cpuBase = process.cpuUsage();
   let cpuAt = performance.now();
 
-  const raise = (kind: MonitorAlert['kind'], value: number, levels: { warning: number; critical: number }, above: boolean, message: string, now: number, out: MonitorAlert[]): void => {
+  const raise = (
+    kind: MonitorAlert['kind'],
+    value: number,
+    levels: { warning: number; critical: number },
+    above: boolean,
+    message: string,
+    now: number,
+    out: MonitorAlert[],
+  ): void => {
     const hit = (threshold: number): boolean => (above ? value >= threshold : value <= threshold);
     const severity = hit(levels.critical) ? 'critical' : hit(levels.warning) ? 'warning' : null;
     if (!severity) {
@@ -106,7 +114,15 @@ export function createMonitor(opts: {
     const next: MonitorAlert[] = [];
     const t = thresholds();
     if (requestsInWindow >= t.errorRate.minRequests) {
-      raise('error_rate', s.errorRate, t.errorRate, true, `${(s.errorRate * 100).toFixed(1)}% of requests failed with a server error`, now, next);
+      raise(
+        'error_rate',
+        s.errorRate,
+        t.errorRate,
+        true,
+        `${(s.errorRate * 100).toFixed(1)}% of requests failed with a server error`,
+        now,
+        next,
+      );
     } else since.delete('error_rate');
     if (s.p95Ms !== null) raise('p95_latency', s.p95Ms, t.p95Ms, true, `p95 latency is ${Math.round(s.p95Ms)} ms`, now, next);
     else since.delete('p95_latency');

@@ -14,12 +14,14 @@ export function applyMigrations(db: SqliteDatabase, migrations: readonly Migrati
   let count = 0;
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue;
-    const ran = db.transaction(() => {
-      if (isApplied.get(m.version)) return false;
-      db.exec(m.sql);
-      record.run(m.version, m.name, Date.now());
-      return true;
-    }).immediate();
+    const ran = db
+      .transaction(() => {
+        if (isApplied.get(m.version)) return false;
+        db.exec(m.sql);
+        record.run(m.version, m.name, Date.now());
+        return true;
+      })
+      .immediate();
     if (ran) {
       log.info('applied migration', { version: m.version, name: m.name });
       count++;

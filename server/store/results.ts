@@ -7,7 +7,6 @@ import { sniffImageMime } from './imageMime';
 import { resultsWhere } from './resultQuery';
 import { sha256Hex } from '../sha256';
 
-
 export interface Retention {
   mode: 'all' | 'days' | 'results-only';
   /** Days images are kept in "days" mode. */
@@ -67,7 +66,6 @@ const DAY_MS = 86_400_000;
 /** In "days" mode images are pruned at most this often while results come in. */
 const PRUNE_EVERY_MS = 3_600_000;
 
-
 function summary(r: ResultRow): ResultSummary {
   return {
     id: r.id,
@@ -125,7 +123,7 @@ export function createResultsRepository(db: SqliteDatabase, retentionOf: () => R
           kind: input.kind,
           source: input.source,
           sha256: sha,
-          text: ocr?.text ?? (input.labels?.map((l) => l.label).join('\n') ?? ''),
+          text: ocr?.text ?? input.labels?.map((l) => l.label).join('\n') ?? '',
           lines: lines ? JSON.stringify(lines) : null,
           labels: input.labels ? JSON.stringify(input.labels) : null,
           provider: input.provider ?? ocr?.provider ?? null,
@@ -141,7 +139,12 @@ export function createResultsRepository(db: SqliteDatabase, retentionOf: () => R
           layout: ocr && (ocr.blocks || ocr.rotation !== undefined) ? JSON.stringify({ blocks: ocr.blocks, rotation: ocr.rotation }) : null,
         });
         if (input.image && sha && retentionOf().mode !== 'results-only') {
-          upsertImage.run(sha, sniffImageMime(input.image), Buffer.from(input.image.buffer, input.image.byteOffset, input.image.byteLength), now);
+          upsertImage.run(
+            sha,
+            sniffImageMime(input.image),
+            Buffer.from(input.image.buffer, input.image.byteOffset, input.image.byteLength),
+            now,
+          );
         }
       })();
       if (retentionOf().mode === 'days' && now - lastPrune > PRUNE_EVERY_MS) pruneImages(now);

@@ -22,7 +22,16 @@ afterEach(() => {
 function ocrOf(text: string): OcrResult {
   return {
     text,
-    lines: text.split('\n').map((t) => ({ text: t, confidence: 0.9, box: [[0, 0], [10, 0], [10, 5], [0, 5]] })),
+    lines: text.split('\n').map((t) => ({
+      text: t,
+      confidence: 0.9,
+      box: [
+        [0, 0],
+        [10, 0],
+        [10, 5],
+        [0, 5],
+      ],
+    })),
     provider: 'cpu',
     ms: 12,
     width: 10,
@@ -122,7 +131,14 @@ describe('results', () => {
     const unique = 'ZQX-unique-7f3a9c1e-plaintext-probe';
     const image = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(unique)]);
     for (let i = 0; i < 20; i++) {
-      store.results.record({ kind: 'ocr', source: `${unique}-${i}.png`, image, ocr: ocrOf(`${unique} line ${i}`), origin: 'api', keyId: null });
+      store.results.record({
+        kind: 'ocr',
+        source: `${unique}-${i}.png`,
+        image,
+        ocr: ocrOf(`${unique} line ${i}`),
+        origin: 'api',
+        keyId: null,
+      });
     }
     expect(store.results.search({ q: unique }).total).toBe(20);
     // WAL still holds the pages: check it too, then again after the checkpoint at close.
@@ -138,7 +154,14 @@ describe('results', () => {
     open();
     const texts = ['Invoice total amount due', 'Train ticket to Berlin', '今天天气很好，我们去公园散步', '发票金额合计', '北京欢迎你'];
     const ids = texts.map((t, i) =>
-      store.results.record({ kind: 'ocr', source: `doc-${i}.png`, image: null, ocr: ocrOf(t), origin: 'api', keyId: i === 1 ? 'key1' : null }),
+      store.results.record({
+        kind: 'ocr',
+        source: `doc-${i}.png`,
+        image: null,
+        ocr: ocrOf(t),
+        origin: 'api',
+        keyId: i === 1 ? 'key1' : null,
+      }),
     );
     const q = (query: string): string[] => store.results.search({ q: query }).items.map((r) => r.id);
     expect(q('invoice')).toEqual([ids[0]]);
@@ -187,7 +210,14 @@ describe('results', () => {
   it('backs up online into a file the same key opens', async () => {
     const dir = tempDir();
     store = openStore({ dataDir: dir, key: 'backup key' });
-    const id = store.results.record({ kind: 'ocr', source: 'a.png', image: null, ocr: ocrOf('backed up text'), origin: 'cli', keyId: null });
+    const id = store.results.record({
+      kind: 'ocr',
+      source: 'a.png',
+      image: null,
+      ocr: ocrOf('backed up text'),
+      origin: 'cli',
+      keyId: null,
+    });
     const target = join(tempDir(), 'hearth-backup.db');
     await store.backup(target);
     expect(statSync(target).mode & 0o777).toBe(0o600);

@@ -73,7 +73,11 @@ function tensor(t: Initializer): ProtoWriter {
   if (t.externalLocation !== undefined) {
     // external_data entries (location, offset, length) and data_location = EXTERNAL.
     const bytes = (t.dtype === 'float32' ? 4 : 8) * t.values.length;
-    for (const [k, v] of [['location', t.externalLocation], ['offset', '0'], ['length', String(bytes)]]) {
+    for (const [k, v] of [
+      ['location', t.externalLocation],
+      ['offset', '0'],
+      ['length', String(bytes)],
+    ]) {
       w.message(13, new ProtoWriter().string(1, k).string(2, v));
     }
     return w.varint(14, 1);
@@ -122,7 +126,9 @@ export function buildOnnxModel(spec: GraphSpec): Uint8Array {
  * gives the logits, so a solid red image (1,0,0 after /255) scores class 0 highest. `order` permutes which
  * class each channel feeds (e.g. [1,2,0] makes red → class 1). With `softmax: false` the output is raw logits.
  */
-export function colourClassifier(opts: { size?: number; gain?: number; order?: [number, number, number]; softmax?: boolean } = {}): Uint8Array {
+export function colourClassifier(
+  opts: { size?: number; gain?: number; order?: [number, number, number]; softmax?: boolean } = {},
+): Uint8Array {
   const size = opts.size ?? 32;
   const gain = opts.gain ?? 10;
   const order = opts.order ?? [0, 1, 2];

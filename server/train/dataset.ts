@@ -37,7 +37,11 @@ export function readDataset(folder: string): Dataset {
     .map((e) => e.name)
     .sort((a, b) => a.localeCompare(b));
   if (labels.length < 2) {
-    throw new AppError('invalid_body', 422, `a classifier needs at least two labels: make one sub-folder per label in ${folder} (found ${labels.length})`);
+    throw new AppError(
+      'invalid_body',
+      422,
+      `a classifier needs at least two labels: make one sub-folder per label in ${folder} (found ${labels.length})`,
+    );
   }
   const examples: Example[] = [];
   const bySha = new Map<string, number>();
@@ -56,15 +60,23 @@ export function readDataset(folder: string): Dataset {
       examples.push({ path, label: index, sha256 });
     }
   });
-  if (examples.length > MAX_EXAMPLES) throw new AppError('payload_too_large', 413, `the dataset has ${examples.length} examples; at most ${MAX_EXAMPLES} are trained at once`);
+  if (examples.length > MAX_EXAMPLES)
+    throw new AppError(
+      'payload_too_large',
+      413,
+      `the dataset has ${examples.length} examples; at most ${MAX_EXAMPLES} are trained at once`,
+    );
   if (clashes.length) throw new AppError('invalid_body', 422, `the same file is under two labels: ${clashes.slice(0, 5).join('; ')}`);
   const counts = labels.map((_, i) => examples.filter((e) => e.label === i).length);
   const few = labels.flatMap((l, i) => (counts[i] < MIN_EXAMPLES_PER_LABEL ? [`${l} (${counts[i]})`] : []));
-  if (few.length) throw new AppError('invalid_body', 422, `each label needs at least ${MIN_EXAMPLES_PER_LABEL} examples; too few in: ${few.join(', ')}`);
+  if (few.length)
+    throw new AppError('invalid_body', 422, `each label needs at least ${MIN_EXAMPLES_PER_LABEL} examples; too few in: ${few.join(', ')}`);
   const warnings: string[] = [];
   const ratio = Math.max(...counts) / Math.min(...counts);
   if (ratio > IMBALANCE_WARNING) {
-    warnings.push(`the labels are strongly imbalanced (largest ${Math.max(...counts)}, smallest ${Math.min(...counts)}); class weights compensate, more examples of the small labels would help more`);
+    warnings.push(
+      `the labels are strongly imbalanced (largest ${Math.max(...counts)}, smallest ${Math.min(...counts)}); class weights compensate, more examples of the small labels would help more`,
+    );
   }
   return { labels, examples, warnings };
 }

@@ -8,10 +8,23 @@ import { encodeAttribute, FLOAT, OnnxGraph, type AttributeValue, type OnnxNode }
 const HEAD_OPS = new Set(['Softmax', 'LogSoftmax', 'Identity', 'Reshape', 'Flatten', 'Squeeze', 'Add', 'Sigmoid', 'Dropout']);
 
 /** Names of the tensors this file adds, so they never clash with the backbone's. */
-export const TRAINED = { pooled: 'hearth_embedding', weight: 'hearth_head_weight', bias: 'hearth_head_bias', logits: 'hearth_logits', probs: 'hearth_probabilities' } as const;
+export const TRAINED = {
+  pooled: 'hearth_embedding',
+  weight: 'hearth_head_weight',
+  bias: 'hearth_head_bias',
+  logits: 'hearth_logits',
+  probs: 'hearth_probabilities',
+} as const;
 
 function node(op: string, inputs: string[], output: string, attributes: Record<string, AttributeValue> = {}): OnnxNode {
-  return { op, domain: '', name: output, inputs, outputs: [output], attributes: new Map(Object.entries(attributes).map(([k, v]) => [k, encodeAttribute(k, v)])) };
+  return {
+    op,
+    domain: '',
+    name: output,
+    inputs,
+    outputs: [output],
+    attributes: new Map(Object.entries(attributes).map(([k, v]) => [k, encodeAttribute(k, v)])),
+  };
 }
 
 function producers(g: OnnxGraph): Map<string, OnnxNode> {
@@ -71,7 +84,10 @@ function cutAt(g: OnnxGraph, keep: string): void {
 /** Rank-4 feature maps are averaged over space; vectors pass as they are. Appends nodes ending in TRAINED.pooled. */
 function pool(g: OnnxGraph, tensor: string, rank: number): void {
   if (rank === 4) {
-    g.append([node('GlobalAveragePool', [tensor], `${TRAINED.pooled}_map`), node('Flatten', [`${TRAINED.pooled}_map`], TRAINED.pooled, { axis: 1 })]);
+    g.append([
+      node('GlobalAveragePool', [tensor], `${TRAINED.pooled}_map`),
+      node('Flatten', [`${TRAINED.pooled}_map`], TRAINED.pooled, { axis: 1 }),
+    ]);
   } else {
     g.append([node('Flatten', [tensor], TRAINED.pooled, { axis: 1 })]);
   }
@@ -95,7 +111,12 @@ export function embeddingModel(bytes: Uint8Array, tensor: string, rank: number):
 }
 
 /** The backbone cut at its embedding with a trained linear head: probabilities [N, classes] as TRAINED.probs. */
-export function classifierModel(bytes: Uint8Array, tensor: string, rank: number, head: { weight: Float32Array; bias: Float32Array; classes: number; dims: number }): Uint8Array {
+export function classifierModel(
+  bytes: Uint8Array,
+  tensor: string,
+  rank: number,
+  head: { weight: Float32Array; bias: Float32Array; classes: number; dims: number },
+): Uint8Array {
   const g = new OnnxGraph(bytes);
   cutAt(g, tensor);
   pool(g, tensor, rank);

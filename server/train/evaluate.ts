@@ -35,7 +35,12 @@ export function evaluate(predictions: readonly Prediction[], labels: readonly st
     const actual = confusion[c].reduce((s, v) => s + v, 0);
     const precision = predicted ? tp / predicted : 0;
     const recall = actual ? tp / actual : 0;
-    perLabel[name] = { precision: round(precision), recall: round(recall), f1: round(precision + recall ? (2 * precision * recall) / (precision + recall) : 0), support: actual };
+    perLabel[name] = {
+      precision: round(precision),
+      recall: round(recall),
+      f1: round(precision + recall ? (2 * precision * recall) / (precision + recall) : 0),
+      support: actual,
+    };
   });
   misclassified.sort((a, b) => b.confidence - a.confidence);
   return { accuracy: round(predictions.length ? correct / predictions.length : 0), perLabel, confusion, misclassified };

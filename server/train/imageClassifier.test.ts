@@ -31,7 +31,12 @@ function backbone(): Uint8Array {
     nodes: [
       { op: 'Conv', inputs: ['pixels', 'c1w', 'c1b'], outputs: ['c1'], attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
       { op: 'Relu', inputs: ['c1'], outputs: ['r1'] },
-      { op: 'Conv', inputs: ['r1', 'c2w', 'c2b'], outputs: ['c2'], attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] } },
+      {
+        op: 'Conv',
+        inputs: ['r1', 'c2w', 'c2b'],
+        outputs: ['c2'],
+        attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] },
+      },
       { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
       { op: 'GlobalAveragePool', inputs: ['r2'], outputs: ['gap'] },
       { op: 'Flatten', inputs: ['gap'], outputs: ['features'], attributes: { axis: 1 } },
@@ -95,7 +100,9 @@ describe('training an image classifier on an imported backbone', () => {
     await importBackbone(dataDir);
     const catalog = openModelCatalog({ dataDir });
     const phases = new Set<string>();
-    const report = await trainImageClassifier(catalog, { folder: join(root, 'set'), name: 'marks', backbone: 'tiny-net', seed: 3 }, (p) => phases.add(p.phase));
+    const report = await trainImageClassifier(catalog, { folder: join(root, 'set'), name: 'marks', backbone: 'tiny-net', seed: 3 }, (p) =>
+      phases.add(p.phase),
+    );
     expect(phases).toEqual(new Set(['embedding', 'fitting', 'registering']));
     expect(report.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(report.labels).toEqual(LABELS);
@@ -134,13 +141,28 @@ describe('training an image classifier on an imported backbone', () => {
     const b = join(root, 'node-c');
     await importBackbone(a);
     await importBackbone(b);
-    const ra = await trainImageClassifier(openModelCatalog({ dataDir: a }), { folder: join(root, 'set'), name: 'marks', backbone: 'tiny-net', seed: 9 });
-    const rb = await trainImageClassifier(openModelCatalog({ dataDir: b }), { folder: join(root, 'set'), name: 'marks', backbone: 'tiny-net', seed: 9 });
+    const ra = await trainImageClassifier(openModelCatalog({ dataDir: a }), {
+      folder: join(root, 'set'),
+      name: 'marks',
+      backbone: 'tiny-net',
+      seed: 9,
+    });
+    const rb = await trainImageClassifier(openModelCatalog({ dataDir: b }), {
+      folder: join(root, 'set'),
+      name: 'marks',
+      backbone: 'tiny-net',
+      seed: 9,
+    });
     const bytesA = readFileSync(openModelCatalog({ dataDir: a }).resolve('marks', ra.version).modelPath);
     const bytesB = readFileSync(openModelCatalog({ dataDir: b }).resolve('marks', rb.version).modelPath);
     expect(Buffer.compare(bytesA, bytesB)).toBe(0);
 
-    const again = await trainImageClassifier(openModelCatalog({ dataDir: a }), { folder: join(root, 'set'), name: 'marks', backbone: 'tiny-net', seed: 4 });
+    const again = await trainImageClassifier(openModelCatalog({ dataDir: a }), {
+      folder: join(root, 'set'),
+      name: 'marks',
+      backbone: 'tiny-net',
+      seed: 4,
+    });
     expect(again).toMatchObject({ version: 2, active: false, previous: { version: 1 } });
     expect(openModelCatalog({ dataDir: a }).get('marks').activeVersion).toBe(1);
   });
@@ -171,12 +193,18 @@ describe('training an image classifier on an imported backbone', () => {
     await expect(trainImageClassifier(catalog, { folder: one, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(/at least two labels/);
     const few = join(root, 'few');
     await makeDataset(few, 3, 7);
-    await expect(trainImageClassifier(catalog, { folder: few, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(/at least 5 examples; too few in: bars \(3\)/);
+    await expect(trainImageClassifier(catalog, { folder: few, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(
+      /at least 5 examples; too few in: bars \(3\)/,
+    );
     const dup = join(root, 'dup');
     await makeDataset(dup, 6, 11);
     writeFileSync(join(dup, 'dots', 'copy.png'), readFileSync(join(dup, 'bars', 'bars-0.png')));
-    await expect(trainImageClassifier(catalog, { folder: dup, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(/same file is under two labels/);
-    await expect(trainImageClassifier(catalog, { folder: join(root, 'set'), name: 'x', backbone: 'tiny-net', embedding: 'nope' })).rejects.toThrow(/no tensor "nope"/);
+    await expect(trainImageClassifier(catalog, { folder: dup, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(
+      /same file is under two labels/,
+    );
+    await expect(
+      trainImageClassifier(catalog, { folder: join(root, 'set'), name: 'x', backbone: 'tiny-net', embedding: 'nope' }),
+    ).rejects.toThrow(/no tensor "nope"/);
     expect(catalog.list().map((m) => m.id)).not.toContain('x');
   });
 });

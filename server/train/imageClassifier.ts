@@ -25,9 +25,7 @@ export interface TrainRequest {
 }
 
 export type TrainProgress =
-  | { phase: 'embedding'; done: number; total: number }
-  | { phase: 'fitting'; epoch: EpochStats }
-  | { phase: 'registering' };
+  { phase: 'embedding'; done: number; total: number } | { phase: 'fitting'; epoch: EpochStats } | { phase: 'registering' };
 
 export interface TrainReport extends Evaluation {
   model: string;
@@ -56,7 +54,12 @@ export async function trainImageClassifier(
   const dataset = readDataset(req.folder);
   const backbone = catalog.resolve(req.backbone);
   const pp = backbone.manifest.preprocess;
-  if (!pp) throw new AppError('invalid_model', 422, `model "${req.backbone}" has no image preprocessing; import the backbone with --size H,W (and --mean/--std) first`);
+  if (!pp)
+    throw new AppError(
+      'invalid_model',
+      422,
+      `model "${req.backbone}" has no image preprocessing; import the backbone with --size H,W (and --mean/--std) first`,
+    );
   const bytes = new Uint8Array(await readFile(backbone.modelPath));
   const tensor = findEmbedding(bytes, req.embedding);
   const inputName = backbone.manifest.inputs[0].name;
@@ -72,7 +75,8 @@ export async function trainImageClassifier(
   } finally {
     await probe.session.release();
   }
-  if (rank !== 2 && rank !== 4) throw new AppError('invalid_model', 422, `tensor "${tensor}" has rank ${rank}; train on a vector [N, D] or a feature map [N, C, H, W]`);
+  if (rank !== 2 && rank !== 4)
+    throw new AppError('invalid_model', 422, `tensor "${tensor}" has rank ${rank}; train on a vector [N, D] or a feature map [N, C, H, W]`);
 
   const embedder = await createSession(embeddingModel(bytes, tensor, rank), { providers });
   const started = performance.now();
@@ -97,9 +101,19 @@ export async function trainImageClassifier(
   const embedSeconds = (performance.now() - started) / 1000;
   const usable = dataset.examples.filter((e) => vectors.has(e.path));
   const { train, val } = split(usable, dataset.labels.length, req.seed ?? 1);
-  const asExamples = (list: Example[]): { x: Float32Array[]; y: number[] } => ({ x: list.map((e) => vectors.get(e.path) as Float32Array), y: list.map((e) => e.label) });
+  const asExamples = (list: Example[]): { x: Float32Array[]; y: number[] } => ({
+    x: list.map((e) => vectors.get(e.path) as Float32Array),
+    y: list.map((e) => e.label),
+  });
   const fitStart = performance.now();
-  const fit = await trainSoftmax(asExamples(train), asExamples(val), dataset.labels.length, TRAIN_DEFAULTS, (epoch) => onProgress({ phase: 'fitting', epoch }), signal);
+  const fit = await trainSoftmax(
+    asExamples(train),
+    asExamples(val),
+    dataset.labels.length,
+    TRAIN_DEFAULTS,
+    (epoch) => onProgress({ phase: 'fitting', epoch }),
+    signal,
+  );
   const fitSeconds = (performance.now() - fitStart) / 1000;
   const evaluation = evaluate(
     val.map((e) => ({ file: e.path, label: e.label, probabilities: predict(fit.head, vectors.get(e.path) as Float32Array) })),

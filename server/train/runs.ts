@@ -102,7 +102,14 @@ export function createTrainRuns(opts: { store: Store; catalog: () => ModelCatalo
       try {
         const report = await trainImageClassifier(
           opts.catalog(),
-          { folder: request.path, name: request.name, backbone: request.backbone, embedding: request.embedding, seed: request.seed, providers: opts.providers },
+          {
+            folder: request.path,
+            name: request.name,
+            backbone: request.backbone,
+            embedding: request.embedding,
+            seed: request.seed,
+            providers: opts.providers,
+          },
           onProgress,
           abort.signal,
         );
@@ -114,7 +121,9 @@ export function createTrainRuns(opts: { store: Store; catalog: () => ModelCatalo
           if (closing) db.prepare("UPDATE train_runs SET state = 'queued', started_at = NULL WHERE id = ?").run(next.id);
           else finish(next.id, 'cancelled', {});
         } else {
-          const error = isAppError(err) ? { code: err.code, message: err.message } : { code: 'internal_error', message: 'training failed unexpectedly; the node log has details' };
+          const error = isAppError(err)
+            ? { code: err.code, message: err.message }
+            : { code: 'internal_error', message: 'training failed unexpectedly; the node log has details' };
           if (!isAppError(err)) log.error('training run failed', { run: next.id, error: String((err as Error)?.stack ?? err) });
           finish(next.id, 'failed', { error });
         }
@@ -130,7 +139,12 @@ export function createTrainRuns(opts: { store: Store; catalog: () => ModelCatalo
     start(request, keyId) {
       if (closing) throw new AppError('shutting_down', 503, 'the node is shutting down');
       const id = randomUUID();
-      db.prepare("INSERT INTO train_runs (id, state, request, key_id, created_at) VALUES (?, 'queued', ?, ?, ?)").run(id, JSON.stringify(request), keyId, Date.now());
+      db.prepare("INSERT INTO train_runs (id, state, request, key_id, created_at) VALUES (?, 'queued', ?, ?, ?)").run(
+        id,
+        JSON.stringify(request),
+        keyId,
+        Date.now(),
+      );
       log.info('training run queued', { run: id, model: request.name, backbone: request.backbone });
       pump();
       return toRun(row(id));

@@ -72,7 +72,12 @@ export function ConnectionProvider({ children }: { children: ReactNode }): React
     [baseUrl, key, bridge, generation, needsKey, setKey, report],
   );
   // The desktop app waits here for its node to start: say so, with the app's name, rather than a bare spinner.
-  if (!value) return <div className="boot" role="status">{t('app.name')} · {t('boot.startingNode')}</div>;
+  if (!value)
+    return (
+      <div className="boot" role="status">
+        {t('app.name')} · {t('boot.startingNode')}
+      </div>
+    );
   return <ConnectionContext.Provider value={value}>{children}</ConnectionContext.Provider>;
 }
 

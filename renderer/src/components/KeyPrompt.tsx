@@ -24,7 +24,9 @@ export function KeyPrompt(): ReactNode {
           {t('key.label')}
           <input type="password" autoComplete="off" value={value} onChange={(e) => setValue(e.target.value)} autoFocus />
         </label>
-        <button type="submit" className="primary">{t('key.submit')}</button>
+        <button type="submit" className="primary">
+          {t('key.submit')}
+        </button>
       </form>
     </div>
   );

@@ -22,12 +22,7 @@ export function OcrOverlay(props: {
           <rect width={props.width} height={props.height} fill="#fff" />
         </svg>
       )}
-      <svg
-        className="overlay-boxes"
-        viewBox={`0 0 ${props.width} ${props.height}`}
-        preserveAspectRatio="none"
-        data-testid="ocr-boxes"
-      >
+      <svg className="overlay-boxes" viewBox={`0 0 ${props.width} ${props.height}`} preserveAspectRatio="none" data-testid="ocr-boxes">
         {props.lines.map((line, i) => (
           <polygon
             key={i}

@@ -35,7 +35,15 @@ export function ResultViewer({ id, onClose }: { id: string; onClose(): void }): 
           <div className="recognised">
             <div className="recognised-image">
               {(image || r.page) && r.width && r.height ? (
-                <OcrOverlay src={r.page ? undefined : (image ?? undefined)} alt={r.source} width={r.width} height={r.height} lines={r.lines} active={active} onActive={setActive} />
+                <OcrOverlay
+                  src={r.page ? undefined : (image ?? undefined)}
+                  alt={r.source}
+                  width={r.width}
+                  height={r.height}
+                  lines={r.lines}
+                  active={active}
+                  onActive={setActive}
+                />
               ) : (
                 <div className="state state-empty">{r.hasImage ? t('common.loading') : t('hist.noImage')}</div>
               )}
@@ -45,8 +53,13 @@ export function ResultViewer({ id, onClose }: { id: string; onClose(): void }): 
                 <span className="muted">
                   {r.provider ?? '—'} · {r.ms ?? '—'} ms · {new Date(r.createdAt).toLocaleString()}
                 </span>
-                <button type="button" onClick={() => void copyText(r.text)}>{t('rec.copyAll')}</button>
-                <button type="button" onClick={() => saveBlob(new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }), `${r.id}.json`)}>
+                <button type="button" onClick={() => void copyText(r.text)}>
+                  {t('rec.copyAll')}
+                </button>
+                <button
+                  type="button"
+                  onClick={() => saveBlob(new Blob([JSON.stringify(r, null, 2)], { type: 'application/json' }), `${r.id}.json`)}
+                >
                   {t('rec.download')}
                 </button>
               </div>

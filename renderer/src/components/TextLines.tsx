@@ -32,7 +32,9 @@ export function TextLines(props: { lines: OcrLine[]; active: number | null; onAc
           onMouseEnter={() => props.onActive(i)}
           onMouseLeave={() => props.onActive(null)}
         >
-          <span className="line-text" data-testid="ocr-line-text">{line.text}</span>
+          <span className="line-text" data-testid="ocr-line-text">
+            {line.text}
+          </span>
           <ConfidenceBar value={line.confidence} />
           <button
             type="button"

@@ -39,7 +39,10 @@ function SpendPanel({ spend }: { spend: Spend }): ReactNode {
       <header className="panel-header">
         <h3>{t('bill.spend')}</h3>
         <span className="muted">
-          {spend.from} – {spend.to} · {t('bill.total')}: <strong data-testid="billing-total">{spend.total} {spend.currency ?? ''}</strong>
+          {spend.from} – {spend.to} · {t('bill.total')}:{' '}
+          <strong data-testid="billing-total">
+            {spend.total} {spend.currency ?? ''}
+          </strong>
         </span>
       </header>
       {chart.rows.length === 0 ? (
@@ -117,12 +120,15 @@ function QuotaBars({ quotas }: { quotas: Quota[] }): ReactNode {
             <div className="quota-label">
               <strong>{q.subject.name ?? q.subject.id}</strong>{' '}
               <span className="muted">
-                {t(q.period === 'day' ? 'bill.daily' : 'bill.monthly')} · {t(q.mode === 'hard' ? 'bill.hard' : 'bill.soft')} · {q.used} / {q.limit}{' '}
-                {q.unit ? t(UNIT_LABELS[q.unit]) : ''}
+                {t(q.period === 'day' ? 'bill.daily' : 'bill.monthly')} · {t(q.mode === 'hard' ? 'bill.hard' : 'bill.soft')} · {q.used} /{' '}
+                {q.limit} {q.unit ? t(UNIT_LABELS[q.unit]) : ''}
               </span>
             </div>
             <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={1} aria-valuenow={q.share}>
-              <div className={q.share >= 1 ? 'meter-fill critical' : q.share >= 0.8 ? 'meter-fill warning' : 'meter-fill'} style={{ width: `${Math.min(100, q.share * 100)}%` }} />
+              <div
+                className={q.share >= 1 ? 'meter-fill critical' : q.share >= 0.8 ? 'meter-fill warning' : 'meter-fill'}
+                style={{ width: `${Math.min(100, q.share * 100)}%` }}
+              />
             </div>
             {q.share >= 0.8 && <span className="badge warning">{t(q.share >= 1 ? 'bill.quotaUsedUp' : 'bill.quotaNear')}</span>}
           </div>
@@ -172,7 +178,13 @@ function PriceEditor({ prices, onSaved }: { prices: PriceCards; onSaved: () => v
         {BILLING_UNITS.map((u) => (
           <label key={u}>
             {t(UNIT_LABELS[u])}
-            <input inputMode="decimal" placeholder="0.00" value={values[u] ?? ''} onChange={(e) => setValues({ ...values, [u]: e.target.value })} data-testid={`price-${u}`} />
+            <input
+              inputMode="decimal"
+              placeholder="0.00"
+              value={values[u] ?? ''}
+              onChange={(e) => setValues({ ...values, [u]: e.target.value })}
+              data-testid={`price-${u}`}
+            />
           </label>
         ))}
         <label>

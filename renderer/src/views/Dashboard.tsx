@@ -21,7 +21,8 @@ export function Dashboard({ health }: { health: Resource<HealthResponse> }): Rea
   const monitor = useResource((c, signal) => c.call('monitor', { signal }), [], { intervalMs: POLL_MS });
   const jobs = useResource((c, signal) => c.call('listJobs', { signal }), [], { intervalMs: POLL_MS });
 
-  if (!health.data) return health.error ? <ErrorPanel error={health.error} onRetry={health.reload} /> : <Loading label={t('dash.waiting')} />;
+  if (!health.data)
+    return health.error ? <ErrorPanel error={health.error} onRetry={health.reload} /> : <Loading label={t('dash.waiting')} />;
   const h = health.data;
   const last = monitor.data?.samples.at(-1);
   const running = jobs.data?.jobs.filter((j) => j.state === 'running' || j.state === 'queued').length;

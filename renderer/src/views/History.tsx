@@ -67,10 +67,50 @@ export function History(): ReactNode {
           data-testid="history-search"
           aria-label={t('hist.search')}
         />
-        <label className="inline">{t('hist.from')}<input type="date" value={from} onChange={(e) => { setFrom(e.target.value); setOffset(0); }} /></label>
-        <label className="inline">{t('hist.to')}<input type="date" value={to} onChange={(e) => { setTo(e.target.value); setOffset(0); }} /></label>
-        <label className="inline">{t('hist.source')}<input value={source} onChange={(e) => { setSource(e.target.value); setOffset(0); }} size={12} /></label>
-        <label className="inline">{t('hist.key')}<input value={keyId} onChange={(e) => { setKeyId(e.target.value); setOffset(0); }} size={10} /></label>
+        <label className="inline">
+          {t('hist.from')}
+          <input
+            type="date"
+            value={from}
+            onChange={(e) => {
+              setFrom(e.target.value);
+              setOffset(0);
+            }}
+          />
+        </label>
+        <label className="inline">
+          {t('hist.to')}
+          <input
+            type="date"
+            value={to}
+            onChange={(e) => {
+              setTo(e.target.value);
+              setOffset(0);
+            }}
+          />
+        </label>
+        <label className="inline">
+          {t('hist.source')}
+          <input
+            value={source}
+            onChange={(e) => {
+              setSource(e.target.value);
+              setOffset(0);
+            }}
+            size={12}
+          />
+        </label>
+        <label className="inline">
+          {t('hist.key')}
+          <input
+            value={keyId}
+            onChange={(e) => {
+              setKeyId(e.target.value);
+              setOffset(0);
+            }}
+            size={10}
+          />
+        </label>
       </div>
       <Async {...results}>
         {(page) =>
@@ -78,7 +118,9 @@ export function History(): ReactNode {
             <Empty>{t('hist.empty')}</Empty>
           ) : (
             <>
-              <div className="muted" data-testid="history-total">{countOf(page.total, 'result', lang)}</div>
+              <div className="muted" data-testid="history-total">
+                {countOf(page.total, 'result', lang)}
+              </div>
               <ul className="results" data-testid="history-results">
                 {page.items.map((r) => (
                   <li key={r.id}>
@@ -88,7 +130,8 @@ export function History(): ReactNode {
                         <span className="result-source">{r.source}</span>
                         <span className="result-text">{r.text.slice(0, 200) || '—'}</span>
                         <span className="muted">
-                          {new Date(r.createdAt).toLocaleString()} · {r.origin} · {r.kind}{r.keyId ? ` · ${r.keyId}` : ''}
+                          {new Date(r.createdAt).toLocaleString()} · {r.origin} · {r.kind}
+                          {r.keyId ? ` · ${r.keyId}` : ''}
                         </span>
                       </span>
                     </button>
@@ -97,9 +140,15 @@ export function History(): ReactNode {
               </ul>
               {page.total > PAGE && (
                 <div className="toolbar">
-                  <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>‹</button>
-                  <span className="muted">{offset + 1}–{Math.min(page.total, offset + PAGE)} / {page.total}</span>
-                  <button type="button" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>›</button>
+                  <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+                    ‹
+                  </button>
+                  <span className="muted">
+                    {offset + 1}–{Math.min(page.total, offset + PAGE)} / {page.total}
+                  </span>
+                  <button type="button" disabled={offset + PAGE >= page.total} onClick={() => setOffset(offset + PAGE)}>
+                    ›
+                  </button>
                 </div>
               )}
             </>

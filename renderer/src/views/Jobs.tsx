@@ -83,7 +83,9 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
     <section className="panel" data-testid="job-detail" data-state={job.state}>
       <header className="panel-header">
         <h2 title={job.root}>{job.root}</h2>
-        <span className={`pill state-${job.state}`} data-testid="job-state">{t(`jobs.state.${job.state}` as MessageKey)}</span>
+        <span className={`pill state-${job.state}`} data-testid="job-state">
+          {t(`jobs.state.${job.state}` as MessageKey)}
+        </span>
       </header>
       <ProgressBar done={job.done} failed={job.failed} total={job.total} />
       <div className="toolbar">
@@ -94,16 +96,33 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
             `${t('jobs.failed')}: ${job.failed}`,
             `${t('jobs.reused')}: ${job.reused}`,
             ...(running
-              ? [`${t('jobs.rate')}: ${job.rate !== undefined ? `${job.rate.toFixed(1)}/s` : '—'}`, `${t('jobs.eta')}: ${eta(job.etaSeconds)}`]
+              ? [
+                  `${t('jobs.rate')}: ${job.rate !== undefined ? `${job.rate.toFixed(1)}/s` : '—'}`,
+                  `${t('jobs.eta')}: ${eta(job.etaSeconds)}`,
+                ]
               : []),
           ].join(' · ')}
         </span>
-        {running && <button type="button" onClick={() => act('pause')}>{t('jobs.pause')}</button>}
-        {job.state === 'paused' && <button type="button" onClick={() => act('resume')}>{t('jobs.resume')}</button>}
-        {(job.state === 'running' || job.state === 'queued' || job.state === 'paused') && (
-          <button type="button" className="danger" onClick={() => act('cancel')}>{t('jobs.cancel')}</button>
+        {running && (
+          <button type="button" onClick={() => act('pause')}>
+            {t('jobs.pause')}
+          </button>
         )}
-        {bridge && <button type="button" onClick={() => void bridge.openPath(job.root)}>{t('jobs.openFolder')}</button>}
+        {job.state === 'paused' && (
+          <button type="button" onClick={() => act('resume')}>
+            {t('jobs.resume')}
+          </button>
+        )}
+        {(job.state === 'running' || job.state === 'queued' || job.state === 'paused') && (
+          <button type="button" className="danger" onClick={() => act('cancel')}>
+            {t('jobs.cancel')}
+          </button>
+        )}
+        {bridge && (
+          <button type="button" onClick={() => void bridge.openPath(job.root)}>
+            {t('jobs.openFolder')}
+          </button>
+        )}
         <span className="spacer" />
         {t('jobs.export')}:
         {FORMATS.map((f) => (
@@ -112,9 +131,10 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
             key={f}
             data-testid={`export-${f}`}
             onClick={() =>
-              void downloadFrom(client.callBlob('exportJob', { params: { id: listed.id }, query: { format: f } }), `job-${listed.id}.${f}`).catch(
-                (err: Error) => setActionError(err),
-              )
+              void downloadFrom(
+                client.callBlob('exportJob', { params: { id: listed.id }, query: { format: f } }),
+                `job-${listed.id}.${f}`,
+              ).catch((err: Error) => setActionError(err))
             }
           >
             {f}
@@ -126,7 +146,15 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
       <div className="toolbar">
         <h3>{t('jobs.items')}</h3>
         <label className="inline">
-          <input type="checkbox" checked={failedOnly} onChange={(e) => { setFailedOnly(e.target.checked); setOffset(0); }} data-testid="jobs-failed-only" />
+          <input
+            type="checkbox"
+            checked={failedOnly}
+            onChange={(e) => {
+              setFailedOnly(e.target.checked);
+              setOffset(0);
+            }}
+            data-testid="jobs-failed-only"
+          />
           {t('jobs.failedOnly')}
         </label>
       </div>
@@ -143,14 +171,22 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
                       <td className="mono">{item.file}</td>
                       <td>
                         {item.state}
-                        {item.reused && <span className="pill" title={t('jobs.reusedHint')}>{t('jobs.reused')}</span>}
+                        {item.reused && (
+                          <span className="pill" title={t('jobs.reusedHint')}>
+                            {t('jobs.reused')}
+                          </span>
+                        )}
                       </td>
                       <td className="nowrap">{item.ms !== null ? `${item.ms} ms` : ''}</td>
                       <td>
                         {item.error ? (
-                          <span className="error-text">{item.error.code}: {item.error.message}</span>
+                          <span className="error-text">
+                            {item.error.code}: {item.error.message}
+                          </span>
                         ) : item.resultId ? (
-                          <button type="button" className="link" onClick={() => setOpenResult(item.resultId)}>{t('common.open')}</button>
+                          <button type="button" className="link" onClick={() => setOpenResult(item.resultId)}>
+                            {t('common.open')}
+                          </button>
                         ) : null}
                       </td>
                     </tr>
@@ -159,9 +195,15 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
               </table>
               {page.total > ITEMS_PAGE && (
                 <div className="toolbar">
-                  <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - ITEMS_PAGE))}>‹</button>
-                  <span className="muted">{offset + 1}–{Math.min(page.total, offset + ITEMS_PAGE)} / {page.total}</span>
-                  <button type="button" disabled={offset + ITEMS_PAGE >= page.total} onClick={() => setOffset(offset + ITEMS_PAGE)}>›</button>
+                  <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - ITEMS_PAGE))}>
+                    ‹
+                  </button>
+                  <span className="muted">
+                    {offset + 1}–{Math.min(page.total, offset + ITEMS_PAGE)} / {page.total}
+                  </span>
+                  <button type="button" disabled={offset + ITEMS_PAGE >= page.total} onClick={() => setOffset(offset + ITEMS_PAGE)}>
+                    ›
+                  </button>
                 </div>
               )}
             </>
@@ -187,17 +229,20 @@ export function Jobs(): ReactNode {
 
   const start = (): void => {
     setCreating(true);
-    client.call('createJob', { body: { path: path.trim(), recursive } }).then(
-      (job) => {
-        setCreateError(undefined);
-        setSelected(job.id);
-        list.reload();
-      },
-      (err: Error) => {
-        report(err);
-        setCreateError(err);
-      },
-    ).finally(() => setCreating(false));
+    client
+      .call('createJob', { body: { path: path.trim(), recursive } })
+      .then(
+        (job) => {
+          setCreateError(undefined);
+          setSelected(job.id);
+          list.reload();
+        },
+        (err: Error) => {
+          report(err);
+          setCreateError(err);
+        },
+      )
+      .finally(() => setCreating(false));
   };
 
   return (
@@ -215,13 +260,17 @@ export function Jobs(): ReactNode {
           <input value={path} onChange={(e) => setPath(e.target.value)} placeholder="/home/me/scans" data-testid="job-path" />
         </label>
         {bridge && (
-          <button type="button" onClick={() => void bridge.pickFolder().then((p) => p && setPath(p))}>{t('jobs.browse')}</button>
+          <button type="button" onClick={() => void bridge.pickFolder().then((p) => p && setPath(p))}>
+            {t('jobs.browse')}
+          </button>
         )}
         <label className="inline">
           <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} />
           {t('jobs.recursive')}
         </label>
-        <button type="submit" className="primary" disabled={!path.trim() || creating} data-testid="job-start">{t('jobs.start')}</button>
+        <button type="submit" className="primary" disabled={!path.trim() || creating} data-testid="job-start">
+          {t('jobs.start')}
+        </button>
       </form>
       {createError && <ErrorPanel error={createError} />}
 
@@ -237,9 +286,12 @@ export function Jobs(): ReactNode {
             {jobs.map((j) => (
               <li key={j.id}>
                 <button type="button" className={j.id === current?.id ? 'list-item active' : 'list-item'} onClick={() => setSelected(j.id)}>
-                  <span className="ellipsis" title={j.root}>{j.root}</span>
+                  <span className="ellipsis" title={j.root}>
+                    {j.root}
+                  </span>
                   <span className="muted">
-                    {t(`jobs.state.${j.state}` as MessageKey)} · {j.done + j.failed}/{j.total} · {new Date(j.createdAt).toLocaleTimeString()}
+                    {t(`jobs.state.${j.state}` as MessageKey)} · {j.done + j.failed}/{j.total} ·{' '}
+                    {new Date(j.createdAt).toLocaleTimeString()}
                   </span>
                 </button>
               </li>

@@ -53,10 +53,20 @@ function ImportForm({ onDone }: { onDone(): void }): ReactNode {
   };
 
   return (
-    <form className="panel form-row" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+    <form
+      className="panel form-row"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
       <h2>{t('models.import')}</h2>
-      <label>{t('models.name')}<input value={name} onChange={(e) => setName(e.target.value)} required data-testid="import-name" /></label>
-      <label>{t('models.task')}
+      <label>
+        {t('models.name')}
+        <input value={name} onChange={(e) => setName(e.target.value)} required data-testid="import-name" />
+      </label>
+      <label>
+        {t('models.task')}
         <select value={task} onChange={(e) => setTask(e.target.value as 'classify' | 'raw')}>
           <option value="classify">classify</option>
           <option value="raw">raw</option>
@@ -64,10 +74,20 @@ function ImportForm({ onDone }: { onDone(): void }): ReactNode {
       </label>
       {task === 'classify' && (
         <>
-          <label>{t('models.sizeHW')}<input value={size} onChange={(e) => setSize(e.target.value)} size={9} data-testid="import-size" /></label>
-          <label>{t('models.mean')}<input value={mean} onChange={(e) => setMean(e.target.value)} placeholder="0,0,0" size={14} data-testid="import-mean" /></label>
-          <label>{t('models.std')}<input value={std} onChange={(e) => setStd(e.target.value)} placeholder="1,1,1" size={14} data-testid="import-std" /></label>
-          <label>{t('models.layout')}
+          <label>
+            {t('models.sizeHW')}
+            <input value={size} onChange={(e) => setSize(e.target.value)} size={9} data-testid="import-size" />
+          </label>
+          <label>
+            {t('models.mean')}
+            <input value={mean} onChange={(e) => setMean(e.target.value)} placeholder="0,0,0" size={14} data-testid="import-mean" />
+          </label>
+          <label>
+            {t('models.std')}
+            <input value={std} onChange={(e) => setStd(e.target.value)} placeholder="1,1,1" size={14} data-testid="import-std" />
+          </label>
+          <label>
+            {t('models.layout')}
             <select value={layout} onChange={(e) => setLayout(e.target.value as 'NCHW' | 'NHWC')} data-testid="import-layout">
               <option value="NCHW">NCHW</option>
               <option value="NHWC">NHWC</option>
@@ -76,9 +96,19 @@ function ImportForm({ onDone }: { onDone(): void }): ReactNode {
           <p className="muted hint">{t('models.preprocessHint')}</p>
         </>
       )}
-      <label>{t('models.file')}<input type="file" accept=".onnx" onChange={(e) => setModel(e.target.files?.[0] ?? null)} required data-testid="import-model" /></label>
-      {task === 'classify' && <label>{t('models.labels')}<input type="file" accept=".txt" onChange={(e) => setLabels(e.target.files?.[0] ?? null)} data-testid="import-labels" /></label>}
-      <button type="submit" className="primary" disabled={busy || !model || !name} data-testid="import-submit">{t('models.import')}</button>
+      <label>
+        {t('models.file')}
+        <input type="file" accept=".onnx" onChange={(e) => setModel(e.target.files?.[0] ?? null)} required data-testid="import-model" />
+      </label>
+      {task === 'classify' && (
+        <label>
+          {t('models.labels')}
+          <input type="file" accept=".txt" onChange={(e) => setLabels(e.target.files?.[0] ?? null)} data-testid="import-labels" />
+        </label>
+      )}
+      <button type="submit" className="primary" disabled={busy || !model || !name} data-testid="import-submit">
+        {t('models.import')}
+      </button>
       {error && <ErrorPanel error={error} />}
     </form>
   );
@@ -113,37 +143,62 @@ function ModelRow({ m, onChanged }: { m: ModelSummary; onChanged(): void }): Rea
     <tr data-testid={`model-row-${m.id}`}>
       <td>
         <strong>{m.name}</strong>
-        <div className="muted mono">{m.id}{m.bundled ? ` · ${t('models.bundled')}` : ''}</div>
+        <div className="muted mono">
+          {m.id}
+          {m.bundled ? ` · ${t('models.bundled')}` : ''}
+        </div>
         {error && <div className="error-text">{error.message}</div>}
       </td>
       <td>{m.task}</td>
       <td>v{m.activeVersion}</td>
       <td>{m.versions.length}</td>
-      <td><span className={m.loaded ? 'pill ok' : 'pill'}>{m.loaded ? t('dash.loaded') : t('dash.notLoaded')}</span></td>
+      <td>
+        <span className={m.loaded ? 'pill ok' : 'pill'}>{m.loaded ? t('dash.loaded') : t('dash.notLoaded')}</span>
+      </td>
       <td className="nowrap num">{active ? megabytes(active.sizeBytes) : '—'}</td>
       <td>
         <div className="actions">
-        {m.versions.length > 1 && (
-          <select value="" onChange={(e) => e.target.value && activate(Number(e.target.value))} aria-label={t('models.rollback')} data-testid={`model-rollback-${m.id}`}>
-            <option value="">{t('models.rollback')}…</option>
-            {m.versions.filter((v) => v.version !== m.activeVersion).map((v) => (
-              <option key={v.version} value={v.version}>v{v.version}</option>
-            ))}
-          </select>
-        )}
-        {!m.bundled && (
-          <button type="button" disabled={busy} data-testid={`model-${m.loaded ? 'unload' : 'load'}-${m.id}`} onClick={() => act(() => client.call(m.loaded ? 'unloadModel' : 'loadModel', { params: { id: m.id } }))}>
-            {m.loaded ? t('models.unload') : t('models.load')}
-          </button>
-        )}
-        {!m.bundled && (
-          <button type="button" className="danger" disabled={busy} onClick={() => remove()}>{t('models.remove')}</button>
-        )}
-        {!m.bundled && (
-          <button type="button" data-testid={`model-export-${m.id}`} onClick={() => void downloadFrom(client.callBlob('exportModel', { params: { id: m.id } }), `${m.id}.tar`).catch(setError)}>
-            {t('models.export')}
-          </button>
-        )}
+          {m.versions.length > 1 && (
+            <select
+              value=""
+              onChange={(e) => e.target.value && activate(Number(e.target.value))}
+              aria-label={t('models.rollback')}
+              data-testid={`model-rollback-${m.id}`}
+            >
+              <option value="">{t('models.rollback')}…</option>
+              {m.versions
+                .filter((v) => v.version !== m.activeVersion)
+                .map((v) => (
+                  <option key={v.version} value={v.version}>
+                    v{v.version}
+                  </option>
+                ))}
+            </select>
+          )}
+          {!m.bundled && (
+            <button
+              type="button"
+              disabled={busy}
+              data-testid={`model-${m.loaded ? 'unload' : 'load'}-${m.id}`}
+              onClick={() => act(() => client.call(m.loaded ? 'unloadModel' : 'loadModel', { params: { id: m.id } }))}
+            >
+              {m.loaded ? t('models.unload') : t('models.load')}
+            </button>
+          )}
+          {!m.bundled && (
+            <button type="button" className="danger" disabled={busy} onClick={() => remove()}>
+              {t('models.remove')}
+            </button>
+          )}
+          {!m.bundled && (
+            <button
+              type="button"
+              data-testid={`model-export-${m.id}`}
+              onClick={() => void downloadFrom(client.callBlob('exportModel', { params: { id: m.id } }), `${m.id}.tar`).catch(setError)}
+            >
+              {t('models.export')}
+            </button>
+          )}
         </div>
       </td>
     </tr>
@@ -174,7 +229,9 @@ export function Models(): ReactNode {
                   </tr>
                 </thead>
                 <tbody>
-                  {data.models.map((m) => <ModelRow key={m.id} m={m} onChanged={models.reload} />)}
+                  {data.models.map((m) => (
+                    <ModelRow key={m.id} m={m} onChanged={models.reload} />
+                  ))}
                 </tbody>
               </table>
             )

@@ -16,7 +16,17 @@ interface Series {
   colour: string;
 }
 
-function Chart({ title, data, series, legend = series.length > 1 }: { title: MessageKey; data: Record<string, number | string | null>[]; series: Series[]; legend?: boolean }): ReactNode {
+function Chart({
+  title,
+  data,
+  series,
+  legend = series.length > 1,
+}: {
+  title: MessageKey;
+  data: Record<string, number | string | null>[];
+  series: Series[];
+  legend?: boolean;
+}): ReactNode {
   const { t } = useI18n();
   return (
     <section className="panel chart" data-testid={`chart-${title}`}>
@@ -29,7 +39,16 @@ function Chart({ title, data, series, legend = series.length > 1 }: { title: Mes
           <Tooltip />
           {legend && <Legend />}
           {series.map((s) => (
-            <Line key={s.key} type="monotone" dataKey={s.key} name={s.name} stroke={s.colour} dot={false} isAnimationActive={false} connectNulls />
+            <Line
+              key={s.key}
+              type="monotone"
+              dataKey={s.key}
+              name={s.name}
+              stroke={s.colour}
+              dot={false}
+              isAnimationActive={false}
+              connectNulls
+            />
           ))}
         </LineChart>
       </ResponsiveContainer>
@@ -54,11 +73,19 @@ function Thresholds({ thresholds }: { thresholds: AlertThresholds }): ReactNode 
   return (
     <table className="table" data-testid="alert-thresholds">
       <thead>
-        <tr><th>{t('mon.thresholds')}</th><th>{t('mon.warning')}</th><th>{t('mon.critical')}</th></tr>
+        <tr>
+          <th>{t('mon.thresholds')}</th>
+          <th>{t('mon.warning')}</th>
+          <th>{t('mon.critical')}</th>
+        </tr>
       </thead>
       <tbody>
         {rows.map(([label, warning, critical]) => (
-          <tr key={label}><td>{t(label)}</td><td>{warning}</td><td>{critical}</td></tr>
+          <tr key={label}>
+            <td>{t(label)}</td>
+            <td>{warning}</td>
+            <td>{critical}</td>
+          </tr>
         ))}
       </tbody>
     </table>
@@ -101,7 +128,11 @@ export function Monitoring(): ReactNode {
                   <tbody>
                     {m.alerts.map((a) => (
                       <tr key={`${a.kind}-${a.since}`} className={`alert ${a.severity}`}>
-                        <td>{a.kind}</td><td>{a.message}</td><td>{a.value.toFixed(2)} / {a.threshold}</td>
+                        <td>{a.kind}</td>
+                        <td>{a.message}</td>
+                        <td>
+                          {a.value.toFixed(2)} / {a.threshold}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -143,7 +174,11 @@ export function Monitoring(): ReactNode {
                     title="mon.perModel"
                     data={data}
                     legend
-                    series={models.map((model, i) => ({ key: `model:${model}`, name: model, colour: MODEL_COLOURS[i % MODEL_COLOURS.length] }))}
+                    series={models.map((model, i) => ({
+                      key: `model:${model}`,
+                      name: model,
+                      colour: MODEL_COLOURS[i % MODEL_COLOURS.length],
+                    }))}
                   />
                 )}
               </div>

@@ -38,8 +38,15 @@ function codeLines(found: BarcodesResponse): OcrLine[] {
 
 /** Browsers leave File.type empty for some formats (TIFF, BMP on some systems): fall back on the extension. */
 const TYPE_BY_EXTENSION: Record<string, string> = {
-  jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', gif: 'image/gif',
-  bmp: 'image/bmp', tif: 'image/tiff', tiff: 'image/tiff', pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  bmp: 'image/bmp',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
+  pdf: 'application/pdf',
 };
 
 function contentTypeOf(file: File): string {
@@ -76,7 +83,14 @@ export function Recognise(): ReactNode {
         const id = nextId.current++;
         const url = URL.createObjectURL(file);
         urls.current.push(url);
-        const entry: Entry = { id, name: file.name || 'pasted image', url, mode, state: 'working', pdf: contentTypeOf(file) === 'application/pdf' };
+        const entry: Entry = {
+          id,
+          name: file.name || 'pasted image',
+          url,
+          mode,
+          state: 'working',
+          pdf: contentTypeOf(file) === 'application/pdf',
+        };
         setEntries((list) => [entry, ...list]);
         setSelected(id);
         setPage(0);
@@ -138,7 +152,9 @@ export function Recognise(): ReactNode {
               {t('rec.model')}
               <select value={model} onChange={(e) => setModel(e.target.value)} data-testid="recognise-model">
                 {classifiers.map((m) => (
-                  <option key={m.id} value={m.id}>{m.name}</option>
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
                 ))}
               </select>
             </label>
@@ -233,7 +249,11 @@ export function Recognise(): ReactNode {
                     {current.codes
                       ? `${t('rec.codesFound')}: ${current.codes.codes.length} · ${t('rec.time')}: ${current.codes.ms} ms`
                       : `${t('rec.provider')}: ${(current.ocr ?? current.classify)?.provider} · ${t('rec.time')}: ${(current.ocr ?? current.classify)?.ms} ms`}
-                    {current.ocr?.reused && <span className="pill" title={t('jobs.reusedHint')}>{t('jobs.reused')}</span>}
+                    {current.ocr?.reused && (
+                      <span className="pill" title={t('jobs.reusedHint')}>
+                        {t('jobs.reused')}
+                      </span>
+                    )}
                   </span>
                   {current.ocr && (
                     <button type="button" data-testid="copy-all" onClick={() => void copyText(current.ocr!.text)}>
@@ -253,7 +273,9 @@ export function Recognise(): ReactNode {
                     {t('rec.download')}
                   </button>
                 </div>
-                {current.ocr?.pages && <PageSwitcher pages={current.ocr.pages.length} page={page} onPage={(p) => (setPage(p), setActive(null))} />}
+                {current.ocr?.pages && (
+                  <PageSwitcher pages={current.ocr.pages.length} page={page} onPage={(p) => (setPage(p), setActive(null))} />
+                )}
                 {view && <DocumentText doc={view} active={active} onActive={setActive} />}
                 {current.classify && <LabelBars labels={current.classify.labels} />}
                 {current.codes &&

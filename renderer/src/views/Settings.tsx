@@ -21,7 +21,11 @@ function NodeSettingsForm({ settings, onSaved }: { settings: NodeSettings; onSav
   const [hosts, setHosts] = useState(settings.allowedHosts.join('\n'));
   const [provider, setProvider] = useState<ProviderSetting>(settings.provider);
   const [state, setState] = useState<'idle' | 'saved' | Error>('idle');
-  const lines = (s: string): string[] => s.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = (s: string): string[] =>
+    s
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   const save = (): void => {
     const body: SettingsUpdate = { retention: { mode, days }, sharedRoots: lines(roots), allowedHosts: lines(hosts), provider };
     client.call('updateSettings', { body }).then(
@@ -36,32 +40,59 @@ function NodeSettingsForm({ settings, onSaved }: { settings: NodeSettings; onSav
     );
   };
   return (
-    <form className="stack" onSubmit={(e) => { e.preventDefault(); save(); }}>
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
       <dl className="facts">
         <dt>{t('set.dataDir')}</dt>
-        <dd className="mono" data-testid="settings-data-dir">{settings.dataDir}</dd>
+        <dd className="mono" data-testid="settings-data-dir">
+          {settings.dataDir}
+        </dd>
       </dl>
       <div className="form-row">
         <label>
           {t('set.retention')}
           <select value={mode} onChange={(e) => setMode(e.target.value as NodeSettings['retention']['mode'])}>
-            {RETENTION_MODES.map((m) => <option key={m} value={m}>{t(`set.retention.${m}` as MessageKey)}</option>)}
+            {RETENTION_MODES.map((m) => (
+              <option key={m} value={m}>
+                {t(`set.retention.${m}` as MessageKey)}
+              </option>
+            ))}
           </select>
         </label>
         {mode === 'days' && (
-          <label>{t('set.days')}<input type="number" min={1} value={days} onChange={(e) => setDays(Number(e.target.value))} /></label>
+          <label>
+            {t('set.days')}
+            <input type="number" min={1} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+          </label>
         )}
       </div>
-      <label>{t('set.sharedRoots')}<textarea rows={3} value={roots} onChange={(e) => setRoots(e.target.value)} data-testid="settings-shared-roots" /></label>
-      <label>{t('set.allowedHosts')}<textarea rows={2} value={hosts} onChange={(e) => setHosts(e.target.value)} /></label>
+      <label>
+        {t('set.sharedRoots')}
+        <textarea rows={3} value={roots} onChange={(e) => setRoots(e.target.value)} data-testid="settings-shared-roots" />
+      </label>
+      <label>
+        {t('set.allowedHosts')}
+        <textarea rows={2} value={hosts} onChange={(e) => setHosts(e.target.value)} />
+      </label>
       <label>
         {t('set.provider')}
         <select value={provider} onChange={(e) => setProvider(e.target.value as ProviderSetting)} data-testid="settings-provider">
-          {PROVIDER_CHOICES.map((p) => <option key={p} value={p}>{p === 'auto' ? t('set.provider.auto') : p}</option>)}
+          {PROVIDER_CHOICES.map((p) => (
+            <option key={p} value={p}>
+              {p === 'auto' ? t('set.provider.auto') : p}
+            </option>
+          ))}
         </select>
       </label>
       <div className="toolbar">
-        <button type="submit" className="primary" data-testid="settings-save">{t('common.save')}</button>
+        <button type="submit" className="primary" data-testid="settings-save">
+          {t('common.save')}
+        </button>
         {state === 'saved' && <span className="muted">{t('common.saved')}</span>}
       </div>
       {state instanceof Error && <ErrorPanel error={state} />}
@@ -82,13 +113,21 @@ export function Settings({ health }: { health: HealthResponse | undefined }): Re
           <label>
             {t('set.language')}
             <select value={lang} onChange={(e) => setLang(e.target.value as Language)} data-testid="settings-language">
-              {Object.entries(LANGUAGES).map(([code, name]) => <option key={code} value={code}>{name}</option>)}
+              {Object.entries(LANGUAGES).map(([code, name]) => (
+                <option key={code} value={code}>
+                  {name}
+                </option>
+              ))}
             </select>
           </label>
           <label>
             {t('set.theme')}
             <select value={theme.choice} onChange={(e) => theme.setChoice(e.target.value as ThemeChoice)} data-testid="settings-theme">
-              {THEMES.map((c) => <option key={c} value={c}>{t(`set.${c}` as MessageKey)}</option>)}
+              {THEMES.map((c) => (
+                <option key={c} value={c}>
+                  {t(`set.${c}` as MessageKey)}
+                </option>
+              ))}
             </select>
           </label>
         </div>
@@ -108,7 +147,9 @@ export function Settings({ health }: { health: HealthResponse | undefined }): Re
           <dd>{health?.providers.join(', ') ?? '—'}</dd>
           <dt>{t('set.candidates')}</dt>
           <dd data-testid="settings-candidates">
-            {health?.candidates?.map((c) => `${c.name}${c.chosen ? ' ✓' : ''}: ${c.ms !== undefined ? `${c.ms} ms` : (c.reason ?? '—')}`).join(' · ') ?? '—'}
+            {health?.candidates
+              ?.map((c) => `${c.name}${c.chosen ? ' ✓' : ''}: ${c.ms !== undefined ? `${c.ms} ms` : (c.reason ?? '—')}`)
+              .join(' · ') ?? '—'}
           </dd>
           <dt>UI</dt>
           <dd>{bridge ? t('set.desktop') : t('set.browser')}</dd>

@@ -10,7 +10,6 @@ import { Async, Empty, ErrorPanel } from '../components/states';
 import { copyText } from '../components/TextLines';
 import { useI18n } from '../i18n';
 
-
 /** Where the console continues once the node re-listened at another origin (LAN on/off switches http/https). */
 interface Move {
   url: string;
@@ -79,9 +78,13 @@ function NodePanel(): ReactNode {
                 {t('team.interface')}
                 <select value={host} onChange={(e) => setHost(e.target.value)} disabled={!n.canToggle}>
                   <option value="">{t('team.allInterfaces')}</option>
-                  {n.interfaces.filter((i) => !i.internal).map((i) => (
-                    <option key={`${i.name}-${i.address}`} value={i.address}>{i.name} — {i.address}</option>
-                  ))}
+                  {n.interfaces
+                    .filter((i) => !i.internal)
+                    .map((i) => (
+                      <option key={`${i.name}-${i.address}`} value={i.address}>
+                        {i.name} — {i.address}
+                      </option>
+                    ))}
                 </select>
               </label>
               <button type="button" className={n.lan ? 'danger' : 'primary'} disabled={!n.canToggle || busy} onClick={() => toggle(!n.lan)}>
@@ -99,7 +102,9 @@ function NodePanel(): ReactNode {
             {ownerKey && (
               <div className="once" role="status" data-testid="owner-key">
                 {t('team.ownerKey')} <code>{ownerKey}</code>{' '}
-                <button type="button" onClick={() => void copyText(ownerKey)}>{t('common.copy')}</button>
+                <button type="button" onClick={() => void copyText(ownerKey)}>
+                  {t('common.copy')}
+                </button>
                 {move && (
                   <button type="button" className="primary" onClick={() => void follow(move).catch(setError)}>
                     {t('team.continueAt')} {move.url}
@@ -147,8 +152,17 @@ function KeysPanel({ onChange }: { onChange(): void }): ReactNode {
   return (
     <section className="panel" data-testid="keys-panel">
       <h2>{t('team.keys')}</h2>
-      <form className="form-row" onSubmit={(e) => { e.preventDefault(); if (name.trim() && scopes.length) create(); }}>
-        <label>{t('team.keyName')}<input value={name} onChange={(e) => setName(e.target.value)} data-testid="key-name" /></label>
+      <form
+        className="form-row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (name.trim() && scopes.length) create();
+        }}
+      >
+        <label>
+          {t('team.keyName')}
+          <input value={name} onChange={(e) => setName(e.target.value)} data-testid="key-name" />
+        </label>
         <fieldset className="inline">
           <legend>{t('team.scopes')}</legend>
           {SCOPES.map((s) => (
@@ -163,13 +177,19 @@ function KeysPanel({ onChange }: { onChange(): void }): ReactNode {
             </label>
           ))}
         </fieldset>
-        <button type="submit" className="primary" disabled={!name.trim() || scopes.length === 0} data-testid="key-create">{t('team.create')}</button>
+        <button type="submit" className="primary" disabled={!name.trim() || scopes.length === 0} data-testid="key-create">
+          {t('team.create')}
+        </button>
       </form>
       {created && (
         <div className="once" role="status" data-testid="key-created">
           {t('team.newKey')} <code data-testid="key-secret">{created.key}</code>{' '}
-          <button type="button" onClick={() => void copyText(created.key)}>{t('common.copy')}</button>
-          <button type="button" className="link" onClick={() => setCreated(null)}>{t('common.close')}</button>
+          <button type="button" onClick={() => void copyText(created.key)}>
+            {t('common.copy')}
+          </button>
+          <button type="button" className="link" onClick={() => setCreated(null)}>
+            {t('common.close')}
+          </button>
         </div>
       )}
       {error && <ErrorPanel error={error} />}
@@ -199,7 +219,9 @@ function KeysPanel({ onChange }: { onChange(): void }): ReactNode {
                       {k.revokedAt ? (
                         <span className="pill bad">{t('team.revoked')}</span>
                       ) : (
-                        <button type="button" className="danger" onClick={() => revoke(k.id)} data-testid={`key-revoke-${k.name}`}>{t('team.revoke')}</button>
+                        <button type="button" className="danger" onClick={() => revoke(k.id)} data-testid={`key-revoke-${k.name}`}>
+                          {t('team.revoke')}
+                        </button>
                       )}
                     </td>
                   </tr>
@@ -222,7 +244,10 @@ function UsagePanel(): ReactNode {
     <section className="panel">
       <header className="panel-header">
         <h2>{t('team.usage')}</h2>
-        <button type="button" onClick={() => void downloadFrom(client.callBlob('usage', { query: { format: 'csv' } }), 'hearth-usage.csv').catch(setError)}>
+        <button
+          type="button"
+          onClick={() => void downloadFrom(client.callBlob('usage', { query: { format: 'csv' } }), 'hearth-usage.csv').catch(setError)}
+        >
           {t('team.usageCsv')}
         </button>
       </header>
@@ -235,14 +260,23 @@ function UsagePanel(): ReactNode {
             <table className="table">
               <thead>
                 <tr>
-                  <th>{t('usage.day')}</th><th>{t('usage.key')}</th><th>{t('usage.requests')}</th>
-                  <th>{t('usage.images')}</th><th>{t('usage.engineMs')}</th><th>{t('usage.errors')}</th>
+                  <th>{t('usage.day')}</th>
+                  <th>{t('usage.key')}</th>
+                  <th>{t('usage.requests')}</th>
+                  <th>{t('usage.images')}</th>
+                  <th>{t('usage.engineMs')}</th>
+                  <th>{t('usage.errors')}</th>
                 </tr>
               </thead>
               <tbody>
                 {data.rows.map((r) => (
                   <tr key={`${r.day}-${r.keyId}`}>
-                    <td>{r.day}</td><td>{r.keyName ?? r.keyId}</td><td>{r.requests}</td><td>{r.images}</td><td>{r.engineMs}</td><td>{r.errors}</td>
+                    <td>{r.day}</td>
+                    <td>{r.keyName ?? r.keyId}</td>
+                    <td>{r.requests}</td>
+                    <td>{r.images}</td>
+                    <td>{r.engineMs}</td>
+                    <td>{r.errors}</td>
                   </tr>
                 ))}
               </tbody>
@@ -308,7 +342,13 @@ function LimitsPanel(): ReactNode {
       <h2>{t('team.limits')}</h2>
       <Async {...settings}>
         {(s) => (
-          <form className="form-row" onSubmit={(e) => { e.preventDefault(); save(); }}>
+          <form
+            className="form-row"
+            onSubmit={(e) => {
+              e.preventDefault();
+              save();
+            }}
+          >
             {(Object.keys(s.limits) as (keyof Settings['limits'])[]).map((name) => (
               <label key={name}>
                 {name}
@@ -319,7 +359,9 @@ function LimitsPanel(): ReactNode {
                 />
               </label>
             ))}
-            <button type="submit" disabled={Object.keys(draft).length === 0}>{t('common.save')}</button>
+            <button type="submit" disabled={Object.keys(draft).length === 0}>
+              {t('common.save')}
+            </button>
             {state === 'saved' && <span className="muted">{t('common.saved')}</span>}
             {state instanceof Error && <ErrorPanel error={state} />}
           </form>
@@ -342,18 +384,16 @@ function ClusterPanel(): ReactNode {
   const save = (current: ClusterSettings): void => {
     const nextUrl = (url ?? current.url ?? '').trim();
     const nextName = (name ?? current.name ?? '').trim();
-    client
-      .call('updateCluster', { body: { url: nextUrl || null, name: nextName || null } })
-      .then(
-        (r) => {
-          setSaved(r);
-          setError(undefined);
-        },
-        (err: Error) => {
-          report(err);
-          setError(err);
-        },
-      );
+    client.call('updateCluster', { body: { url: nextUrl || null, name: nextName || null } }).then(
+      (r) => {
+        setSaved(r);
+        setError(undefined);
+      },
+      (err: Error) => {
+        report(err);
+        setError(err);
+      },
+    );
   };
 
   return (

@@ -45,7 +45,14 @@ function StartForm({ onStarted }: { onStarted: (run: TrainRun) => void }): React
       <h2>{t('train.new')}</h2>
       <label>
         {t('train.folder')}
-        <input value={path} onChange={(e) => setPath(e.target.value)} required size={40} placeholder="/srv/datasets/parts" data-testid="train-folder" />
+        <input
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          required
+          size={40}
+          placeholder="/srv/datasets/parts"
+          data-testid="train-folder"
+        />
       </label>
       <label>
         {t('train.name')}
@@ -152,7 +159,13 @@ function Report({ run, onActivated }: { run: TrainRun; onActivated: () => void }
             <tr key={r.labels[i]}>
               <th>{r.labels[i]}</th>
               {row.map((v, j) => (
-                <td key={j} className="num" style={{ background: `color-mix(in srgb, ${i === j ? 'var(--accent)' : 'var(--bad)'} ${Math.round((v / max) * 60)}%, transparent)` }}>
+                <td
+                  key={j}
+                  className="num"
+                  style={{
+                    background: `color-mix(in srgb, ${i === j ? 'var(--accent)' : 'var(--bad)'} ${Math.round((v / max) * 60)}%, transparent)`,
+                  }}
+                >
                   {v}
                 </td>
               ))}

@@ -64,7 +64,9 @@ const log = createLogger('compat');
 
 /** A file name safe to keep on disk: no path, no control or reserved characters, at most 200 characters. */
 function safeName(raw: string): string {
-  const name = replaceUnprintable(basename(raw.replace(/\\/g, '/')), '_').replace(/[<>:"/\\|?*]/g, '_').trim();
+  const name = replaceUnprintable(basename(raw.replace(/\\/g, '/')), '_')
+    .replace(/[<>:"/\\|?*]/g, '_')
+    .trim();
   return (name || 'document').slice(0, 200);
 }
 
@@ -123,11 +125,16 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       const page = (detail as { page?: number } | null)?.page ?? k + 1;
       if (!wanted(page) || item.state === 'pending') return [];
       const where = { page, path: `${meta.name} - ${page}`, fileName: `${meta.name} - ${page}` };
-      if (item.state === 'failed' || !detail) return [{ code: UMI_CODES.engineFailed, data: item.error?.message ?? 'this page could not be read', ...where }];
+      if (item.state === 'failed' || !detail)
+        return [{ code: UMI_CODES.engineFailed, data: item.error?.message ?? 'this page could not be read', ...where }];
       const ignore = pageInRange(page, count, meta.options.ignoreRange) ? meta.options.ignoreAreas : [];
       const laidOut = meta.options.parser === 'none' ? { lines: detail.lines } : detail;
       const blocks = umiTextBlocks(laidOut, meta.options.parser, ignore);
-      return [blocks.length ? { code: UMI_CODES.ok, data: blocks, ...where } : { code: UMI_CODES.noText, data: 'No text found on this page.', ...where }];
+      return [
+        blocks.length
+          ? { code: UMI_CODES.ok, data: blocks, ...where }
+          : { code: UMI_CODES.noText, data: 'No text found on this page.', ...where },
+      ];
     });
   };
 
@@ -163,7 +170,10 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       case 'jsonl':
         return { name: `${stem}.jsonl`, bytes: Buffer.from(pages.map((r) => JSON.stringify(r) + '\n').join('')) };
       case 'csv':
-        return { name: `${stem}.csv`, bytes: Buffer.from(stringify([['page', 'file', 'text'], ...pages.map((r) => [r.page, r.fileName, textOf(r)])])) };
+        return {
+          name: `${stem}.csv`,
+          bytes: Buffer.from(stringify([['page', 'file', 'text'], ...pages.map((r) => [r.page, r.fileName, textOf(r)])])),
+        };
       case 'pdfLayered':
       case 'pdfOneLayer':
         throw new UmiOptionError(`${type} is not offered by this node; ask for txt, txtPlain, jsonl or csv`);
@@ -204,11 +214,17 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
     result(body) {
       const meta = find(body);
       if (!('jobId' in meta)) return meta;
-      const { is_data: isData = false, format = 'dict', is_unread: isUnread = true } = body as { is_data?: boolean; format?: string; is_unread?: boolean };
+      const {
+        is_data: isData = false,
+        format = 'dict',
+        is_unread: isUnread = true,
+      } = body as { is_data?: boolean; format?: string; is_unread?: boolean };
       const job = jobs.get(meta.jobId);
       if (!job) return { code: 103, data: `task ${meta.jobId} does not exist` };
       const pages = pageResults(meta);
-      const state = ({ queued: 'waiting', paused: 'waiting', running: 'running', done: 'success', failed: 'failure', cancelled: 'failure' } as const)[job.state];
+      const state = (
+        { queued: 'waiting', paused: 'waiting', running: 'running', done: 'success', failed: 'failure', cancelled: 'failure' } as const
+      )[job.state];
       const answer: UmiDocAnswer = {
         code: 100,
         processed_count: pages.length,
@@ -233,12 +249,18 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       const meta = find(body);
       if (!('jobId' in meta)) return meta;
       const job = jobs.get(meta.jobId);
-      if (!job || job.state !== 'done') return { code: 201, data: `task ${meta.jobId} has not finished successfully; poll /api/doc/result until state is "success"` };
+      if (!job || job.state !== 'done')
+        return { code: 201, data: `task ${meta.jobId} has not finished successfully; poll /api/doc/result until state is "success"` };
       // Umi documents the flag as "ingore_blank"; the correct spelling is taken too.
       const b = body as { file_types?: unknown; ingore_blank?: unknown; ignore_blank?: unknown };
       const types = b.file_types ?? ['pdfLayered'];
       const ignoreBlank = b.ingore_blank ?? b.ignore_blank ?? true;
-      if (!Array.isArray(types) || types.length === 0 || typeof ignoreBlank !== 'boolean' || !types.every((t) => DOC_FILE_TYPES.includes(t as DocFileType))) {
+      if (
+        !Array.isArray(types) ||
+        types.length === 0 ||
+        typeof ignoreBlank !== 'boolean' ||
+        !types.every((t) => DOC_FILE_TYPES.includes(t as DocFileType))
+      ) {
         return { code: 202, data: `file_types must be a list of ${DOC_FILE_TYPES.join(', ')}; ingore_blank true or false` };
       }
       let files: { name: string; bytes: Buffer }[];
@@ -253,7 +275,11 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       const name = single ? files[0].name : `${stem}.zip`;
       const bytes = single ? files[0].bytes : Buffer.from(zipSync(Object.fromEntries(files.map((f) => [f.name, new Uint8Array(f.bytes)]))));
       const token = randomUUID();
-      const mime = single ? ({ txt: 'text/plain; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' }[extname(name).slice(1)] ?? 'application/octet-stream') : 'application/zip';
+      const mime = single
+        ? ({ txt: 'text/plain; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' }[
+            extname(name).slice(1)
+          ] ?? 'application/octet-stream')
+        : 'application/zip';
       downloads.set(token, { jobId: meta.jobId, name, mime, build: () => bytes });
       return { code: 100, data: `${baseUrl}/api/doc/download/${token}/${encodeURIComponent(name)}`, name };
     },

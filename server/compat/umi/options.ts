@@ -3,7 +3,16 @@
 // Umi's engine-specific language paths are accepted and ignored: Hearth reads Chinese and English with one model.
 
 /** Layout modes, as Umi names them: columns (multi/single) × line ends (para/line/none), code, or none. */
-export const UMI_PARSERS = ['multi_para', 'multi_line', 'multi_none', 'single_para', 'single_line', 'single_none', 'single_code', 'none'] as const;
+export const UMI_PARSERS = [
+  'multi_para',
+  'multi_line',
+  'multi_none',
+  'single_para',
+  'single_line',
+  'single_none',
+  'single_code',
+  'none',
+] as const;
 export type UmiParser = (typeof UMI_PARSERS)[number];
 
 /** The layout each Umi mode asks of Hearth: columns found, one column, or lines as the detector gave them. */
@@ -108,14 +117,25 @@ export function ocrOptionDefinitions(): Record<string, OptionDefinition> {
 
 /** GET /api/doc/get_options */
 export function docOptionDefinitions(): Record<string, OptionDefinition> {
-  const int = (title: string, toolTip: string, value: number): OptionDefinition => ({ title, toolTip, type: 'number', isInt: true, default: value });
+  const int = (title: string, toolTip: string, value: number): OptionDefinition => ({
+    title,
+    toolTip,
+    type: 'number',
+    isInt: true,
+    default: value,
+  });
   return {
     ...imageOptions(false),
     'tbpu.ignoreRangeStart': int('Ignore areas from page / 忽略区域起始页', 'First page (from 1) the ignore areas apply to.', 1),
     'tbpu.ignoreRangeEnd': int('Ignore areas to page / 忽略区域结束页', 'Last page they apply to; negative counts from the end.', -1),
     pageRangeStart: int('From page / 起始页', 'First page to read, from 1.', 1),
     pageRangeEnd: int('To page / 结束页', 'Last page to read; negative counts from the end (-1 = the last).', -1),
-    pageList: { title: 'Pages / 页码列表', toolTip: 'Pages to read, e.g. [1, 2, 5]; takes precedence over the range.', type: 'var', default: [] },
+    pageList: {
+      title: 'Pages / 页码列表',
+      toolTip: 'Pages to read, e.g. [1, 2, 5]; takes precedence over the range.',
+      type: 'var',
+      default: [],
+    },
     password: { title: 'Password / 密码', toolTip: 'Password of an encrypted document.', type: 'text', default: '' },
     'doc.extractionMode': {
       title: 'Content / 内容提取',
@@ -177,13 +197,15 @@ function readEnum<T extends string>(name: string, value: unknown, allowed: reado
 
 function readInt(name: string, value: unknown, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (!isNumber(value) || !Number.isInteger(value)) throw new UmiOptionError(`${name} must be a whole number; got ${JSON.stringify(value)}`);
+  if (!isNumber(value) || !Number.isInteger(value))
+    throw new UmiOptionError(`${name} must be a whole number; got ${JSON.stringify(value)}`);
   return value;
 }
 
 function readLimitSide(value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isNumber(value) || value < 32) throw new UmiOptionError(`ocr.limit_side_len must be a number of pixels (960, 2880, 4320 or 999999); got ${JSON.stringify(value)}`);
+  if (!isNumber(value) || value < 32)
+    throw new UmiOptionError(`ocr.limit_side_len must be a number of pixels (960, 2880, 4320 or 999999); got ${JSON.stringify(value)}`);
   return Math.min(Math.round(value), LARGEST_SIDE);
 }
 
@@ -215,7 +237,10 @@ export function parseDocOptions(raw: unknown): UmiDocOptions {
   return {
     ...image,
     format: 'dict',
-    ignoreRange: [readInt('tbpu.ignoreRangeStart', o['tbpu.ignoreRangeStart'], 1), readInt('tbpu.ignoreRangeEnd', o['tbpu.ignoreRangeEnd'], -1)],
+    ignoreRange: [
+      readInt('tbpu.ignoreRangeStart', o['tbpu.ignoreRangeStart'], 1),
+      readInt('tbpu.ignoreRangeEnd', o['tbpu.ignoreRangeEnd'], -1),
+    ],
     pageRange: [readInt('pageRangeStart', o.pageRangeStart, 1), readInt('pageRangeEnd', o.pageRangeEnd, -1)],
     pageList: pageList as number[],
     password,

@@ -15,7 +15,13 @@ function line(text: string, x: number, y: number, w: number, h = 20): OcrLine {
 
 // Two columns: the layout's reading order is the left column (two paragraphs), then the right one.
 const page = {
-  lines: [line('The node keeps every', 10, 10, 200), line('result in its store.', 10, 40, 190), line('Backups are online.', 10, 100, 190), line('左栏之后是', 300, 10, 100), line('右栏的文字。', 300, 40, 120)],
+  lines: [
+    line('The node keeps every', 10, 10, 200),
+    line('result in its store.', 10, 40, 190),
+    line('Backups are online.', 10, 100, 190),
+    line('左栏之后是', 300, 10, 100),
+    line('右栏的文字。', 300, 40, 120),
+  ],
   blocks: [{ lines: [0, 1] }, { lines: [2] }, { lines: [3, 4] }],
 };
 
@@ -28,12 +34,20 @@ describe('Umi text blocks', () => {
 
   it('reads one column top to bottom in single_line, every line its own', () => {
     const blocks = umiTextBlocks(page, 'single_line', []);
-    expect(blocks.map((b) => b.text)).toEqual(['The node keeps every', '左栏之后是', 'result in its store.', '右栏的文字。', 'Backups are online.']);
+    expect(blocks.map((b) => b.text)).toEqual([
+      'The node keeps every',
+      '左栏之后是',
+      'result in its store.',
+      '右栏的文字。',
+      'Backups are online.',
+    ]);
     expect(blocks.every((b) => b.end === '\n')).toBe(true);
   });
 
   it('joins everything in multi_none and ends with one newline', () => {
-    expect(umiText(umiTextBlocks(page, 'multi_none', []))).toBe('The node keeps every result in its store. Backups are online.左栏之后是右栏的文字。\n');
+    expect(umiText(umiTextBlocks(page, 'multi_none', []))).toBe(
+      'The node keeps every result in its store. Backups are online.左栏之后是右栏的文字。\n',
+    );
   });
 
   it('keeps indentation in single_code', () => {

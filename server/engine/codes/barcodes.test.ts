@@ -33,7 +33,13 @@ describe('barcodes', () => {
     const eanMeta = await sharp(ean).metadata();
     const page = await sharp({ create: { width: 700, height: 500, channels: 3, background: '#ffffff' } })
       .composite([
-        { input: await sharp(ean).resize((eanMeta.width ?? 100) * 3, (eanMeta.height ?? 50) * 3, { kernel: 'nearest' }).toBuffer(), left: 20, top: 20 },
+        {
+          input: await sharp(ean)
+            .resize((eanMeta.width ?? 100) * 3, (eanMeta.height ?? 50) * 3, { kernel: 'nearest' })
+            .toBuffer(),
+          left: 20,
+          top: 20,
+        },
         { input: qr, left: 480, top: 300 },
       ])
       .png()
@@ -43,12 +49,16 @@ describe('barcodes', () => {
   });
 
   it('finds nothing on a page without codes, and refuses bytes that are not an image', async () => {
-    const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const blank = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ffffff' } })
+      .png()
+      .toBuffer();
     expect(await readBarcodes(blank)).toEqual({ codes: [], width: 300, height: 200 });
     await expect(readBarcodes(Buffer.from('not an image at all'))).rejects.toMatchObject({ code: 'not_an_image', status: 415 });
   });
 
   it('says in words when text cannot be written in a format', async () => {
-    await expect(writeBarcode('not digits', { format: 'EAN13', width: 0, height: 0, quietZone: -1, ecLevel: -1 })).rejects.toMatchObject({ status: 400 });
+    await expect(writeBarcode('not digits', { format: 'EAN13', width: 0, height: 0, quietZone: -1, ecLevel: -1 })).rejects.toMatchObject({
+      status: 400,
+    });
   });
 });

@@ -18,7 +18,10 @@ function loadZxing(): Promise<Zxing> {
     const mod = await import('zxing-wasm/full');
     const wasmPath = createRequire(import.meta.url).resolve('zxing-wasm/full/zxing_full.wasm');
     const wasmBinary = await readFile(wasmPath);
-    await mod.prepareZXingModule({ overrides: { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) }, fireImmediately: true });
+    await mod.prepareZXingModule({
+      overrides: { wasmBinary: wasmBinary.buffer.slice(wasmBinary.byteOffset, wasmBinary.byteOffset + wasmBinary.byteLength) },
+      fireImmediately: true,
+    });
     return mod;
   })().catch((err: unknown) => {
     zxing = undefined;

@@ -84,7 +84,10 @@ export class DynamicBatcher {
     this.runBatch(joinRows(batch.map((w) => w.input)))
       .then(
         (outputs) => {
-          const parts = splitRows(outputs, batch.map((w) => w.input.dims[0]));
+          const parts = splitRows(
+            outputs,
+            batch.map((w) => w.input.dims[0]),
+          );
           batch.forEach((w, i) => w.resolve(parts[i]));
         },
         (err: unknown) => batch.forEach((w) => w.reject(err)),

@@ -57,7 +57,10 @@ export function probeProvider(provider: string, threads: number, runLimitMs: num
     child.on('error', (e) => finish({ ok: false, reason: e.message }));
     child.on('close', (code, signal) => {
       const last = err.trim().split('\n').filter(Boolean).pop();
-      finish({ ok: false, reason: `the measuring process ended (${signal ?? `exit code ${code}`})${last ? `: ${last.slice(0, 200)}` : ''}` });
+      finish({
+        ok: false,
+        reason: `the measuring process ended (${signal ?? `exit code ${code}`})${last ? `: ${last.slice(0, 200)}` : ''}`,
+      });
     });
   });
 }

@@ -34,14 +34,10 @@ export interface BatchLimits {
   maxDelayMs: number;
 }
 
-export type ToSessionThread =
-  | { connect: MessagePort }
-  | { close: true };
+export type ToSessionThread = { connect: MessagePort } | { close: true };
 
 export type FromSessionThread =
-  | { ready: true; names: Record<OcrModelName, ModelNames> }
-  | { ready: false; reason: string }
-  | { closed: true };
+  { ready: true; names: Record<OcrModelName, ModelNames> } | { ready: false; reason: string } | { closed: true };
 
 /** Engine worker → session thread, on the worker's port. */
 export interface RunRequest {

@@ -53,7 +53,10 @@ export function remoteOcrModels(gpu: NonNullable<TaskContext['gpu']>): OcrModels
   const client = new SessionThreadClient(gpu.port);
   return {
     det: client.session('det', gpu.names.det),
-    cls: ((cls: OcrSession) => () => Promise.resolve(cls))(client.session('cls', gpu.names.cls)),
+    cls: (
+      (cls: OcrSession) => () =>
+        Promise.resolve(cls)
+    )(client.session('cls', gpu.names.cls)),
     rec: client.session('rec', gpu.names.rec),
     dict: loadDictionary(ocrModelFiles().dict),
     providers: [gpu.provider, gpu.provider, gpu.provider],

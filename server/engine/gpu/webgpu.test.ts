@@ -67,7 +67,10 @@ describe.skipIf(!hasSwiftShader)('WebGPU on SwiftShader', () => {
     expect(gpu.providers[0]).toBe('webgpu');
     expect(node.services.providerChoice.why).toMatch(/forced/);
     // Both images at once: the session thread may batch their inputs together.
-    const [onGpu, onCpu] = await Promise.all([Promise.all(images.map((i) => gpu.ocr(i))), Promise.all(images.map((i) => (cpu as Engine).ocr(i)))]);
+    const [onGpu, onCpu] = await Promise.all([
+      Promise.all(images.map((i) => gpu.ocr(i))),
+      Promise.all(images.map((i) => (cpu as Engine).ocr(i))),
+    ]);
     for (let i = 0; i < images.length; i++) {
       expect(onGpu[i].provider).toBe('webgpu');
       expect(onCpu[i].provider).toBe('cpu');
@@ -97,11 +100,15 @@ describe.skipIf(!hasSwiftShader)('WebGPU on SwiftShader', () => {
     const dir = tempDir();
     const image = join(dir, 'line.png');
     writeFileSync(image, images[0]);
-    const run = spawnSync(process.execPath, [join(APP_ROOT, 'bin', 'hearth.js'), 'ocr', image, '--provider', 'webgpu', '--data', join(dir, 'data')], {
-      env: { ...process.env, VK_ICD_FILENAMES: icd, HEARTH_LOG_CONSOLE: '1', HEARTH_STORE_KEY: 'test-key-webgpu' },
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [join(APP_ROOT, 'bin', 'hearth.js'), 'ocr', image, '--provider', 'webgpu', '--data', join(dir, 'data')],
+      {
+        env: { ...process.env, VK_ICD_FILENAMES: icd, HEARTH_LOG_CONSOLE: '1', HEARTH_STORE_KEY: 'test-key-webgpu' },
+        encoding: 'utf8',
+        timeout: 300_000,
+      },
+    );
     const results = run.stdout
       .split('\n')
       .filter((l) => l.startsWith('{'))
@@ -120,7 +127,10 @@ describe.skipIf(!hasSwiftShader)('WebGPU on SwiftShader', () => {
   it('falls back to the CPU with one warning when the Vulkan driver does not load', () => {
     // A driver manifest whose library is not there: the loader finds no driver and WebGPU gets no adapter.
     const manifest = join(tempDir(), 'broken_icd.json');
-    writeFileSync(manifest, JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: '/nonexistent/libvk_broken.so', api_version: '1.0.5' } }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({ file_format_version: '1.0.0', ICD: { library_path: '/nonexistent/libvk_broken.so', api_version: '1.0.5' } }),
+    );
     const r = ocrWithVulkan(manifest);
     expect(r.status).toBe(0);
     expect(r.results[0]).toMatchObject({ provider: 'cpu' });

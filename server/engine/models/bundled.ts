@@ -26,4 +26,3 @@ export function bundledFiles(manifest: ModelManifest): Record<string, string> {
   for (const [role, f] of Object.entries(manifest.files ?? {})) out[role] = join(packageDir(f.package), f.path);
   return out;
 }
-

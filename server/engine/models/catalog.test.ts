@@ -50,7 +50,10 @@ describe('model catalog', () => {
     const c = openModelCatalog({ dataDir: tempDir() });
     expect(await c.import({ ...colours, manifest: { ...colours.manifest, name: 'Colours' } })).toEqual({ id: 'colours', version: 1 });
     expect(c.get('colours')).toMatchObject({ id: 'colours', name: 'Colours' });
-    expect(await c.import({ ...colours, manifest: { ...colours.manifest, name: 'Colours (v2)' } })).toEqual({ id: 'colours-v2', version: 1 });
+    expect(await c.import({ ...colours, manifest: { ...colours.manifest, name: 'Colours (v2)' } })).toEqual({
+      id: 'colours-v2',
+      version: 1,
+    });
     const given = await rejection(c.import({ ...colours, manifest: { ...colours.manifest, id: 'Colours' } }));
     expect([given.status, given.code]).toEqual([422, 'invalid_model']);
     expect(given.message).toMatch(/a-z/);
@@ -110,9 +113,13 @@ describe('model catalog', () => {
       c.import({ ...colours, manifest: { ...colours.manifest, inputs: [{ name: 'pixels', dtype: 'float32', shape: [1, 3, 32, 32] }] } }),
     );
     expect(input.message).toMatch(/no input "pixels".*does not describe model input "image"/);
-    const schema = await rejection(c.import({ ...colours, manifest: { name: 'x', task: 'classify', preprocess: { size: [32], mean: 'a' } } }));
+    const schema = await rejection(
+      c.import({ ...colours, manifest: { name: 'x', task: 'classify', preprocess: { size: [32], mean: 'a' } } }),
+    );
     expect(schema.message).toMatch(/^manifest: preprocess\.size/);
-    const twoInputs = await rejection(c.import({ model: addModel(), manifest: { name: 'add', task: 'classify', preprocess: { size: [1, 3] } }, labels: 'a\n' }));
+    const twoInputs = await rejection(
+      c.import({ model: addModel(), manifest: { name: 'add', task: 'classify', preprocess: { size: [1, 3] } }, labels: 'a\n' }),
+    );
     expect(twoInputs.message).toMatch(/one image input; this one has 2/);
     const noLabels = await rejection(c.import({ ...colours, labels: undefined }));
     expect(noLabels.message).toMatch(/needs a labels file/);
@@ -121,7 +128,10 @@ describe('model catalog', () => {
 
   it('exports a bundle that another data dir imports as is', async () => {
     const a = openModelCatalog({ dataDir: tempDir() });
-    await a.import({ ...colours, manifest: { ...colours.manifest, preprocess: { size: [32, 32], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } } });
+    await a.import({
+      ...colours,
+      manifest: { ...colours.manifest, preprocess: { size: [32, 32], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } },
+    });
     await a.import({ ...colours, labels: 'blue\nred\ngreen\n' });
     a.activate('colours', 1);
     const bundle = a.exportBundle('colours');
@@ -141,13 +151,22 @@ describe('model catalog', () => {
     const dir = tempDir();
     const file = join(dir, 'b.tar');
     const big = new Uint8Array(1300).map((_, i) => i % 251);
-    writeFileSync(file, writeTar([{ name: 'manifest.json', data: new TextEncoder().encode('{}') }, { name: 'model.onnx', data: big }]));
+    writeFileSync(
+      file,
+      writeTar([
+        { name: 'manifest.json', data: new TextEncoder().encode('{}') },
+        { name: 'model.onnx', data: big },
+      ]),
+    );
     expect(execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).trim().split('\n')).toEqual(['manifest.json', 'model.onnx']);
     execFileSync('tar', ['-xf', file, '-C', dir]);
     expect(readFileSync(join(dir, 'model.onnx'))).toEqual(Buffer.from(big));
     execFileSync('tar', ['--format=ustar', '-cf', join(dir, 'c.tar'), '-C', dir, 'model.onnx', 'manifest.json']);
     const entries = readTar(readFileSync(join(dir, 'c.tar')));
-    expect(entries.map((e) => [e.name, e.data.length])).toEqual([['model.onnx', 1300], ['manifest.json', 2]]);
+    expect(entries.map((e) => [e.name, e.data.length])).toEqual([
+      ['model.onnx', 1300],
+      ['manifest.json', 2],
+    ]);
     const broken = readFileSync(join(dir, 'c.tar'));
     broken[10] ^= 0xff;
     expect(() => readTar(broken)).toThrow(/checksum/);

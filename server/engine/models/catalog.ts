@@ -74,13 +74,17 @@ export interface ModelCatalog {
 /** A model id from a display name (the rule is the contract's); 422 when the name has nothing to make one of. */
 export function idFromName(name: string): string {
   const id = modelIdFromName(name);
-  if (!id) throw new AppError('invalid_model', 422, `cannot make a model id from the name "${name}"; give an id of a-z, 0-9, ".", "_" or "-"`);
+  if (!id)
+    throw new AppError('invalid_model', 422, `cannot make a model id from the name "${name}"; give an id of a-z, 0-9, ".", "_" or "-"`);
   return id;
 }
 
 /** Labels text → labels; trailing blank lines are ignored, a blank line in the middle is an error. */
 export function parseLabels(text: string): string[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.trim());
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim());
   while (lines.length && lines[lines.length - 1] === '') lines.pop();
   const blank = lines.indexOf('');
   if (blank !== -1) throw new AppError('invalid_model', 422, `labels line ${blank + 1} is empty; give one label per line`);
@@ -295,7 +299,11 @@ export function openModelCatalog(opts: { dataDir: string }): ModelCatalog {
         const existing = versionsOf(id);
         const version = m.version ?? (existing.length ? existing[existing.length - 1] + 1 : 1);
         if (existing.includes(version)) {
-          throw new AppError('conflict', 409, `model "${id}" already has version ${version}; leave the version out to import it as the next one`);
+          throw new AppError(
+            'conflict',
+            409,
+            `model "${id}" already has version ${version}; leave the version out to import it as the next one`,
+          );
         }
         writeFileSync(join(tmp, MANIFEST_FILE), JSON.stringify({ ...manifest, version }, null, 2) + '\n');
         try {

@@ -17,10 +17,15 @@ interface Metadata {
 }
 
 function toSpec(m: Metadata, kind: string): TensorSpec {
-  if (!m.isTensor) throw new AppError('invalid_model', 422, `${kind} "${m.name}" is not a tensor; only tensor inputs and outputs are served`);
+  if (!m.isTensor)
+    throw new AppError('invalid_model', 422, `${kind} "${m.name}" is not a tensor; only tensor inputs and outputs are served`);
   const dtype = m.type as TensorDtype;
   if (!TENSOR_DTYPES.includes(dtype)) {
-    throw new AppError('invalid_model', 422, `${kind} "${m.name}" has element type ${String(m.type)}; served types are ${TENSOR_DTYPES.join(', ')}`);
+    throw new AppError(
+      'invalid_model',
+      422,
+      `${kind} "${m.name}" has element type ${String(m.type)}; served types are ${TENSOR_DTYPES.join(', ')}`,
+    );
   }
   return { name: m.name, dtype, shape: [...(m.shape ?? [])] };
 }
@@ -45,7 +50,9 @@ export async function inspectModel(bytes: Uint8Array): Promise<ModelSignature> {
   try {
     loaded = await createSession(bytes, { providers: ['cpu'], threads: 1 });
   } catch (err) {
-    const reason = String((err as Error).message ?? err).split('\n')[0].slice(0, 300);
+    const reason = String((err as Error).message ?? err)
+      .split('\n')[0]
+      .slice(0, 300);
     throw new AppError('invalid_model', 422, `ONNX Runtime cannot load this model: ${reason}`);
   }
   try {

@@ -16,12 +16,20 @@ async function halves(width: number, height: number): Promise<Uint8Array> {
       else px[i + 2] = 255;
     }
   }
-  return new Uint8Array(await sharp(px, { raw: { width, height, channels: 3 } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp(px, { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 describe('imageToTensor', () => {
   it('lays out NCHW and NHWC, RGB and BGR, and normalises per channel', async () => {
-    const img = new Uint8Array(await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 255, g: 51, b: 0 } } }).png().toBuffer());
+    const img = new Uint8Array(
+      await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 255, g: 51, b: 0 } } })
+        .png()
+        .toBuffer(),
+    );
     const nchw = await imageToTensor(img, base);
     expect(nchw.dims).toEqual([1, 3, 4, 4]);
     expect([nchw.data[0], nchw.data[16], nchw.data[32]]).toEqual([1, 0.2, 0].map((v) => expect.closeTo(v, 5)));
@@ -34,7 +42,8 @@ describe('imageToTensor', () => {
   it('stretches, letterboxes (contain) or crops (cover) a wide image', async () => {
     const img = await halves(16, 4);
     // Rounded: resampling softens the red/blue edge a little.
-    const row = (t: { data: Float32Array }, ch: number, y: number): number[] => Array.from(t.data.subarray(ch * 16 + y * 4, ch * 16 + y * 4 + 4), (v) => Math.round(v) + 0);
+    const row = (t: { data: Float32Array }, ch: number, y: number): number[] =>
+      Array.from(t.data.subarray(ch * 16 + y * 4, ch * 16 + y * 4 + 4), (v) => Math.round(v) + 0);
     const stretch = await imageToTensor(img, base);
     expect(row(stretch, 0, 0)).toEqual([1, 1, 0, 0]);
     // contain: a 4×1 band in the middle rows, black above and below.

@@ -2,13 +2,7 @@
 // and which models are warm. Models load inside engine workers on first use and unload there after idle time.
 import { AppError } from '../../appError';
 import type { HealthModel } from '../../contract/health';
-import type {
-  ClassifyResponse,
-  InferRequest,
-  InferResponse,
-  ModelImportResponse,
-  ModelSummary,
-} from '../../contract/models';
+import type { ClassifyResponse, InferRequest, InferResponse, ModelImportResponse, ModelSummary } from '../../contract/models';
 import type { ClassifyPayload } from '../tasks/classify';
 import type { InferPayload } from '../tasks/infer';
 import { openModelCatalog, type ImportInput, type ModelBundle, type ModelCatalog } from './catalog';
@@ -70,7 +64,8 @@ export function createModelRepository(opts: {
   /** The active version's model file; the bundled OCR pipeline stays loaded in every worker from start. */
   const servedPath = (id: string, action: 'load' | 'unload'): string => {
     const r = catalog.resolve(id);
-    if (r.bundled) throw new AppError('bad_request', 400, `${id} is the bundled OCR pipeline; the engine loads it at start, so it cannot ${action}`);
+    if (r.bundled)
+      throw new AppError('bad_request', 400, `${id} is the bundled OCR pipeline; the engine loads it at start, so it cannot ${action}`);
     return r.modelPath;
   };
 
@@ -152,7 +147,11 @@ export function createModelRepository(opts: {
       const known = new Set(m.outputs.map((o) => o.name));
       for (const name of request.outputs ?? []) {
         if (!known.has(name)) {
-          throw new AppError('bad_request', 400, `the model has no output "${name}"; its outputs are ${[...known].map((n) => `"${n}"`).join(', ')}`);
+          throw new AppError(
+            'bad_request',
+            400,
+            `the model has no output "${name}"; its outputs are ${[...known].map((n) => `"${n}"`).join(', ')}`,
+          );
         }
       }
       const payload: InferPayload = { modelPath: r.modelPath, inputs, outputs: request.outputs, idleMs };

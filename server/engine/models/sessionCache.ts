@@ -24,10 +24,12 @@ let sweeper: NodeJS.Timeout | undefined;
 function release(key: string, entry: Entry): void {
   // An entry unloaded while busy may have been replaced by a fresh load of the same file.
   if (entries.get(key) === entry) entries.delete(key);
-  entry.loading.then(
-    (l) => l.session.release(),
-    () => undefined,
-  ).catch(() => undefined);
+  entry.loading
+    .then(
+      (l) => l.session.release(),
+      () => undefined,
+    )
+    .catch(() => undefined);
 }
 
 /** Releases sessions idle longer than their idle time; returns how many. */
@@ -124,5 +126,12 @@ export async function releaseAll(): Promise<void> {
   entries.clear();
   if (sweeper) clearInterval(sweeper);
   sweeper = undefined;
-  await Promise.all(all.map((e) => e.loading.then((l) => l.session.release(), () => undefined)));
+  await Promise.all(
+    all.map((e) =>
+      e.loading.then(
+        (l) => l.session.release(),
+        () => undefined,
+      ),
+    ),
+  );
 }

@@ -78,9 +78,7 @@ export function checkInputs(inputs: Record<string, TensorData>, specs: readonly 
     if (!t) throw bad(`input "${spec.name}" is missing (${spec.dtype} [${spec.shape.join(',')}])`);
     if (t.dtype !== spec.dtype) throw bad(`input "${spec.name}" must be ${spec.dtype}, not ${t.dtype}`);
     if (spec.shape.length) {
-      const fits =
-        t.dims.length === spec.shape.length &&
-        spec.shape.every((d, i) => typeof d !== 'number' || d < 0 || d === t.dims[i]);
+      const fits = t.dims.length === spec.shape.length && spec.shape.every((d, i) => typeof d !== 'number' || d < 0 || d === t.dims[i]);
       if (!fits) throw bad(`input "${spec.name}" must have shape [${spec.shape.join(',')}], not [${t.dims.join(',')}]`);
     }
     total += t.data.length;

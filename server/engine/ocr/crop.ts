@@ -33,7 +33,12 @@ function homography(from: readonly Point[], to: readonly Point[]): number[] {
 export function cropQuad(img: RgbImage, quad: Quad): RgbImage {
   const width = Math.max(1, Math.round(Math.max(distance(quad[0], quad[1]), distance(quad[2], quad[3]))));
   const height = Math.max(1, Math.round(Math.max(distance(quad[0], quad[3]), distance(quad[1], quad[2]))));
-  const dst: Point[] = [[0, 0], [width, 0], [width, height], [0, height]];
+  const dst: Point[] = [
+    [0, 0],
+    [width, 0],
+    [width, height],
+    [0, height],
+  ];
   const m = homography(dst, quad);
   const out = Buffer.alloc(width * height * 3);
   const { data, width: W, height: H } = img;
@@ -45,10 +50,16 @@ export function cropQuad(img: RgbImage, quad: Quad): RgbImage {
       let sy = (m[3] * x + m[4] * y + m[5]) / den;
       sx = Math.min(W - 1, Math.max(0, sx));
       sy = Math.min(H - 1, Math.max(0, sy));
-      const x0 = Math.floor(sx), y0 = Math.floor(sy);
-      const x1 = Math.min(W - 1, x0 + 1), y1 = Math.min(H - 1, y0 + 1);
-      const fx = sx - x0, fy = sy - y0;
-      const p00 = (y0 * W + x0) * 3, p10 = (y0 * W + x1) * 3, p01 = (y1 * W + x0) * 3, p11 = (y1 * W + x1) * 3;
+      const x0 = Math.floor(sx),
+        y0 = Math.floor(sy);
+      const x1 = Math.min(W - 1, x0 + 1),
+        y1 = Math.min(H - 1, y0 + 1);
+      const fx = sx - x0,
+        fy = sy - y0;
+      const p00 = (y0 * W + x0) * 3,
+        p10 = (y0 * W + x1) * 3,
+        p01 = (y1 * W + x0) * 3,
+        p11 = (y1 * W + x1) * 3;
       for (let c = 0; c < 3; c++) {
         const top = data[p00 + c] + (data[p10 + c] - data[p00 + c]) * fx;
         const bottom = data[p01 + c] + (data[p11 + c] - data[p01 + c]) * fx;
@@ -130,11 +141,17 @@ export function writeNormalisedCrop(
   }
   for (let y = 0; y < height; y++) {
     const sy = Math.min(H - 1, Math.max(0, (y + 0.5) * scaleY - 0.5));
-    const y0 = Math.floor(sy), y1 = Math.min(H - 1, y0 + 1), fy = sy - y0;
-    const row0 = y0 * W, row1 = y1 * W;
+    const y0 = Math.floor(sy),
+      y1 = Math.min(H - 1, y0 + 1),
+      fy = sy - y0;
+    const row0 = y0 * W,
+      row1 = y1 * W;
     for (let x = 0; x < width; x++) {
       const fx = wx[x];
-      const p00 = (row0 + left[x]) * 3, p10 = (row0 + right[x]) * 3, p01 = (row1 + left[x]) * 3, p11 = (row1 + right[x]) * 3;
+      const p00 = (row0 + left[x]) * 3,
+        p10 = (row0 + right[x]) * 3,
+        p01 = (row1 + left[x]) * 3,
+        p11 = (row1 + right[x]) * 3;
       const o = offset + y * tensorWidth + x;
       // PaddleOCR reads BGR with OpenCV; the recogniser and classifier were trained on that channel order:
       // red goes to the third plane, blue to the first.

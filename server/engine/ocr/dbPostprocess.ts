@@ -91,7 +91,8 @@ export function dbPostprocess(
     let top = 0;
     stack[top++] = start;
     bitmap[start] = 2;
-    let yMin = mapH, yMax = -1;
+    let yMin = mapH,
+      yMax = -1;
     while (top > 0) {
       const p = stack[--top];
       const y = (p / mapW) | 0;

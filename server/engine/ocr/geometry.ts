@@ -55,7 +55,10 @@ export function minAreaRect(hull: readonly Point[]): RotatedRect {
       ux /= len;
       uy /= len;
     }
-    let minU = Infinity, maxU = -Infinity, minV = Infinity, maxV = -Infinity;
+    let minU = Infinity,
+      maxU = -Infinity,
+      minV = Infinity,
+      maxV = -Infinity;
     for (const p of hull) {
       const u = p[0] * ux + p[1] * uy;
       const v = -p[0] * uy + p[1] * ux;
@@ -77,8 +80,10 @@ export function minAreaRect(hull: readonly Point[]): RotatedRect {
 
 /** The rectangle's corners ordered top-left, top-right, bottom-right, bottom-left (as PaddleOCR orders them). */
 export function rectCorners(r: RotatedRect): Quad {
-  const hx = (r.ux * r.w) / 2, hy = (r.uy * r.w) / 2;
-  const vx = (-r.uy * r.h) / 2, vy = (r.ux * r.h) / 2;
+  const hx = (r.ux * r.w) / 2,
+    hy = (r.uy * r.w) / 2;
+  const vx = (-r.uy * r.h) / 2,
+    vy = (r.ux * r.h) / 2;
   const pts: Point[] = [
     [r.cx - hx - vx, r.cy - hy - vy],
     [r.cx + hx - vx, r.cy + hy - vy],

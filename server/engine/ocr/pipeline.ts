@@ -23,7 +23,6 @@ import { recoverRuns } from './repeatRuns';
 import { correctReading } from './lookAlikes';
 import { restoreWordSpaces } from './wordGaps';
 
-
 /** What the OCR steps need of a session: a local ONNX Runtime session, or the GPU thread's (gpu/remoteSession.ts). */
 export interface OcrSession {
   readonly inputNames: readonly string[];
@@ -87,12 +86,14 @@ const GPU_WIDTH_STEP = 32;
 
 /** The three models as the engine runs them: each graph rewritten for inference (onnx/fuse.ts), the recogniser also with its CTC head. */
 function rewrittenModels(files: OcrModelFiles, classes: number): Record<'det' | 'cls' | 'rec', RewrittenModel> {
-  const rewrite = (finish?: (g: OnnxGraph) => void) => (bytes: Uint8Array): Uint8Array => {
-    const g = new OnnxGraph(bytes);
-    fuseForInference(g);
-    finish?.(g);
-    return g.serialize();
-  };
+  const rewrite =
+    (finish?: (g: OnnxGraph) => void) =>
+    (bytes: Uint8Array): Uint8Array => {
+      const g = new OnnxGraph(bytes);
+      fuseForInference(g);
+      finish?.(g);
+      return g.serialize();
+    };
   const fused = `fuse@${FUSE_VERSION}`;
   return {
     det: { source: files.det, recipe: fused, rewrite: rewrite() },
@@ -177,7 +178,12 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
   let img = original;
   let boxes = await detectText(models.det, img, opts.detect);
   // A page on its side is turned upright and detected again; its boxes go back to the original's pixels.
-  const turn = await sideTurn(models, img, boxes.map((b) => b.box), recBatch);
+  const turn = await sideTurn(
+    models,
+    img,
+    boxes.map((b) => b.box),
+    recBatch,
+  );
   if (turn) {
     img = turnImage(original, turn);
     boxes = await detectText(models.det, img, opts.detect);
@@ -216,7 +222,12 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
   if (pageUpsideDown) {
     // On a turned page, lines the classifier was unsure about are most likely turned as well.
     const rest = crops.flatMap((_, i) => (turned[i] ? [] : [i]));
-    const again = await recognizeCrops(models.rec, rest.map((i) => rotate180(crops[i])), models.dict, { batch: recBatch, padToBase: opts.recPad, widthStep });
+    const again = await recognizeCrops(
+      models.rec,
+      rest.map((i) => rotate180(crops[i])),
+      models.dict,
+      { batch: recBatch, padToBase: opts.recPad, widthStep },
+    );
     rest.forEach((i, k) => {
       if (again[k].confidence > texts[i].confidence) {
         texts[i] = again[k];

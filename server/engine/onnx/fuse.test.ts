@@ -86,15 +86,29 @@ function lcnetLayer(opts: { clipMax?: number; extraReader?: boolean } = {}): Uin
 
 describe('protobuf reader', () => {
   it('reads back what the writer wrote, negative int64 values included', () => {
-    const bytes = new ProtoWriter().varint(1, 300).varint(2, -1).varint(3, 2 ** 40).string(4, 'héllo').finish();
+    const bytes = new ProtoWriter()
+      .varint(1, 300)
+      .varint(2, -1)
+      .varint(3, 2 ** 40)
+      .string(4, 'héllo')
+      .finish();
     const fields = [...readFields(bytes)];
-    expect(fields.map((f) => [f.field, f.wire])).toEqual([[1, 0], [2, 0], [3, 0], [4, 2]]);
+    expect(fields.map((f) => [f.field, f.wire])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [4, 2],
+    ]);
     expect(fields.slice(0, 3).map((f) => f.varint)).toEqual([300, -1, 2 ** 40]);
     expect(new TextDecoder().decode(bytes.subarray(fields[3].start, fields[3].end))).toBe('héllo');
   });
 
   it('reads packed repeated ints and refuses a truncated message', () => {
-    const repeated = new ProtoWriter().varint(1, 7).varint(1, -3).varint(1, 1 << 20).finish();
+    const repeated = new ProtoWriter()
+      .varint(1, 7)
+      .varint(1, -3)
+      .varint(1, 1 << 20)
+      .finish();
     expect([...readFields(repeated)].map((f) => f.varint)).toEqual([7, -3, 1 << 20]);
     const packed = new ProtoWriter().bytes(8, Uint8Array.from([1, 0xac, 0x02, 5])).finish();
     const [f] = [...readFields(packed)];

@@ -103,7 +103,17 @@ function fuseHardSwish(g: OnnxGraph): number {
     g.replace(
       [add, clip, mul, div],
       [
-        { op: 'HardSigmoid', domain: '', name: gate, inputs: [x], outputs: [gate], attributes: new Map([['alpha', encodeAttribute('alpha', { float: 1 / 6 })], ['beta', encodeAttribute('beta', { float: 0.5 })]]) },
+        {
+          op: 'HardSigmoid',
+          domain: '',
+          name: gate,
+          inputs: [x],
+          outputs: [gate],
+          attributes: new Map([
+            ['alpha', encodeAttribute('alpha', { float: 1 / 6 })],
+            ['beta', encodeAttribute('beta', { float: 0.5 })],
+          ]),
+        },
         { op: 'Mul', domain: '', name: `${div.outputs[0]}.hearth`, inputs: [x, gate], outputs: [div.outputs[0]], attributes: new Map() },
       ],
     );

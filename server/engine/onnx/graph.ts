@@ -90,7 +90,10 @@ export function encodeAttribute(name: string, value: AttributeValue): Uint8Array
     return w.message(8, packed).varint(20, 7).finish();
   }
   if ('float' in value) return w.float(2, value.float).varint(20, 1).finish();
-  return w.bytes(7, new Uint8Array(Float32Array.from(value.floats).buffer)).varint(20, 6).finish();
+  return w
+    .bytes(7, new Uint8Array(Float32Array.from(value.floats).buffer))
+    .varint(20, 6)
+    .finish();
 }
 
 export class OnnxGraph {
@@ -156,7 +159,15 @@ export class OnnxGraph {
   }
 
   private parseNode(f: ProtoField): OnnxNode {
-    const node: OnnxNode = { op: '', domain: '', name: '', inputs: [], outputs: [], attributes: new Map(), encoded: this.bytes.subarray(f.start, f.end) };
+    const node: OnnxNode = {
+      op: '',
+      domain: '',
+      name: '',
+      inputs: [],
+      outputs: [],
+      attributes: new Map(),
+      encoded: this.bytes.subarray(f.start, f.end),
+    };
     for (const g of readFields(this.bytes, f.start, f.end)) {
       if (g.field === 1) node.inputs.push(fieldString(this.bytes, g));
       else if (g.field === 2) node.outputs.push(fieldString(this.bytes, g));

@@ -67,7 +67,7 @@ export function fieldString(bytes: Uint8Array, f: ProtoField): string {
 export function fieldInts(bytes: Uint8Array, f: ProtoField): number[] {
   if (f.wire === 0) return [f.varint];
   const out: number[] = [];
-  for (let p = f.start; p < f.end; ) {
+  for (let p = f.start; p < f.end;) {
     const [value, next] = readVarint(bytes, p, f.end);
     out.push(value);
     p = next;

@@ -33,7 +33,10 @@ describe('infer task', () => {
       a: tensorFromJson('a', { dtype: 'float32', shape: [2, 3], data: [1, 2, 3, 4, 5, 6] }),
       b: tensorFromJson('b', { dtype: 'float32', shape: [2, 3], data: [10, 20, 30, 40, 50, 60.5] }),
     };
-    checkInputs(inputs, [...specs].map((s) => ({ ...s, shape: [...s.shape] })));
+    checkInputs(
+      inputs,
+      [...specs].map((s) => ({ ...s, shape: [...s.shape] })),
+    );
     const r = await inferTask({ modelPath: model, inputs, idleMs: 60_000 }, ctx);
     expect(r.provider).toBe('cpu');
     expect(tensorToJson(r.outputs.sum)).toEqual({ dtype: 'float32', shape: [2, 3], data: [11, 22, 33, 44, 55, 66.5] });
@@ -63,7 +66,11 @@ describe('infer task', () => {
 
   it('carries int64 and bool through JSON', () => {
     const t = tensorFromJson('i', { dtype: 'int64', shape: [2], data: [-5, 9007199254740991] });
-    expect(tensorToJson({ dtype: 'int64', dims: t.dims, data: t.data })).toEqual({ dtype: 'int64', shape: [2], data: [-5, 9007199254740991] });
+    expect(tensorToJson({ dtype: 'int64', dims: t.dims, data: t.data })).toEqual({
+      dtype: 'int64',
+      shape: [2],
+      data: [-5, 9007199254740991],
+    });
     const b = tensorFromJson('b', { dtype: 'bool', shape: [3], data: [true, false, 1] });
     expect(tensorToJson({ dtype: 'bool', dims: b.dims, data: b.data }).data).toEqual([true, false, true]);
   });

@@ -29,7 +29,9 @@ export const inferTask: TaskHandler<InferPayload, InferResult> = async (p, ctx) 
       results = p.outputs?.length ? await session.run(feeds, p.outputs) : await session.run(feeds);
     } catch (err) {
       // Shapes the manifest leaves open can still be wrong for the graph; ONNX Runtime's reason is the useful part.
-      const reason = String((err as Error).message ?? err).split('\n')[0].slice(0, 300);
+      const reason = String((err as Error).message ?? err)
+        .split('\n')[0]
+        .slice(0, 300);
       throw new AppError('bad_request', 400, `the model could not run on these inputs: ${reason}`);
     }
     const outputs: InferResult['outputs'] = {};

@@ -20,6 +20,4 @@ export const MIGRATIONS: readonly Migration[] = [
   ...modelMigrations,
   ...billingMigrations,
   ...trainingMigrations,
-].sort(
-  (a, b) => a.version - b.version,
-);
+].sort((a, b) => a.version - b.version);

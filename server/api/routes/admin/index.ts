@@ -18,7 +18,11 @@ export function adminRouter(s: NodeServices): Router {
     const rows = s.observability.metering.query({ from: query.from, to: query.to, key: query.key });
     if (query.format !== 'csv') return { rows };
     // Key names are the admin's text: no cell may start a spreadsheet formula.
-    const csv = stringify(rows, { header: true, escape_formulas: true, columns: ['day', 'keyId', 'keyName', 'requests', 'images', 'engineMs', 'errors'] });
+    const csv = stringify(rows, {
+      header: true,
+      escape_formulas: true,
+      columns: ['day', 'keyId', 'keyName', 'requests', 'images', 'engineMs', 'errors'],
+    });
     res.type('text/csv').setHeader('content-disposition', 'attachment; filename="hearth-usage.csv"');
     res.send(csv);
   });

@@ -16,7 +16,8 @@ describe('live settings', () => {
   let running: RunningServer;
   let png: Buffer;
 
-  const request = (method: string, path: string, opts: RequestOptions = {}): ReturnType<typeof send> => send(running.url, method, path, opts);
+  const request = (method: string, path: string, opts: RequestOptions = {}): ReturnType<typeof send> =>
+    send(running.url, method, path, opts);
   const put = async (body: unknown): Promise<Settings> => {
     const res = await request('PUT', '/v1/settings', { body: JSON.stringify(body) });
     expect(res.status, res.text).toBe(200);

@@ -25,7 +25,9 @@ beforeAll(async () => {
   server = await startServer(config);
   url = server.url;
   page = await renderText({ lines: LINES, fontSize: 30 });
-  blank = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
+  blank = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#ffffff' } })
+    .png()
+    .toBuffer();
 });
 
 afterAll(async () => {
@@ -33,8 +35,16 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const postJson = async (path: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: Record<string, unknown> }> => {
-  const res = await fetch(url + path, { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const postJson = async (
+  path: string,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; body: Record<string, unknown> }> => {
+  const res = await fetch(url + path, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
@@ -50,7 +60,9 @@ describe('Umi-OCR image API', () => {
     const res = await fetch(`${url}/api/ocr/get_options`);
     expect(res.status).toBe(200);
     const options = (await res.json()) as Record<string, { title: string; type: string; default: unknown; optionsList?: unknown[] }>;
-    expect(Object.keys(options)).toEqual(expect.arrayContaining(['ocr.language', 'ocr.cls', 'ocr.limit_side_len', 'tbpu.parser', 'tbpu.ignoreArea', 'data.format']));
+    expect(Object.keys(options)).toEqual(
+      expect.arrayContaining(['ocr.language', 'ocr.cls', 'ocr.limit_side_len', 'tbpu.parser', 'tbpu.ignoreArea', 'data.format']),
+    );
     expect(options['tbpu.parser']).toMatchObject({ type: 'enum', default: 'multi_para' });
     expect(options['data.format'].optionsList).toEqual([
       ['dict', expect.any(String)],
@@ -59,7 +71,10 @@ describe('Umi-OCR image API', () => {
   });
 
   it('recognises a base64 image into text blocks with boxes and ends', async () => {
-    const { status, body } = await postJson('/api/ocr', { base64: page.toString('base64'), options: { 'ocr.language': 'models/config_en.txt', 'tbpu.parser': 'single_line' } });
+    const { status, body } = await postJson('/api/ocr', {
+      base64: page.toString('base64'),
+      options: { 'ocr.language': 'models/config_en.txt', 'tbpu.parser': 'single_line' },
+    });
     expect(status).toBe(200);
     expect(body.code).toBe(100);
     const blocks = body.data as UmiBlock[];
@@ -76,7 +91,10 @@ describe('Umi-OCR image API', () => {
   });
 
   it('answers plain text with data.format "text", and honours ignore areas', async () => {
-    const whole = await postJson('/api/ocr', { base64: page.toString('base64'), options: { 'data.format': 'text', 'tbpu.parser': 'single_line' } });
+    const whole = await postJson('/api/ocr', {
+      base64: page.toString('base64'),
+      options: { 'data.format': 'text', 'tbpu.parser': 'single_line' },
+    });
     expect(whole.body).toMatchObject({ code: 100, data: `${LINES.join('\n')}\n` });
     const dict = await postJson('/api/ocr', { base64: page.toString('base64') });
     const first = (dict.body.data as UmiBlock[])[0].box;
@@ -84,7 +102,10 @@ describe('Umi-OCR image API', () => {
       [first[0][0] - 2, first[0][1] - 2],
       [first[2][0] + 2, first[2][1] + 2],
     ];
-    const ignored = await postJson('/api/ocr', { base64: page.toString('base64'), options: { 'tbpu.ignoreArea': [area], 'tbpu.parser': 'single_line' } });
+    const ignored = await postJson('/api/ocr', {
+      base64: page.toString('base64'),
+      options: { 'tbpu.ignoreArea': [area], 'tbpu.parser': 'single_line' },
+    });
     expect((ignored.body.data as UmiBlock[]).map((b) => b.text)).toEqual(LINES.slice(1));
   });
 
@@ -118,7 +139,9 @@ describe('Umi-OCR QR code API', () => {
     expect((await sharp(jpeg).metadata()).format).toBe('jpeg');
     const read = await postJson('/api/qrcode', { base64: jpeg.toString('base64') });
     expect(read.body.code).toBe(100);
-    expect(read.body.data).toEqual([expect.objectContaining({ text: 'https://example.org/节点', format: 'QRCode', score: 1, orientation: 0 })]);
+    expect(read.body.data).toEqual([
+      expect.objectContaining({ text: 'https://example.org/节点', format: 'QRCode', score: 1, orientation: 0 }),
+    ]);
     expect((await postJson('/api/qrcode', { base64: blank.toString('base64') })).body.code).toBe(101);
   });
 
@@ -145,7 +168,10 @@ describe('PaddleOCR hub serving API', () => {
   });
 
   it('answers in its own status codes', async () => {
-    expect((await postJson('/predict/ocr_system', 'images=1', 'application/x-www-form-urlencoded')).body).toMatchObject({ status: '112', results: '' });
+    expect((await postJson('/predict/ocr_system', 'images=1', 'application/x-www-form-urlencoded')).body).toMatchObject({
+      status: '112',
+      results: '',
+    });
     expect((await postJson('/predict/ocr_system', { images: [] })).body.status).toBe('101');
     expect((await postJson('/predict/ocr_system', { images: ['%%%'] })).body.status).toBe('101');
     const unknown = await postJson('/predict/ocr_det', { images: [page.toString('base64')] });
@@ -173,11 +199,19 @@ describe('Umi-OCR document API', () => {
     expect((await postJson('/api/doc/result', { id, is_data: true })).body.data).toHaveLength(1);
     expect((await postJson('/api/doc/result', { id, is_data: true })).body.data).toEqual([]);
 
-    const link = (await postJson('/api/doc/download', { id, file_types: ['txtPlain'] })).body as { code: number; data: string; name: string };
+    const link = (await postJson('/api/doc/download', { id, file_types: ['txtPlain'] })).body as {
+      code: number;
+      data: string;
+      name: string;
+    };
     expect(link.code).toBe(100);
     const txt = await (await fetch(link.data)).text();
     expect(txt).toContain('请在三十日内付款');
-    const zip = (await postJson('/api/doc/download', { id, file_types: ['jsonl', 'csv'] })).body as { code: number; data: string; name: string };
+    const zip = (await postJson('/api/doc/download', { id, file_types: ['jsonl', 'csv'] })).body as {
+      code: number;
+      data: string;
+      name: string;
+    };
     expect(zip.name).toMatch(/\.zip$/);
     const zipBytes = Buffer.from(await (await fetch(zip.data)).arrayBuffer());
     expect(zipBytes.subarray(0, 2).toString()).toBe('PK');
@@ -192,7 +226,9 @@ describe('Umi-OCR document API', () => {
     const form = new FormData();
     form.append('file', new Blob(['hello']), 'notes.docx');
     expect(((await (await fetch(`${url}/api/doc/upload`, { method: 'POST', body: form })).json()) as { code: number }).code).toBe(103);
-    expect(((await (await fetch(`${url}/api/doc/upload`, { method: 'POST', body: new FormData() })).json()) as { code: number }).code).toBe(101);
+    expect(((await (await fetch(`${url}/api/doc/upload`, { method: 'POST', body: new FormData() })).json()) as { code: number }).code).toBe(
+      101,
+    );
   });
 });
 

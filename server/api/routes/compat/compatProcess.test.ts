@@ -21,7 +21,11 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** `hearth serve` with its compatibility port: both URLs from its output. */
-async function serveWithCompat(data: string, env: Record<string, string>, extra: string[]): Promise<{ url: string; compat: string; stop: () => Promise<void> }> {
+async function serveWithCompat(
+  data: string,
+  env: Record<string, string>,
+  extra: string[],
+): Promise<{ url: string; compat: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['bin/hearth.js', 'serve', '--port', '0', '--compat-port', '0', '--data', data, ...extra], {
     env: { ...process.env, ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,8 +55,10 @@ describe('compatibility APIs on a LAN node', () => {
   it('need an infer key, on the main port and on the compatibility port', async () => {
     const data = join(root, 'lan');
     const env = { HEARTH_STORE_KEY: 'compat-lan-key' };
-    const key = runHearth(['keys', 'create', '--name', 'umi-client', '--scopes', 'infer', '--data', data], env).trim().split('\n').at(-1) ?? '';
-    const metricsKey = runHearth(['keys', 'create', '--name', 'scraper', '--scopes', 'metrics', '--data', data], env).trim().split('\n').at(-1) ?? '';
+    const key =
+      runHearth(['keys', 'create', '--name', 'umi-client', '--scopes', 'infer', '--data', data], env).trim().split('\n').at(-1) ?? '';
+    const metricsKey =
+      runHearth(['keys', 'create', '--name', 'scraper', '--scopes', 'metrics', '--data', data], env).trim().split('\n').at(-1) ?? '';
     const node = await serveWithCompat(data, env, ['--lan', '--host', '127.0.0.1']);
     try {
       const ca = readFileSync(join(data, 'tls', 'cert.pem'));
@@ -62,15 +68,24 @@ describe('compatibility APIs on a LAN node', () => {
         const none = await send(base, 'POST', '/api/ocr', { body, ca });
         expect(none.status).toBe(401);
         expect(none.json<{ code: number; data: string }>()).toMatchObject({ code: 401, data: expect.any(String) });
-        const wrong = await send(base, 'POST', '/predict/ocr_system', { body: JSON.stringify({ images: [image.toString('base64')] }), key: metricsKey, ca });
+        const wrong = await send(base, 'POST', '/predict/ocr_system', {
+          body: JSON.stringify({ images: [image.toString('base64')] }),
+          key: metricsKey,
+          ca,
+        });
         expect(wrong.status).toBe(403);
         expect(wrong.json<{ status: string }>().status).toBe('101');
         const ok = await send(base, 'POST', '/api/ocr', { body, key, ca });
         expect(ok.status).toBe(200);
-        expect(ok.json<{ code: number; data: string }>()).toEqual(expect.objectContaining({ code: 100, data: 'Delivery note 88-231\n收货人：王小明\n' }));
+        expect(ok.json<{ code: number; data: string }>()).toEqual(
+          expect.objectContaining({ code: 100, data: 'Delivery note 88-231\n收货人：王小明\n' }),
+        );
       }
       // Metered per key like every route.
-      const usage = await send(node.url, 'GET', '/v1/usage?format=json', { key: runHearth(['keys', 'create', '--name', 'admin', '--scopes', 'admin', '--data', data], env).trim().split('\n').at(-1), ca });
+      const usage = await send(node.url, 'GET', '/v1/usage?format=json', {
+        key: runHearth(['keys', 'create', '--name', 'admin', '--scopes', 'admin', '--data', data], env).trim().split('\n').at(-1),
+        ca,
+      });
       const rows = usage.json<{ rows: { keyName: string | null; images: number }[] }>().rows;
       expect(rows.find((r) => r.keyName === 'umi-client')?.images).toBe(2);
     } finally {
@@ -83,7 +98,10 @@ describe('Umi-OCR document task', () => {
   it('survives kill -9 of the node and finishes after the restart', async () => {
     const data = join(root, 'doc');
     const env = { HEARTH_STORE_KEY: 'compat-doc-key' };
-    const first = spawn(process.execPath, ['bin/hearth.js', 'serve', '--port', '0', '--data', data], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+    const first = spawn(process.execPath, ['bin/hearth.js', 'serve', '--port', '0', '--data', data], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const url = await new Promise<string>((resolve) =>
       createInterface({ input: first.stdout }).on('line', (line) => {
         const m = /^hearth listening on (\S+)/.exec(line);

@@ -17,7 +17,8 @@ import { mount } from '../../mount';
 
 /** Base64 is 4/3 of the bytes it carries: the JSON body may be that much larger than an image upload (read live). */
 function jsonBody(s: NodeServices): express.RequestHandler {
-  return (req, res, next) => express.json({ limit: Math.ceil((s.settings.current().limits.bodyBytes * 4) / 3) + 64 * 1024 })(req, res, next);
+  return (req, res, next) =>
+    express.json({ limit: Math.ceil((s.settings.current().limits.bodyBytes * 4) / 3) + 64 * 1024 })(req, res, next);
 }
 
 /** Image errors (not an image, damaged, too large) are the client's: Umi's 9xx code; overload and the rest stay HTTP errors. */
@@ -85,7 +86,8 @@ export function compatRouter(s: NodeServices): Router {
       if (typeof body.text === 'string') {
         // The same route writes a code when it is given text instead of an image.
         const format = (opts.format ?? 'QRCode') as BarcodeFormatName;
-        if (!BARCODE_FORMATS.includes(format)) return umiFailure(UMI_CODES.badOptions, `options.format must be one of ${BARCODE_FORMATS.join(', ')}`);
+        if (!BARCODE_FORMATS.includes(format))
+          return umiFailure(UMI_CODES.badOptions, `options.format must be one of ${BARCODE_FORMATS.join(', ')}`);
         const int = (v: unknown, d: number): number => (typeof v === 'number' && Number.isInteger(v) ? v : d);
         try {
           const jpeg = await writeBarcode(body.text, {
@@ -101,7 +103,8 @@ export function compatRouter(s: NodeServices): Router {
           throw err;
         }
       }
-      if (!('base64' in body)) return umiFailure(UMI_CODES.noBase64, 'post {"base64": "<image>"} to read codes, or {"text": "..."} to write one');
+      if (!('base64' in body))
+        return umiFailure(UMI_CODES.noBase64, 'post {"base64": "<image>"} to read codes, or {"text": "..."} to write one');
       const image = decodeBase64Image(body.base64);
       if (!image) return umiFailure(UMI_CODES.badImage, '"base64" is not base64-encoded image data', started);
       let found: BarcodesResponse;
@@ -114,7 +117,11 @@ export function compatRouter(s: NodeServices): Router {
       res.locals.usage = { images: 1, engineMs: found.ms, task: 'barcodes' };
       const timing = { time: (Date.now() - started) / 1000, timestamp: started / 1000 };
       if (found.codes.length === 0) return { code: UMI_CODES.noText, data: 'No code found in image.', ...timing };
-      return { code: UMI_CODES.ok, data: found.codes.map((c) => ({ ...c, box: c.box.map(([x, y]) => [Math.round(x), Math.round(y)]), score: 1 })), ...timing };
+      return {
+        code: UMI_CODES.ok,
+        data: found.codes.map((c) => ({ ...c, box: c.box.map(([x, y]) => [Math.round(x), Math.round(y)]), score: 1 })),
+        ...timing,
+      };
     },
     [json],
   );
@@ -145,7 +152,9 @@ export function compatRouter(s: NodeServices): Router {
   mount(router, 'umiDocOptions', () => docOptionDefinitions());
 
   const upload: express.RequestHandler = (req, res, next) =>
-    multer({ storage: multer.memoryStorage(), limits: { fileSize: s.settings.current().limits.bodyBytes, files: 1, fields: 8 } }).single('file')(req, res, next);
+    multer({ storage: multer.memoryStorage(), limits: { fileSize: s.settings.current().limits.bodyBytes, files: 1, fields: 8 } }).single(
+      'file',
+    )(req, res, next);
   mount(
     router,
     'umiDocUpload',

@@ -22,7 +22,7 @@ function realOrNull(p: string): string | null {
 
 export function allowedJobPath(path: string, principal: Principal, sharedRoots: readonly string[]): AllowedPath {
   if (principal.local) return { path };
-  const forbidden = new AppError('forbidden', 403, 'this key may only start jobs on folders under the node\'s shared roots');
+  const forbidden = new AppError('forbidden', 403, "this key may only start jobs on folders under the node's shared roots");
   if (!isAbsolute(path)) throw new AppError('bad_request', 400, 'give the job path as an absolute path on the node');
   const roots = sharedRoots.map((r) => realOrNull(resolve(r))).filter((r): r is string => r !== null);
   // Judge the path as written first, so nothing about folders outside the roots leaks through errors.

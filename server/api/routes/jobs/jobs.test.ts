@@ -64,7 +64,7 @@ describe('jobs API', () => {
     expect(again.map((e) => e.event)).toEqual(['progress', 'end']);
   });
 
-  it('lists, shows and pages a job\'s items', async () => {
+  it("lists, shows and pages a job's items", async () => {
     const list = (await (await fetch(`${url}/v1/jobs`)).json()) as { jobs: Job[] };
     expect(list.jobs.map((j) => j.id)).toContain(job.id);
     const one = (await (await fetch(`${url}/v1/jobs/${job.id}`)).json()) as JobProgress;

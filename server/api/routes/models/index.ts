@@ -50,14 +50,22 @@ export function modelsRouter(s: NodeServices): Router {
       let result: ModelImportResponse;
       if (Buffer.isBuffer(req.body)) {
         if (!looksLikeTar(req.body)) {
-          throw new AppError('invalid_model', 422, 'the body is not a Hearth model bundle (tar); send multipart fields model, manifest and labels instead');
+          throw new AppError(
+            'invalid_model',
+            422,
+            'the body is not a Hearth model bundle (tar); send multipart fields model, manifest and labels instead',
+          );
         }
         result = await s.models.importBundle(req.body);
       } else {
         const files = (req.files ?? {}) as UploadFiles;
         const model = files.bundle?.[0] ?? files.model?.[0];
         if (!model) {
-          throw new AppError('bad_request', 400, 'send the model as multipart field "model" (.onnx, with "manifest" and "labels") or a bundle as field "bundle"');
+          throw new AppError(
+            'bad_request',
+            400,
+            'send the model as multipart field "model" (.onnx, with "manifest" and "labels") or a bundle as field "bundle"',
+          );
         }
         const manifestText = textPart(req, files, 'manifest');
         if (files.bundle?.[0] || (looksLikeTar(model.buffer) && manifestText === undefined)) {
@@ -102,7 +110,9 @@ export function modelsRouter(s: NodeServices): Router {
   mount(router, 'inferModel', async ({ params, body, res }) => {
     // In a cluster a busy node may hand the call to a peer; the key was checked and is metered here all the same.
     const result = s.cluster
-      ? await s.cluster.interactive({ kind: 'infer', model: params.id, request: body }, new Uint8Array(0), () => s.models.infer(params.id, body))
+      ? await s.cluster.interactive({ kind: 'infer', model: params.id, request: body }, new Uint8Array(0), () =>
+          s.models.infer(params.id, body),
+        )
       : await s.models.infer(params.id, body);
     res.locals.usage = { images: 0, engineMs: result.ms };
     return result;
@@ -114,7 +124,9 @@ export function modelsRouter(s: NodeServices): Router {
     async ({ query, req, res, principal }) => {
       const image = uploadedImage(req);
       const local = () => s.models.classify(query.model, image.bytes, { topK: query.top });
-      const result = s.cluster ? await s.cluster.interactive({ kind: 'classify', model: query.model, topK: query.top }, image.bytes, local) : await local();
+      const result = s.cluster
+        ? await s.cluster.interactive({ kind: 'classify', model: query.model, topK: query.top }, image.bytes, local)
+        : await local();
       res.locals.usage = { images: 1, engineMs: result.ms };
       const resultId = s.store.results.record({
         kind: 'classify',

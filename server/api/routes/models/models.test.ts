@@ -83,10 +83,17 @@ describe('model API', () => {
   });
 
   it('imports a 3-class classifier and names solid red, green and blue images with confidence ≥ 0.9', async () => {
-    const res = await fetch(`${a.url}/v1/models`, { method: 'POST', body: upload(colourClassifier(), colourManifest, 'red\ngreen\nblue\n') });
+    const res = await fetch(`${a.url}/v1/models`, {
+      method: 'POST',
+      body: upload(colourClassifier(), colourManifest, 'red\ngreen\nblue\n'),
+    });
     const imported = await json<ModelImportResponse>(res, 201);
     expect(imported).toMatchObject({ version: 1, model: { id: 'colours', task: 'classify', activeVersion: 1 } });
-    for (const [label, rgb] of [['red', RED], ['green', GREEN], ['blue', BLUE]] as const) {
+    for (const [label, rgb] of [
+      ['red', RED],
+      ['green', GREEN],
+      ['blue', BLUE],
+    ] as const) {
       const r = await classify(a.url, rgb);
       expect(r.labels[0].label).toBe(label);
       expect(r.labels[0].confidence).toBeGreaterThanOrEqual(0.9);
@@ -103,7 +110,10 @@ describe('model API', () => {
   });
 
   it('serves version 2 at once, and version 1 again after a rollback, with no restart', async () => {
-    const res = await fetch(`${a.url}/v1/models`, { method: 'POST', body: upload(colourClassifier(), colourManifest, 'green\nblue\nred\n') });
+    const res = await fetch(`${a.url}/v1/models`, {
+      method: 'POST',
+      body: upload(colourClassifier(), colourManifest, 'green\nblue\nred\n'),
+    });
     expect((await json<ModelImportResponse>(res, 201)).version).toBe(2);
     const v2 = await classify(a.url, RED);
     expect([v2.labels[0].label, v2.version]).toEqual(['green', 2]);
@@ -136,13 +146,29 @@ describe('model API', () => {
   });
 
   it('answers bad classify requests with a 4xx', async () => {
-    const noModel = await fetch(`${a.url}/v1/classify`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await solidPng(RED) });
+    const noModel = await fetch(`${a.url}/v1/classify`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: await solidPng(RED),
+    });
     expect(noModel.status).toBe(400);
-    const unknown = await fetch(`${a.url}/v1/classify?model=nope`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await solidPng(RED) });
+    const unknown = await fetch(`${a.url}/v1/classify?model=nope`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: await solidPng(RED),
+    });
     expect(unknown.status).toBe(404);
-    const ocr = await fetch(`${a.url}/v1/classify?model=pp-ocrv4`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await solidPng(RED) });
+    const ocr = await fetch(`${a.url}/v1/classify?model=pp-ocrv4`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: await solidPng(RED),
+    });
     expect(ocr.status).toBe(400);
-    const text = await fetch(`${a.url}/v1/classify?model=colours`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: 'not an image' });
+    const text = await fetch(`${a.url}/v1/classify?model=colours`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: 'not an image',
+    });
     expect(text.status).toBe(415);
   });
 
@@ -150,7 +176,11 @@ describe('model API', () => {
     const res = await fetch(`${a.url}/v1/models`, { method: 'POST', body: upload(addModel(3), { name: 'adder', task: 'raw' }) });
     expect((await json<ModelImportResponse>(res, 201)).model.versions[0].inputs.map((i) => i.name)).toEqual(['a', 'b']);
     const infer = (body: unknown): Promise<Response> =>
-      fetch(`${a.url}/v1/models/adder/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${a.url}/v1/models/adder/infer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const ok = await json<InferResponse>(
       await infer({
         inputs: {
@@ -160,7 +190,12 @@ describe('model API', () => {
       }),
       200,
     );
-    expect(ok).toMatchObject({ outputs: { sum: { dtype: 'float32', shape: [2, 3], data: [1.5, 2.5, 3.5, 0, 0, 0] } }, provider: 'cpu', model: 'adder', version: 1 });
+    expect(ok).toMatchObject({
+      outputs: { sum: { dtype: 'float32', shape: [2, 3], data: [1.5, 2.5, 3.5, 0, 0, 0] } },
+      provider: 'cpu',
+      model: 'adder',
+      version: 1,
+    });
     const missing = await infer({ inputs: { a: { dtype: 'float32', shape: [1, 3], data: [1, 2, 3] } } });
     expect((await json<{ error: { message: string } }>(missing, 400)).error.message).toMatch(/input "b" is missing/);
     const malformed = await infer({ tensors: {} });
@@ -179,7 +214,9 @@ describe('model API', () => {
     expect((await json<{ error: { code: string } }>(await post('/v1/models/pp-ocrv4/unload'), 400)).error.code).toBe('bad_request');
     expect((await post('/v1/models/nope/load')).status).toBe(404);
     const audit = await json<{ entries: { action: string; detail: { id?: string } }[] }>(await fetch(`${a.url}/v1/audit`), 200);
-    expect(audit.entries.filter((e) => e.action === 'models.load' || e.action === 'models.unload').map((e) => [e.action, e.detail.id])).toEqual([
+    expect(
+      audit.entries.filter((e) => e.action === 'models.load' || e.action === 'models.unload').map((e) => [e.action, e.detail.id]),
+    ).toEqual([
       ['models.load', 'adder'],
       ['models.unload', 'adder'],
     ]);
@@ -221,20 +258,43 @@ describe('model API', () => {
     const admin = { authorization: `Bearer ${await key(['admin'])}` };
 
     const png = await solidPng(GREEN);
-    const ok = await fetch(`${a.url}/v1/classify?model=colours`, { method: 'POST', headers: { ...infer, 'content-type': 'image/png' }, body: png });
+    const ok = await fetch(`${a.url}/v1/classify?model=colours`, {
+      method: 'POST',
+      headers: { ...infer, 'content-type': 'image/png' },
+      body: png,
+    });
     const answer = await json<ClassifyResponse>(ok, 200);
     expect(answer.labels[0].label).toBe('green');
-    const stored = await json<{ kind: string; model: string; labels: { label: string }[] }>(await fetch(`${a.url}/v1/results/${answer.resultId}`), 200);
+    const stored = await json<{ kind: string; model: string; labels: { label: string }[] }>(
+      await fetch(`${a.url}/v1/results/${answer.resultId}`),
+      200,
+    );
     expect(stored).toMatchObject({ kind: 'classify', model: 'colours' });
     expect(stored.labels.map((l) => l.label)).toEqual(['green', 'red', 'blue']);
-    const usage = await json<{ rows: { keyName: string | null; images: number; engineMs: number }[] }>(await fetch(`${a.url}/v1/usage`), 200);
+    const usage = await json<{ rows: { keyName: string | null; images: number; engineMs: number }[] }>(
+      await fetch(`${a.url}/v1/usage`),
+      200,
+    );
     expect(usage.rows.find((r) => r.keyName === 'models-infer')).toMatchObject({ images: 1 });
 
-    expect((await fetch(`${a.url}/v1/models`, { method: 'POST', headers: infer, body: upload(addModel(), { name: 'x', task: 'raw' }) })).status).toBe(403);
+    expect(
+      (await fetch(`${a.url}/v1/models`, { method: 'POST', headers: infer, body: upload(addModel(), { name: 'x', task: 'raw' }) })).status,
+    ).toBe(403);
     expect((await fetch(`${a.url}/v1/models/colours/export`, { headers: infer })).status).toBe(403);
-    expect((await fetch(`${a.url}/v1/models/colours/activate`, { method: 'POST', headers: { ...infer, 'content-type': 'application/json' }, body: '{"version":1}' })).status).toBe(403);
+    expect(
+      (
+        await fetch(`${a.url}/v1/models/colours/activate`, {
+          method: 'POST',
+          headers: { ...infer, 'content-type': 'application/json' },
+          body: '{"version":1}',
+        })
+      ).status,
+    ).toBe(403);
     expect((await fetch(`${a.url}/v1/models`, { headers: admin })).status).toBe(200);
-    expect((await fetch(`${a.url}/v1/classify?model=colours`, { method: 'POST', headers: { ...admin, 'content-type': 'image/png' }, body: png })).status).toBe(403);
+    expect(
+      (await fetch(`${a.url}/v1/classify?model=colours`, { method: 'POST', headers: { ...admin, 'content-type': 'image/png' }, body: png }))
+        .status,
+    ).toBe(403);
   });
 
   it('deletes a version that is not active, then the model', async () => {

@@ -27,7 +27,12 @@ export function trainingRouter(s: NodeServices): Router {
   });
   mount(router, 'trainEvents', ({ params, req, res }) => {
     const first = training.get(params.id);
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.flushHeaders();
     let ended = false;
     let off = (): void => {};

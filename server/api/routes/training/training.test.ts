@@ -26,7 +26,8 @@ beforeAll(async () => {
     ['cool', [30, 90, 230]],
   ] as const) {
     mkdirSync(join(root, 'set', label), { recursive: true });
-    for (let i = 0; i < 8; i++) writeFileSync(join(root, 'set', label, `${i}.png`), await solidPng([base[0] - i * 5, base[1] + i * 7, base[2] - i * 3], 24));
+    for (let i = 0; i < 8; i++)
+      writeFileSync(join(root, 'set', label, `${i}.png`), await solidPng([base[0] - i * 5, base[1] + i * 7, base[2] - i * 3], 24));
   }
 });
 
@@ -55,7 +56,11 @@ describe('training API', () => {
       expect(done?.report).toMatchObject({ model: 'temperature', version: 1, accuracy: 1, labels: ['cool', 'warm'] });
       const listed = (await (await fetch(`${server.url}/v1/train`)).json()) as { runs: TrainRun[] };
       expect(listed.runs[0].id).toBe(started.json.id);
-      const classify = await fetch(`${server.url}/v1/classify?model=temperature`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: await solidPng([240, 50, 40], 24) });
+      const classify = await fetch(`${server.url}/v1/classify?model=temperature`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: await solidPng([240, 50, 40], 24),
+      });
       expect(((await classify.json()) as { labels: { label: string }[] }).labels[0].label).toBe('warm');
     } finally {
       await server.close();
