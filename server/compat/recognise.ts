@@ -11,7 +11,7 @@ export async function recogniseForClient(
   image: Buffer,
   opts: Omit<OcrCallOptions, 'bulk'> & { source: string; keyId: string | null },
 ): Promise<OcrResult> {
-  const result = await s.engine.ocr(image, { limitSide: opts.limitSide });
+  const result = await s.engine.ocr(image, { limitSide: opts.limitSide, layout: opts.layout });
   // Read by the metering layer when the response finishes.
   const usage = (res.locals.usage ?? { images: 0, engineMs: 0 }) as { images: number; engineMs: number };
   res.locals.usage = { images: usage.images + 1, engineMs: usage.engineMs + result.ms };

@@ -53,7 +53,7 @@ interface Download {
 export interface UmiDocuments {
   upload(file: { name: string; bytes: Buffer } | undefined, optionsJson: unknown, keyId: string | null): UmiDocAnswer;
   result(body: unknown): UmiDocAnswer;
-  download(body: unknown, baseUrl: string): UmiDocAnswer;
+  download(body: unknown, baseUrl: string): Promise<UmiDocAnswer>;
   /** The bytes behind a download link, or null when the link is unknown or its task was cleared. */
   file(token: string, name: string): { bytes: Buffer; mime: string; name: string } | null;
   clear(id: string): UmiDocAnswer;
@@ -159,7 +159,7 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
 
   const textOf = (r: UmiPageResult): string => (r.code === UMI_CODES.ok ? umiText(r.data as UmiTextBlock[]) : '');
 
-  const build = (meta: TaskMeta, type: DocFileType, ignoreBlank: boolean): { name: string; bytes: Buffer } => {
+  const build = async (meta: TaskMeta, type: DocFileType, ignoreBlank: boolean): Promise<{ name: string; bytes: Buffer }> => {
     const pages = pageResults(meta).filter((r) => !ignoreBlank || textOf(r).trim());
     const stem = `[OCR]_${meta.name.slice(0, meta.name.length - extname(meta.name).length) || meta.name}`;
     switch (type) {
@@ -175,8 +175,10 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
           bytes: Buffer.from(stringify([['page', 'file', 'text'], ...pages.map((r) => [r.page, r.fileName, textOf(r)])])),
         };
       case 'pdfLayered':
+        // The job's searchable PDF: the page images with the recognised text laid over them, invisible.
+        return { name: `${stem}.layered.pdf`, bytes: Buffer.from(await jobs.exportPdf(meta.jobId)) };
       case 'pdfOneLayer':
-        throw new UmiOptionError(`${type} is not offered by this node; ask for txt, txtPlain, jsonl or csv`);
+        throw new UmiOptionError('pdfOneLayer is not offered by this node; ask for pdfLayered (searchable), txt, txtPlain, jsonl or csv');
     }
   };
 
@@ -245,7 +247,7 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       return answer;
     },
 
-    download(body, baseUrl) {
+    async download(body, baseUrl) {
       const meta = find(body);
       if (!('jobId' in meta)) return meta;
       const job = jobs.get(meta.jobId);
@@ -265,7 +267,7 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       }
       let files: { name: string; bytes: Buffer }[];
       try {
-        files = (types as DocFileType[]).map((t) => build(meta, t, ignoreBlank));
+        files = await Promise.all((types as DocFileType[]).map((t) => build(meta, t, ignoreBlank)));
       } catch (err) {
         if (err instanceof UmiOptionError) return { code: 203, data: err.message };
         throw err;
@@ -276,9 +278,12 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
       const bytes = single ? files[0].bytes : Buffer.from(zipSync(Object.fromEntries(files.map((f) => [f.name, new Uint8Array(f.bytes)]))));
       const token = randomUUID();
       const mime = single
-        ? ({ txt: 'text/plain; charset=utf-8', jsonl: 'application/x-ndjson; charset=utf-8', csv: 'text/csv; charset=utf-8' }[
-            extname(name).slice(1)
-          ] ?? 'application/octet-stream')
+        ? ({
+            txt: 'text/plain; charset=utf-8',
+            jsonl: 'application/x-ndjson; charset=utf-8',
+            csv: 'text/csv; charset=utf-8',
+            pdf: 'application/pdf',
+          }[extname(name).slice(1)] ?? 'application/octet-stream')
         : 'application/zip';
       downloads.set(token, { jobId: meta.jobId, name, mime, build: () => bytes });
       return { code: 100, data: `${baseUrl}/api/doc/download/${token}/${encodeURIComponent(name)}`, name };

@@ -1,6 +1,7 @@
 // Umi-OCR's option dictionaries (the shape its HTTP API documents: title, toolTip, type, default, optionsList)
 // for what Hearth reads, and the parsing of a client's options into what the engine and the layout honour.
 // Umi's engine-specific language paths are accepted and ignored: Hearth reads Chinese and English with one model.
+import type { LayoutMode } from '../../contract/ocr';
 
 /** Layout modes, as Umi names them: columns (multi/single) × line ends (para/line/none), code, or none. */
 export const UMI_PARSERS = [
@@ -16,7 +17,7 @@ export const UMI_PARSERS = [
 export type UmiParser = (typeof UMI_PARSERS)[number];
 
 /** The layout each Umi mode asks of Hearth: columns found, one column, or lines as the detector gave them. */
-export const LAYOUT_OF_PARSER: Readonly<Record<UmiParser, 'auto' | 'single' | 'lines'>> = {
+export const LAYOUT_OF_PARSER: Readonly<Record<UmiParser, LayoutMode>> = {
   multi_para: 'auto',
   multi_line: 'auto',
   multi_none: 'auto',

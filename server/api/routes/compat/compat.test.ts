@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config';
@@ -220,6 +221,41 @@ describe('Umi-OCR document API', () => {
     expect((await (await fetch(`${url}/api/doc/clear/${id}`)).json()) as object).toMatchObject({ code: 100 });
     expect((await postJson('/api/doc/result', { id })).body.code).toBe(103);
     expect((await fetch(link.data)).status).toBe(404);
+  });
+
+  it('reads a two-page PDF page by page and gives it back as a searchable PDF', async () => {
+    const doc = await PDFDocument.create();
+    for (const lines of [['Page one: delivery terms'], ['Page two: 付款方式']]) {
+      const png = await doc.embedPng(await renderText({ lines, fontSize: 28 }));
+      doc.addPage([png.width, png.height]).drawImage(png, { x: 0, y: 0, width: png.width, height: png.height });
+    }
+    const form = new FormData();
+    form.append('file', new Blob([await doc.save()], { type: 'application/pdf' }), 'terms.pdf');
+    const up = (await (await fetch(`${url}/api/doc/upload`, { method: 'POST', body: form })).json()) as { code: number; data: string };
+    expect(up.code).toBe(100);
+    let state: Record<string, unknown> = {};
+    for (let i = 0; i < 200 && !state.is_done; i++) {
+      state = (await postJson('/api/doc/result', { id: up.data, is_data: true, is_unread: false })).body;
+      if (!state.is_done) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(state).toMatchObject({ code: 100, state: 'success', pages_count: 2, processed_count: 2 });
+    const pages = state.data as { page: number; code: number; data: UmiBlock[] }[];
+    expect(pages.map((p) => [p.page, p.code])).toEqual([
+      [1, 100],
+      [2, 100],
+    ]);
+    expect(pages[1].data.map((b) => b.text).join('')).toContain('付款方式');
+    const link = (await postJson('/api/doc/download', { id: up.data, file_types: ['pdfLayered'] })).body as {
+      code: number;
+      data: string;
+      name: string;
+    };
+    expect(link).toMatchObject({ code: 100, name: '[OCR]_terms.layered.pdf' });
+    const pdf = await fetch(link.data);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await PDFDocument.load(bytes)).getPageCount()).toBe(2);
   });
 
   it('refuses uploads it cannot read', async () => {

@@ -8,7 +8,13 @@ import { BARCODE_FORMATS, type BarcodeFormatName, type BarcodesResponse } from '
 import { paddleFailure, paddleImages, paddleRegions, PADDLE_STATUS, type PaddleAnswer } from '../../../compat/paddle';
 import { recogniseForClient } from '../../../compat/recognise';
 import { decodeBase64Image, umiFailure, UMI_CODES, type UmiAnswer } from '../../../compat/umi/answers';
-import { docOptionDefinitions, ocrOptionDefinitions, parseImageOptions, UmiOptionError } from '../../../compat/umi/options';
+import {
+  docOptionDefinitions,
+  LAYOUT_OF_PARSER,
+  ocrOptionDefinitions,
+  parseImageOptions,
+  UmiOptionError,
+} from '../../../compat/umi/options';
 import { umiText, umiTextBlocks } from '../../../compat/umi/textBlocks';
 import { writeBarcode } from '../../../engine/codes/barcodes';
 import type { NodeServices } from '../../../node';
@@ -61,6 +67,7 @@ export function compatRouter(s: NodeServices): Router {
       try {
         result = await recogniseForClient(s, res, image, {
           limitSide: opts.limitSide,
+          layout: LAYOUT_OF_PARSER[opts.parser],
           source: 'umi-ocr',
           keyId: principal.keyId,
         });
