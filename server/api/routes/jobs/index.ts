@@ -7,11 +7,10 @@ import { TERMINAL_STATES } from '../../../jobs';
 import { EXPORT_MIME } from '../../../jobs/exportJob';
 import type { NodeServices } from '../../../node';
 import { mount } from '../../mount';
+import { streamProgress } from '../../sse';
 import type { Principal } from '../../../admission/principal';
 import { allowedJobPath } from './jobPath';
 
-/** Comment lines keep proxies and browsers from dropping an idle event stream. */
-const SSE_HEARTBEAT_MS = 15_000;
 const EXPORT_CHUNK = 64 * 1024;
 
 export function jobsRouter(s: NodeServices): Router {
@@ -62,35 +61,11 @@ export function jobsRouter(s: NodeServices): Router {
 
   mount(router, 'jobEvents', ({ params, principal, req, res }) => {
     const job = visibleJob(params.id, principal);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    streamProgress<JobProgress>(req, res, {
+      subscribe: (listener) => jobs.subscribe(job.id, listener),
+      first: jobs.progress(job.id),
+      isFinal: (state) => TERMINAL_STATES.includes(state),
     });
-    res.flushHeaders();
-    let ended = false;
-    let off = (): void => {};
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      clearInterval(heartbeat);
-      off();
-      res.end();
-    };
-    const send = (p: JobProgress): void => {
-      if (ended) return;
-      res.write(`event: progress\ndata: ${JSON.stringify(p)}\n\n`);
-      if (TERMINAL_STATES.includes(p.state)) {
-        res.write(`event: end\ndata: ${JSON.stringify({ state: p.state })}\n\n`);
-        end();
-      }
-    };
-    off = jobs.subscribe(job.id, send);
-    req.on('close', end);
-    const first = jobs.progress(job.id);
-    if (first) send(first);
   });
 
   mount(router, 'exportJob', async ({ params, query, principal, res }) => {

@@ -5,9 +5,7 @@ import type { NodeServices } from '../../../node';
 import { actorOf, audit } from '../../../admission/audit';
 import { TERMINAL_TRAIN_STATES } from '../../../train/runs';
 import { mount } from '../../mount';
-
-/** Comments keep idle proxies from closing a quiet stream (an epoch can take a while on big sets). */
-const SSE_HEARTBEAT_MS = 15_000;
+import { streamProgress } from '../../sse';
 
 export function trainingRouter(s: NodeServices): Router {
   const router = express.Router();
@@ -27,34 +25,11 @@ export function trainingRouter(s: NodeServices): Router {
   });
   mount(router, 'trainEvents', ({ params, req, res }) => {
     const first = training.get(params.id);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
+    streamProgress<TrainRun>(req, res, {
+      subscribe: (listener) => training.subscribe(first.id, listener),
+      first,
+      isFinal: (state) => TERMINAL_TRAIN_STATES.includes(state),
     });
-    res.flushHeaders();
-    let ended = false;
-    let off = (): void => {};
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), SSE_HEARTBEAT_MS);
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      clearInterval(heartbeat);
-      off();
-      res.end();
-    };
-    const send = (run: TrainRun): void => {
-      if (ended) return;
-      res.write(`event: progress\ndata: ${JSON.stringify(run)}\n\n`);
-      if (TERMINAL_TRAIN_STATES.includes(run.state)) {
-        res.write(`event: end\ndata: ${JSON.stringify({ state: run.state })}\n\n`);
-        end();
-      }
-    };
-    off = training.subscribe(first.id, send);
-    req.on('close', end);
-    send(first);
   });
 
   return router;
