@@ -197,7 +197,7 @@ describe('hearth serve', () => {
     // An unchanged re-run reuses the results and stops the worker it booted before it loads anything.
     const rerun = ocrCli(join(dataDir, 'local-client'), ['--local'], { HEARTH_DEBUG: 'startup' });
     expect(rerun.status, rerun.stderr).toBe(0);
-    expect(rerun.stderr).toContain('1 unchanged since an earlier run');
+    expect(rerun.stderr).toContain('1 file, 0 failed, 1 reused');
     expect(rerun.stderr, rerun.stderr).not.toContain('worker 1 det');
   });
 
