@@ -148,8 +148,10 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       let starting: Promise<import('../engine').Engine> | undefined;
       const stop = new AbortController();
       const boot = (): Promise<import('../engine').Engine> =>
-        (starting ??= chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider }).then((choice) =>
-          createEngine({
+        (starting ??= chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider }).then((choice) => {
+          // A run that turned out to need no recognition stopped the engine while the provider was chosen.
+          stop.signal.throwIfAborted();
+          return createEngine({
             workers,
             queueDepth: config.engine.queueDepth,
             cacheEntries: config.engine.cacheEntries,
@@ -159,8 +161,8 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
             signal: stop.signal,
             prestarted: takePrestartedWorker(),
             layout: config.ocr.layout,
-          }),
-        ));
+          });
+        }));
       if (images !== 0) boot().catch(() => undefined);
       const engine = (): Promise<import('../engine').Engine> =>
         boot().catch((err: unknown) => {
