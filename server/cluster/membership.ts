@@ -41,8 +41,9 @@ export function startHeartbeats(
   return {
     async nodes(selfId) {
       const out: ClusterNode[] = [];
-      const keys: string[] = [];
-      for await (const k of await kv.keys()) keys.push(k);
+      // A key updated while the bucket is listed (heartbeats come every few hundred ms) can be listed twice.
+      const keys = new Set<string>();
+      for await (const k of await kv.keys()) keys.add(k);
       for (const k of keys) {
         const e = await kv.get(k);
         if (!e || e.operation !== 'PUT') continue;

@@ -6,7 +6,8 @@ export const CSP_DIRECTIVES = {
   'script-src': ["'self'"],
   'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
-  'connect-src': ["'self'"],
+  // blob: the console reads back images it holds as blob URLs (drawn pages, result images fetched with a key).
+  'connect-src': ["'self'", 'blob:'],
   'font-src': ["'self'", 'data:'],
   'object-src': ["'none'"],
   'base-uri': ["'self'"],

@@ -11,7 +11,7 @@ import { useResource } from '../api/useResource';
 import { OcrOverlay } from '../components/OcrOverlay';
 import { LabelBars } from '../components/ResultViewer';
 import { Empty, ErrorPanel } from '../components/states';
-import { copyText, TextLines } from '../components/TextLines';
+import { copyText } from '../components/TextLines';
 import { DocumentText, PageSwitcher } from '../components/DocumentText';
 import { useI18n } from '../i18n';
 
@@ -278,12 +278,7 @@ export function Recognise(): ReactNode {
                 )}
                 {view && <DocumentText doc={view} active={active} onActive={setActive} />}
                 {current.classify && <LabelBars labels={current.classify.labels} />}
-                {current.codes &&
-                  (current.codes.codes.length > 0 ? (
-                    <TextLines lines={codeLines(current.codes)} active={active} onActive={setActive} />
-                  ) : (
-                    <Empty>{t('rec.noCodes')}</Empty>
-                  ))}
+                {current.codes && current.codes.codes.length === 0 && <Empty>{t('rec.noCodes')}</Empty>}
               </>
             )}
           </div>
