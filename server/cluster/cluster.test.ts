@@ -78,7 +78,12 @@ describe('cluster of two nodes', () => {
     expect(new Set(rows.map((r) => r.file)).size).toBe(FILES + 1);
     const read = rows.filter((r) => /\d{4}/.test(r.text)).length;
     expect(read).toBe(FILES);
-    const view = await getJson<ClusterResponse>(`${b.url}/v1/cluster`);
+    // Counts travel in heartbeats: wait for the last one after the job to arrive (never more than the folder).
+    const sum = (v: ClusterResponse): number => v.nodes.reduce((n, node) => n + (node.processed ?? 0), 0);
+    const view = await until('every item counted', 10_000, async () => {
+      const v = await getJson<ClusterResponse>(`${b.url}/v1/cluster`);
+      return sum(v) >= FILES + 1 ? v : undefined;
+    });
     const processed = Object.fromEntries(view.nodes.map((n) => [n.name, n.processed ?? 0]));
     // Both took a share, and together exactly the folder.
     expect(processed.alpha + processed.beta).toBe(FILES + 1);
