@@ -25,11 +25,11 @@ import type { RouteKey } from '../contract/routes';
 import { matchRoute } from '../contract/routes';
 import { createLogger } from '../logger';
 import type { KeyRepository } from '../admission/keys';
-import { OWNER_KEY_ID } from '../observability/metering';
+import { OWNER_KEY_ID, utcDay } from '../observability/metering';
 import type { Store } from '../store';
 import { createLedger, type Ledger } from './ledger';
 import { fromMicros, roundedAmount, toMicros } from './money';
-import { periodAt, utcDay, type PeriodSpan } from './periods';
+import { periodAt, type PeriodSpan } from './periods';
 
 /** What a billable route charges for; the quantity comes from what it did (images read, one call). */
 const UNIT_BY_ROUTE: Partial<Record<RouteKey, BillingUnit>> = {

@@ -1,5 +1,6 @@
 // Quota periods in UTC: a day or a calendar month, where each starts and when it resets.
 import type { QuotaPeriod } from '../contract/billing';
+import { utcDay } from '../observability/metering';
 
 export interface PeriodSpan {
   /** First UTC day of the period, YYYY-MM-DD (the ledger's day key). */
@@ -7,10 +8,6 @@ export interface PeriodSpan {
   start: number;
   /** When the next period starts (epoch ms). */
   resetsAt: number;
-}
-
-export function utcDay(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
 }
 
 export function periodAt(period: QuotaPeriod, t = Date.now()): PeriodSpan {

@@ -2,16 +2,15 @@
 // so a person hears in words what is wrong: too few labels or examples, files in two labels, strong imbalance.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { AppError } from '../appError';
+import { isImagePath, isPdfPath } from '../jobs/scan';
 
 export const MIN_EXAMPLES_PER_LABEL = 5;
 /** Larger sets train on a node fine, but embedding them all takes a while; beyond this, split the job. */
 export const MAX_EXAMPLES = 20_000;
 /** Above this ratio between the largest and smallest label, the report warns (class weights still balance it). */
 const IMBALANCE_WARNING = 10;
-
-const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif']);
 
 export interface Example {
   path: string;
@@ -48,7 +47,8 @@ export function readDataset(folder: string): Dataset {
   const clashes: string[] = [];
   labels.forEach((label, index) => {
     const files = readdirSync(join(folder, label))
-      .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
+      // The files Hearth reads, less PDFs: an image classifier learns from pictures.
+      .filter((f) => isImagePath(f) && !isPdfPath(f))
       .sort();
     for (const f of files) {
       const path = join(folder, label, f);

@@ -10,6 +10,7 @@ import type { UmiDocAnswer } from '../../contract/compat';
 import { replaceUnprintable } from '../../contract/names';
 import type { JobItem } from '../../contract/jobs';
 import type { JobService } from '../../jobs';
+import { isImagePath } from '../../jobs/scan';
 import { createLogger } from '../../logger';
 import type { Store } from '../../store';
 import { UMI_CODES } from './answers';
@@ -28,9 +29,6 @@ export interface UmiPageResult {
 /** Download formats Umi offers, and what each is called and holds. */
 export const DOC_FILE_TYPES = ['pdfLayered', 'pdfOneLayer', 'txt', 'txtPlain', 'jsonl', 'csv'] as const;
 export type DocFileType = (typeof DOC_FILE_TYPES)[number];
-
-/** Files Hearth reads: images, and PDFs where the node reads PDFs. */
-const DOCUMENT_EXTENSIONS = new Set(['.pdf', '.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp', '.gif']);
 
 /** Umi keeps a finished task a day; so does Hearth, after which its task (not its stored results) is forgotten. */
 const TASK_LIFETIME_MS = 24 * 3600 * 1000;
@@ -186,7 +184,7 @@ export function createUmiDocuments(opts: { dataDir: string; jobs: JobService; st
     upload(file, optionsJson, keyId) {
       if (!file || file.bytes.length === 0) return { code: 101, data: 'no file was uploaded in the form field "file"' };
       const name = safeName(file.name);
-      if (!DOCUMENT_EXTENSIONS.has(extname(name).toLowerCase())) {
+      if (!isImagePath(name)) {
         return { code: 103, data: `files of type "${extname(name) || 'none'}" are not read; send a PDF or an image` };
       }
       let options: UmiDocOptions;
