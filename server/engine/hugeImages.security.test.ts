@@ -14,7 +14,7 @@ const COUNT = 8;
  */
 const PEAK_GROWTH_LIMIT = 1_100 * 1024 * 1024;
 /** What the node may keep above its idle size once the burst is over (allocator caches, warm sessions). */
-const RETAINED_LIMIT = 400 * 1024 * 1024;
+const RETAINED_LIMIT = 600 * 1024 * 1024;
 
 let node: TestNode;
 
