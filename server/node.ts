@@ -80,7 +80,13 @@ export async function createNode(config: Config): Promise<HearthNode> {
       cluster = await joinCluster({ config, engine, models });
       models = await cluster.syncModels(models);
     }
-    const billing = createBilling({ store, keys: admission.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
+    const billing = createBilling({
+      store,
+      keys: admission.keys,
+      audit: (actor, action, detail) => audit(store, actor, action, detail),
+      // In a cluster every node counts quotas on one shared count (loaded only here, like the cluster).
+      ...(cluster ? { counters: await (await import('./billing/clusterCounters')).openClusterCounters(cluster) } : {}),
+    });
     const jobs = createJobService({
       store,
       engine: cluster ? cluster.recognizer : engine,

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
+import { Kvm, type KV } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { AppError } from '../appError';
 import type { Config } from '../config';
@@ -72,8 +72,19 @@ export interface JobItems {
   itemPending(item: string): boolean;
 }
 
+/** A KV bucket on the node's NATS connection, for a part that keeps cluster-wide state of its own. */
+export interface SharedBucket {
+  kv: KV;
+  /** The NATS server, as the node was told (for messages). */
+  server: string;
+  /** Whether the link to NATS is up right now. */
+  connected(): boolean;
+}
+
 export interface Cluster {
   readonly nodeId: string;
+  /** Opens (creating when missing) the KV bucket `name`; entries untouched for `ttlMs` fall away. */
+  openBucket(name: string, opts: { ttlMs: number }): Promise<SharedBucket>;
   /** The engine for job items: items with an id go through the shared queue, the rest run here. */
   recognizer: Recognizer;
   /** Starts collecting this node's results (needs the job service, which needs the recognizer first). */
@@ -241,6 +252,10 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     return {
       nodeId,
       recognizer,
+      async openBucket(bucket, o) {
+        const kv = await kvm.create(bucket, { storage: StorageType.File, history: 1, ttl: o.ttlMs });
+        return { kv, server: cc.url ?? '', connected: () => link.connected() };
+      },
       async start(jobs) {
         dispatcher = createDispatcher({ nodeId, js, payloads, sealer, pending: (item) => jobs.itemPending(item) });
         const results = await js.consumers.get(RESULT_STREAM, resultConsumer(nodeId));

@@ -655,6 +655,16 @@ export const ROUTES = {
     response: quotaSchema,
     status: 201,
   },
+  updateBillingQuota: {
+    method: 'put',
+    path: API.billingQuota,
+    access: ['admin'],
+    tag: 'billing',
+    summary: 'Change a quota: its subject, period, mode or limit (its use in the period goes on while it counts the same thing)',
+    params: idParams,
+    body: quotaInputSchema,
+    response: quotaSchema,
+  },
   deleteBillingQuota: {
     method: 'delete',
     path: API.billingQuota,
