@@ -76,7 +76,10 @@ interface Hold {
 }
 
 export interface Billing {
-  /** Admission: refuses a request a hard quota cannot take (429), reserves its cost, charges it when it ends. */
+  /**
+   * Admission: refuses a request a hard quota cannot take (429, or 503 in a cluster whose count cannot be reached),
+   * reserves its cost, charges it when it ends.
+   */
   readonly admit: RequestHandler;
   prices(): PriceCards;
   setPrices(input: PriceCardInput & { currency: string; prices: Partial<Record<BillingUnit, string>> }, actor: string): PriceCard;
