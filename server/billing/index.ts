@@ -25,6 +25,7 @@ import {
 import type { RouteKey } from '../contract/routes';
 import { matchRoute } from '../contract/routes';
 import { createLogger } from '../logger';
+import { sha256Hex } from '../sha256';
 import type { KeyRepository } from '../admission/keys';
 import { OWNER_KEY_ID, utcDay } from '../observability/metering';
 import type { Store } from '../store';
@@ -170,11 +171,12 @@ export function createBilling(opts: {
   };
   /**
    * The quota's count in the period. Its name is the same on every node of a cluster: a key by its id, a group by its
-   * name (a department's group of the same name on each node shares one count), then period, mode and measure.
+   * name (a department's group of the same name on each node shares one count), then period, mode and measure. The
+   * subject goes in hashed, so the NATS disk names no department.
    */
   const refOf = (q: QuotaRow, span: PeriodSpan): CounterRef => {
-    const subject = Buffer.from(q.subject_kind === 'key' ? q.subject_id : (q.group_name ?? q.subject_id)).toString('base64url');
-    const quota = `quota.${q.subject_kind}.${subject}.${q.period}.${q.mode}.${q.unit ?? 'money'}`;
+    const subject = sha256Hex(`${q.subject_kind}:${q.subject_kind === 'key' ? q.subject_id : (q.group_name ?? q.subject_id)}`).slice(0, 32);
+    const quota = `quota.${subject}.${q.period}.${q.mode}.${q.unit ?? 'money'}`;
     return {
       quota,
       startDay: span.startDay,
