@@ -9,12 +9,12 @@ import { openModelCatalog, type ImportInput, type ModelBundle, type ModelCatalog
 import type { Engine } from '../index';
 import { checkInputs, tensorFromJson, tensorToJson, type TensorData } from './tensors';
 
-/** What the repository needs from the engine: its generic task runner (same scheduler and back-pressure as OCR). */
+/** What the service needs from the engine: its generic task runner (same scheduler and back-pressure as OCR). */
 export type TaskRunner = Pick<Engine, 'run' | 'broadcast'>;
 
 export const DEFAULT_TOP_K = 5;
 
-export interface ModelRepository {
+export interface ModelService {
   readonly catalog: ModelCatalog;
   list(): ModelSummary[];
   get(id: string): ModelSummary;
@@ -35,13 +35,13 @@ export interface ModelRepository {
   close(): Promise<void>;
 }
 
-export function createModelRepository(opts: {
+export function createModelService(opts: {
   dataDir: string;
   engine: TaskRunner;
-  /** Part of the node's wiring; results are recorded by the routes, so the repository keeps nothing there. */
+  /** Part of the node's wiring; results are recorded by the routes, so the service keeps nothing there. */
   store?: unknown;
   idleMinutes: number;
-}): ModelRepository {
+}): ModelService {
   const catalog = openModelCatalog({ dataDir: opts.dataDir });
   const idleMs = Math.max(0, opts.idleMinutes) * 60_000;
   // When each model file last ran here; workers drop sessions after idleMs, so this is what "loaded" means.
