@@ -95,7 +95,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
     await cluster?.start(jobs);
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
     // Training embeds on the CPU: the GPU's sessions belong to the engine's one session thread.
-    const training = createTrainRuns({ store, catalog: () => models.catalog, providers: ['cpu'] });
+    const training = createTrainRuns({ store, repository: () => models.repository, providers: ['cpu'] });
     const services: NodeServices = {
       config,
       settings,

@@ -1,11 +1,11 @@
-// The node's model service: the on-disk catalog plus serving (classify, infer) through the engine's scheduler,
+// The node's model service: the on-disk repository plus serving (classify, infer) through the engine's scheduler,
 // and which models are warm. Models load inside engine workers on first use and unload there after idle time.
 import { AppError } from '../../appError';
 import type { HealthModel } from '../../contract/health';
 import type { ClassifyResponse, InferRequest, InferResponse, ModelImportResponse, ModelSummary } from '../../contract/models';
 import type { ClassifyPayload } from '../tasks/classify';
 import type { InferPayload } from '../tasks/infer';
-import { openModelCatalog, type ImportInput, type ModelBundle, type ModelCatalog } from './catalog';
+import { openModelRepository, type ImportInput, type ModelBundle, type ModelRepository } from './repository';
 import type { Engine } from '../index';
 import { checkInputs, tensorFromJson, tensorToJson, type TensorData } from './tensors';
 
@@ -15,7 +15,7 @@ export type TaskRunner = Pick<Engine, 'run' | 'broadcast'>;
 export const DEFAULT_TOP_K = 5;
 
 export interface ModelService {
-  readonly catalog: ModelCatalog;
+  readonly repository: ModelRepository;
   list(): ModelSummary[];
   get(id: string): ModelSummary;
   /** For GET /v1/health. */
@@ -42,7 +42,7 @@ export function createModelService(opts: {
   store?: unknown;
   idleMinutes: number;
 }): ModelService {
-  const catalog = openModelCatalog({ dataDir: opts.dataDir });
+  const repository = openModelRepository({ dataDir: opts.dataDir });
   const idleMs = Math.max(0, opts.idleMinutes) * 60_000;
   // When each model file last ran here; workers drop sessions after idleMs, so this is what "loaded" means.
   const lastUsed = new Map<string, number>();
@@ -55,7 +55,7 @@ export function createModelService(opts: {
   function withLoaded(s: ModelSummary): ModelSummary {
     if (s.bundled) return { ...s, loaded: true };
     try {
-      return { ...s, loaded: isWarm(catalog.resolve(s.id).modelPath) };
+      return { ...s, loaded: isWarm(repository.resolve(s.id).modelPath) };
     } catch {
       return s;
     }
@@ -63,7 +63,7 @@ export function createModelService(opts: {
 
   /** The active version's model file; the bundled OCR pipeline stays loaded in every worker from start. */
   const servedPath = (id: string, action: 'load' | 'unload'): string => {
-    const r = catalog.resolve(id);
+    const r = repository.resolve(id);
     if (r.bundled)
       throw new AppError('bad_request', 400, `${id} is the bundled OCR pipeline; the engine loads it at start, so it cannot ${action}`);
     return r.modelPath;
@@ -72,48 +72,48 @@ export function createModelService(opts: {
   const summarize = (s: ModelSummary): ModelImportResponse['model'] => withLoaded(s);
 
   return {
-    catalog,
-    list: () => catalog.list().map(withLoaded),
-    get: (id) => withLoaded(catalog.get(id)),
+    repository,
+    list: () => repository.list().map(withLoaded),
+    get: (id) => withLoaded(repository.get(id)),
     summaries: () =>
       // The bundled OCR pipeline is loaded by the engine's workers at start, so it always counts as loaded.
-      catalog.list().map((s) => ({ id: s.id, task: s.task, version: s.activeVersion, loaded: withLoaded(s).loaded })),
+      repository.list().map((s) => ({ id: s.id, task: s.task, version: s.activeVersion, loaded: withLoaded(s).loaded })),
 
     async import(input) {
-      const { id, version } = await catalog.import(input);
-      return { model: summarize(catalog.get(id)), version };
+      const { id, version } = await repository.import(input);
+      return { model: summarize(repository.get(id)), version };
     },
 
     async importBundle(bytes) {
-      const { id, version } = await catalog.importBundle(bytes);
-      return { model: summarize(catalog.get(id)), version };
+      const { id, version } = await repository.importBundle(bytes);
+      return { model: summarize(repository.get(id)), version };
     },
 
-    exportBundle: (id, version) => catalog.exportBundle(id, version),
+    exportBundle: (id, version) => repository.exportBundle(id, version),
 
     activate(id, version) {
-      catalog.activate(id, version);
-      return withLoaded(catalog.get(id));
+      repository.activate(id, version);
+      return withLoaded(repository.get(id));
     },
 
-    remove: (id, version) => catalog.remove(id, version),
+    remove: (id, version) => repository.remove(id, version),
 
     async load(id) {
       const modelPath = servedPath(id, 'load');
       await opts.engine.broadcast('load', { modelPath, idleMs });
       lastUsed.set(modelPath, Date.now());
-      return withLoaded(catalog.get(id));
+      return withLoaded(repository.get(id));
     },
 
     async unload(id) {
       const modelPath = servedPath(id, 'unload');
       await opts.engine.broadcast('unload', { modelPath });
       lastUsed.delete(modelPath);
-      return withLoaded(catalog.get(id));
+      return withLoaded(repository.get(id));
     },
 
     async classify(id, image, o = {}) {
-      const r = catalog.resolve(id);
+      const r = repository.resolve(id);
       const m = r.manifest;
       if (m.task !== 'classify' || !m.preprocess) {
         const use = m.task === 'ocr' ? 'POST /v1/ocr' : `POST /v1/models/${id}/infer`;
@@ -136,7 +136,7 @@ export function createModelService(opts: {
     },
 
     async infer(id, request) {
-      const r = catalog.resolve(id);
+      const r = repository.resolve(id);
       const m = r.manifest;
       if (r.bundled) {
         throw new AppError('bad_request', 400, `${id} is the bundled OCR pipeline (several models); use POST /v1/ocr`);

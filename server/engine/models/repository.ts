@@ -56,7 +56,7 @@ export interface ModelBundle {
   bytes: Uint8Array;
 }
 
-export interface ModelCatalog {
+export interface ModelRepository {
   readonly root: string;
   /** Bundled models first, then imported ones by id; `loaded` is false here (serving fills it in). */
   list(): ModelSummary[];
@@ -97,7 +97,7 @@ function writeAtomic(file: string, data: string | Uint8Array): void {
   renameSync(tmp, file);
 }
 
-export function openModelCatalog(opts: { dataDir: string }): ModelCatalog {
+export function openModelRepository(opts: { dataDir: string }): ModelRepository {
   const root = join(opts.dataDir, 'models');
   const bundled = new Map(BUNDLED_MANIFESTS.map((m) => [m.id, m]));
   // Versions never change once written, so their manifest and labels are cached (keyed with mtime,
