@@ -83,7 +83,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
     const billing = createBilling({ store, keys: admission.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
     const jobs = createJobService({
       store,
-      engine: cluster ? cluster.recognizer : engine,
+      engine: cluster ? cluster.recogniser : engine,
       config,
       ...(cluster ? { concurrency: config.cluster.inFlight } : {}),
       sharedRoots: () => settings.current().sharedRoots,

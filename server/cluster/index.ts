@@ -13,7 +13,7 @@ import type { ClusterNode, ClusterQueue, ClusterResponse } from '../contract/clu
 import type { HealthModel } from '../contract/health';
 import type { Engine } from '../engine';
 import type { ModelService } from '../engine/models/service';
-import type { Recognizer } from '../jobs';
+import type { Recogniser } from '../jobs';
 import { createLogger } from '../logger';
 import { VERSION } from '../version';
 import { resolveClusterKey } from './clusterKey';
@@ -75,8 +75,8 @@ export interface JobItems {
 export interface Cluster {
   readonly nodeId: string;
   /** The engine for job items: items with an id go through the shared queue, the rest run here. */
-  recognizer: Recognizer;
-  /** Starts collecting this node's results (needs the job service, which needs the recognizer first). */
+  recogniser: Recogniser;
+  /** Starts collecting this node's results (needs the job service, which needs the recogniser first). */
   start(jobs: JobItems): Promise<void>;
   /** The model service to serve with: imports and activations reach every node, and this node follows theirs. */
   syncModels(local: ModelService): Promise<ModelService>;
@@ -225,7 +225,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
       };
     };
 
-    const recognizer: Recognizer = {
+    const recogniser: Recogniser = {
       ocr(image, opts) {
         if (!opts?.item || !dispatcher) return engine.ocr(image, opts);
         const cls: WorkClass = opts.item.interactive ? 'interactive' : 'bulk';
@@ -240,7 +240,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     log.info('joined the cluster', { node: nodeId, name });
     return {
       nodeId,
-      recognizer,
+      recogniser,
       async start(jobs) {
         dispatcher = createDispatcher({ nodeId, js, payloads, sealer, pending: (item) => jobs.itemPending(item) });
         const results = await js.consumers.get(RESULT_STREAM, resultConsumer(nodeId));
