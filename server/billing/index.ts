@@ -21,8 +21,8 @@ import {
   type Spend,
   type Statement,
 } from '../contract/billing';
-import type { RouteKey } from '../contract/routes';
-import { matchRoute } from '../contract/routes';
+import type { RouteKey, RouteTask } from '../contract/routes';
+import { matchRoute, routeTask } from '../contract/routes';
 import { createLogger } from '../logger';
 import type { KeyRepository } from '../admission/keys';
 import { OWNER_KEY_ID, utcDay } from '../observability/metering';
@@ -31,13 +31,11 @@ import { createLedger, type Ledger } from './ledger';
 import { fromMicros, roundedAmount, toMicros } from './money';
 import { periodAt, type PeriodSpan } from './periods';
 
-/** What a billable route charges for; the quantity comes from what it did (images read, one call). */
-const UNIT_BY_ROUTE: Partial<Record<RouteKey, BillingUnit>> = {
+/** What a route's model work is charged as (its task is in the route table); the quantity comes from what it did. */
+const UNIT_BY_TASK: Record<RouteTask, BillingUnit> = {
   ocr: 'ocr_image',
-  umiOcr: 'ocr_image',
-  paddleOcrSystem: 'ocr_image',
   classify: 'classification',
-  inferModel: 'inference',
+  infer: 'inference',
 };
 
 /** Routes that start work charged later (a job's files, as they are read): refused once a hard quota is used up. */
@@ -204,7 +202,8 @@ export function createBilling(opts: {
     const principal = res.locals.principal as Principal | undefined;
     const key = matchRoute(req.method, req.path);
     const later = key ? LATER_UNIT_BY_ROUTE[key] : undefined;
-    const unit = key && (UNIT_BY_ROUTE[key] ?? later);
+    const task = key && routeTask(key);
+    const unit = task ? UNIT_BY_TASK[task] : later;
     if (!principal || !unit) return next();
     const keyId = principal.keyId ?? OWNER_KEY_ID;
     const now = Date.now();
