@@ -22,8 +22,8 @@ import {
   type Spend,
   type Statement,
 } from '../contract/billing';
-import type { RouteKey } from '../contract/routes';
-import { matchRoute } from '../contract/routes';
+import type { RouteKey, RouteTask } from '../contract/routes';
+import { matchRoute, routeTask } from '../contract/routes';
 import { createLogger } from '../logger';
 import { sha256Hex } from '../sha256';
 import type { KeyRepository } from '../admission/keys';
@@ -34,13 +34,11 @@ import { fromMicros, roundedAmount, toMicros } from './money';
 import { periodAt, type PeriodSpan } from './periods';
 import { memoryCounters, type CounterRef, type QuotaCounters } from './quotaCounters';
 
-/** What a billable route charges for; the quantity comes from what it did (images read, one call). */
-const UNIT_BY_ROUTE: Partial<Record<RouteKey, BillingUnit>> = {
+/** What a route's model work is charged as (its task is in the route table); the quantity comes from what it did. */
+const UNIT_BY_TASK: Record<RouteTask, BillingUnit> = {
   ocr: 'ocr_image',
-  umiOcr: 'ocr_image',
-  paddleOcrSystem: 'ocr_image',
   classify: 'classification',
-  inferModel: 'inference',
+  infer: 'inference',
 };
 
 /** Routes that start work charged later (a job's files, as they are read): refused once a hard quota is used up. */
@@ -275,7 +273,8 @@ export function createBilling(opts: {
     const principal = res.locals.principal as Principal | undefined;
     const key = matchRoute(req.method, req.path);
     const later = key ? LATER_UNIT_BY_ROUTE[key] : undefined;
-    const unit = key && (UNIT_BY_ROUTE[key] ?? later);
+    const task = key && routeTask(key);
+    const unit = task ? UNIT_BY_TASK[task] : later;
     if (!principal || !unit) return next();
     const keyId = principal.keyId ?? OWNER_KEY_ID;
     let closed = false;

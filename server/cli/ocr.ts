@@ -123,10 +123,10 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
   const halt = (): void => void shutdown().then(() => halted(null));
 
   try {
-    let recognizer: import('../jobs').Recognizer;
+    let recogniser: import('../jobs').Recogniser;
     if (remote) {
-      const { createRemoteRecognizer } = await import('../jobs/remoteRecognizer');
-      recognizer = createRemoteRecognizer({
+      const { createRemoteRecogniser } = await import('../jobs/remoteRecogniser');
+      recogniser = createRemoteRecogniser({
         url: remote.url,
         key: remote.key,
         concurrency: config.engine.workers || 4,
@@ -179,7 +179,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         if (starting) await (await starting.catch(() => null))?.close();
       };
       let first = true;
-      recognizer = {
+      recogniser = {
         stats: () => ({ workers }),
         ocr: async (image, o) => {
           const t = clock();
@@ -198,7 +198,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     store = await timed('store open', () =>
       openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }),
     );
-    jobs = createJobService({ store, engine: recognizer, config });
+    jobs = createJobService({ store, engine: recogniser, config });
 
     let started: { job: Job; resumed: boolean };
     try {

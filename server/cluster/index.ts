@@ -12,8 +12,8 @@ import type { Config } from '../config';
 import type { ClusterNode, ClusterQueue, ClusterResponse } from '../contract/cluster';
 import type { HealthModel } from '../contract/health';
 import type { Engine } from '../engine';
-import type { ModelRepository } from '../engine/models/repository';
-import type { Recognizer } from '../jobs';
+import type { ModelService } from '../engine/models/service';
+import type { Recogniser } from '../jobs';
 import { createLogger } from '../logger';
 import { VERSION } from '../version';
 import { resolveClusterKey } from './clusterKey';
@@ -86,11 +86,11 @@ export interface Cluster {
   /** Opens (creating when missing) the KV bucket `name`; entries untouched for `ttlMs` fall away. */
   openBucket(name: string, opts: { ttlMs: number }): Promise<SharedBucket>;
   /** The engine for job items: items with an id go through the shared queue, the rest run here. */
-  recognizer: Recognizer;
-  /** Starts collecting this node's results (needs the job service, which needs the recognizer first). */
+  recogniser: Recogniser;
+  /** Starts collecting this node's results (needs the job service, which needs the recogniser first). */
   start(jobs: JobItems): Promise<void>;
-  /** The repository to serve with: imports and activations reach every node, and this node follows theirs. */
-  syncModels(repo: ModelRepository): Promise<ModelRepository>;
+  /** The model service to serve with: imports and activations reach every node, and this node follows theirs. */
+  syncModels(local: ModelService): Promise<ModelService>;
   /** An interactive call (OCR, classify, infer): here, or on a less busy peer when this node is busy; names the node that served. */
   interactive<T extends object>(call: PeerCall, image: Uint8Array, local: () => Promise<T>): Promise<Served<T>>;
   /** The URL this node is reachable at, for the others' Cluster view. */
@@ -203,7 +203,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     let collecting: Promise<void> | undefined;
     let offload: Offload | undefined;
     let modelSync: ModelSync | undefined;
-    let servedModels: ModelRepository | undefined;
+    let servedModels: ModelService | undefined;
     let lastView: { nodes: ClusterNode[]; queues: Record<string, ClusterQueue> } = { nodes: [], queues: {} };
     let peers: ClusterNode[] = [];
     let peerTimer: NodeJS.Timeout | undefined;
@@ -236,7 +236,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
       };
     };
 
-    const recognizer: Recognizer = {
+    const recogniser: Recogniser = {
       ocr(image, opts) {
         if (!opts?.item || !dispatcher) return engine.ocr(image, opts);
         const cls: WorkClass = opts.item.interactive ? 'interactive' : 'bulk';
@@ -251,7 +251,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     log.info('joined the cluster', { node: nodeId, name });
     return {
       nodeId,
-      recognizer,
+      recogniser,
       async openBucket(bucket, o) {
         const kv = await kvm.create(bucket, { storage: StorageType.File, history: 1, ttl: o.ttlMs });
         return { kv, server: cc.url ?? '', connected: () => link.connected() };
@@ -286,13 +286,13 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           if (call.kind === 'ocr') return engine.ocr(image);
           if (!servedModels || !call.model) throw new AppError('not_found', 404, 'no such model on this node');
           if (call.kind === 'classify') return servedModels.classify(call.model, image, { topK: call.topK });
-          return servedModels.infer(call.model, call.request as Parameters<ModelRepository['infer']>[1]);
+          return servedModels.infer(call.model, call.request as Parameters<ModelService['infer']>[1]);
         };
         offload = startOffload({ nc, nodeId, name, engine, sealer, peers: () => peers, serve });
       },
-      async syncModels(repo) {
-        modelSync = await syncModels(repo, { kv: modelsKv, bundles: modelBundles, sealer });
-        servedModels = modelSync.repository;
+      async syncModels(local) {
+        modelSync = await syncModels(local, { kv: modelsKv, bundles: modelBundles, sealer });
+        servedModels = modelSync.service;
         return servedModels;
       },
       async interactive(call, image, local) {
