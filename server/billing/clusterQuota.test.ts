@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Quota, Statement } from '../contract/billing';
 import type { CreatedKeyResponse } from '../contract/security';
-import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../cluster/testCluster';
+import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
 import { renderText } from '../testkit/renderText';
 
 const LIMIT = 10;
