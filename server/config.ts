@@ -35,6 +35,8 @@ const configSchema = z.object({
   engine: z.object({
     /** Worker threads running models; 0 = one per core. */
     workers: z.number().int().min(0).max(64),
+    /** ONNX threads each worker runs a model with; 0 = the cores shared out among the workers. */
+    threadsPerWorker: z.number().int().min(0).max(64),
     /** Images waiting beyond the workers before the API sheds load with 503. */
     queueDepth: z.number().int().min(1),
     /** Results kept by content hash so the same image twice costs one run. */
@@ -117,7 +119,7 @@ function defaults(dataDir: string): Config {
     host: '127.0.0.1',
     port: DEFAULT_PORT,
     lan: false,
-    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, provider: 'auto' },
+    engine: { workers: 0, threadsPerWorker: 0, queueDepth: 64, cacheEntries: 256, provider: 'auto' },
     ocr: { layout: 'auto' },
     limits: {
       bodyBytes: 50 * 1024 * 1024,

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { listeningLine } from '../contract/listening';
 import type { ProviderName } from '../engine/providers';
 import { reachableUrls } from '../lan';
-import { configFrom, parsePort, parseProvider, PROVIDER_OPTION_HELP, runCommand } from './common';
+import { configFrom, parseEngineWidth, parsePort, parseProvider, PROVIDER_OPTION_HELP, runCommand } from './common';
 
 interface ServeFlags {
   host?: string;
@@ -19,6 +19,8 @@ interface ServeFlags {
   clusterCa?: string;
   nodeName?: string;
   provider?: ProviderName;
+  workers?: number;
+  threadsPerWorker?: number;
 }
 
 export function registerServe(program: Command): void {
@@ -39,6 +41,12 @@ export function registerServe(program: Command): void {
     .option('--cluster-ca <file>', 'PEM CA that signed the NATS server certificate (TLS to NATS)')
     .option('--node-name <name>', "this node's name in the Cluster view (default the host name)")
     .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
+    .option('--workers <n>', 'engine worker threads (default 0: one per core)', parseEngineWidth)
+    .option(
+      '--threads-per-worker <n>',
+      'ONNX threads each engine worker uses (default 0: the cores shared out among the workers)',
+      parseEngineWidth,
+    )
     .action((flags: ServeFlags) =>
       runCommand(async () => {
         const config = configFrom({
@@ -56,7 +64,7 @@ export function registerServe(program: Command): void {
             tlsCa: flags.clusterCa,
             name: flags.nodeName,
           },
-          engine: { provider: flags.provider },
+          engine: { provider: flags.provider, workers: flags.workers, threadsPerWorker: flags.threadsPerWorker },
         });
         // Loaded here so other commands (ocr, keys, --help) don't pay for the HTTP stack at start-up.
         const { exitOnSignals, startServer } = await import('../serve');
