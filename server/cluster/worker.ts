@@ -14,6 +14,8 @@ import { resultSubject, type WorkClass } from './names';
 import { frame, unframe, type Sealer } from './sealed';
 
 const log = createLogger('cluster');
+/** How often a node whose engine is full with other work looks again for room. */
+const OTHERS_POLL_MS = 200;
 
 export interface WorkerStats {
   inFlight: number;
@@ -54,13 +56,21 @@ export function startPuller(opts: {
     slotWaiters.clear();
   };
 
-  // Two items per engine worker: one runs while the next is opened and decoded.
-  const capacity = (): number => Math.max(1, engine.stats().workers * 2);
+  /** Of this puller's items, those inside the engine now (the rest are being opened or their results sent). */
+  let inEngine = 0;
+  /**
+   * Items this node may take now: two per engine worker (one runs while the next is opened and decoded), less
+   * what it holds and what the engine runs for others (the node's own interactive calls, PDF pages, peers' calls).
+   */
+  const free = (): number => {
+    const s = engine.stats();
+    const others = Math.max(0, s.inFlight + s.queued - inEngine);
+    return Math.max(1, s.workers * 2) - inFlight.size - others;
+  };
   // An item delivered again may be the one that took a worker down: it runs alone, so a second crash blames only
   // it and the items that happened to share the first one's worker are not counted against.
   let isolating = 0;
   let suspectTail: Promise<unknown> = Promise.resolve();
-  const free = (): number => (isolating > 0 ? 0 : capacity() - inFlight.size);
 
   const faultSha = process.env.HEARTH_FAULT_KILL_ON_SHA256;
 
@@ -92,7 +102,8 @@ export function startPuller(opts: {
       // Tell NATS we are alive while a long page runs, so the item is not handed to another node meanwhile.
       const alive = setInterval(() => m.working(), Math.max(500, Math.floor(opts.ackWaitMs / 3)));
       try {
-        outcome = { result: await engine.ocr(bytes, { bulk: cls === 'bulk' }) };
+        inEngine++;
+        outcome = { result: await engine.ocr(bytes, { bulk: cls === 'bulk' }).finally(() => inEngine--) };
       } catch (err) {
         // "Not now" from this engine: the item goes back to the queue for any node.
         if (isAppError(err) && RETRY_LATER_CODES.has(err.code)) {
@@ -157,15 +168,27 @@ export function startPuller(opts: {
     inFlight.set(m, p);
   };
 
-  const waitForSlot = (): Promise<void> => new Promise((resolve) => slotWaiters.add(resolve));
+  /** Until one of this node's items ends, or `ms` at most. */
+  const waitForSlot = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        slotWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      slotWaiters.add(done);
+    });
 
   // One pull loop per class, sharing this node's slots: an interactive item is taken as soon as a slot frees,
   // without waiting behind a bulk fetch (the engine then runs it ahead of bulk work, too).
   const loop = async (cls: WorkClass): Promise<void> => {
     while (!stopping) {
-      const n = free();
+      const n = isolating > 0 ? 0 : free();
       if (n <= 0) {
-        await waitForSlot();
+        // A slot frees when one of this node's items ends, or when the engine finishes work of others: that one
+        // sends no word here, so look again shortly.
+        await waitForSlot(OTHERS_POLL_MS);
         continue;
       }
       try {
