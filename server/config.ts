@@ -72,6 +72,9 @@ const configSchema = z.object({
     nkeySeedFile: z.string().optional(),
     /** PEM CA file that signed the NATS server's certificate (TLS to NATS). */
     tlsCa: z.string().optional(),
+    /** PEM certificate and key this node shows a NATS server that asks for client certificates. */
+    tlsCert: z.string().optional(),
+    tlsKey: z.string().optional(),
     /** Cluster key from HEARTH_CLUSTER_KEY; when absent <data>/cluster.key. */
     key: z.string().optional(),
     /** How long a worker may hold an item without a sign of life before it goes to another node. */
@@ -187,6 +190,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   }
   if (Boolean(parsed.data.tlsCert) !== Boolean(parsed.data.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  }
+  if (Boolean(parsed.data.cluster.tlsCert) !== Boolean(parsed.data.cluster.tlsKey)) {
+    throw new ConfigError('--cluster-tls-cert and --cluster-tls-key go together: give both or neither');
   }
   return parsed.data;
 }

@@ -17,6 +17,8 @@ interface ServeFlags {
   clusterUser?: string;
   clusterNkey?: string;
   clusterCa?: string;
+  clusterTlsCert?: string;
+  clusterTlsKey?: string;
   nodeName?: string;
   provider?: ProviderName;
   workers?: number;
@@ -39,6 +41,8 @@ export function registerServe(program: Command): void {
     .option('--cluster-user <user>', 'NATS user name (password from HEARTH_CLUSTER_PASSWORD)')
     .option('--cluster-nkey <file>', 'file holding the NATS nkey seed, instead of user and password')
     .option('--cluster-ca <file>', 'PEM CA that signed the NATS server certificate (TLS to NATS)')
+    .option('--cluster-tls-cert <file>', 'PEM client certificate for a NATS server that asks for one')
+    .option('--cluster-tls-key <file>', 'PEM private key for --cluster-tls-cert')
     .option('--node-name <name>', "this node's name in the Cluster view (default the host name)")
     .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
     .option('--workers <n>', 'engine worker threads (default 0: one per core)', parseEngineWidth)
@@ -62,6 +66,8 @@ export function registerServe(program: Command): void {
             user: flags.clusterUser,
             nkeySeedFile: flags.clusterNkey,
             tlsCa: flags.clusterCa,
+            tlsCert: flags.clusterTlsCert,
+            tlsKey: flags.clusterTlsKey,
             name: flags.nodeName,
           },
           engine: { provider: flags.provider, workers: flags.workers, threadsPerWorker: flags.threadsPerWorker },
