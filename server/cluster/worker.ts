@@ -56,16 +56,19 @@ export function startPuller(opts: {
     slotWaiters.clear();
   };
 
-  /** Of this puller's items, those inside the engine now (the rest are being opened or their results sent). */
+  /** Of this puller's items, those inside the engine now. */
   let inEngine = 0;
+  /** This puller's items not yet through the engine: being opened, waiting their turn, or running. */
+  let ahead = 0;
   /**
-   * Items this node may take now: two per engine worker (one runs while the next is opened and decoded), less
-   * what it holds and what the engine runs for others (the node's own interactive calls, PDF pages, peers' calls).
+   * Items this node may take now: its engine's free capacity, one per worker less the items already taken and
+   * not yet run, and less what the engine runs for others (this node's interactive calls, PDF pages, peers' calls).
+   * An item whose result is on its way to the owner no longer holds a worker.
    */
   const free = (): number => {
     const s = engine.stats();
     const others = Math.max(0, s.inFlight + s.queued - inEngine);
-    return Math.max(1, s.workers * 2) - inFlight.size - others;
+    return Math.max(1, s.workers) - ahead - others;
   };
   // An item delivered again may be the one that took a worker down: it runs alone, so a second crash blames only
   // it and the items that happened to share the first one's worker are not counted against.
@@ -74,7 +77,7 @@ export function startPuller(opts: {
 
   const faultSha = process.env.HEARTH_FAULT_KILL_ON_SHA256;
 
-  const runOne = async (m: JsMsg, cls: WorkClass): Promise<void> => {
+  const runOne = async (m: JsMsg, cls: WorkClass, passed: () => void): Promise<void> => {
     let header: WorkHeader;
     let bytes: Buffer;
     try {
@@ -103,7 +106,12 @@ export function startPuller(opts: {
       const alive = setInterval(() => m.working(), Math.max(500, Math.floor(opts.ackWaitMs / 3)));
       try {
         inEngine++;
-        outcome = { result: await engine.ocr(bytes, { bulk: cls === 'bulk' }).finally(() => inEngine--) };
+        outcome = {
+          result: await engine.ocr(bytes, { bulk: cls === 'bulk' }).finally(() => {
+            inEngine--;
+            passed();
+          }),
+        };
       } catch (err) {
         // "Not now" from this engine: the item goes back to the queue for any node.
         if (isAppError(err) && RETRY_LATER_CODES.has(err.code)) {
@@ -156,11 +164,21 @@ export function startPuller(opts: {
         ? holding(m, before)
         : Promise.resolve();
     if (suspect) isolating++;
+    ahead++;
+    let through = false;
+    // Once the engine is done with the item (or it never gets there), its worker is free for the next one.
+    const passed = (): void => {
+      if (through) return;
+      through = true;
+      ahead--;
+      wakeAll();
+    };
     const p = waitTurn
-      .then(() => runOne(m, cls))
+      .then(() => runOne(m, cls, passed))
       .catch((err: unknown) => log.error('queued item failed unexpectedly', { error: String(err) }))
       .finally(() => {
         if (suspect) isolating--;
+        passed();
         inFlight.delete(m);
         wakeAll();
       });
@@ -168,7 +186,7 @@ export function startPuller(opts: {
     inFlight.set(m, p);
   };
 
-  /** Until one of this node's items ends, or `ms` at most. */
+  /** Until one of this node's items leaves the engine or ends, or `ms` at most. */
   const waitForSlot = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       const done = (): void => {
@@ -186,8 +204,8 @@ export function startPuller(opts: {
     while (!stopping) {
       const n = isolating > 0 ? 0 : free();
       if (n <= 0) {
-        // A slot frees when one of this node's items ends, or when the engine finishes work of others: that one
-        // sends no word here, so look again shortly.
+        // A slot frees when one of this node's items leaves the engine, or when the engine finishes work of
+        // others: that one sends no word here, so look again shortly.
         await waitForSlot(OTHERS_POLL_MS);
         continue;
       }
