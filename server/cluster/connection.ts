@@ -14,6 +14,11 @@ export interface Link {
   connected(): boolean;
 }
 
+/** TLS to the NATS server: a tls:// URL, or a CA or client certificate given. */
+function tlsWanted(cluster: Config['cluster']): boolean {
+  return Boolean(cluster.url?.startsWith('tls://') || cluster.tlsCa || cluster.tlsCert);
+}
+
 /** Node's codes for a server certificate this node cannot trust. */
 const UNTRUSTED_CERT = new Set([
   'SELF_SIGNED_CERT_IN_CHAIN',
@@ -36,6 +41,11 @@ function refusalOf(err: unknown, cluster: Config['cluster']): string {
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return `the NATS server's TLS certificate is for another host name (${message})`;
   if (code === 'CERT_HAS_EXPIRED') return "the NATS server's TLS certificate has expired";
+  // In TLS 1.3 the server checks the client's certificate after the client thinks the handshake is done: a refusal
+  // then looks like a server that never answers.
+  if (/timeout/i.test(message) && tlsWanted(cluster) && !cluster.tlsCert) {
+    return `${message}: no answer over TLS; a NATS server that asks for client certificates (verify: true) drops nodes without one: give --cluster-tls-cert and --cluster-tls-key`;
+  }
   return message;
 }
 
@@ -46,12 +56,7 @@ export async function connectLink(cluster: Config['cluster'], name: string): Pro
     const seed = readFileSync(cluster.nkeySeedFile, 'utf8').trim();
     authenticator = nkeyAuthenticator(new TextEncoder().encode(seed));
   }
-  const tls =
-    cluster.tlsCa || cluster.tlsCert
-      ? { caFile: cluster.tlsCa, certFile: cluster.tlsCert, keyFile: cluster.tlsKey }
-      : url.startsWith('tls://')
-        ? {}
-        : undefined;
+  const tls = tlsWanted(cluster) ? { caFile: cluster.tlsCa, certFile: cluster.tlsCert, keyFile: cluster.tlsKey } : undefined;
   let nc: NatsConnection;
   try {
     nc = await connect({

@@ -129,6 +129,8 @@ describe('joining a cluster over TLS', () => {
 
   it('is refused by the server without a client certificate', async () => {
     const start = startNode({ name: 'no-client-cert', dataDir: join(tmp.root, 'c'), natsUrl: tlsUrl, args: ['--cluster-ca', paths.ca] });
-    await expect(start).rejects.toThrow(/exited with 1: hearth: cannot join the cluster at tls:\/\/127\.0\.0\.1:\d+: /);
+    await expect(start).rejects.toThrow(
+      /exited with 1: hearth: cannot join the cluster at tls:\/\/127\.0\.0\.1:\d+: .*give --cluster-tls-cert and --cluster-tls-key/,
+    );
   }, 90_000);
 });
