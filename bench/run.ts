@@ -9,7 +9,7 @@
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
 //   npm run bench -- --real                screenshots of real documents (English, Chinese) in Chromium instead of
 //                                          the rendered set; CER by error class next to the peers
-//   npm run bench -- --cluster             one node vs two nodes through NATS (needs nats-server on PATH)
+//   npm run bench -- --cluster             one node vs two nodes through NATS, best of --repeats rounds (needs nats-server)
 //   npm run bench -- --pages               whole pages (prose, two columns, turned pages, a receipt), CER in reading order
 //   npm run bench -- --pages single        single-column prose pages only
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
   say('building the node bundle…');
   execFileSync(process.execPath, [join(root, 'scripts', 'build-node.js')], { stdio: 'inherit' });
   if (flags.cluster) {
-    const lines = await clusterBench(dataset, say);
+    const lines = await clusterBench(dataset, say, flags.repeats);
     process.stdout.write(
       [
         '',

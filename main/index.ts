@@ -7,6 +7,7 @@ import { app, type BrowserWindow, dialog, net, session, shell } from 'electron';
 import { isLoopbackHost } from '../server/loopback';
 import { applyContentSecurityPolicy, createAppWindow } from './appWindow';
 import { registerIpc } from './ipc';
+import { clusterUrlSetting, localNatsFor, superviseNats, type NatsSupervisor } from './natsServer';
 import { watchNodeForNotifications, type Notifier } from './notifications';
 import type { NodeMove, NodeInfo } from './preload/bridge';
 import { startNodeProcess, type NodeProcess } from './nodeProcess';
@@ -18,6 +19,8 @@ const PRELOAD = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 const DEV_RENDERER_URL = process.env.ELECTRON_RENDERER_URL;
 
 let node: NodeProcess | undefined;
+/** The NATS server this app runs when the team-node setting names one on this machine. */
+let nats: NatsSupervisor | undefined;
 /** Where the node listens now and the key the console uses; both change when LAN mode is switched. */
 let info: NodeInfo | undefined;
 /** The node's own self-signed certificate (SHA-256, hex without colons), trusted for its loopback URL only. */
@@ -70,6 +73,8 @@ async function quit(): Promise<void> {
   notifier?.stop();
   tray?.setStatus('Node stopping…');
   await node?.stop();
+  // After the node: it hands its in-flight items back through NATS as it stops.
+  await nats?.stop();
   tray?.destroy();
   app.exit(0);
 }
@@ -111,9 +116,13 @@ async function start(): Promise<void> {
     newJob: () => showWindow('#/jobs'),
     quit: () => void quit(),
   });
+  const dataDir = join(userData, 'data');
+  // The node joins its cluster as it starts, so a NATS server on this machine must be up first.
+  const localNats = localNatsFor(clusterUrlSetting(dataDir), dataDir);
+  if (localNats) nats = await superviseNats(localNats);
   node = await startNodeProcess({
     appRoot: app.getAppPath(),
-    dataDir: join(userData, 'data'),
+    dataDir,
     storeKey: key,
     // A node whose config keeps LAN on starts on HTTPS right away: trust its certificate before checking health.
     onFingerprint: (fingerprint) => (trustedFingerprint = fingerprint.replace(/:/g, '').toLowerCase()),
@@ -153,6 +162,7 @@ if (!app.requestSingleInstanceLock()) {
     .catch(async (err: unknown) => {
       dialog.showErrorBox('Hearth could not start', err instanceof Error ? err.message : String(err));
       await node?.stop();
+      await nats?.stop();
       app.exit(1);
     });
 }

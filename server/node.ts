@@ -63,6 +63,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
     const providerChoice = await chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider });
     engine = await createEngine({
       workers: config.engine.workers,
+      threadsPerWorker: config.engine.threadsPerWorker,
       queueDepth: config.engine.queueDepth,
       cacheEntries: config.engine.cacheEntries,
       providers: [providerChoice.provider],

@@ -269,7 +269,7 @@ const en = {
   'team.clusterName': 'Node name',
   'team.clusterRestart': 'Saved. Restart the node to apply it.',
   'team.clusterHint':
-    'Every node needs the same cluster key (HEARTH_CLUSTER_KEY or <data>/cluster.key). User, password, nkey and TLS settings for NATS go in config.json or on the command line. Leave the server empty to run on its own.',
+    'Every node needs the same cluster key (HEARTH_CLUSTER_KEY or <data>/cluster.key). User, password, nkey and TLS settings for NATS go in config.json or on the command line. Leave the server empty to run on its own. The desktop app starts a server on this machine (nats://127.0.0.1:PORT) itself when nats-server is installed.',
   'cluster.alone':
     'This node is not in a cluster. Start it with --cluster nats://HOST:4222 (or set the cluster on the Team node page) to share work with other nodes.',
   'cluster.nodes': 'Nodes',
@@ -583,7 +583,7 @@ const zh: Dictionary = {
   'team.clusterName': '节点名称',
   'team.clusterRestart': '已保存。重启节点后生效。',
   'team.clusterHint':
-    '每个节点需要相同的集群密钥（HEARTH_CLUSTER_KEY 或 <data>/cluster.key）。NATS 的用户、密码、nkey 与 TLS 设置写在 config.json 或命令行中。服务器留空即独立运行。',
+    '每个节点需要相同的集群密钥（HEARTH_CLUSTER_KEY 或 <data>/cluster.key）。NATS 的用户、密码、nkey 与 TLS 设置写在 config.json 或命令行中。服务器留空即独立运行。若已安装 nats-server，桌面应用会自行启动本机上的服务器（nats://127.0.0.1:端口）。',
   'cluster.alone': '本节点不在集群中。用 --cluster nats://主机:4222 启动（或在“团队节点”页设置集群），即可与其他节点分担工作。',
   'cluster.nodes': '节点',
   'cluster.name': '名称',

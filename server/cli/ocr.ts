@@ -153,6 +153,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
           stop.signal.throwIfAborted();
           return createEngine({
             workers,
+            threadsPerWorker: config.engine.threadsPerWorker,
             queueDepth: config.engine.queueDepth,
             cacheEntries: config.engine.cacheEntries,
             providers: [choice.provider],

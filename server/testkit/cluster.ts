@@ -26,6 +26,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export interface NatsServer {
   url: string;
   storeDir: string;
+  /** The server's process id while it runs. */
+  readonly pid: number | undefined;
   start(): Promise<void>;
   /** kill -9, keeping the store dir. */
   kill(): Promise<void>;
@@ -59,6 +61,9 @@ export async function startNats(root: string, opts: { conf?: string } = {}): Pro
   const server: NatsServer = {
     url: `nats://127.0.0.1:${port}`,
     storeDir,
+    get pid() {
+      return child?.pid;
+    },
     async start() {
       const conf = opts.conf ? ['-c', join(root, 'nats.conf')] : [];
       if (opts.conf) writeFileSync(join(root, 'nats.conf'), opts.conf);
