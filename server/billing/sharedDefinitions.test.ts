@@ -1,0 +1,74 @@
+// API keys shared by a cluster, with real processes: two nodes on one nats-server. A key made on one node is taken by
+// the other, a revocation on either refuses the key on both, and a key made while a node was down works there once
+// it is back. Each node's audit log names the cluster as the author of what it took from a peer.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuditResponse, CreatedKeyResponse, KeyListResponse } from '../contract/security';
+import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
+
+describe('API keys across a cluster', () => {
+  const tmp = tempRoot('hearth-cluster-keys-');
+  let nats: NatsServer;
+  let alpha: NodeProc;
+  let beta: NodeProc;
+
+  const start = (name: string): Promise<NodeProc> => startNode({ name, dataDir: join(tmp.root, name), natsUrl: nats.url });
+  const jobsWith = (node: NodeProc, key: string): Promise<number> =>
+    fetch(`${node.url}/v1/jobs`, { headers: { authorization: `Bearer ${key}` }, signal: AbortSignal.timeout(15_000) }).then(
+      (r) => r.status,
+    );
+  /** Waits until `node` answers a request made with `key` with `status`. */
+  const answers = (node: NodeProc, key: string, status: number): Promise<true> =>
+    until(`${node.name} to answer ${status}`, 30_000, async () => ((await jobsWith(node, key)) === status ? true : undefined));
+  const nodeIdOf = async (node: NodeProc): Promise<string> =>
+    (await getJson<{ nodes: { id: string; self?: boolean }[] }>(`${node.url}/v1/cluster`)).nodes.find((n) => n.self)?.id ?? '';
+
+  beforeAll(async () => {
+    nats = await startNats(tmp.root);
+    [alpha, beta] = await Promise.all([start('alpha'), start('beta')]);
+  }, 180_000);
+
+  afterAll(async () => {
+    await Promise.all([alpha && killNode(alpha), beta && killNode(beta)]);
+    await nats?.stop();
+    tmp.cleanup();
+  });
+
+  it('takes a key made on one node on the other, without its secret, and audits it as the cluster', async () => {
+    const made = await postJson<CreatedKeyResponse>(`${alpha.url}/v1/keys`, { name: 'scanner-3', scopes: ['jobs'] });
+    expect(await jobsWith(alpha, made.key)).toBe(200);
+    await answers(beta, made.key, 200);
+
+    const onBeta = (await getJson<KeyListResponse>(`${beta.url}/v1/keys`)).keys.find((k) => k.id === made.id);
+    expect(onBeta).toMatchObject({ name: 'scanner-3', prefix: made.prefix, scopes: ['jobs'], revokedAt: null });
+    expect(JSON.stringify(onBeta)).not.toContain(made.key);
+
+    const audit = await getJson<AuditResponse>(`${beta.url}/v1/audit`);
+    const entry = audit.entries.find((e) => e.action === 'keys.create' && e.detail.id === made.id);
+    expect(entry?.actor).toBe(`cluster:${await nodeIdOf(alpha)}`);
+    // A key unknown to the cluster is still refused.
+    expect(await jobsWith(beta, made.key.slice(0, -1) + (made.key.endsWith('A') ? 'B' : 'A'))).toBe(401);
+  });
+
+  it('refuses a key on every node once one node revokes it', async () => {
+    const made = await postJson<CreatedKeyResponse>(`${alpha.url}/v1/keys`, { name: 'leaving', scopes: ['jobs'] });
+    await answers(beta, made.key, 200);
+    const revoked = await fetch(`${beta.url}/v1/keys/${made.id}`, { method: 'DELETE', signal: AbortSignal.timeout(15_000) });
+    expect(revoked.status).toBe(200);
+    expect(await jobsWith(beta, made.key)).toBe(401);
+    await answers(alpha, made.key, 401);
+
+    const onAlpha = (await getJson<KeyListResponse>(`${alpha.url}/v1/keys`)).keys.find((k) => k.id === made.id);
+    expect(onAlpha?.revokedAt).toBeTruthy();
+    const audit = await getJson<AuditResponse>(`${alpha.url}/v1/audit`);
+    expect(audit.entries.find((e) => e.action === 'keys.revoke' && e.detail.id === made.id)?.actor).toBe(`cluster:${await nodeIdOf(beta)}`);
+  });
+
+  it('gives a node that was down the keys made meanwhile, once it is back', async () => {
+    await killNode(beta);
+    const made = await postJson<CreatedKeyResponse>(`${alpha.url}/v1/keys`, { name: 'night-shift', scopes: ['jobs'] });
+    expect(await jobsWith(alpha, made.key)).toBe(200);
+    beta = await start('beta');
+    await answers(beta, made.key, 200);
+  });
+});
