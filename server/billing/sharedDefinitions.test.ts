@@ -1,8 +1,10 @@
-// API keys shared by a cluster, with real processes: two nodes on one nats-server. A key made on one node is taken by
-// the other, a revocation on either refuses the key on both, and a key made while a node was down works there once
-// it is back. Each node's audit log names the cluster as the author of what it took from a peer.
+// API keys and billing definitions shared by a cluster, with real processes: two nodes on one nats-server. A key made
+// on one node is taken by the other, a revocation on either refuses the key on both, a key made while a node was down
+// works there once it is back, and what both nodes changed while NATS was away ends the same on both. Each node's
+// audit log names the cluster as the author of what it took from a peer.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BillingGroup, Quota } from '../contract/billing';
 import type { AuditResponse, CreatedKeyResponse, KeyListResponse } from '../contract/security';
 import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
 
@@ -70,5 +72,44 @@ describe('API keys across a cluster', () => {
     expect(await jobsWith(alpha, made.key)).toBe(200);
     beta = await start('beta');
     await answers(beta, made.key, 200);
+  });
+
+  it('ends the same on both nodes when both changed while NATS was away', async () => {
+    const made = await postJson<CreatedKeyResponse>(`${alpha.url}/v1/keys`, { name: 'ops-bot', scopes: ['infer'] });
+    const quota = await postJson<Quota>(`${alpha.url}/v1/billing/quotas`, {
+      subject: { key: made.id },
+      period: 'day',
+      mode: 'soft',
+      unit: 'ocr_image',
+      units: 100,
+    });
+    const quotasOn = async (node: NodeProc): Promise<string[]> =>
+      (await getJson<{ quotas: Quota[] }>(`${node.url}/v1/billing/quotas`)).quotas.map((q) => q.id);
+    await until('beta to hold the quota', 30_000, async () => ((await quotasOn(beta)).includes(quota.id) ? true : undefined));
+
+    await nats.kill();
+    // Both nodes name a group alike; beta removes the quota.
+    const [a, b] = await Promise.all([
+      postJson<BillingGroup>(`${alpha.url}/v1/billing/groups`, { name: 'Ops', keys: [made.id] }),
+      postJson<BillingGroup>(`${beta.url}/v1/billing/groups`, { name: 'Ops', keys: [made.id] }),
+    ]);
+    expect((await fetch(`${beta.url}/v1/billing/quotas/${quota.id}`, { method: 'DELETE' })).status).toBeLessThan(300);
+    await nats.start();
+
+    const [first, second] = [a.id, b.id].sort();
+    const expected = [
+      { id: first, name: 'Ops' },
+      { id: second, name: `Ops (${second.slice(0, 8)})` },
+    ];
+    const groupsOn = async (node: NodeProc): Promise<{ id: string; name: string }[]> =>
+      (await getJson<{ groups: BillingGroup[] }>(`${node.url}/v1/billing/groups`)).groups
+        .filter((g) => g.id === first || g.id === second)
+        .map((g) => ({ id: g.id, name: g.name }))
+        .sort((x, y) => x.id.localeCompare(y.id));
+    for (const node of [alpha, beta]) {
+      await until(`${node.name} to hold both groups and no quota`, 60_000, async () =>
+        JSON.stringify(await groupsOn(node)) === JSON.stringify(expected) && !(await quotasOn(node)).includes(quota.id) ? true : undefined,
+      );
+    }
   });
 });
