@@ -2,11 +2,14 @@
 // on one node is taken by the other, a revocation on either refuses the key on both, a key made while a node was down
 // works there once it is back, and what both nodes changed while NATS was away ends the same on both. Each node's
 // audit log names the cluster as the author of what it took from a peer.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BillingGroup, Quota } from '../contract/billing';
+import type { Job } from '../contract/jobs';
 import type { AuditResponse, CreatedKeyResponse, KeyListResponse } from '../contract/security';
 import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
+import { renderText } from '../testkit/renderText';
 
 describe('API keys across a cluster', () => {
   const tmp = tempRoot('hearth-cluster-keys-');
@@ -52,13 +55,45 @@ describe('API keys across a cluster', () => {
     expect(await jobsWith(beta, made.key.slice(0, -1) + (made.key.endsWith('A') ? 'B' : 'A'))).toBe(401);
   });
 
-  it('refuses a key on every node once one node revokes it', async () => {
+  it("refuses a key on every node once one node revokes it, and ends the key's event streams there", async () => {
     const made = await postJson<CreatedKeyResponse>(`${alpha.url}/v1/keys`, { name: 'leaving', scopes: ['jobs'] });
     await answers(beta, made.key, 200);
+    // The key follows a job on alpha: a paused job's event stream stays open until something ends it.
+    const folder = join(tmp.root, 'scans');
+    mkdirSync(folder);
+    for (let i = 0; i < 12; i++) writeFileSync(join(folder, `p${i}.png`), await renderText({ lines: [`Page ${i}`], seed: i + 3 }));
+    const roots = await fetch(`${alpha.url}/v1/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sharedRoots: [folder] }),
+    });
+    expect(roots.status).toBe(200);
+    const asKey = { authorization: `Bearer ${made.key}`, 'content-type': 'application/json' };
+    const job = (await (
+      await fetch(`${alpha.url}/v1/jobs`, { method: 'POST', headers: asKey, body: JSON.stringify({ path: folder }) })
+    ).json()) as Job;
+    expect((await fetch(`${alpha.url}/v1/jobs/${job.id}/pause`, { method: 'POST', headers: asKey })).status).toBe(200);
+    const events = await fetch(`${alpha.url}/v1/jobs/${job.id}/events`, { headers: asKey });
+    expect(events.status).toBe(200);
+    let received = '';
+    const reader = events.body!.getReader();
+    const decoder = new TextDecoder();
+    const read = async (): Promise<void> => {
+      try {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) received += decoder.decode(r.value, { stream: true });
+      } catch {
+        // The node closed the socket: the stream is over.
+      }
+    };
+    const streamEnded = read();
+    await until('the first progress event', 15_000, () => (received.includes('event: progress') ? true : undefined));
+
     const revoked = await fetch(`${beta.url}/v1/keys/${made.id}`, { method: 'DELETE', signal: AbortSignal.timeout(15_000) });
     expect(revoked.status).toBe(200);
     expect(await jobsWith(beta, made.key)).toBe(401);
     await answers(alpha, made.key, 401);
+    await streamEnded;
+    expect(received).toContain('event: revoked');
 
     const onAlpha = (await getJson<KeyListResponse>(`${alpha.url}/v1/keys`)).keys.find((k) => k.id === made.id);
     expect(onAlpha?.revokedAt).toBeTruthy();
