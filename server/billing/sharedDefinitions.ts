@@ -14,6 +14,8 @@ import type { Billing, SharedBilling } from './index';
 
 /** Changes made outside a running node's own calls (`hearth keys` on the command line) and puts that failed are retried this often. */
 const SWEEP_MS = 5_000;
+/** A node leaving while NATS is away waits this long for a put in progress; what it did not put goes out at its next start. */
+const STOP_WAIT_MS = 1_000;
 /** What a deleted definition's content is recorded as. */
 const DELETED = 'deleted';
 /** Keys are revoked, never deleted; price cards are never deleted: only these kinds leave a deletion behind. */
@@ -147,16 +149,19 @@ export async function shareDefinitions(opts: {
   const sync = (): Promise<void> => {
     if (queued || stopped) return running;
     queued = true;
-    running = running.then(async () => {
-      queued = false;
-      const now = local();
-      scan(now);
-      if (!bucket.connected()) return;
-      for (const [entry, k] of known) {
-        if (k.shared || stopped) continue;
-        await publish(entry, now).catch((err: unknown) => log.debug('a definition waits to be shared', { entry, error: String(err) }));
-      }
-    });
+    running = running
+      .then(async () => {
+        queued = false;
+        if (stopped) return;
+        const now = local();
+        scan(now);
+        if (!bucket.connected()) return;
+        for (const [entry, k] of known) {
+          if (k.shared || stopped) continue;
+          await publish(entry, now).catch((err: unknown) => log.debug('a definition waits to be shared', { entry, error: String(err) }));
+        }
+      })
+      .catch((err: unknown) => log.warn('the shared definitions could not be compared with this node', { error: String(err) }));
     return running;
   };
 
@@ -164,6 +169,7 @@ export async function shareDefinitions(opts: {
   const watcher = await kv.watch({ include: KvWatchInclude.LastValue });
   const watching = (async () => {
     for await (const e of watcher) {
+      if (stopped) break;
       if (e.operation !== 'PUT') continue;
       try {
         receive(e.key, open(e));
@@ -183,7 +189,9 @@ export async function shareDefinitions(opts: {
       clearInterval(sweep);
       for (const u of unsubscribe) u();
       watcher.stop();
-      await Promise.all([running, watching]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.all([running, watching]), new Promise((r) => (timer = setTimeout(r, STOP_WAIT_MS)))]);
+      clearTimeout(timer);
     },
   };
 }
