@@ -110,7 +110,10 @@ export async function shareDefinitions(opts: {
     const k = known.get(entry);
     if (k) {
       const o = order(k, got);
-      if (o > 0 && k.shared) remember(entry, { ...k, shared: false });
+      if (o > 0 && k.shared) {
+        remember(entry, { ...k, shared: false });
+        void sync();
+      }
       if (o >= 0) return;
     }
     // Recorded first: the change event the write below fires then finds nothing of this node's to share.
