@@ -5,6 +5,7 @@ import { createApp } from './api/app';
 import { createUmiDocuments, type UmiDocuments } from './compat/umi/documents';
 import { createBilling, type Billing } from './billing';
 import { audit } from './admission/audit';
+import type { SharedDefinitions } from './billing/sharedDefinitions';
 import type { Cluster } from './cluster';
 import type { Config } from './config';
 import { createTrainRuns, type TrainRuns } from './train/runs';
@@ -59,6 +60,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
   settings.on('retention', () => store.results.pruneImages());
   let engine: Engine | undefined;
   let cluster: Cluster | undefined;
+  let shared: SharedDefinitions | undefined;
   try {
     const providerChoice = await chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider });
     engine = await createEngine({
@@ -88,6 +90,11 @@ export async function createNode(config: Config): Promise<HearthNode> {
       // In a cluster every node counts quotas on one shared count (loaded only here, like the cluster).
       ...(cluster ? { counters: await (await import('./billing/clusterCounters')).openClusterCounters(cluster) } : {}),
     });
+    // In a cluster, keys, groups, quotas and price cards made on any node hold on all of them.
+    if (cluster) {
+      const { shareDefinitions } = await import('./billing/sharedDefinitions');
+      shared = await shareDefinitions({ cluster, store, keys: admission.keys, billing });
+    }
     const jobs = createJobService({
       store,
       engine: cluster ? cluster.recogniser : engine,
@@ -128,6 +135,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       app,
       close: async () => {
         // First: stop taking shared work and fail this node's waiting items, so the job service can settle.
+        await shared?.stop();
         await cluster?.close();
         documents.close();
         await training.close();
@@ -140,6 +148,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       },
     };
   } catch (err) {
+    await shared?.stop();
     await cluster?.close();
     await engine?.close();
     store.close();

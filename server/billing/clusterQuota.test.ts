@@ -1,11 +1,11 @@
-// A hard quota across a cluster, with real processes: two nodes on one nats-server, a department's group of the
-// same name on each, 16 clients racing the last units on both nodes: exactly what is left is admitted, each node's
-// statement adds up to what it admitted, and without NATS the node refuses work under a hard quota (503) until
-// NATS is back.
+// A hard quota across a cluster, with real processes: two nodes on one nats-server; a key, a department's group, a
+// price and the group's hard quota made once on one node hold on both; 16 clients racing the last units on both
+// nodes: exactly what is left is admitted, each node's statement adds up to what it admitted, and without NATS the
+// node refuses work under a hard quota (503) until NATS is back.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Quota, Statement } from '../contract/billing';
-import type { CreatedKeyResponse } from '../contract/security';
+import type { PriceCards, Quota, Statement } from '../contract/billing';
+import type { CreatedKeyResponse, KeyListResponse } from '../contract/security';
 import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
 import { renderText } from '../testkit/renderText';
 
@@ -27,8 +27,8 @@ describe('a hard quota across a cluster', () => {
   let image: Buffer;
 
   /** On one node: a key, the group "Finance" holding it, a price and the group's monthly hard cap. */
-  async function member(node: NodeProc): Promise<Member> {
-    const key = await postJson<CreatedKeyResponse>(`${node.url}/v1/keys`, { name: `finance-${node.name}`, scopes: ['infer'] });
+  async function setUp(node: NodeProc): Promise<Member> {
+    const key = await postJson<CreatedKeyResponse>(`${node.url}/v1/keys`, { name: 'finance', scopes: ['infer'] });
     const group = await postJson<{ id: string }>(`${node.url}/v1/billing/groups`, { name: 'Finance', keys: [key.id] });
     await postJson(`${node.url}/v1/billing/prices`, { currency: 'EUR', prices: { ocr_image: '0.5' } });
     await postJson(`${node.url}/v1/billing/quotas`, {
@@ -59,7 +59,19 @@ describe('a hard quota across a cluster', () => {
       startNode({ name: 'alpha', dataDir: join(tmp.root, 'a'), natsUrl: nats.url }),
       startNode({ name: 'beta', dataDir: join(tmp.root, 'b'), natsUrl: nats.url }),
     ]);
-    [alpha, beta] = await Promise.all([member(a), member(b)]);
+    alpha = await setUp(a);
+    beta = { ...alpha, node: b };
+    // The other node takes all four from the cluster; nothing is made there by hand.
+    await until('beta to hold the quota', 30_000, async () => {
+      const list = await getJson<{ quotas: Quota[] }>(`${b.url}/v1/billing/quotas`);
+      return list.quotas[0]?.subject.name === 'Finance' ? true : undefined;
+    });
+    await until('beta to hold the key', 30_000, async () =>
+      (await getJson<KeyListResponse>(`${b.url}/v1/keys`)).keys.some((k) => k.id === alpha.key.id) ? true : undefined,
+    );
+    await until('beta to hold the price', 30_000, async () =>
+      (await getJson<PriceCards>(`${b.url}/v1/billing/prices`)).current?.currency === 'EUR' ? true : undefined,
+    );
   }, 180_000);
 
   afterAll(async () => {

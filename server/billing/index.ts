@@ -4,6 +4,7 @@
 // before it runs, and the reservation becomes the charge when it ends. The rule is decided here; the count lives in
 // this node's memory or, in a cluster, in a count every node shares (quotaCounters.ts, clusterCounters.ts).
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { RequestHandler, Response } from 'express';
 import { AppError } from '../appError';
 import type { Principal } from '../admission/principal';
@@ -68,6 +69,27 @@ interface QuotaRow {
   group_name: string | null;
 }
 
+/**
+ * Billing's definitions as the nodes of a cluster share them (value null: deleted). A price card is named by its
+ * content, since each node numbers its cards itself.
+ */
+export type SharedBilling =
+  | { kind: 'group'; id: string; value: { name: string; createdAt: number; keys: string[] } | null }
+  | {
+      kind: 'quota';
+      id: string;
+      value: {
+        subjectKind: 'key' | 'group';
+        subjectId: string;
+        period: QuotaPeriod;
+        mode: QuotaMode;
+        unit: BillingUnit | null;
+        limit: number;
+        createdAt: number;
+      } | null;
+    }
+  | { kind: 'price'; id: string; value: { currency: string; effectiveFrom: number; createdAt: number; prices: string } };
+
 /** What one request reserved on one quota's count before it ran. */
 interface Hold {
   ref: CounterRef;
@@ -93,6 +115,12 @@ export interface Billing {
   statement(q: { key?: string; group?: string; from?: string; to?: string }): Statement;
   /** Charges work done outside a request (job items) to a key at the current price. */
   charge(keyId: string | null, unit: BillingUnit, quantity: number): void;
+  /** Every group, quota and price card as a cluster shares them. */
+  shared(): SharedBilling[];
+  /** Takes a definition as another node has it, audited as `actor`; checks nothing the peer already checked. */
+  applyShared(definition: SharedBilling, actor: string): void;
+  /** Called after any group, quota or price card changed (here or from a peer); returns the unsubscribe. */
+  onChanged(listener: () => void): () => void;
   close(): void;
 }
 
@@ -115,6 +143,9 @@ export function createBilling(opts: {
   const counters = opts.counters ?? memoryCounters();
   /** Reservations of requests in flight on this node, per count (`quota.startDay`): part of a count started afresh. */
   const inFlight = new Map<string, number>();
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const changed = (): boolean => events.emit('changed');
 
   // ---- price cards ----
   const cardRows = (): CardRow[] =>
@@ -368,6 +399,119 @@ export function createBilling(opts: {
     };
   };
 
+  /** A price card's name on every node: its content. */
+  const cardId = (value: { currency: string; effectiveFrom: number; createdAt: number; prices: string }): string =>
+    sha256Hex(JSON.stringify([value.currency, value.effectiveFrom, value.createdAt, value.prices])).slice(0, 32);
+
+  const shared = (): SharedBilling[] => {
+    const groups = db.prepare('SELECT id, name, created_at FROM billing_groups ORDER BY id').all() as {
+      id: string;
+      name: string;
+      created_at: number;
+    }[];
+    return [
+      ...groups.map((g): SharedBilling => ({
+        kind: 'group',
+        id: g.id,
+        value: { name: g.name, createdAt: g.created_at, keys: groupKeys(g.id) },
+      })),
+      ...allQuotas.map((q): SharedBilling => ({
+        kind: 'quota',
+        id: q.id,
+        value: {
+          subjectKind: q.subject_kind,
+          subjectId: q.subject_id,
+          period: q.period,
+          mode: q.mode,
+          unit: q.unit,
+          limit: q.limit_value,
+          createdAt: q.created_at,
+        },
+      })),
+      ...cards.map((c): SharedBilling => {
+        const value = { currency: c.currency, effectiveFrom: c.effective_from, createdAt: c.created_at, prices: c.prices };
+        return { kind: 'price', id: cardId(value), value };
+      }),
+    ];
+  };
+
+  /** Writes a peer's group here; answers the audit action, or null when nothing changed. */
+  const applyGroup = (id: string, value: Extract<SharedBilling, { kind: 'group' }>['value']): string | null => {
+    const current = groupRow(id);
+    if (!value) {
+      if (!current) return null;
+      db.transaction(() => {
+        db.prepare("DELETE FROM billing_quotas WHERE subject_kind = 'group' AND subject_id = ?").run(id);
+        db.prepare('DELETE FROM billing_groups WHERE id = ?').run(id);
+      })();
+      return 'billing.group.delete';
+    }
+    const keysNow = current ? groupKeys(id) : [];
+    if (current?.name === value.name && JSON.stringify(keysNow) === JSON.stringify([...value.keys].sort())) return null;
+    let name = value.name;
+    db.transaction(() => {
+      const clash = db.prepare('SELECT id FROM billing_groups WHERE name = ? AND id != ?').get(value.name, id) as
+        { id: string } | undefined;
+      if (clash) {
+        // Two nodes gave two groups one name while apart: on every node the smaller id keeps it, the other is told
+        // apart by the start of its id (a rename each node then shares like any other).
+        const suffixed = (gid: string): string => `${value.name} (${gid.slice(0, 8)})`;
+        if (id < clash.id) db.prepare('UPDATE billing_groups SET name = ? WHERE id = ?').run(suffixed(clash.id), clash.id);
+        else name = suffixed(id);
+      }
+      if (current) db.prepare('UPDATE billing_groups SET name = ? WHERE id = ?').run(name, id);
+      else db.prepare('INSERT INTO billing_groups (id, name, created_at) VALUES (?, ?, ?)').run(id, name, value.createdAt);
+      db.prepare('DELETE FROM billing_group_keys WHERE group_id = ?').run(id);
+      for (const k of new Set(value.keys)) db.prepare('INSERT INTO billing_group_keys (group_id, key_id) VALUES (?, ?)').run(id, k);
+    })();
+    return current ? 'billing.group.update' : 'billing.group.create';
+  };
+
+  /** Writes a peer's quota here; answers the audit action, or null when nothing changed. */
+  const applyQuota = (id: string, value: Extract<SharedBilling, { kind: 'quota' }>['value']): string | null => {
+    const current = allQuotas.find((q) => q.id === id);
+    if (!value) {
+      if (!current) return null;
+      db.prepare('DELETE FROM billing_quotas WHERE id = ?').run(id);
+      return 'billing.quota.delete';
+    }
+    const values = [value.subjectKind, value.subjectId, value.period, value.mode, value.unit, value.limit];
+    if (
+      current &&
+      JSON.stringify([current.subject_kind, current.subject_id, current.period, current.mode, current.unit, current.limit_value]) ===
+        JSON.stringify(values)
+    )
+      return null;
+    if (current)
+      db.prepare(
+        'UPDATE billing_quotas SET subject_kind = ?, subject_id = ?, period = ?, mode = ?, unit = ?, limit_value = ? WHERE id = ?',
+      ).run(...values, id);
+    else
+      db.prepare(
+        'INSERT INTO billing_quotas (subject_kind, subject_id, period, mode, unit, limit_value, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ).run(...values, id, value.createdAt);
+    return current ? 'billing.quota.update' : 'billing.quota.create';
+  };
+
+  /** Adds a peer's price card here unless this node has it; answers the audit action, or null. */
+  const applyCard = (value: Extract<SharedBilling, { kind: 'price' }>['value']): string | null => {
+    if (
+      cards.some(
+        (c) =>
+          cardId({ currency: c.currency, effectiveFrom: c.effective_from, createdAt: c.created_at, prices: c.prices }) === cardId(value),
+      )
+    )
+      return null;
+    db.prepare('INSERT INTO billing_price_cards (currency, effective_from, created_at, prices) VALUES (?, ?, ?, ?)').run(
+      value.currency,
+      value.effectiveFrom,
+      value.createdAt,
+      value.prices,
+    );
+    cards = cardRows();
+    return 'billing.prices';
+  };
+
   const range = (from?: string, to?: string): { from: string; to: string } => {
     const f = from ?? monthStart();
     const t = to ?? utcDay(Date.now());
@@ -390,6 +534,7 @@ export function createBilling(opts: {
         .prepare('INSERT INTO billing_price_cards (currency, effective_from, created_at, prices) VALUES (?, ?, ?, ?)')
         .run(input.currency, effective, Date.now(), JSON.stringify(micros));
       cards = cardRows();
+      changed();
       // Money quotas count what charges cost; reservations made at the old price settle as charged.
       const card = cards.find((c) => c.id === Number(info.lastInsertRowid));
       if (!card) throw new AppError('internal_error', 500, 'the price card was not saved', { operational: false });
@@ -425,6 +570,7 @@ export function createBilling(opts: {
         for (const k of new Set(input.keys)) db.prepare('INSERT INTO billing_group_keys (group_id, key_id) VALUES (?, ?)').run(groupId, k);
       })();
       reloadQuotas();
+      changed();
       opts.audit(actor, id ? 'billing.group.update' : 'billing.group.create', { group: groupId, name: input.name, keys: input.keys });
       const saved = groupRow(groupId);
       if (!saved) throw new AppError('internal_error', 500, 'the group was not saved', { operational: false });
@@ -438,6 +584,7 @@ export function createBilling(opts: {
         db.prepare('DELETE FROM billing_groups WHERE id = ?').run(id);
       })();
       reloadQuotas();
+      changed();
       opts.audit(actor, 'billing.group.delete', { group: id });
     },
 
@@ -476,6 +623,7 @@ export function createBilling(opts: {
           'INSERT INTO billing_quotas (subject_kind, subject_id, period, mode, unit, limit_value, id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         ).run(...values, quotaId, Date.now());
       reloadQuotas();
+      changed();
       opts.audit(actor, id ? 'billing.quota.update' : 'billing.quota.create', {
         quota: quotaId,
         subject: `${subject.kind}:${subject.id}`,
@@ -493,6 +641,7 @@ export function createBilling(opts: {
       const gone = db.prepare('DELETE FROM billing_quotas WHERE id = ?').run(id);
       if (gone.changes === 0) throw new AppError('not_found', 404, `no quota with id ${id}`);
       reloadQuotas();
+      changed();
       opts.audit(actor, 'billing.quota.delete', { quota: id });
     },
 
@@ -563,6 +712,26 @@ export function createBilling(opts: {
 
     charge(keyId, unit, quantity) {
       void chargeNow(keyId ?? OWNER_KEY_ID, unit, quantity);
+    },
+
+    shared,
+
+    applyShared(definition, actor) {
+      const action =
+        definition.kind === 'group'
+          ? applyGroup(definition.id, definition.value)
+          : definition.kind === 'quota'
+            ? applyQuota(definition.id, definition.value)
+            : applyCard(definition.value);
+      if (!action) return;
+      if (definition.kind !== 'price') reloadQuotas();
+      changed();
+      opts.audit(actor, action, { [definition.kind === 'price' ? 'card' : definition.kind]: definition.id, ...definition.value });
+    },
+
+    onChanged(listener) {
+      events.on('changed', listener);
+      return () => events.off('changed', listener);
     },
 
     close() {

@@ -35,7 +35,7 @@ import {
   workSubject,
   type WorkClass,
 } from './names';
-import { createSealer } from './sealed';
+import { createSealer, type Sealer } from './sealed';
 import { syncModels, type ModelSync } from './models';
 import { startOffload, type Offload, type PeerCall, type Served } from './peers';
 import { startPuller, type WorkPuller } from './worker';
@@ -79,11 +79,13 @@ export interface SharedBucket {
   server: string;
   /** Whether the link to NATS is up right now. */
   connected(): boolean;
+  /** The cluster key, for entries that must not lie on NATS in plain form. */
+  sealer: Sealer;
 }
 
 export interface Cluster {
   readonly nodeId: string;
-  /** Opens (creating when missing) the KV bucket `name`; entries untouched for `ttlMs` fall away. */
+  /** Opens (creating when missing) the KV bucket `name`; entries untouched for `ttlMs` (0: never) fall away. */
   openBucket(name: string, opts: { ttlMs: number }): Promise<SharedBucket>;
   /** The engine for job items: items with an id go through the shared queue, the rest run here. */
   recogniser: Recogniser;
@@ -254,7 +256,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
       recogniser,
       async openBucket(bucket, o) {
         const kv = await kvm.create(bucket, { storage: StorageType.File, history: 1, ttl: o.ttlMs });
-        return { kv, server: cc.url ?? '', connected: () => link.connected() };
+        return { kv, server: cc.url ?? '', connected: () => link.connected(), sealer };
       },
       async start(jobs) {
         dispatcher = createDispatcher({ nodeId, js, payloads, sealer, pending: (item) => jobs.itemPending(item) });

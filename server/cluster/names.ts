@@ -19,6 +19,8 @@ export const CLUSTER_BUCKET = 'hearth-cluster';
 export const MODELS_BUCKET = 'hearth-models';
 /** Billing's quota counts, one entry per quota and period. */
 export const BILLING_BUCKET = 'hearth-billing';
+/** API keys (hash, never the key), key groups, quotas and price cards, one sealed entry each, as every node holds them. */
+export const DEFINITIONS_BUCKET = 'hearth-definitions';
 /** Work payloads too large for one message. */
 export const PAYLOAD_BUCKET = 'hearth-payloads';
 
