@@ -1,12 +1,12 @@
 // Turns uploaded bytes into upright 8-bit RGB pixels: sharp decodes jpg/png/webp/tiff/gif (first frame) and
 // applies EXIF orientation; BMP goes through our own decoder. Bad input becomes an AppError a person understands.
 import { crc32 } from 'node:zlib';
-import sharp, { type Sharp } from 'sharp';
 import { AppError, isAppError } from '../appError';
 import { sniffImageMime } from '../store/imageMime';
 import { decodeBmp, isBmp } from './bmpDecode';
 import { isPng, MAX_PIXELS, PNG_IHDR } from './imageSize';
 import { noteDecoded } from './memory';
+import { sharp, type Sharp } from './sharp';
 
 export interface RgbImage {
   /** Interleaved RGB, row-major, 3 bytes per pixel. */
@@ -14,11 +14,6 @@ export interface RgbImage {
   width: number;
   height: number;
 }
-
-// Each sharp call in a worker would otherwise spread over every core; the scheduler already runs one
-// image per core, so one libvips thread per pipeline keeps workers from fighting.
-sharp.concurrency(1);
-sharp.cache(false);
 
 function classify(err: unknown): AppError {
   const message = String((err as Error)?.message ?? err);

@@ -77,7 +77,7 @@ export async function imagePixels(bytes: Uint8Array): Promise<number> {
     if (isBmp(bytes)) return bmpPixelCount(bytes);
     const known = pngPixels(bytes) ?? jpegPixels(bytes);
     if (known !== undefined) return known;
-    const { default: sharp } = await import('sharp');
+    const { sharp } = await import('./sharp');
     const meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
     return (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0);
   } catch {
