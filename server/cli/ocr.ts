@@ -136,10 +136,15 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
   try {
     let recognizer: import('../jobs').Recognizer;
     if (remote) {
-      const { createRemoteRecognizer } = await import('../jobs/remoteRecognizer');
+      const [{ createRemoteRecognizer }, { loopbackFetch }] = await Promise.all([
+        import('../jobs/remoteRecognizer'),
+        import('../loopbackFetch'),
+      ]);
       recognizer = createRemoteRecognizer({
         url: remote.url,
         key: remote.key,
+        // The node found on this machine is reached over node:http; --server through fetch (TLS, proxies).
+        fetch: flags.server ? undefined : loopbackFetch,
         concurrency: config.engine.workers || 4,
         onFatal: (err) => {
           fatal = err;
