@@ -43,10 +43,12 @@ export function imageCountHint(paths: readonly string[], recursive: boolean): nu
 
 /**
  * Images each automatically chosen worker should have before one more is worth its start (its code and
- * sessions). Below it one worker using every core finished sooner: on the shared 2-core machine 2, 4 and 8
- * images took 6.4, 6.1 and 8.6 s in one worker against 8.5, 8.6 and 10.7 s in two.
+ * sessions). Below it one worker using every core finished sooner: on the shared 2-core machine 2 and 4 line
+ * images took 6.4 and 6.1 s in one worker against 8.5 and 8.6 s in two. Kept low because a page costs several
+ * line images, and on an idle machine two single-threaded workers keep both cores busier through the steps
+ * outside ONNX Runtime.
  */
-export const IMAGES_PER_WORKER = 8;
+export const IMAGES_PER_WORKER = 4;
 
 /**
  * Workers for a local run: as configured, but no more than there are images; automatically (configured 0) one
