@@ -3,7 +3,7 @@
 // Prints the two-node speed-up and the queue's overhead; never fails on timing.
 import { join } from 'node:path';
 import type { Job } from '../server/contract/jobs';
-import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NodeProc } from '../server/cluster/testCluster';
+import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NodeProc } from '../server/testkit/cluster';
 import type { BenchDataset } from './dataset';
 
 interface Phase {

@@ -10,7 +10,7 @@ import type { Config } from './config';
 import { createTrainRuns, type TrainRuns } from './train/runs';
 import { createEngine, engineCacheDir, type Engine } from './engine';
 import { chooseProvider, type ProviderChoice } from './engine/providerChoice';
-import { createModelRepository, type ModelRepository } from './engine/models/repository';
+import { createModelService, type ModelService } from './engine/models/service';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
 import { createAdmission, type Admission } from './admission';
@@ -25,7 +25,7 @@ export interface NodeServices {
   settings: SettingsService;
   store: Store;
   engine: Engine;
-  models: ModelRepository;
+  models: ModelService;
   jobs: JobService;
   admission: Admission;
   observability: Observability;
@@ -70,7 +70,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       cacheDir: engineCacheDir(config.dataDir),
       layout: () => settings.current().ocr.layout,
     });
-    let models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
+    let models = createModelService({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const admission = createAdmission({ settings, store });
     const observability = createObservability({ config, settings, store, engine, keys: admission.keys });
     const lan = createLanHolder(settings);
@@ -80,10 +80,16 @@ export async function createNode(config: Config): Promise<HearthNode> {
       cluster = await joinCluster({ config, engine, models });
       models = await cluster.syncModels(models);
     }
-    const billing = createBilling({ store, keys: admission.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
+    const billing = createBilling({
+      store,
+      keys: admission.keys,
+      audit: (actor, action, detail) => audit(store, actor, action, detail),
+      // In a cluster every node counts quotas on one shared count (loaded only here, like the cluster).
+      ...(cluster ? { counters: await (await import('./billing/clusterCounters')).openClusterCounters(cluster) } : {}),
+    });
     const jobs = createJobService({
       store,
-      engine: cluster ? cluster.recognizer : engine,
+      engine: cluster ? cluster.recogniser : engine,
       config,
       ...(cluster ? { concurrency: config.cluster.inFlight } : {}),
       sharedRoots: () => settings.current().sharedRoots,
@@ -95,7 +101,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
     await cluster?.start(jobs);
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
     // Training embeds on the CPU: the GPU's sessions belong to the engine's one session thread.
-    const training = createTrainRuns({ store, catalog: () => models.catalog, providers: ['cpu'] });
+    const training = createTrainRuns({ store, repository: () => models.repository, providers: ['cpu'] });
     const services: NodeServices = {
       config,
       settings,

@@ -136,13 +136,13 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
   const halt = (): void => void shutdown().then(() => halted(null));
 
   try {
-    let recognizer: import('../jobs').Recognizer;
+    let recogniser: import('../jobs').Recogniser;
     if (remote) {
-      const [{ createRemoteRecognizer }, { loopbackFetch }] = await Promise.all([
-        import('../jobs/remoteRecognizer'),
+      const [{ createRemoteRecogniser }, { loopbackFetch }] = await Promise.all([
+        import('../jobs/remoteRecogniser'),
         import('../loopbackFetch'),
       ]);
-      recognizer = createRemoteRecognizer({
+      recogniser = createRemoteRecogniser({
         url: remote.url,
         key: remote.key,
         // The node found on this machine is reached over node:http; --server through fetch (TLS, proxies).
@@ -197,7 +197,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         if (starting) await (await starting.catch(() => null))?.close();
       };
       let first = true;
-      recognizer = {
+      recogniser = {
         stats: () => ({ workers }),
         ocr: async (image, o) => {
           const t = clock();
@@ -216,7 +216,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     store = await timed('store open', () =>
       openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }),
     );
-    jobs = createJobService({ store, engine: recognizer, config });
+    jobs = createJobService({ store, engine: recogniser, config });
 
     let started: { job: Job; resumed: boolean };
     try {

@@ -66,7 +66,7 @@ export function registerTrain(program: Command): void {
           );
         }
         const config = configFrom({ dataDir: flags.data });
-        const { openModelCatalog } = await import('../engine/models/catalog');
+        const { openModelRepository } = await import('../engine/models/repository');
         const { trainImageClassifier } = await import('../train/imageClassifier');
         const tty = process.stderr.isTTY && !flags.json;
         let last = 0;
@@ -82,7 +82,7 @@ export function registerTrain(program: Command): void {
           process.stderr.write(`\r\x1b[2K${text}`);
         };
         const report = await trainImageClassifier(
-          openModelCatalog({ dataDir: config.dataDir }),
+          openModelRepository({ dataDir: config.dataDir }),
           { folder, name: flags.name, backbone: flags.backbone, embedding: flags.embedding, seed: flags.seed, providers: ['cpu'] },
           progress,
         );

@@ -12,7 +12,7 @@ import { colourClassifier, solidPng } from '../testkit/onnx';
 import type { OcrResponse } from '../contract/ocr';
 import { renderText } from '../testkit/renderText';
 import { makeImageFolder, textOf } from '../testkit/imageFolder';
-import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from './testCluster';
+import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
 
 const FILES = 8;
 

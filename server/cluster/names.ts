@@ -17,6 +17,8 @@ export const NODES_BUCKET = 'hearth-nodes';
 export const CLUSTER_BUCKET = 'hearth-cluster';
 /** Model bundles (object store) and each model's active version (KV). */
 export const MODELS_BUCKET = 'hearth-models';
+/** Billing's quota counts, one entry per quota and period. */
+export const BILLING_BUCKET = 'hearth-billing';
 /** Work payloads too large for one message. */
 export const PAYLOAD_BUCKET = 'hearth-payloads';
 

@@ -20,7 +20,7 @@ import { readJobItem } from './readItem';
 import { isPdfPath, scanJob, type JobInput, type JobSpec, type ScannedFile } from './scan';
 
 /** What jobs need from the engine (the engine itself, or `hearth ocr --server`'s HTTP client). */
-export interface Recognizer {
+export interface Recogniser {
   /** `item` names a job item (`<job>.<item>`): a cluster may run it on another node, once per name. */
   ocr(image: Uint8Array, opts?: { bulk?: boolean; item?: { key: string; interactive: boolean } }): Promise<OcrResult>;
   /** Pages of a PDF; AppError for one that cannot be read (encrypted, damaged, too large). */
@@ -64,7 +64,7 @@ export interface JobService {
   exportPdf(id: string): Promise<Uint8Array>;
   /** Starts every job a crash or restart left queued or running. */
   resumeInterrupted(): void;
-  /** Whether a job item (`<job>.<item>`, as named to the recognizer) still waits for its result. */
+  /** Whether a job item (`<job>.<item>`, as named to the recogniser) still waits for its result. */
   itemPending(item: string): boolean;
   /** Lets in-flight items finish and be acknowledged, then stops; unfinished jobs resume at next start. */
   close(): Promise<void>;
@@ -72,7 +72,7 @@ export interface JobService {
 
 export interface JobServiceOptions {
   store: Store;
-  engine: Recognizer;
+  engine: Recogniser;
   config: Config;
   /** The shared roots as the settings name them now; key jobs are held to them at every read. */
   sharedRoots?: () => readonly string[];

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { AppError, isAppError } from '../appError';
 import type { TrainRun, TrainRequestBody, TrainState } from '../contract/training';
-import type { ModelCatalog } from '../engine/models/catalog';
+import type { ModelRepository } from '../engine/models/repository';
 import { createLogger } from '../logger';
 import type { Store } from '../store';
 import { trainImageClassifier, type TrainProgress } from './imageClassifier';
@@ -39,7 +39,7 @@ export const TERMINAL_TRAIN_STATES: readonly TrainState[] = ['done', 'failed', '
 
 const log = createLogger('train');
 
-export function createTrainRuns(opts: { store: Store; catalog: () => ModelCatalog; providers: readonly string[] }): TrainRuns {
+export function createTrainRuns(opts: { store: Store; repository: () => ModelRepository; providers: readonly string[] }): TrainRuns {
   const db = opts.store.db;
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -101,7 +101,7 @@ export function createTrainRuns(opts: { store: Store; catalog: () => ModelCatalo
     const done = (async () => {
       try {
         const report = await trainImageClassifier(
-          opts.catalog(),
+          opts.repository(),
           {
             folder: request.path,
             name: request.name,

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listeningUrlIn } from '../contract/listening';
 
 const BIN = new URL('../../bin/hearth.js', import.meta.url).pathname;
 export const TEST_CLUSTER_KEY = 'b'.repeat(64);
@@ -137,9 +138,9 @@ export async function startNode(o: NodeOptions): Promise<NodeProc> {
   child.stderr?.on('data', (d: Buffer) => (proc.stderr += d.toString()));
   const until = Date.now() + 90_000;
   while (Date.now() < until) {
-    const m = proc.stdout.match(/^hearth listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
-    if (m) {
-      proc.url = m[1];
+    const url = listeningUrlIn(proc.stdout);
+    if (url) {
+      proc.url = url;
       return proc;
     }
     if (child.exitCode !== null) throw new Error(`node ${o.name} exited with ${child.exitCode}: ${proc.stderr}`);

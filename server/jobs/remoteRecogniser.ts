@@ -5,7 +5,7 @@ import { AppError } from '../appError';
 import { ClientError, createClient, type FetchLike } from '../contract/client';
 import type { ErrorCode } from '../contract/errors';
 import type { OcrResult } from '../contract/ocr';
-import type { Recognizer } from './jobService';
+import type { Recogniser } from './jobService';
 
 export interface RemoteOptions {
   url: string;
@@ -23,7 +23,7 @@ const MAX_BUSY_WAIT_MS = 10_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export function createRemoteRecognizer(opts: RemoteOptions): Recognizer {
+export function createRemoteRecogniser(opts: RemoteOptions): Recogniser {
   const client = createClient({ baseUrl: opts.url, key: opts.key, origin: 'cli', fetch: opts.fetch });
   let fatal: Error | undefined;
   const stop = (err: Error): never => {
