@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AppError } from '../appError';
 import type { LayoutMode, OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
-import { imagePixels, PIXEL_BUDGET } from './image';
+import { imagePixels, PIXEL_BUDGET } from './imageSize';
 import { clock, recordSpan } from '../startupTimings';
 import { startGpuSessions } from './gpu/sessionHost';
 import { choiceLine } from './providers';

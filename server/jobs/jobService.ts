@@ -17,7 +17,6 @@ import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemRow, ty
 import { createRateTracker, type RateTracker } from './progressRate';
 import { isPdf } from '../engine/pdf/isPdf';
 import { readJobItem } from './readItem';
-import { searchablePdf } from './searchablePdf';
 import { isPdfPath, scanJob, type JobInput, type JobSpec, type ScannedFile } from './scan';
 
 /** What jobs need from the engine (the engine itself, or `hearth ocr --server`'s HTTP client). */
@@ -481,6 +480,8 @@ export function createJobService(opts: JobServiceOptions): JobService {
     },
     async exportPdf(id) {
       requireJob(id);
+      // Loaded when asked for: pdf-lib and the image tools it brings are most of a `hearth ocr` start's code.
+      const { searchablePdf } = await import('./searchablePdf');
       return searchablePdf(store, id);
     },
 
