@@ -137,6 +137,29 @@ describe('correctLookAlikes', () => {
     expect(inWord.text).toBe(text);
   });
 
+  it('puts in the backquotes the crop shows and replaces what was read in their place', () => {
+    const text = 'return^无效数字;';
+    const positions = Array.from(text, (_, i) => i * 2);
+    const decoded = {
+      text,
+      confidence: 0.9,
+      positions,
+      columnsPerStep: 8,
+      spaceBefore: positions.map(() => 0),
+      prob: positions.map(() => 0.9),
+      alternatives: positions.map(() => []),
+      held: positions.map(() => 1),
+      unread: [],
+    };
+    // "^" (index 6) is a backquote in the image, and one more sits before ";" (index 11) that nothing was read for.
+    const r = correctReading(text, decoded, { replace: [6], insert: [{ before: 11, step: 21 }] });
+    expect(r.text).toBe('return`无效数字`;');
+    expect(r.corrections).toEqual([
+      { at: 6, from: '^', to: '`' },
+      { at: 11, from: '', to: '`' },
+    ]);
+  });
+
   it('reports each correction with what was read', () => {
     const r = correctLookAlikes('mem0', [0.9, 0.9, 0.9, 0.6], [[], [], [], []]);
     expect(r.corrections).toEqual([{ at: 3, from: '0', to: 'o' }]);

@@ -5,6 +5,7 @@
 // word), and only when the context rules the first reading out.
 import type { Alternative, DecodedText } from './ctcDecode';
 import { isWord } from './lexicon';
+import type { PlacedMarks } from './raisedMarks';
 
 /** A runner-up below this probability is no evidence. */
 export const MIN_EVIDENCE = 0.01;
@@ -224,21 +225,33 @@ export const UNREAD_EVIDENCE = 0.08;
 
 /**
  * Corrects a decoded line after word spaces were put back (`spaced` is `decoded.text` with spaces added): marks
- * the model saw in gaps go back in, next to the neighbour they sat closer to; the spaces carry no evidence,
- * every other character keeps its probability and runners-up.
+ * the model saw in gaps go back in, next to the neighbour they sat closer to, and so do the backquotes the crop
+ * shows (raisedMarks.ts: `image`), which also replace what the model read in their place; the spaces carry no
+ * evidence, every other character keeps its probability and runners-up.
  */
-export function correctReading(spaced: string, decoded: DecodedText): { text: string; corrections: Correction[] } {
+export function correctReading(
+  spaced: string,
+  decoded: DecodedText,
+  image: PlacedMarks = { replace: [], insert: [] },
+): { text: string; corrections: Correction[] } {
   let text = '';
   const prob: number[] = [];
   const alternatives: Alternative[][] = [];
   const inserted: Correction[] = [];
-  // One backquote per gap, where the likeliest of its looks there is likely enough.
-  const marks: DecodedText['unread'] = [];
+  const replaced: Correction[] = [];
+  // One backquote per gap, where the likeliest of its looks there is likely enough; a gap where the crop shows
+  // backquotes gets those instead.
+  const marks: Array<DecodedText['unread'][number] & { seen?: boolean }> = image.insert.map((m) => ({
+    text: '`',
+    prob: 1,
+    ...m,
+    seen: true,
+  }));
   for (const u of decoded.unread) {
     if (!UNREAD_MARKS.has(u.text) || u.prob < UNREAD_EVIDENCE) continue;
     const same = marks.find((m) => m.before === u.before);
     if (!same) marks.push({ ...u, text: '`' });
-    else if (u.prob > same.prob) Object.assign(same, { prob: u.prob, step: u.step });
+    else if (!same.seen && u.prob > same.prob) Object.assign(same, { prob: u.prob, step: u.step });
   }
   // Does the mark before character j sit closer to character j - 1 than to j?
   const afterPrevious = (u: (typeof marks)[number]): boolean =>
@@ -249,9 +262,11 @@ export function correctReading(spaced: string, decoded: DecodedText): { text: st
     prob.push(p);
     alternatives.push(alts);
   };
+  const seenAt = new Set<number>();
   const putMarks = (before: number, after: boolean): void => {
     for (const u of marks) {
       if (u.before !== before || afterPrevious(u) !== after) continue;
+      if (u.seen) seenAt.add(text.length);
       inserted.push({ at: text.length, from: '', to: u.text });
       put(u.text, u.prob, []);
     }
@@ -260,19 +275,27 @@ export function correctReading(spaced: string, decoded: DecodedText): { text: st
   for (let k = 0; k < spaced.length; k++) {
     if (j < decoded.text.length && spaced[k] === decoded.text[j]) {
       putMarks(j, false);
-      put(spaced[k], decoded.prob[j] ?? 1, decoded.alternatives[j] ?? []);
+      if (image.replace.includes(j) && spaced[k] !== '`') {
+        replaced.push({ at: text.length, from: spaced[k], to: '`' });
+        put('`', 1, []);
+      } else put(spaced[k], decoded.prob[j] ?? 1, decoded.alternatives[j] ?? []);
       j++;
       putMarks(j, true);
     } else put(spaced[k], 1, []);
   }
   putMarks(decoded.text.length, false);
-  // A mark goes back only where a code quote sits (touching a word on one side, free on the other).
+  // A mark the model saw goes back only where a code quote sits (touching a word on one side, free on the
+  // other); one the crop shows goes back wherever it is.
   const chars = Array.from(text);
-  const keep = new Set(inserted.filter((c) => chars.length === text.length && quotesCode(chars, c.at)).map((c) => c.at));
+  const keep = new Set(
+    inserted.filter((c) => chars.length === text.length && (seenAt.has(c.at) || quotesCode(chars, c.at))).map((c) => c.at),
+  );
   const kept = (_: unknown, k: number): boolean => !inserted.some((c) => c.at === k) || keep.has(k);
   const final = { text: chars.filter(kept).join(''), prob: prob.filter(kept), alternatives: alternatives.filter(kept) };
-  let shift = 0;
-  const applied = inserted.flatMap((c) => (keep.has(c.at) ? [{ ...c, at: c.at - shift }] : (shift++, [])));
+  const shiftAt = (at: number): number => inserted.filter((c) => c.at < at && !keep.has(c.at)).length;
+  const applied = [...inserted.filter((c) => keep.has(c.at)), ...replaced]
+    .map((c) => ({ ...c, at: c.at - shiftAt(c.at) }))
+    .sort((a, b) => a.at - b.at);
   const fixed = correctLookAlikes(final.text, final.prob, final.alternatives);
   return { text: fixed.text, corrections: [...applied, ...fixed.corrections] };
 }

@@ -1,0 +1,194 @@
+// Backquotes found in the crop's ink. The recogniser, trained mostly on Chinese, often reads a backquote as
+// nothing, or as a look-alike (^ ~ " “ 丶), and rarely lists it even among its runners-up. Its shape is plain in
+// the image, though: one small stroke at the top of the line, alone in its columns, slanting down to the right.
+// Straight quotes and apostrophes stand upright, curly quotes and commas slant the other way, a double quote is
+// two strokes side by side, an i's dot or an accent has a stem or a letter below it, and the dots of CJK glyphs
+// (the top of 文 or 间) sit inside a glyph the recogniser read there.
+import type { RgbImage } from '../image';
+import type { DecodedText } from './ctcDecode';
+import { inkMask } from './ink';
+
+/** One backquote in the crop: its centre column and extent. */
+export interface RaisedMark {
+  x: number;
+  x0: number;
+  x1: number;
+}
+
+/** Least correlation of column and row over the stroke's pixels (1 = a line down to the right). */
+export const MIN_SLANT = 0.45;
+/** Largest stroke, as a fraction of the text band's height (ascender to descender). */
+const MAX_SIZE = 0.45;
+/** The stroke starts in this top fraction of the band and ends in its upper half. */
+const TOP_START = 0.25;
+const TOP_END = 0.5;
+/** Another small raised stroke this close (centre to centre, in band heights) makes a pair: a double quote. */
+const PAIR_DISTANCE = 0.35;
+
+interface Component {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  n: number;
+  sx: number;
+  sy: number;
+  sxx: number;
+  syy: number;
+  sxy: number;
+}
+
+/** Connected ink (8-neighbours), with each pixel's component in `label`. */
+function components(ink: Uint8Array, width: number, height: number): { list: Component[]; label: Int32Array } {
+  const label = new Int32Array(ink.length).fill(-1);
+  const list: Component[] = [];
+  const stack: number[] = [];
+  for (let s = 0; s < ink.length; s++) {
+    if (!ink[s] || label[s] >= 0) continue;
+    const id = list.length;
+    const c: Component = { x0: width, x1: -1, y0: height, y1: -1, n: 0, sx: 0, sy: 0, sxx: 0, syy: 0, sxy: 0 };
+    label[s] = id;
+    stack.push(s);
+    while (stack.length) {
+      const p = stack.pop() as number;
+      const x = p % width;
+      const y = (p - x) / width;
+      c.n++;
+      c.sx += x;
+      c.sy += y;
+      c.sxx += x * x;
+      c.syy += y * y;
+      c.sxy += x * y;
+      if (x < c.x0) c.x0 = x;
+      if (x > c.x1) c.x1 = x;
+      if (y < c.y0) c.y0 = y;
+      if (y > c.y1) c.y1 = y;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const o = yy * width + xx;
+          if (ink[o] && label[o] < 0) {
+            label[o] = id;
+            stack.push(o);
+          }
+        }
+      }
+    }
+    list.push(c);
+  }
+  return { list, label };
+}
+
+/** Correlation of column and row over a component's pixels: > 0 where it runs down to the right. */
+function slant(c: Component): number {
+  const mx = c.sx / c.n;
+  const my = c.sy / c.n;
+  const vx = c.sxx / c.n - mx * mx;
+  const vy = c.syy / c.n - my * my;
+  return vx > 0 && vy > 0 ? (c.sxy / c.n - mx * my) / Math.sqrt(vx * vy) : 0;
+}
+
+export interface RaisedInk {
+  /** Backquote-shaped strokes, left to right. */
+  marks: RaisedMark[];
+  /** Centre columns of the other small strokes at the top of the line (quotes, apostrophes). */
+  others: number[];
+  /** Height of the line's text band (ascender to descender), in pixels. */
+  band: number;
+}
+
+/** The backquote-shaped strokes of a line crop and the other small raised strokes beside them. */
+export function findRaisedMarks(crop: RgbImage): RaisedInk {
+  const { ink, width, height } = inkMask(crop);
+  // The text band: rows holding a real share of the line's ink (a neighbour's stray descender holds little).
+  const rows = new Uint32Array(height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rows[y] += ink[y * width + x];
+  const most = Math.max(0, ...rows);
+  let top = -1;
+  let bottom = -1;
+  for (let y = 0; y < height; y++) {
+    if (most > 0 && rows[y] >= 0.05 * most) {
+      if (top < 0) top = y;
+      bottom = y;
+    }
+  }
+  if (top < 0) return { marks: [], others: [], band: 0 };
+  const band = bottom - top + 1;
+  const { list, label } = components(ink, width, height);
+  const small = (c: Component): boolean =>
+    c.x1 - c.x0 + 1 <= MAX_SIZE * band && c.y1 - c.y0 + 1 <= MAX_SIZE * band && c.y1 <= top + TOP_END * band;
+  // Alone in its columns (one column of margin each side) within the band: nothing under or over it.
+  const alone = (id: number, c: Component): boolean => {
+    for (let x = Math.max(0, c.x0 - 1); x <= Math.min(width - 1, c.x1 + 1); x++) {
+      for (let y = top; y <= bottom; y++) {
+        const l = label[y * width + x];
+        if (l >= 0 && l !== id) return false;
+      }
+    }
+    return true;
+  };
+  const raised = list.flatMap((c, id) => (small(c) ? [{ c, id, x: c.sx / c.n }] : []));
+  const marks: RaisedMark[] = [];
+  for (const { c, id, x } of raised) {
+    if (c.n < 3 || c.x1 === c.x0 || c.y1 === c.y0 || c.y0 > top + TOP_START * band) continue;
+    if (slant(c) < MIN_SLANT || !alone(id, c)) continue;
+    if (raised.some((r) => r.id !== id && Math.abs(r.x - x) < PAIR_DISTANCE * band)) continue;
+    marks.push({ x, x0: c.x0, x1: c.x1 });
+  }
+  const others = raised.filter((r) => !marks.some((m) => m.x === r.x)).map((r) => r.x);
+  return { marks: marks.sort((a, b) => a.x - b.x), others, band };
+}
+
+/** What the recogniser may have read a backquote as. */
+const BACKQUOTE_READINGS = new Set([...'`^~′\'"“”‘’丶～＾*']);
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
+/** A CJK glyph read this close to a stroke (in band heights) owns it: a dot of the glyph. */
+const GLYPH_REACH = 0.45;
+/** A backquote look-alike read this close to a stroke was the recogniser's reading of it. */
+const READ_REACH = 0.5;
+
+/** The backquotes of a line against its reading: characters that were read from one, and ones read as nothing. */
+export interface PlacedMarks {
+  /** Indices in the reading's text of characters that are a backquote in the image. */
+  replace: number[];
+  /** Backquotes the reading lacks: before character `before` of its text, at time step `step`. */
+  insert: Array<{ before: number; step: number }>;
+}
+
+/**
+ * Each backquote in the crop takes the look-alike read closest to it, unless that reading sits closer to another
+ * raised stroke (a quote the recogniser read as one character with the backquote beside it); a backquote with
+ * no such reading goes in before the first character read to its right. A stroke close to a CJK character read
+ * there is a part of that glyph.
+ */
+export function placeMarks(found: RaisedInk, decoded: DecodedText): PlacedMarks {
+  const out: PlacedMarks = { replace: [], insert: [] };
+  const { text, positions, columnsPerStep } = decoded;
+  if (!columnsPerStep || positions.length !== text.length) return out;
+  const column = (i: number): number => (positions[i] + 0.5) * columnsPerStep;
+  const chars = Array.from(text);
+  if (chars.length !== text.length) return out;
+  for (const m of found.marks) {
+    const near = (i: number, reach: number): boolean => Math.abs(column(i) - m.x) < reach * found.band;
+    if (chars.some((c, i) => CJK.test(c) && !BACKQUOTE_READINGS.has(c) && near(i, GLYPH_REACH))) continue;
+    const distance = (i: number): number => Math.abs(column(i) - m.x);
+    const closerToOther = (i: number): boolean => found.others.some((o) => Math.abs(column(i) - o) < distance(i));
+    let read = -1;
+    chars.forEach((c, i) => {
+      if (BACKQUOTE_READINGS.has(c) && near(i, READ_REACH) && !out.replace.includes(i) && !closerToOther(i)) {
+        if (read < 0 || Math.abs(column(i) - m.x) < Math.abs(column(read) - m.x)) read = i;
+      }
+    });
+    if (read >= 0) {
+      out.replace.push(read);
+      continue;
+    }
+    let before = chars.findIndex((_, i) => column(i) > m.x);
+    if (before < 0) before = chars.length;
+    out.insert.push({ before, step: Math.max(0, Math.round(m.x / columnsPerStep - 0.5)) });
+  }
+  return out;
+}
