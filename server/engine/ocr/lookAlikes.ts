@@ -39,6 +39,8 @@ function quotesCode(chars: readonly string[], i: number): boolean {
   return (free(before) && word.test(after)) || (word.test(before) && free(after));
 }
 const CLOSE = ')]}';
+/** Double quotes, straight and curly. */
+const QUOTES = '"“”';
 
 export interface Correction {
   /** Index in the line's text. */
@@ -155,6 +157,32 @@ export function correctLookAlikes(
   for (const m of text.matchAll(/(^|[$|`]\s*|^\s*)I([a-z]{1,8})(?=\s+-{1,2}[A-Za-z])/g)) {
     const at = (m.index ?? 0) + m[1].length;
     set(at, 'l');
+  }
+
+  // Placeholders: "$[name]" where the model also read "{" at the opener and "}" at its closer is "${name}".
+  for (let i = 1; i < chars.length; i++) {
+    if (chars[i] !== '[' || chars[i - 1] !== '$' || !choiceAt(i).some((c) => c.ch === '{')) continue;
+    const close = chars.findIndex((c, k) => k > i && (OPEN.includes(c) || CLOSE.includes(c)));
+    if (close < 0 || !CLOSE.includes(chars[close])) continue;
+    if (chars[close] !== '}' && !choiceAt(close).some((c) => c.ch === '}')) continue;
+    set(i, '{');
+    set(close, '}');
+  }
+
+  // Quotes: a pair of double quotes is straight on both sides or curly on both ("if” → "if"); a mixed pair takes
+  // the likelier of the two styles the model's readings and runners-up allow.
+  const quotes = chars.flatMap((c, i) => (QUOTES.includes(c) ? [i] : []));
+  for (let q = 0; quotes.length % 2 === 0 && q < quotes.length; q += 2) {
+    const [a, b] = [quotes[q], quotes[q + 1]];
+    if ((chars[a] === '"') === (chars[b] === '"')) continue;
+    const likelihood = (i: number, ch: string): number =>
+      chars[i] === ch ? (prob[i] ?? 1) : ((alternatives[i] ?? []).find((alt) => alt.text === ch && alt.prob >= MIN_EVIDENCE)?.prob ?? 0);
+    const straight = likelihood(a, '"') * likelihood(b, '"');
+    const curly = likelihood(a, '“') * likelihood(b, '”');
+    if (straight === 0 && curly === 0) continue;
+    const [open, close] = straight >= curly ? ['"', '"'] : ['“', '”'];
+    set(a, open);
+    set(b, close);
   }
 
   // Brackets: where a line holds as many openers as closers, a closer that does not match its opener takes the
