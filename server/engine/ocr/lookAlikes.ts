@@ -5,7 +5,7 @@
 // word), and only when the context rules the first reading out.
 import type { Alternative, DecodedText } from './ctcDecode';
 import { isWord } from './lexicon';
-import type { PlacedMarks } from './raisedMarks';
+import type { PlacedMarks } from './inkMarks';
 
 /** A runner-up below this probability is no evidence. */
 export const MIN_EVIDENCE = 0.01;
@@ -253,8 +253,8 @@ export const UNREAD_EVIDENCE = 0.08;
 
 /**
  * Corrects a decoded line after word spaces were put back (`spaced` is `decoded.text` with spaces added): marks
- * the model saw in gaps go back in, next to the neighbour they sat closer to, and so do the backquotes the crop
- * shows (raisedMarks.ts: `image`), which also replace what the model read in their place; the spaces carry no
+ * the model saw in gaps go back in, next to the neighbour they sat closer to, and so do the marks the crop shows
+ * (inkMarks.ts: `image`), whose backquotes also replace what the model read in their place; the spaces carry no
  * evidence, every other character keeps its probability and runners-up.
  */
 export function correctReading(
@@ -269,15 +269,10 @@ export function correctReading(
   const replaced: Correction[] = [];
   // One backquote per gap, where the likeliest of its looks there is likely enough; a gap where the crop shows
   // backquotes gets those instead.
-  const marks: Array<DecodedText['unread'][number] & { seen?: boolean }> = image.insert.map((m) => ({
-    text: '`',
-    prob: 1,
-    ...m,
-    seen: true,
-  }));
+  const marks: Array<DecodedText['unread'][number] & { seen?: boolean }> = image.insert.map((m) => ({ prob: 1, ...m, seen: true }));
   for (const u of decoded.unread) {
     if (!UNREAD_MARKS.has(u.text) || u.prob < UNREAD_EVIDENCE) continue;
-    const same = marks.find((m) => m.before === u.before);
+    const same = marks.find((m) => m.before === u.before && m.text === '`');
     if (!same) marks.push({ ...u, text: '`' });
     else if (!same.seen && u.prob > same.prob) Object.assign(same, { prob: u.prob, step: u.step });
   }

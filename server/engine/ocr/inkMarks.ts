@@ -1,9 +1,11 @@
-// Backquotes found in the crop's ink. The recogniser, trained mostly on Chinese, often reads a backquote as
+// Marks found in the crop's ink that the recogniser lost. Backquotes: the recogniser, trained mostly on Chinese, often reads a backquote as
 // nothing, or as a look-alike (^ ~ " “ 丶), and rarely lists it even among its runners-up. Its shape is plain in
 // the image, though: one small stroke at the top of the line, alone in its columns, slanting down to the right.
 // Straight quotes and apostrophes stand upright, curly quotes and commas slant the other way, a double quote is
 // two strokes side by side, an i's dot or an accent has a stem or a letter below it, and the dots of CJK glyphs
-// (the top of 文 or 间) sit inside a glyph the recogniser read there.
+// (the top of 文 or 间) sit inside a glyph the recogniser read there. Commas and full stops: a small mark at the
+// foot of the line, alone in its columns, that no punctuation was read for, goes in where the recogniser gave
+// one as a runner-up (a comma after a closing quote at the end of a line is often lost).
 import type { RgbImage } from '../image';
 import type { DecodedText } from './ctcDecode';
 import { inkMask } from './ink';
@@ -91,17 +93,19 @@ function slant(c: Component): number {
   return vx > 0 && vy > 0 ? (c.sxy / c.n - mx * my) / Math.sqrt(vx * vy) : 0;
 }
 
-export interface RaisedInk {
+export interface InkMarks {
   /** Backquote-shaped strokes, left to right. */
   marks: RaisedMark[];
   /** Centre columns of the other small strokes at the top of the line (quotes, apostrophes). */
   others: number[];
+  /** Centre columns of small marks at the foot of the line, alone in their columns (commas, full stops). */
+  low: number[];
   /** Height of the line's text band (ascender to descender), in pixels. */
   band: number;
 }
 
-/** The backquote-shaped strokes of a line crop and the other small raised strokes beside them. */
-export function findRaisedMarks(crop: RgbImage): RaisedInk {
+/** The backquote-shaped strokes of a line crop, the other small raised strokes beside them and the marks at its foot. */
+export function findInkMarks(crop: RgbImage): InkMarks {
   const { ink, width, height } = inkMask(crop);
   // The text band: rows holding a real share of the line's ink (a neighbour's stray descender holds little).
   const rows = new Uint32Array(height);
@@ -115,7 +119,7 @@ export function findRaisedMarks(crop: RgbImage): RaisedInk {
       bottom = y;
     }
   }
-  if (top < 0) return { marks: [], others: [], band: 0 };
+  if (top < 0) return { marks: [], others: [], low: [], band: 0 };
   const band = bottom - top + 1;
   const { list, label } = components(ink, width, height);
   const small = (c: Component): boolean =>
@@ -139,7 +143,10 @@ export function findRaisedMarks(crop: RgbImage): RaisedInk {
     marks.push({ x, x0: c.x0, x1: c.x1 });
   }
   const others = raised.filter((r) => !marks.some((m) => m.x === r.x)).map((r) => r.x);
-  return { marks: marks.sort((a, b) => a.x - b.x), others, band };
+  const low = list.flatMap((c, id) =>
+    c.x1 - c.x0 + 1 <= MAX_SIZE * band && c.y1 - c.y0 + 1 <= MAX_SIZE * band && c.y0 >= top + band / 2 && alone(id, c) ? [c.sx / c.n] : [],
+  );
+  return { marks: marks.sort((a, b) => a.x - b.x), others, low: low.sort((a, b) => a - b), band };
 }
 
 /** What the recogniser may have read a backquote as. */
@@ -147,6 +154,11 @@ const BACKQUOTE_READINGS = new Set([...'`^~′\'"“”‘’丶～＾*']);
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 /** A CJK glyph read this close to a stroke (in band heights) owns it: a dot of the glyph. */
 const GLYPH_REACH = 0.45;
+/** What the recogniser may have read a mark at the foot of the line as. */
+const FOOT_READINGS = new Set([...',.;:_，。；：、．…']);
+/** Marks put back at the foot of the line, where the recogniser gave one as a runner-up this likely. */
+const FOOT_MARKS = new Set([...',.;，。；']);
+export const FOOT_EVIDENCE = 0.2;
 /** A backquote look-alike read this close to a stroke was the recogniser's reading of it. */
 const READ_REACH = 0.5;
 
@@ -154,8 +166,8 @@ const READ_REACH = 0.5;
 export interface PlacedMarks {
   /** Indices in the reading's text of characters that are a backquote in the image. */
   replace: number[];
-  /** Backquotes the reading lacks: before character `before` of its text, at time step `step`. */
-  insert: Array<{ before: number; step: number }>;
+  /** Marks the reading lacks: before character `before` of its text, at time step `step`. */
+  insert: Array<{ text: string; before: number; step: number }>;
 }
 
 /**
@@ -164,7 +176,7 @@ export interface PlacedMarks {
  * no such reading goes in before the first character read to its right. A stroke close to a CJK character read
  * there is a part of that glyph.
  */
-export function placeMarks(found: RaisedInk, decoded: DecodedText): PlacedMarks {
+export function placeMarks(found: InkMarks, decoded: DecodedText): PlacedMarks {
   const out: PlacedMarks = { replace: [], insert: [] };
   const { text, positions, columnsPerStep } = decoded;
   if (!columnsPerStep || positions.length !== text.length) return out;
@@ -188,7 +200,16 @@ export function placeMarks(found: RaisedInk, decoded: DecodedText): PlacedMarks 
     }
     let before = chars.findIndex((_, i) => column(i) > m.x);
     if (before < 0) before = chars.length;
-    out.insert.push({ before, step: Math.max(0, Math.round(m.x / columnsPerStep - 0.5)) });
+    out.insert.push({ text: '`', before, step: Math.max(0, Math.round(m.x / columnsPerStep - 0.5)) });
+  }
+  for (const x of found.low) {
+    if (chars.some((c, i) => FOOT_READINGS.has(c) && Math.abs(column(i) - x) < READ_REACH * found.band)) continue;
+    let best: DecodedText['unread'][number] | undefined;
+    for (const u of decoded.unread) {
+      const near = Math.abs((u.step + 0.5) * columnsPerStep - x) < READ_REACH * found.band;
+      if (FOOT_MARKS.has(u.text) && u.prob >= FOOT_EVIDENCE && near && (!best || u.prob > best.prob)) best = u;
+    }
+    if (best) out.insert.push({ text: best.text, before: best.before, step: best.step });
   }
   return out;
 }
