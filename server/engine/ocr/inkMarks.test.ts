@@ -1,7 +1,7 @@
 // Marks found in the crop, on rendered lines of real text (package READMEs, TypeScript's and zod's Chinese
 // messages) at 12–18 px in five fonts: the reading with the crop's marks gets the backquotes right far more
-// often and loses fewer commas after closing quotes, and lines with quotes, apostrophes, accents and dotted CJK
-// glyphs gain no backquote.
+// often and loses fewer commas after closing quotes and underscores; lines with quotes, apostrophes, accents
+// and dotted CJK glyphs gain no backquote, serif feet no underscore.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../testkit/renderText';
 import { cer } from '../../testkit/cer';
@@ -29,7 +29,19 @@ const UNQUOTED = [
 ];
 /** zod's Chinese messages: the comma after a closing quote at a line's end is often lost. */
 const LISTED = ['datetime: "ISO日期时间",', 'base64: "base64编码字符串",', 'email: "电子邮件",', 'emoji: "表情符号",'];
-const FONTS = ['DejaVu Sans', 'Liberation Sans', 'DejaVu Sans Mono', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei'];
+/** Underscores in names and placeholders; lines of serif capitals and feet that must gain none. */
+const UNDERSCORED = [
+  'return `无效字符串：必须以 "${_issue.prefix}" 开头`;',
+  'json_string: "JSON字符串",',
+  '"COLOR_BGRA2BGR555",',
+  '{ _: [], a: 1 }',
+];
+const FOOTED = [
+  'MIT License',
+  'DISCLAIMED. IN NO EVENT SHALL THE AUTHORS BE LIABLE',
+  'furnished to do so, subject to the following conditions:',
+];
+const FONTS = ['DejaVu Sans', 'Liberation Sans', 'DejaVu Sans Mono', 'Liberation Serif', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei'];
 const SIZES = [12, 14, 18];
 
 describe('marks from the crop', () => {
@@ -62,6 +74,7 @@ describe('marks from the crop', () => {
   }
 
   const backquotes = (s: string): string => Array.from(s, (c) => (c === '`' ? c : '')).join('');
+  const underscores = (s: string): string => Array.from(s, (c) => (c === '_' ? c : '')).join('');
   const commas = (s: string): string => Array.from(s.normalize('NFKC'), (c) => (c === ',' ? c : '')).join('');
 
   it('puts back backquotes the recogniser lost or misread, in lines of code and Chinese messages', async () => {
@@ -76,7 +89,7 @@ describe('marks from the crop', () => {
     expect(rest('with')).toBeLessThanOrEqual(rest('without'));
   }, 180_000);
 
-  it('adds none to quotes, apostrophes, accents and the dots of CJK glyphs', async () => {
+  it('adds no backquote to quotes, apostrophes, accents and the dots of CJK glyphs', async () => {
     for (const l of await read(UNQUOTED)) expect(backquotes(l.with)).toBe(backquotes(l.without));
   }, 180_000);
 
@@ -88,5 +101,12 @@ describe('marks from the crop', () => {
     const rest = (k: 'with' | 'without'): number =>
       lines.reduce((s, l) => s + cer(l.truth.normalize('NFKC').replace(/,/g, ''), l[k].normalize('NFKC').replace(/,/g, '')).edits, 0);
     expect(rest('with')).toBeLessThanOrEqual(rest('without'));
+  }, 180_000);
+
+  it('puts back underscores drawn below the baseline, and none under serifs or the foot of an L', async () => {
+    const lines = await read(UNDERSCORED);
+    const errors = (k: 'with' | 'without'): number => lines.reduce((s, l) => s + cer(underscores(l.truth), underscores(l[k])).edits, 0);
+    expect(errors('with')).toBeLessThan(errors('without'));
+    for (const l of await read(FOOTED)) expect(underscores(l.with)).toBe('');
   }, 180_000);
 });

@@ -5,7 +5,8 @@
 // two strokes side by side, an i's dot or an accent has a stem or a letter below it, and the dots of CJK glyphs
 // (the top of 文 or 间) sit inside a glyph the recogniser read there. Commas and full stops: a small mark at the
 // foot of the line, alone in its columns, that no punctuation was read for, goes in where the recogniser gave
-// one as a runner-up (a comma after a closing quote at the end of a line is often lost).
+// one as a runner-up (a comma after a closing quote at the end of a line is often lost). Underscores: a flat
+// stroke below the baseline with nothing above it, which no letter has.
 import type { RgbImage } from '../image';
 import type { DecodedText } from './ctcDecode';
 import { inkMask } from './ink';
@@ -19,11 +20,17 @@ export interface RaisedMark {
 
 /** Least correlation of column and row over the stroke's pixels (1 = a line down to the right). */
 export const MIN_SLANT = 0.45;
+/** A backquote is about as wide as tall; an apostrophe's wedge, which antialiasing can slant, is narrower. */
+const MIN_WIDTH = 0.6;
 /** Largest stroke, as a fraction of the text band's height (ascender to descender). */
 const MAX_SIZE = 0.45;
 /** The stroke starts in this top fraction of the band and ends in its upper half. */
 const TOP_START = 0.25;
 const TOP_END = 0.5;
+/** Underscores: at least this long and at most this thick (band heights), below the row holding this share of the busiest row's ink. */
+const BAR_WIDTH = 0.3;
+const BAR_THICKNESS = 0.15;
+const BASELINE_SHARE = 0.4;
 /** Another small raised stroke this close (centre to centre, in band heights) makes a pair: a double quote. */
 const PAIR_DISTANCE = 0.35;
 
@@ -100,8 +107,39 @@ export interface InkMarks {
   others: number[];
   /** Centre columns of small marks at the foot of the line, alone in their columns (commas, full stops). */
   low: number[];
+  /** Centre columns of flat strokes below the baseline with nothing above them: underscores. */
+  bars: number[];
   /** Height of the line's text band (ascender to descender), in pixels. */
   band: number;
+}
+
+/**
+ * Underscores: runs of columns at least BAR_WIDTH band heights long whose ink is a thin stroke lying wholly below
+ * the baseline (the lowest row holding BASELINE_SHARE of the busiest row's ink). Letters end on the baseline,
+ * serifs and the foot of an L too; descenders have a letter above them.
+ */
+function underscores(ink: Uint8Array, width: number, rows: Uint32Array, top: number, bottom: number): number[] {
+  const band = bottom - top + 1;
+  const most = Math.max(...rows);
+  let baseline = top;
+  for (let y = top; y <= bottom; y++) if (rows[y] >= BASELINE_SHARE * most) baseline = y;
+  const bars: number[] = [];
+  let run = 0;
+  for (let x = 0; x <= width; x++) {
+    let count = 0;
+    let above = false;
+    for (let y = top; x < width && y <= bottom; y++) {
+      if (!ink[y * width + x]) continue;
+      count++;
+      if (y <= baseline) above = true;
+    }
+    if (count > 0 && !above && count <= Math.max(2, BAR_THICKNESS * band)) run++;
+    else {
+      if (run >= BAR_WIDTH * band) bars.push(x - run / 2);
+      run = 0;
+    }
+  }
+  return bars;
 }
 
 /** The backquote-shaped strokes of a line crop, the other small raised strokes beside them and the marks at its foot. */
@@ -119,7 +157,7 @@ export function findInkMarks(crop: RgbImage): InkMarks {
       bottom = y;
     }
   }
-  if (top < 0) return { marks: [], others: [], low: [], band: 0 };
+  if (top < 0) return { marks: [], others: [], low: [], bars: [], band: 0 };
   const band = bottom - top + 1;
   const { list, label } = components(ink, width, height);
   const small = (c: Component): boolean =>
@@ -137,7 +175,8 @@ export function findInkMarks(crop: RgbImage): InkMarks {
   const raised = list.flatMap((c, id) => (small(c) ? [{ c, id, x: c.sx / c.n }] : []));
   const marks: RaisedMark[] = [];
   for (const { c, id, x } of raised) {
-    if (c.n < 3 || c.x1 === c.x0 || c.y1 === c.y0 || c.y0 > top + TOP_START * band) continue;
+    const [w, h] = [c.x1 - c.x0 + 1, c.y1 - c.y0 + 1];
+    if (c.n < 3 || w < 2 || h < 2 || w < MIN_WIDTH * h || c.y0 > top + TOP_START * band) continue;
     if (slant(c) < MIN_SLANT || !alone(id, c)) continue;
     if (raised.some((r) => r.id !== id && Math.abs(r.x - x) < PAIR_DISTANCE * band)) continue;
     marks.push({ x, x0: c.x0, x1: c.x1 });
@@ -146,11 +185,18 @@ export function findInkMarks(crop: RgbImage): InkMarks {
   const low = list.flatMap((c, id) =>
     c.x1 - c.x0 + 1 <= MAX_SIZE * band && c.y1 - c.y0 + 1 <= MAX_SIZE * band && c.y0 >= top + band / 2 && alone(id, c) ? [c.sx / c.n] : [],
   );
-  return { marks: marks.sort((a, b) => a.x - b.x), others, low: low.sort((a, b) => a - b), band };
+  return {
+    marks: marks.sort((a, b) => a.x - b.x),
+    others,
+    low: low.sort((a, b) => a - b),
+    bars: underscores(ink, width, rows, top, bottom),
+    band,
+  };
 }
 
 /** What the recogniser may have read a backquote as. */
 const BACKQUOTE_READINGS = new Set([...'`^~′\'"“”‘’丶～＾*']);
+const APOSTROPHES = new Set([..."'’‘"]);
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 /** A CJK glyph read this close to a stroke (in band heights) owns it: a dot of the glyph. */
 const GLYPH_REACH = 0.45;
@@ -159,13 +205,15 @@ const FOOT_READINGS = new Set([...',.;:_，。；：、．…']);
 /** Marks put back at the foot of the line, where the recogniser gave one as a runner-up this likely. */
 const FOOT_MARKS = new Set([...',.;，。；']);
 export const FOOT_EVIDENCE = 0.2;
+/** A bracket runner-up this likely under an "L" standing over an underscore. */
+const MIN_RUNNER_UP = 0.01;
 /** A backquote look-alike read this close to a stroke was the recogniser's reading of it. */
 const READ_REACH = 0.5;
 
 /** The backquotes of a line against its reading: characters that were read from one, and ones read as nothing. */
 export interface PlacedMarks {
-  /** Indices in the reading's text of characters that are a backquote in the image. */
-  replace: number[];
+  /** Characters of the reading (by index in its text) that are another glyph in the image. */
+  replace: Array<{ at: number; to: string }>;
   /** Marks the reading lacks: before character `before` of its text, at time step `step`. */
   insert: Array<{ text: string; before: number; step: number }>;
 }
@@ -190,17 +238,25 @@ export function placeMarks(found: InkMarks, decoded: DecodedText): PlacedMarks {
     const closerToOther = (i: number): boolean => found.others.some((o) => Math.abs(column(i) - o) < distance(i));
     let read = -1;
     chars.forEach((c, i) => {
-      if (BACKQUOTE_READINGS.has(c) && near(i, READ_REACH) && !out.replace.includes(i) && !closerToOther(i)) {
+      if (BACKQUOTE_READINGS.has(c) && near(i, READ_REACH) && !out.replace.some((r) => r.at === i) && !closerToOther(i)) {
         if (read < 0 || Math.abs(column(i) - m.x) < Math.abs(column(read) - m.x)) read = i;
       }
     });
     if (read >= 0) {
-      out.replace.push(read);
+      out.replace.push({ at: read, to: '`' });
       continue;
     }
     let before = chars.findIndex((_, i) => column(i) > m.x);
     if (before < 0) before = chars.length;
-    out.insert.push({ text: '`', before, step: Math.max(0, Math.round(m.x / columnsPerStep - 0.5)) });
+    // At the size of a few pixels a serif apostrophe's wedge can slant like a backquote: where the model's likeliest
+    // runner-up at the mark is an apostrophe, the mark is one.
+    let likeliest: DecodedText['unread'][number] | undefined;
+    for (const u of decoded.unread) {
+      const near = Math.abs((u.step + 0.5) * columnsPerStep - m.x) < READ_REACH * found.band;
+      if (near && BACKQUOTE_READINGS.has(u.text) && (!likeliest || u.prob > likeliest.prob)) likeliest = u;
+    }
+    const text = likeliest && APOSTROPHES.has(likeliest.text) && likeliest.prob >= FOOT_EVIDENCE ? likeliest.text : '`';
+    out.insert.push({ text, before, step: Math.max(0, Math.round(m.x / columnsPerStep - 0.5)) });
   }
   for (const x of found.low) {
     if (chars.some((c, i) => FOOT_READINGS.has(c) && Math.abs(column(i) - x) < READ_REACH * found.band)) continue;
@@ -210,6 +266,21 @@ export function placeMarks(found: InkMarks, decoded: DecodedText): PlacedMarks {
       if (FOOT_MARKS.has(u.text) && u.prob >= FOOT_EVIDENCE && near && (!best || u.prob > best.prob)) best = u;
     }
     if (best) out.insert.push({ text: best.text, before: best.before, step: best.step });
+  }
+  // An underscore read as nothing goes in; where an "L" was read over it, the L's foot was the underscore and its
+  // stem the bracket the model gave as a runner-up ("${_id" read "$Lid").
+  for (const x of found.bars) {
+    if (chars.some((c, i) => c === '_' && Math.abs(column(i) - x) < READ_REACH * found.band)) continue;
+    const stem = chars.findIndex((c, i) => c === 'L' && Math.abs(column(i) - x) < READ_REACH * found.band);
+    const bracket = stem < 0 ? undefined : decoded.alternatives[stem]?.find((a) => '{[('.includes(a.text) && a.prob >= MIN_RUNNER_UP);
+    if (bracket) {
+      out.replace.push({ at: stem, to: bracket.text });
+      out.insert.push({ text: '_', before: stem + 1, step: positions[stem] });
+      continue;
+    }
+    let before = chars.findIndex((_, i) => column(i) > x);
+    if (before < 0) before = chars.length;
+    out.insert.push({ text: '_', before, step: Math.max(0, Math.round(x / columnsPerStep - 0.5)) });
   }
   return out;
 }

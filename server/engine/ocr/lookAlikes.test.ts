@@ -152,7 +152,7 @@ describe('correctLookAlikes', () => {
       unread: [],
     };
     // "^" (index 6) is a backquote in the image, and one more sits before ";" (index 11) that nothing was read for.
-    const r = correctReading(text, decoded, { replace: [6], insert: [{ text: '`', before: 11, step: 21 }] });
+    const r = correctReading(text, decoded, { replace: [{ at: 6, to: '`' }], insert: [{ text: '`', before: 11, step: 21 }] });
     expect(r.text).toBe('return`无效数字`;');
     expect(r.corrections).toEqual([
       { at: 6, from: '^', to: '`' },

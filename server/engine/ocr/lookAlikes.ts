@@ -254,7 +254,7 @@ export const UNREAD_EVIDENCE = 0.08;
 /**
  * Corrects a decoded line after word spaces were put back (`spaced` is `decoded.text` with spaces added): marks
  * the model saw in gaps go back in, next to the neighbour they sat closer to, and so do the marks the crop shows
- * (inkMarks.ts: `image`), whose backquotes also replace what the model read in their place; the spaces carry no
+ * (inkMarks.ts: `image`), which also replace what the model read in their place; the spaces carry no
  * evidence, every other character keeps its probability and runners-up.
  */
 export function correctReading(
@@ -298,9 +298,10 @@ export function correctReading(
   for (let k = 0; k < spaced.length; k++) {
     if (j < decoded.text.length && spaced[k] === decoded.text[j]) {
       putMarks(j, false);
-      if (image.replace.includes(j) && spaced[k] !== '`') {
-        replaced.push({ at: text.length, from: spaced[k], to: '`' });
-        put('`', 1, []);
+      const to = image.replace.find((r) => r.at === j)?.to;
+      if (to !== undefined && spaced[k] !== to) {
+        replaced.push({ at: text.length, from: spaced[k], to });
+        put(to, 1, []);
       } else put(spaced[k], decoded.prob[j] ?? 1, decoded.alternatives[j] ?? []);
       j++;
       putMarks(j, true);
