@@ -109,4 +109,25 @@ describe('marks from the crop', () => {
     expect(errors('with')).toBeLessThan(errors('without'));
     for (const l of await read(FOOTED)) expect(underscores(l.with)).toBe('');
   }, 180_000);
+
+  it('settles the case of a letter the model hesitated over by its height', async () => {
+    for (const font of ['DejaVu Sans', 'Liberation Serif']) {
+      const crop = await decodeImage(await renderText({ lines: ['- Allow HSTS to have a max-age of 0'], fontSize: 16, font, padding: 3 }));
+      const [read] = await recognizeCrops(models.rec, [crop], models.dict, { batch: 1, padToBase: true });
+      expect(read.text.replace(/ /g, '')).toBe('-AllowHSTStohaveamax-ageof0');
+      const at = (ch: string): number => read.text.indexOf(ch);
+      // The model torn between the cases: "HsTS" with S as runner-up, "Of" with o, and an S read right with s.
+      const torn = (i: number, as: string, other: string): DecodedText => ({
+        ...read,
+        text: read.text.slice(0, i) + as + read.text.slice(i + 1),
+        alternatives: read.alternatives.map((a, k) => (k === i ? [{ text: other, prob: 0.45 }] : a)),
+      });
+      const marks = findInkMarks(crop);
+      const s = at('STS');
+      expect(placeMarks(marks, torn(s, 's', 'S')).replace).toEqual([{ at: s, to: 'S' }]);
+      const o = read.text.lastIndexOf('o');
+      expect(placeMarks(marks, torn(o, 'O', 'o')).replace).toEqual([{ at: o, to: 'o' }]);
+      expect(placeMarks(marks, torn(s, 'S', 's')).replace).toEqual([]);
+    }
+  }, 60_000);
 });

@@ -6,7 +6,9 @@
 // (the top of 文 or 间) sit inside a glyph the recogniser read there. Commas and full stops: a small mark at the
 // foot of the line, alone in its columns, that no punctuation was read for, goes in where the recogniser gave
 // one as a runner-up (a comma after a closing quote at the end of a line is often lost). Underscores: a flat
-// stroke below the baseline with nothing above it, which no letter has.
+// stroke below the baseline with nothing above it, which no letter has. Letter case: where the model hesitated
+// between "s" and "S" (letters drawn alike but for their size), the letter's height against the line's x-height
+// and cap height decides.
 import type { RgbImage } from '../image';
 import type { DecodedText } from './ctcDecode';
 import { inkMask } from './ink';
@@ -109,6 +111,8 @@ export interface InkMarks {
   low: number[];
   /** Centre columns of flat strokes below the baseline with nothing above them: underscores. */
   bars: number[];
+  /** Per column, the first row of the text band holding ink (-1 where none). */
+  tops: Int16Array;
   /** Height of the line's text band (ascender to descender), in pixels. */
   band: number;
 }
@@ -157,9 +161,18 @@ export function findInkMarks(crop: RgbImage): InkMarks {
       bottom = y;
     }
   }
-  if (top < 0) return { marks: [], others: [], low: [], bars: [], band: 0 };
+  if (top < 0) return { marks: [], others: [], low: [], bars: [], tops: new Int16Array(width).fill(-1), band: 0 };
   const band = bottom - top + 1;
   const { list, label } = components(ink, width, height);
+  const tops = new Int16Array(width).fill(-1);
+  for (let x = 0; x < width; x++) {
+    for (let y = top; y <= bottom; y++) {
+      if (ink[y * width + x]) {
+        tops[x] = y;
+        break;
+      }
+    }
+  }
   const small = (c: Component): boolean =>
     c.x1 - c.x0 + 1 <= MAX_SIZE * band && c.y1 - c.y0 + 1 <= MAX_SIZE * band && c.y1 <= top + TOP_END * band;
   // Alone in its columns (one column of margin each side) within the band: nothing under or over it.
@@ -190,6 +203,7 @@ export function findInkMarks(crop: RgbImage): InkMarks {
     others,
     low: low.sort((a, b) => a - b),
     bars: underscores(ink, width, rows, top, bottom),
+    tops,
     band,
   };
 }
@@ -282,5 +296,61 @@ export function placeMarks(found: InkMarks, decoded: DecodedText): PlacedMarks {
     if (before < 0) before = chars.length;
     out.insert.push({ text: '_', before, step: Math.max(0, Math.round(x / columnsPerStep - 0.5)) });
   }
+  caseByHeight(found, decoded, column, out);
   return out;
+}
+
+/** Letters drawn alike in both cases but for their height. */
+const CASE_PAIRS = 'cosuvwxzCOSUVWXZ';
+/** Height references: letters that reach only the x-height, and capitals and letters with ascenders. */
+const X_HIGH = /[acemnorsuvwxz]/;
+const CAP_HIGH = /[A-Zbdfhklt]/;
+/** The other case must be the model's runner-up this likely. */
+const CASE_EVIDENCE = 0.2;
+/** How near (a share of the gap between x-height and cap height) the letter's top must come to the other case's. */
+const CASE_MARGIN = 0.25;
+
+/**
+ * Where the model hesitated between the cases of a letter drawn alike in both ("HsTS", "works"), the letter's ink
+ * height decides: the top of its middle columns against the line's x-height and cap height, each measured over
+ * the other letters read with it.
+ */
+function caseByHeight(found: InkMarks, decoded: DecodedText, column: (i: number) => number, out: PlacedMarks): void {
+  const { text } = decoded;
+  // The top of the ink over the middle of the letter's share of the line, between its neighbours' readings.
+  const topOf = (i: number): number => {
+    const left = i > 0 ? (column(i - 1) + column(i)) / 2 : column(i) - found.band / 4;
+    const right = i + 1 < text.length ? (column(i) + column(i + 1)) / 2 : column(i) + found.band / 4;
+    const from = Math.max(0, Math.round(left + (right - left) / 4));
+    const to = Math.min(found.tops.length - 1, Math.round(right - (right - left) / 4));
+    let best = -1;
+    for (let x = from; x <= to; x++) if (found.tops[x] >= 0 && (best < 0 || found.tops[x] < best)) best = found.tops[x];
+    return best;
+  };
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const xTops: number[] = [];
+  const capTops: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (CASE_PAIRS.includes(text[i])) continue;
+    const t = topOf(i);
+    if (t < 0) continue;
+    if (X_HIGH.test(text[i])) xTops.push(t);
+    else if (CAP_HIGH.test(text[i])) capTops.push(t);
+  }
+  if (xTops.length < 2 || capTops.length < 2) return;
+  const xTop = median(xTops);
+  const capTop = median(capTops);
+  if (xTop - capTop < 0.15 * found.band) return;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (!CASE_PAIRS.includes(c)) continue;
+    const other = c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase();
+    if (!decoded.alternatives[i]?.some((a) => a.text === other && a.prob >= CASE_EVIDENCE)) continue;
+    const t = topOf(i);
+    if (t < 0) continue;
+    // Only a top clearly at one of the two heights decides.
+    const margin = CASE_MARGIN * (xTop - capTop);
+    const upper = c === c.toUpperCase();
+    if ((upper && t >= xTop - margin) || (!upper && t <= capTop + margin)) out.replace.push({ at: i, to: other });
+  }
 }
