@@ -2,7 +2,7 @@
 // from: "repeats" (a member of a run of equal characters lost or added: "..." → "..", "--all" → "-all"),
 // "look-alikes" (one glyph read as a similar one: l/I/|/1, 0/O/o, c/C, {/(, }/]) and "other".
 import { LOOK_ALIKE_GROUPS } from '../server/engine/ocr/lookAlikes';
-import { cerChars } from '../server/testkit/cer';
+import { cerChars, spacedCer } from '../server/testkit/cer';
 
 export const ERROR_CLASSES = ['repeats', 'look-alikes', 'other'] as const;
 export type ErrorClass = (typeof ERROR_CLASSES)[number];
@@ -63,8 +63,8 @@ export function setClassEdits(truth: Record<string, string>, texts: Record<strin
 }
 
 /**
- * One line per contender that returned texts: CER overall, the share of it each class makes up, and CER per
- * category of the set (language), all in % of the truth characters.
+ * One line per contender that returned texts: CER overall, the share of it each class makes up, CER per
+ * category of the set (language), all in % of the truth characters, and CER with word spaces counted.
  */
 export function classLines(
   rows: ReadonlyArray<{ name: string; texts?: Record<string, string | undefined> }>,
@@ -75,7 +75,7 @@ export function classLines(
   const files = Object.keys(truth);
   const groups = [...new Set(files.map((f) => categories[f]).filter((c): c is string => c !== undefined))].sort();
   const pct = (e: number, c: number): string => `${((100 * e) / Math.max(1, c)).toFixed(2)}`;
-  const header = ['contender', 'CER %', ...ERROR_CLASSES.map((c) => `${c} %`), ...groups.map((g) => `${g} %`)];
+  const header = ['contender', 'CER %', ...ERROR_CLASSES.map((c) => `${c} %`), ...groups.map((g) => `${g} %`), 'with spaces %'];
   const body = rows.flatMap((r) => {
     if (!r.texts) return [];
     const texts = r.texts;
@@ -89,7 +89,22 @@ export function classLines(
         chars(inGroup),
       );
     });
-    return [[r.name, pct(total, chars(files)), ...ERROR_CLASSES.map((c) => pct(e[c], chars(files))), ...perGroup]];
+    const spaced = files.reduce(
+      (sum, f) => {
+        const score = spacedCer(truth[f], texts[f] ?? '');
+        return { edits: sum.edits + score.edits, chars: sum.chars + score.chars };
+      },
+      { edits: 0, chars: 0 },
+    );
+    return [
+      [
+        r.name,
+        pct(total, chars(files)),
+        ...ERROR_CLASSES.map((c) => pct(e[c], chars(files))),
+        ...perGroup,
+        pct(spaced.edits, spaced.chars),
+      ],
+    ];
   });
   const all = [header, ...body];
   const widths = header.map((_, i) => Math.max(...all.map((row) => [...row[i]].length)));

@@ -272,6 +272,8 @@ async function main(): Promise<void> {
       renderTable(order),
       '',
       'CER by error class (repeats: run members lost or added; look-alikes: l/I/1, 0/O, c/C, brackets…) and by category:',
+      '  (CER compares NFKC forms, so fullwidth and halfwidth punctuation are equal (，= ,), whitespace ignored; "with spaces"',
+      '  counts a lost or added word space between Latin words as one edit, spaces beside CJK characters still free)',
       ...classLines(order, dataset.truth, readCategories(dataset.dir)).map((l) => `  ${l}`),
       '',
       'img/s: whole-process rows include start-up and model load; in-process, bare and HTTP rows are timed after load and a warm-up.',

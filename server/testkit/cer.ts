@@ -6,6 +6,19 @@ export function cerChars(text: string): string[] {
   return Array.from(text.normalize('NFKC').replace(/\s+/gu, ''));
 }
 
+/** Han characters and the CJK punctuation around which writers put spaces or not as they please. */
+const CJK_SIDE = /[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/u;
+
+/**
+ * The characters compared where spaces count: NFKC form, each run of whitespace (line breaks too) one space, and
+ * none beside a CJK character ("当前 preset" and "当前preset" read alike), so a word space lost or added between
+ * Latin words costs one edit.
+ */
+export function spacedChars(text: string): string[] {
+  const chars = Array.from(text.normalize('NFKC').replace(/\s+/gu, ' ').trim());
+  return chars.filter((c, i) => c !== ' ' || !(CJK_SIDE.test(chars[i - 1] ?? '') || CJK_SIDE.test(chars[i + 1] ?? '')));
+}
+
 /** Edit distance (insertions, deletions, substitutions) between two character arrays. */
 export function levenshtein(a: readonly string[], b: readonly string[]): number {
   if (a.length === 0) return b.length;
@@ -39,6 +52,13 @@ export function cer(truth: string, predicted: string): CerScore {
   const p = cerChars(predicted);
   const edits = levenshtein(t, p);
   return { edits, chars: t.length, cer: t.length ? edits / t.length : p.length ? 1 : 0 };
+}
+
+/** CER where word spaces count (spacedChars). */
+export function spacedCer(truth: string, predicted: string): CerScore {
+  const t = spacedChars(truth);
+  const edits = levenshtein(t, spacedChars(predicted));
+  return { edits, chars: t.length, cer: t.length ? edits / t.length : edits ? 1 : 0 };
 }
 
 export interface CerReport {

@@ -137,6 +137,50 @@ describe('correctLookAlikes', () => {
     expect(inWord.text).toBe(text);
   });
 
+  it('puts in the backquotes the crop shows and replaces what was read in their place', () => {
+    const text = 'return^无效数字;';
+    const positions = Array.from(text, (_, i) => i * 2);
+    const decoded = {
+      text,
+      confidence: 0.9,
+      positions,
+      columnsPerStep: 8,
+      spaceBefore: positions.map(() => 0),
+      prob: positions.map(() => 0.9),
+      alternatives: positions.map(() => []),
+      held: positions.map(() => 1),
+      unread: [],
+    };
+    // "^" (index 6) is a backquote in the image, and one more sits before ";" (index 11) that nothing was read for.
+    const r = correctReading(text, decoded, { replace: [{ at: 6, to: '`' }], insert: [{ text: '`', before: 11, step: 21 }] });
+    expect(r.text).toBe('return`无效数字`;');
+    expect(r.corrections).toEqual([
+      { at: 6, from: '^', to: '`' },
+      { at: 11, from: '', to: '`' },
+    ]);
+  });
+
+  it('reads "$[name]" as a placeholder only where the model also saw both braces', () => {
+    const line = 'return `无效输入：期望 $[expected]，实际接收 $[received]`;';
+    const at = (ch: string, from = 0): number => line.indexOf(ch, from);
+    expect(withAlts(line, { [at('[')]: [['{', 0.15]], [at(']')]: [['}', 0.35]] }).text).toBe(
+      'return `无效输入：期望 ${expected}，实际接收 $[received]`;',
+    );
+    // JSONPath and arrays stay as read without the model's braces.
+    for (const real of ['$[0].name', 'echo $[1+2]', 'jq "$[expected]"']) expect(plain(real)).toBe(real);
+    expect(withAlts('$[0].name', { 1: [['{', 0.2]] }).text).toBe('$[0].name');
+  });
+
+  it('makes a mixed pair of double quotes straight or curly, as the runners-up allow', () => {
+    expect(withAlts('"if” 语句的正文不能为空语句。', { 3: [['"', 0.35]] }).text).toBe('"if" 语句的正文不能为空语句。');
+    expect(withAlts('"resolution-mode” 应为“require”或“import”。', { 0: [['“', 0.32]] }).text).toBe(
+      '“resolution-mode” 应为“require”或“import”。',
+    );
+    // Without a runner-up of the other style, or with matching pairs, as read.
+    expect(withAlts('"if” 语句', {}).text).toBe('"if” 语句');
+    for (const real of ['say "hi" and “bye”', '设置了 "rootDirs" 选项，模块名称“{0}”。', 'a "b" c "d']) expect(plain(real)).toBe(real);
+  });
+
   it('reports each correction with what was read', () => {
     const r = correctLookAlikes('mem0', [0.9, 0.9, 0.9, 0.6], [[], [], [], []]);
     expect(r.corrections).toEqual([{ at: 3, from: '0', to: 'o' }]);

@@ -5,6 +5,7 @@
 // word), and only when the context rules the first reading out.
 import type { Alternative, DecodedText } from './ctcDecode';
 import { isWord } from './lexicon';
+import type { PlacedMarks } from './inkMarks';
 
 /** A runner-up below this probability is no evidence. */
 export const MIN_EVIDENCE = 0.01;
@@ -38,6 +39,8 @@ function quotesCode(chars: readonly string[], i: number): boolean {
   return (free(before) && word.test(after)) || (word.test(before) && free(after));
 }
 const CLOSE = ')]}';
+/** Double quotes, straight and curly. */
+const QUOTES = '"“”';
 
 export interface Correction {
   /** Index in the line's text. */
@@ -156,6 +159,32 @@ export function correctLookAlikes(
     set(at, 'l');
   }
 
+  // Placeholders: "$[name]" where the model also read "{" at the opener and "}" at its closer is "${name}".
+  for (let i = 1; i < chars.length; i++) {
+    if (chars[i] !== '[' || chars[i - 1] !== '$' || !choiceAt(i).some((c) => c.ch === '{')) continue;
+    const close = chars.findIndex((c, k) => k > i && (OPEN.includes(c) || CLOSE.includes(c)));
+    if (close < 0 || !CLOSE.includes(chars[close])) continue;
+    if (chars[close] !== '}' && !choiceAt(close).some((c) => c.ch === '}')) continue;
+    set(i, '{');
+    set(close, '}');
+  }
+
+  // Quotes: a pair of double quotes is straight on both sides or curly on both ("if” → "if"); a mixed pair takes
+  // the likelier of the two styles the model's readings and runners-up allow.
+  const quotes = chars.flatMap((c, i) => (QUOTES.includes(c) ? [i] : []));
+  for (let q = 0; quotes.length % 2 === 0 && q < quotes.length; q += 2) {
+    const [a, b] = [quotes[q], quotes[q + 1]];
+    if ((chars[a] === '"') === (chars[b] === '"')) continue;
+    const likelihood = (i: number, ch: string): number =>
+      chars[i] === ch ? (prob[i] ?? 1) : ((alternatives[i] ?? []).find((alt) => alt.text === ch && alt.prob >= MIN_EVIDENCE)?.prob ?? 0);
+    const straight = likelihood(a, '"') * likelihood(b, '"');
+    const curly = likelihood(a, '“') * likelihood(b, '”');
+    if (straight === 0 && curly === 0) continue;
+    const [open, close] = straight >= curly ? ['"', '"'] : ['“', '”'];
+    set(a, open);
+    set(b, close);
+  }
+
   // Brackets: where a line holds as many openers as closers, a closer that does not match its opener takes the
   // runner-up that does ("{a|b]" → "{a|b}"). With a bracket missing, the pairs cannot be told.
   const opens = chars.filter((c) => OPEN.includes(c)).length;
@@ -224,21 +253,28 @@ export const UNREAD_EVIDENCE = 0.08;
 
 /**
  * Corrects a decoded line after word spaces were put back (`spaced` is `decoded.text` with spaces added): marks
- * the model saw in gaps go back in, next to the neighbour they sat closer to; the spaces carry no evidence,
- * every other character keeps its probability and runners-up.
+ * the model saw in gaps go back in, next to the neighbour they sat closer to, and so do the marks the crop shows
+ * (inkMarks.ts: `image`), which also replace what the model read in their place; the spaces carry no
+ * evidence, every other character keeps its probability and runners-up.
  */
-export function correctReading(spaced: string, decoded: DecodedText): { text: string; corrections: Correction[] } {
+export function correctReading(
+  spaced: string,
+  decoded: DecodedText,
+  image: PlacedMarks = { replace: [], insert: [] },
+): { text: string; corrections: Correction[] } {
   let text = '';
   const prob: number[] = [];
   const alternatives: Alternative[][] = [];
   const inserted: Correction[] = [];
-  // One backquote per gap, where the likeliest of its looks there is likely enough.
-  const marks: DecodedText['unread'] = [];
+  const replaced: Correction[] = [];
+  // One backquote per gap, where the likeliest of its looks there is likely enough; a gap where the crop shows
+  // backquotes gets those instead.
+  const marks: Array<DecodedText['unread'][number] & { seen?: boolean }> = image.insert.map((m) => ({ prob: 1, ...m, seen: true }));
   for (const u of decoded.unread) {
     if (!UNREAD_MARKS.has(u.text) || u.prob < UNREAD_EVIDENCE) continue;
-    const same = marks.find((m) => m.before === u.before);
+    const same = marks.find((m) => m.before === u.before && m.text === '`');
     if (!same) marks.push({ ...u, text: '`' });
-    else if (u.prob > same.prob) Object.assign(same, { prob: u.prob, step: u.step });
+    else if (!same.seen && u.prob > same.prob) Object.assign(same, { prob: u.prob, step: u.step });
   }
   // Does the mark before character j sit closer to character j - 1 than to j?
   const afterPrevious = (u: (typeof marks)[number]): boolean =>
@@ -249,9 +285,11 @@ export function correctReading(spaced: string, decoded: DecodedText): { text: st
     prob.push(p);
     alternatives.push(alts);
   };
+  const seenAt = new Set<number>();
   const putMarks = (before: number, after: boolean): void => {
     for (const u of marks) {
       if (u.before !== before || afterPrevious(u) !== after) continue;
+      if (u.seen) seenAt.add(text.length);
       inserted.push({ at: text.length, from: '', to: u.text });
       put(u.text, u.prob, []);
     }
@@ -260,19 +298,28 @@ export function correctReading(spaced: string, decoded: DecodedText): { text: st
   for (let k = 0; k < spaced.length; k++) {
     if (j < decoded.text.length && spaced[k] === decoded.text[j]) {
       putMarks(j, false);
-      put(spaced[k], decoded.prob[j] ?? 1, decoded.alternatives[j] ?? []);
+      const to = image.replace.find((r) => r.at === j)?.to;
+      if (to !== undefined && spaced[k] !== to) {
+        replaced.push({ at: text.length, from: spaced[k], to });
+        put(to, 1, []);
+      } else put(spaced[k], decoded.prob[j] ?? 1, decoded.alternatives[j] ?? []);
       j++;
       putMarks(j, true);
     } else put(spaced[k], 1, []);
   }
   putMarks(decoded.text.length, false);
-  // A mark goes back only where a code quote sits (touching a word on one side, free on the other).
+  // A mark the model saw goes back only where a code quote sits (touching a word on one side, free on the
+  // other); one the crop shows goes back wherever it is.
   const chars = Array.from(text);
-  const keep = new Set(inserted.filter((c) => chars.length === text.length && quotesCode(chars, c.at)).map((c) => c.at));
+  const keep = new Set(
+    inserted.filter((c) => chars.length === text.length && (seenAt.has(c.at) || quotesCode(chars, c.at))).map((c) => c.at),
+  );
   const kept = (_: unknown, k: number): boolean => !inserted.some((c) => c.at === k) || keep.has(k);
   const final = { text: chars.filter(kept).join(''), prob: prob.filter(kept), alternatives: alternatives.filter(kept) };
-  let shift = 0;
-  const applied = inserted.flatMap((c) => (keep.has(c.at) ? [{ ...c, at: c.at - shift }] : (shift++, [])));
+  const shiftAt = (at: number): number => inserted.filter((c) => c.at < at && !keep.has(c.at)).length;
+  const applied = [...inserted.filter((c) => keep.has(c.at)), ...replaced]
+    .map((c) => ({ ...c, at: c.at - shiftAt(c.at) }))
+    .sort((a, b) => a.at - b.at);
   const fixed = correctLookAlikes(final.text, final.prob, final.alternatives);
   return { text: fixed.text, corrections: [...applied, ...fixed.corrections] };
 }

@@ -21,6 +21,7 @@ import { sideTurn, turnImage } from './orientation';
 import { recogniseCrops } from './recogniser';
 import { recoverRuns } from './repeatRuns';
 import { correctReading } from './lookAlikes';
+import { findInkMarks, placeMarks } from './inkMarks';
 import { restoreWordSpaces } from './wordGaps';
 
 /** What the OCR steps need of a session: a local ONNX Runtime session, or the GPU thread's (gpu/remoteSession.ts). */
@@ -54,7 +55,7 @@ export interface OcrOptions {
   recBatch: number;
   /** Pad recognition inputs to the trained 320 px width. */
   recPad: boolean;
-  /** Choose between look-alike glyphs by the recogniser's runners-up and context (lookAlikes.ts). */
+  /** Choose between look-alike glyphs by the recogniser's runners-up and context (lookAlikes.ts), and put back the backquotes the crop shows (inkMarks.ts). */
   lookAlikes: boolean;
   /** How fragments become lines, blocks and reading order (layout/index.ts). */
   layout: LayoutMode;
@@ -242,7 +243,7 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
   read.forEach((t, i) => {
     if (t.confidence < opts.dropScore || !t.text.trim()) return;
     const spaced = restoreWordSpaces(readFrom[i], t);
-    const corrected = opts.lookAlikes ? correctReading(spaced, t) : undefined;
+    const corrected = opts.lookAlikes ? correctReading(spaced, t, placeMarks(findInkMarks(readFrom[i]), t)) : undefined;
     const text = corrected?.corrections.length ? corrected.text : spaced;
     if (text !== spaced) rawOf.set(text, spaced);
     fragments.push({ text, confidence: Math.round(t.confidence * 1e4) / 1e4, box: toOriginal(boxes[i].box) });

@@ -51,6 +51,8 @@ describe('mergeRuns', () => {
     expect(runSuspect(reading('done..', [0, 1, 2, 3, 4, 5]))).toBe(true);
     expect(runSuspect(reading('ls -all', [0, 1, 2, 3, 4, 5, 6]))).toBe(true);
     expect(runSuspect(reading('done.', [0, 1, 2, 3, 4]))).toBe(false);
+    expect(runSuspect(reading('# Usage', [0, 1, 2, 3, 4, 5, 6]))).toBe(true);
+    expect(runSuspect(reading('issue#12', [0, 1, 2, 3, 4, 5, 6, 7]))).toBe(false);
     expect(runSuspect(reading('non-string', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]))).toBe(false);
     expect(runSuspect(reading('hello', [0, 1, 2, 3, 4]))).toBe(false);
     expect(runSuspect(reading('等待完成', [0, 3, 12, 15]))).toBe(true);
@@ -65,6 +67,7 @@ const RUNS: Record<string, string[]> = {
   l: ['value is null, all ills'],
   '0': ['total 1000 items, port 8000'],
   '…': ['等待……完成，好。。吗'],
+  '#': ['## Installation', '### Usage'],
 };
 const FONTS = ['DejaVu Sans', 'Liberation Sans', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei'];
 const SIZES = [11, 13, 16, 20];
@@ -76,7 +79,7 @@ describe('recoverRuns on rendered runs', () => {
   });
   afterAll(() => releaseOcrModels(models));
 
-  it('reads runs of . - = l 0 and CJK … at 11–20 px in four fonts with the right count more often, never worse', async () => {
+  it('reads runs of . - = l 0 # and CJK … at 11–20 px in four fonts with the right count more often, never worse', async () => {
     const errors: Record<string, { before: number; after: number; chars: number }> = {};
     for (const [run, lines] of Object.entries(RUNS)) {
       const crops = [];

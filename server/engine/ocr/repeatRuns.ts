@@ -11,16 +11,16 @@ import { recogniseCrops, type RecogniseOptions } from './recogniser';
 /** Horizontal stretch of the second reading: ~3.5 steps per dot of an 11-px "...". */
 export const RUN_STRETCH = 2;
 /** Characters whose runs the second reading may lengthen. */
-const RUN_CHARS = new Set([...'.-=_~*·…。l0']);
+const RUN_CHARS = new Set([...'.-=_~*·…。l0#']);
 /** Punctuation that signals a possibly shortened run, and that may be put back where the first reading had none. */
-const RUN_PUNCT = new Set([...'.-=_~*·…。']);
+const RUN_PUNCT = new Set([...'.-=_~*·…。#']);
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/u;
 /** A gap between two CJK characters this many times their usual spacing may hide a dropped "……". */
 const CJK_GAP = 1.7;
 
 /**
- * Is a second, wider reading worth it: a run of two or more marks (it may have been longer), a dash or equals
- * sign opening a token ("-all" may be "--all"), or a gap between CJK characters where "……" may have vanished.
+ * Is a second, wider reading worth it: a run of two or more marks (it may have been longer), a dash, equals
+ * or hash sign opening a token ("-all" may be "--all", "# Usage" "## Usage"), or a gap between CJK characters where "……" may have vanished.
  * A lone full stop ends most sentences and is not worth a second reading of the line.
  */
 export function runSuspect(d: DecodedText): boolean {
@@ -30,7 +30,7 @@ export function runSuspect(d: DecodedText): boolean {
     const ch = text[i];
     if (!RUN_PUNCT.has(ch)) continue;
     if (text[i + 1] === ch) return true;
-    if ((ch === '-' || ch === '=') && (i === 0 || text[i - 1] === ' ')) return true;
+    if ((ch === '-' || ch === '=' || ch === '#') && (i === 0 || text[i - 1] === ' ')) return true;
     if (ch === '…' || ch === '·') return true;
   }
   const gaps: number[] = [];

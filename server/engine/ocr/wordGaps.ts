@@ -3,6 +3,7 @@
 // of the glyphs' height), or the recogniser gave a space some probability between them, a space goes there.
 import type { RgbImage } from '../image';
 import type { DecodedText } from './ctcDecode';
+import { inkMask } from './ink';
 
 /**
  * Gap (in units of the inked height: cap/ascender to baseline or descender, ~0.7–1 em) that separates
@@ -23,34 +24,9 @@ const DIGIT_GAP_RATIO = 0.65;
  */
 export const SPACE_VOTE = 0.08;
 
-function quantile(histogram: Uint32Array, total: number, q: number): number {
-  const target = total * q;
-  let seen = 0;
-  for (let v = 0; v < histogram.length; v++) {
-    seen += histogram[v];
-    if (seen >= target) return v;
-  }
-  return histogram.length - 1;
-}
-
-/** Per column of the crop: does it hold ink (a few pixels clearly off the background)? And how tall is the ink? */
+/** Per column of the crop: does it hold ink (at least two ink pixels)? And how tall is the ink? */
 function inkProfile(crop: RgbImage): { columns: Uint8Array; inkHeight: number } {
-  const { data, width, height } = crop;
-  // Background = median grey, ink threshold from the 98th percentile of the distance to it; both from
-  // 256-bin histograms, which costs one pass instead of sorting every pixel of every line.
-  const grey = new Uint8Array(width * height);
-  const histogram = new Uint32Array(256);
-  for (let i = 0; i < grey.length; i++) {
-    const g = ((data[i * 3] + data[i * 3 + 1] + data[i * 3 + 2]) / 3) | 0;
-    grey[i] = g;
-    histogram[g]++;
-  }
-  const bg = quantile(histogram, grey.length, 0.5);
-  const distances = new Uint32Array(256);
-  for (let i = 0; i < grey.length; i++) distances[Math.abs(grey[i] - bg)]++;
-  const strong = quantile(distances, grey.length, 0.98);
-  // 0.3 of the strongest ink still catches thin antialiased strokes ("l" at 12 px spreads over two columns).
-  const threshold = Math.max(20, strong * 0.3);
+  const { ink, width, height } = inkMask(crop);
   // Ignore the top and bottom margins, where a neighbouring line can reach into the crop.
   const y0 = Math.floor(height * 0.12);
   const y1 = Math.ceil(height * 0.88);
@@ -59,7 +35,7 @@ function inkProfile(crop: RgbImage): { columns: Uint8Array; inkHeight: number } 
   for (let x = 0; x < width; x++) {
     let count = 0;
     for (let y = y0; y < y1; y++) {
-      if (Math.abs(grey[y * width + x] - bg) > threshold) {
+      if (ink[y * width + x]) {
         count++;
         rows[y]++;
       }
