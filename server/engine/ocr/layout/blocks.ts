@@ -4,6 +4,7 @@
 import type { OcrBlockKind } from '../../../contract/ocr';
 import { heightOf, joinText, median } from './items';
 import type { Row } from './rows';
+import type { RuledTable } from './ruledTables';
 import { findTables } from './tables';
 
 export interface RowBlock {
@@ -24,8 +25,22 @@ const HEADING_SIZE = 1.25;
 /** Running headers and footers sit within this share of the page height from its edge. */
 const MARGIN_SHARE = 0.08;
 
-/** A region's rows as blocks: its tables, and paragraphs of the rows between them. */
-export function regionBlocks(rows: readonly Row[], column: number): RowBlock[] {
+/** A region's rows as blocks: its ruled tables (rows standing for one of `ruled`), then in the rows between them the tables of aligned cells and paragraphs. */
+export function regionBlocks(rows: readonly Row[], column: number, ruled: readonly RuledTable[] = []): RowBlock[] {
+  const blocks: RowBlock[] = [];
+  let from = 0;
+  rows.forEach((row, i) => {
+    const k = row.items[0].table;
+    if (k === undefined) return;
+    blocks.push(...unruledBlocks(rows.slice(from, i), column));
+    blocks.push({ kind: 'table', rows: ruled[k].rows, column, cells: ruled[k].cells });
+    from = i + 1;
+  });
+  blocks.push(...unruledBlocks(rows.slice(from), column));
+  return blocks;
+}
+
+function unruledBlocks(rows: readonly Row[], column: number): RowBlock[] {
   const blocks: RowBlock[] = [];
   let at = 0;
   for (const t of findTables(rows)) {

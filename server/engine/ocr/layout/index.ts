@@ -6,7 +6,9 @@ import { splitRegions } from './columns';
 import { pageFrame, type PageFrame } from './frame';
 import { toItems, rectQuad, type Fragment, type Item } from './items';
 import { groupRows, rowLine } from './rows';
+import { ruledTables } from './ruledTables';
 import { verticalColumns } from './vertical';
+import type { Rules } from '../rules';
 
 export type { Fragment } from './items';
 
@@ -25,6 +27,8 @@ export interface LayoutOptions {
   /** Image size the boxes are in. */
   width: number;
   height: number;
+  /** Ruling lines found on the page image (image pixels); where they make a grid, its text is read as a table. */
+  rules?: Rules;
 }
 
 /** Vertical CJK: each column one line (its box standing upright), all of them one block read right to left. */
@@ -79,10 +83,13 @@ export function layoutPage(fragments: readonly Fragment[], opts: LayoutOptions):
     );
     return { lines };
   }
-  const vertical = opts.mode === 'auto' ? verticalColumns(items) : undefined;
+  // A ruled table takes its text out of the page and stands in its reading order as one item.
+  const ruled = opts.rules ? ruledTables(items, opts.rules, frame) : { tables: [], rest: items };
+  const laid = [...ruled.rest, ...ruled.tables.map((t) => t.placeholder)];
+  const vertical = opts.mode === 'auto' && !ruled.tables.length ? verticalColumns(items) : undefined;
   if (vertical) return verticalLayout(vertical, frame);
-  const regions = opts.mode === 'auto' ? splitRegions(items) : [{ items, column: 0 }];
-  const found: RowBlock[] = regions.flatMap((r) => regionBlocks(groupRows(r.items), r.column));
+  const regions = opts.mode === 'auto' ? splitRegions(laid) : [{ items: laid, column: 0 }];
+  const found: RowBlock[] = regions.flatMap((r) => regionBlocks(groupRows(r.items), r.column, ruled.tables));
   const pageHeight = opts.rotation === 90 || opts.rotation === 270 ? opts.width : opts.height;
   classifyBlocks(found, 0, pageHeight);
   // Running headers come first and footers last, wherever their column put them.

@@ -20,6 +20,8 @@ export interface Item {
   top: number;
   right: number;
   bottom: number;
+  /** On the item standing for a ruled table (ruledTables.ts): that table's index. */
+  table?: number;
 }
 
 export function toItems(fragments: readonly Fragment[], frame: PageFrame): Item[] {
