@@ -18,7 +18,7 @@ import { ocrModelFiles, type OcrModelFiles } from './modelFiles';
 import { layoutPage, type Fragment } from './layout';
 import { median } from './layout/items';
 import { findRules } from './rules';
-import { unturnPoint } from './layout/frame';
+import { pageSlant, unturnPoint } from './layout/frame';
 import { sideTurn, turnImage } from './orientation';
 import { recognizeCrops } from './recognizer';
 import { recoverRuns } from './repeatRuns';
@@ -255,7 +255,21 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
   const rotation = ((turn + (pageUpsideDown ? 180 : 0)) % 360) as Rotation;
   // Ruling lines, for tables; a page with a handful of fragments has no table to read.
   const textHeight = median(fragments.map(({ box: [tl, , , bl] }) => Math.hypot(tl[0] - bl[0], tl[1] - bl[1])));
-  const rules = opts.layout !== 'lines' && fragments.length >= MIN_TABLE_FRAGMENTS ? findRules(original, textHeight) : undefined;
+  const rules =
+    opts.layout !== 'lines' && fragments.length >= MIN_TABLE_FRAGMENTS
+      ? findRules(
+          original,
+          textHeight,
+          Math.tan(
+            pageSlant(
+              fragments.map((f) => f.box),
+              rotation,
+              original.width,
+              original.height,
+            ),
+          ),
+        )
+      : undefined;
   const laid = layoutPage(fragments, { mode: opts.layout, rotation, width: original.width, height: original.height, rules });
   const { blocks } = laid;
   const lines = laid.lines.map((l) => {

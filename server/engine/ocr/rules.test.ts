@@ -53,4 +53,26 @@ describe('findRules', () => {
   it('finds none on a page of text', () => {
     expect(findRules(page(255, 0, rects.slice(4, 6)), 20)).toEqual({ horizontal: [], vertical: [] });
   });
+
+  it('follows rules along the tilt of the page and gives them back in image pixels', () => {
+    // A rule from (20, 50) running 250 px across and dropping one pixel in every 25 (a 2.3° tilt), and one
+    // running down from (30, 60), moving left as much.
+    const img = page(255, 0, []);
+    const ink = (x: number, y: number): void => void img.data.fill(0, (y * img.width + x) * 3, (y * img.width + x + 1) * 3);
+    for (let x = 20; x < 270; x++) for (const t of [0, 1]) ink(x, 50 + Math.round((x - 20) / 25) + t);
+    for (let y = 60; y < 190; y++) for (const t of [0, 1]) ink(30 - Math.round((y - 60) / 25) + t, y);
+    expect(findRules(img, 20).horizontal).toEqual([]);
+    const found = findRules(img, 20, 1 / 25);
+    expect(found.horizontal).toHaveLength(1);
+    expect(found.vertical).toHaveLength(1);
+    const [h] = found.horizontal;
+    expect(h.from[0]).toBe(20);
+    expect(h.to[0]).toBe(269);
+    expect(Math.abs(h.from[1] - 50.5)).toBeLessThan(1);
+    expect(Math.abs(h.to[1] - 60.5)).toBeLessThan(1);
+    const [v] = found.vertical;
+    expect([v.from[1], v.to[1]]).toEqual([60, 189]);
+    expect(Math.abs(v.from[0] - 30.5)).toBeLessThan(1);
+    expect(Math.abs(v.to[0] - 25.5)).toBeLessThan(1);
+  });
 });

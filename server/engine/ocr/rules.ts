@@ -93,42 +93,77 @@ function inkRange(img: RgbImage): { lo: number; hi: number } {
   return paper >= 128 ? { lo: paper - INK_CONTRAST, hi: 256 } : { lo: -1, hi: paper + INK_CONTRAST };
 }
 
-/** The page's horizontal and vertical rules, their sizes scaled by the height of its text (pixels). */
-export function findRules(img: RgbImage, textHeight: number): Rules {
+/** Closes a run at `last` when it is long enough to keep. */
+function keep(runs: Run[], at: number, start: number, last: number, min: number): void {
+  if (start >= 0 && last - start + 1 >= min) runs.push({ at, start, end: last });
+}
+
+/**
+ * The page's horizontal and vertical rules, their sizes scaled by the height of its text (pixels). `slope` is
+ * the page's tilt (tan of its slant): rules are followed along it, so a scan a degree or two askew still has
+ * long runs; the rules come back in the image's own pixels.
+ */
+export function findRules(img: RgbImage, textHeight: number, slope = 0): Rules {
   const maxThickness = Math.max(MIN_THICKNESS, MAX_THICKNESS * textHeight);
   const { width, height, data } = img;
   const { lo, hi } = inkRange(img);
+  const ink = new Uint8Array(width * height);
+  for (let i = 0, p = 0; i < ink.length; i++, p += 3) {
+    const g = greyAt(data, p);
+    ink[i] = g < lo || g > hi ? 1 : 0;
+  }
   const min = Math.max(2, Math.round(MIN_LENGTH * textHeight));
+  // A tilted horizontal rule drops `slope` pixels a pixel across, a vertical one moves left as much a pixel down.
+  const drop = Int32Array.from({ length: width }, (_, x) => Math.round(x * slope));
+  const shift = Int32Array.from({ length: height }, (_, y) => Math.round(y * slope));
+  const [dLo, dHi] = [Math.min(0, drop[width - 1]), Math.max(0, drop[width - 1])];
+  const [sLo, sHi] = [Math.min(0, shift[height - 1]), Math.max(0, shift[height - 1])];
   const hRuns: Run[] = [];
-  const vRuns: Run[] = [];
-  // Vertical runs are followed column by column while the rows are read once, top to bottom.
-  const vStart = new Int32Array(width).fill(-1);
-  const vLast = new Int32Array(width);
-  for (let y = 0; y < height; y++) {
+  for (let y0 = -dHi; y0 < height - dLo; y0++) {
     let start = -1;
     let last = 0;
-    for (let x = 0, p = y * width * 3; x < width; x++, p += 3) {
-      const g = greyAt(data, p);
-      if (g < lo || g > hi) {
+    for (let x = 0; x < width; x++) {
+      const y = y0 + drop[x];
+      if (y >= 0 && y < height && ink[y * width + x]) {
         if (start < 0) start = x;
         last = x;
-        if (vStart[x] < 0) vStart[x] = y;
-        vLast[x] = y;
-        continue;
-      }
-      if (start >= 0 && x - last > GAP) {
-        if (last - start + 1 >= min) hRuns.push({ at: y, start, end: last });
+      } else if (start >= 0 && x - last > GAP) {
+        keep(hRuns, y0, start, last, min);
         start = -1;
       }
-      if (vStart[x] >= 0 && y - vLast[x] > GAP) {
-        if (vLast[x] - vStart[x] + 1 >= min) vRuns.push({ at: x, start: vStart[x], end: vLast[x] });
-        vStart[x] = -1;
+    }
+    keep(hRuns, y0, start, last, min);
+  }
+  // Vertical runs are followed column by column (x0: where the column crosses the top row) while the rows are
+  // read once, top to bottom.
+  const vRuns: Run[] = [];
+  const columns = width + sHi - sLo;
+  const vStart = new Int32Array(columns).fill(-1);
+  const vLast = new Int32Array(columns);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const c = x + shift[y] - sLo;
+      if (ink[row + x]) {
+        if (vStart[c] < 0) vStart[c] = y;
+        vLast[c] = y;
+      } else if (vStart[c] >= 0 && y - vLast[c] > GAP) {
+        keep(vRuns, c + sLo, vStart[c], vLast[c], min);
+        vStart[c] = -1;
       }
     }
-    if (start >= 0 && last - start + 1 >= min) hRuns.push({ at: y, start, end: last });
   }
-  for (let x = 0; x < width; x++) {
-    if (vStart[x] >= 0 && vLast[x] - vStart[x] + 1 >= min) vRuns.push({ at: x, start: vStart[x], end: vLast[x] });
-  }
-  return { horizontal: bands(hRuns, maxThickness, true), vertical: bands(vRuns, maxThickness, false) };
+  for (let c = 0; c < columns; c++) if (vStart[c] >= 0) keep(vRuns, c + sLo, vStart[c], vLast[c], min);
+  // Back from the tilted rows and columns to image pixels.
+  const horizontal = bands(hRuns, maxThickness, true).map((r) => ({
+    ...r,
+    from: [r.from[0], r.from[1] + r.from[0] * slope] as Point,
+    to: [r.to[0], r.to[1] + r.to[0] * slope] as Point,
+  }));
+  const vertical = bands(vRuns, maxThickness, false).map((r) => ({
+    ...r,
+    from: [r.from[0] - r.from[1] * slope, r.from[1]] as Point,
+    to: [r.to[0] - r.to[1] * slope, r.to[1]] as Point,
+  }));
+  return { horizontal, vertical };
 }
