@@ -20,8 +20,8 @@ export interface Item {
   top: number;
   right: number;
   bottom: number;
-  /** On the item standing for a ruled table (ruledTables.ts): that table's index. */
-  table?: number;
+  /** On an item standing for a block laid out apart (a ruled table, a block of vertical text): its index. */
+  aside?: number;
 }
 
 export function toItems(fragments: readonly Fragment[], frame: PageFrame): Item[] {

@@ -157,6 +157,20 @@ describe('layoutPage', () => {
     expect(rows.lines.map((l) => l.text)).toEqual(['营业时间', '上午九点', '下午六点', '周日休息']);
   });
 
+  it('reads a block of vertical CJK beside horizontal lines as columns, the lines as rows', () => {
+    // Three columns of four characters on the left (the first column on the right), three lines on the right.
+    const cols = ['春眠不觉', '处处闻啼', '夜来风雨'];
+    const frags = cols.flatMap((col, c) => [...col].map((ch, k) => frag(ch, 220 - c * 70, 40 + k * 55, 45, 45)));
+    const rows = ['Meng Haoran wrote this', 'quatrain on a spring', '早晨，题为春晓。'];
+    frags.push(...rows.map((t, i) => frag(t, 400, 40 + i * 40, 320, 26)));
+    const r = layoutPage(frags, { ...page, mode: 'auto' });
+    expect(r.lines.map((l) => l.text)).toEqual([...cols, ...rows]);
+    expect(r.blocks?.map((b) => [b.column, b.text])).toEqual([
+      [0, cols.join('')],
+      [1, 'Meng Haoran wrote this quatrain on a spring 早晨，题为春晓。'],
+    ]);
+  });
+
   it('joins CJK fragments on one baseline without a space', () => {
     const r = layoutPage([frag('营业时间', 20, 20, 80), frag('上午九点', 200, 20, 80)], { ...page, mode: 'auto' });
     expect(r.lines.map((l) => l.text)).toEqual(['营业时间上午九点']);

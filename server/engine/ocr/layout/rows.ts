@@ -17,8 +17,8 @@ export interface Row {
  * the body text beside it are not one line).
  */
 function sameRow(row: Row, it: Item): boolean {
-  // A ruled table is a row of its own.
-  if (it.table !== undefined || row.items[0].table !== undefined) return false;
+  // A block laid out apart (a ruled table, vertical text) is a row of its own.
+  if (it.aside !== undefined || row.items[0].aside !== undefined) return false;
   const h = Math.min(heightOf(row), heightOf(it));
   const big = Math.max(heightOf(row), heightOf(it));
   const dv = Math.abs((row.top + row.bottom) / 2 - (it.top + it.bottom) / 2);

@@ -183,7 +183,7 @@ export function ruledTables(items: readonly Item[], rules: Rules, frame: PageFra
       rows.push({ items: words, ...around(words) });
     }
     const rect = { left, top, right, bottom };
-    const placeholder: Item = { index: -1, text: '', confidence: 0, box: rectQuad(rect, frame), ...rect, table: tables.length };
+    const placeholder: Item = { index: -1, text: '', confidence: 0, box: rectQuad(rect, frame), ...rect };
     tables.push({ placeholder, rows, cells });
   }
   return { tables, rest };
