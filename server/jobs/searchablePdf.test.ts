@@ -1,6 +1,6 @@
 // The searchable PDF's text layer with the real engine and store: Chinese and English read from a scan come back
 // out of the exported PDF (pdf.js and poppler's pdftotext) as they were recognised, each word where its box is,
-// also on a PDF page shown turned by its /Rotate entry.
+// also on a PDF page shown turned by its /Rotate entry; a born-digital page gains only what its picture held.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { loadConfig } from '../config';
 import type { OcrLine, Point, Quad } from '../contract/ocr';
 import { createEngine, type Engine } from '../engine';
 import { DEFAULT_PDF_DPI, openPdf } from '../engine/pdf/pdfDocument';
+import { reportWithChart } from '../testkit/pdf';
 import { renderPage } from '../testkit/renderPage';
 import { openStore, type Store } from '../store';
 import { createJobService, type JobService } from './index';
@@ -60,6 +61,7 @@ beforeAll(async () => {
   const page = await notice();
   writeFileSync(join(folder, 'a-notice.png'), page);
   writeFileSync(join(folder, 'b-turned.pdf'), await rotatedPagePdf(page));
+  writeFileSync(join(folder, 'c-report.pdf'), await reportWithChart());
   const config = loadConfig({ dataDir: join(root, 'data') }, {});
   store = openStore({ dataDir: config.dataDir });
   engine = await createEngine({ workers: 1, queueDepth: 16, cacheEntries: 0, providers: ['cpu'] });
@@ -91,15 +93,16 @@ function wordSpans(line: OcrLine): { box: Quad; from: number; to: number }[] {
 }
 
 describe('searchable PDF', () => {
-  it('gives back Chinese and English as recognised, each run of words over its boxes, on image and turned PDF pages', async () => {
+  it('gives back Chinese and English as recognised, each run of words over its boxes, on image, turned and born-digital pages', async () => {
     const job = jobs.create({ paths: [folder], recursive: true, origin: 'api', keyId: null });
-    expect(await jobs.settled(job.id)).toMatchObject({ state: 'done', total: 2, done: 2, failed: 0 });
+    expect(await jobs.settled(job.id)).toMatchObject({ state: 'done', total: 3, done: 3, failed: 0 });
     const items = jobs.items(job.id, 0, 10).items;
-    const results = items.map((i) => {
+    const [notice, turned, report] = items.map((i) => {
       const r = store.results.get(i.resultId ?? '');
       if (!r) throw new Error(`no stored result for ${i.file}`);
       return r;
     });
+    const results = [notice, turned];
     for (const r of results) {
       expect(r.text).toMatch(/[\u4e00-\u9fff]{6}/u);
       expect(r.text).toContain('Minutes of the building committee');
@@ -110,7 +113,7 @@ describe('searchable PDF', () => {
     const pdfFile = join(root, 'out.pdf');
     writeFileSync(pdfFile, bytes);
     const out = await openPdf(bytes);
-    expect(out.pages).toBe(2);
+    expect(out.pages).toBe(3);
     for (const [n, result] of results.entries()) {
       // pdf.js reads the text layer back in the pixels the page was recognised in (an image page at its own
       // 150 DPI is 72/150 pt a pixel; the PDF page was drawn for OCR at the default DPI).
@@ -143,6 +146,12 @@ describe('searchable PDF', () => {
       const text = stdout.replace(/\s+/gu, ' ');
       for (const line of result.lines) expect(text).toContain(line.text.replace(/\s+/gu, ' '));
     }
+    // A born-digital page keeps its own text layer, and gains the lines recognised in its picture: each
+    // line once.
+    const page = await out.read(3, DEFAULT_PDF_DPI);
+    if (page.kind !== 'text') throw new Error('page 3 has no text layer');
+    expect(report.lines.some((l) => !l.textLayer)).toBe(true);
+    expect(page.fragments.map((f) => f.text).sort()).toEqual(report.lines.map((l) => l.text).sort());
     await out.close();
   });
 });

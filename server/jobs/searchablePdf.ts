@@ -1,7 +1,8 @@
 // A job as a searchable PDF: each recognised page as it came in (the image, or the PDF page copied as is)
 // with its recognised lines laid over it as invisible text (textLayer.ts) in a glyphless font that carries any
 // Unicode text, placed and turned to match the boxes in the page's own coordinates (its /Rotate included), so
-// any PDF viewer can select and search what was read. Pages read from their own text layer are already searchable.
+// any PDF viewer can select and search what was read. Pages read from their own text layer are already
+// searchable: of those only the lines recognised in their images are laid over.
 import { PDFDocument, type PDFPage } from 'pdf-lib';
 import sharp from 'sharp';
 import { AppError } from '../appError';
@@ -79,7 +80,15 @@ export async function searchablePdf(store: Store, jobId: string): Promise<Uint8A
       if (source?.sha !== row.sha256) source = { sha: row.sha256 ?? '', doc: await PDFDocument.load(bytes, { updateMetadata: false }) };
       const [page] = await out.copyPages(source.doc, [row.page - 1]);
       out.addPage(page);
-      if (row.provider !== TEXT_LAYER) overlay(page, font, lines, shownPageToUser(page, row.width));
+      // The page's own text layer is copied with it: only what was recognised (its images) is laid over.
+      if (row.provider !== TEXT_LAYER) {
+        overlay(
+          page,
+          font,
+          lines.filter((l) => !l.textLayer),
+          shownPageToUser(page, row.width),
+        );
+      }
       continue;
     }
     const img = await embeddable(bytes);

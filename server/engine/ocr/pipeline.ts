@@ -17,7 +17,7 @@ import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles, type OcrModelFiles } from './modelFiles';
 import { layoutPage, type Fragment } from './layout';
 import { median } from './layout/items';
-import { findRules } from './rules';
+import { findRules, sideBySide } from './rules';
 import { pageSlant, unturnPoint } from './layout/frame';
 import { sideTurn, turnImage } from './orientation';
 import { recognizeCrops } from './recognizer';
@@ -82,9 +82,6 @@ export interface LoadOptions {
   /** Only the given providers, no cpu fallback (the GPU's session thread, measuring a provider). */
   strict?: boolean;
 }
-
-/** Fewer fragments than this make no table. */
-const MIN_TABLE_FRAGMENTS = 2;
 
 /** Recognition widths on a GPU come in steps of this many pixels, so inputs of many requests share a shape. */
 const GPU_WIDTH_STEP = 32;
@@ -253,10 +250,10 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
     fragments.push({ text, confidence: Math.round(t.confidence * 1e4) / 1e4, box: toOriginal(boxes[i].box) });
   });
   const rotation = ((turn + (pageUpsideDown ? 180 : 0)) % 360) as Rotation;
-  // Ruling lines, for tables; a page with a handful of fragments has no table to read.
+  // Ruling lines, for tables, on a page whose text sits side by side somewhere.
   const textHeight = median(fragments.map(({ box: [tl, , , bl] }) => Math.hypot(tl[0] - bl[0], tl[1] - bl[1])));
   const rules =
-    opts.layout !== 'lines' && fragments.length >= MIN_TABLE_FRAGMENTS
+    opts.layout !== 'lines' && sideBySide(fragments.map((f) => f.box))
       ? findRules(
           original,
           textHeight,

@@ -2,7 +2,7 @@
 // long thin runs of ink, horizontal and vertical, joined across the few pixel rows or columns a rule is thick.
 // Text never makes them (its strokes are shorter than a few text heights); filled areas and shadows are too
 // thick to count.
-import type { Point } from '../../contract/ocr';
+import type { Point, Quad } from '../../contract/ocr';
 import type { RgbImage } from '../image';
 
 /** A rule from one end to the other along its middle, in image pixels. */
@@ -166,4 +166,25 @@ export function findRules(img: RgbImage, textHeight: number, slope = 0): Rules {
     to: [r.to[0] - r.to[1] * slope, r.to[1]] as Point,
   }));
   return { horizontal, vertical };
+}
+
+/**
+ * Whether a page may hold a ruled table, so is worth searching for rules: some of its text boxes sit side by
+ * side on one line (the cells of a table row: rules part the detector's boxes). A page of running text, one
+ * box a line, is not searched.
+ */
+export function sideBySide(boxes: readonly Quad[]): boolean {
+  const spans = boxes.map((q) => {
+    const xs = q.map((p) => p[0]);
+    const ys = q.map((p) => p[1]);
+    return { left: Math.min(...xs), right: Math.max(...xs), top: Math.min(...ys), bottom: Math.max(...ys) };
+  });
+  return spans.some((a, i) =>
+    spans.some(
+      (b, j) =>
+        j > i &&
+        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5 * Math.min(a.bottom - a.top, b.bottom - b.top) &&
+        (a.right <= b.left || b.right <= a.left),
+    ),
+  );
 }

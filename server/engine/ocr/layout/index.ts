@@ -49,6 +49,7 @@ function columnLine(col: readonly Item[], frame: PageFrame): OcrLine {
       const w = rectQuad(c, frame);
       return { text: c.text, confidence: c.confidence, box: [w[1], w[2], w[3], w[0]] };
     }),
+    ...(col.every((c) => c.textLayer) ? { textLayer: true } : {}),
   };
 }
 
@@ -81,7 +82,12 @@ export function layoutPage(fragments: readonly Fragment[], opts: LayoutOptions):
   const detectorBox = opts.rotation === 0;
   if (opts.mode === 'lines') {
     const lines = groupRows(items).flatMap((row) =>
-      row.items.map((it): OcrLine => ({ text: it.text, confidence: it.confidence, box: detectorBox ? it.box : rectQuad(it, frame) })),
+      row.items.map((it): OcrLine => ({
+        text: it.text,
+        confidence: it.confidence,
+        box: detectorBox ? it.box : rectQuad(it, frame),
+        ...(it.textLayer ? { textLayer: true } : {}),
+      })),
     );
     return { lines };
   }

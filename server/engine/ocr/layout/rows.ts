@@ -90,5 +90,6 @@ export function rowLine(row: Row, frame: PageFrame, detectorBox: boolean): OcrLi
     confidence: Math.round((chars ? weighted / chars : 0) * 1e4) / 1e4,
     box: detectorBox && row.items.length === 1 ? row.items[0].box : rectQuad(row, frame),
     words: row.items.flatMap((it) => wordsOf(it, frame)),
+    ...(row.items.every((it) => it.textLayer) ? { textLayer: true } : {}),
   };
 }
