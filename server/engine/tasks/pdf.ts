@@ -45,13 +45,16 @@ export const ocrPdfPageTask: TaskHandler<PdfPagePayload, OcrResult> = async (p, 
     return { ...result, page: p.page, ms: Math.round(performance.now() - started) };
   }
   // Lines read from the page's images, moved onto the page, join its text-layer fragments.
-  const models = read.images.length ? await ocrModels(ctx) : undefined;
   const fragments = [...read.fragments];
-  for (const { image, left, top } of read.images) {
-    if (!models) break;
-    const seen = await runOcrImage(models, async () => image, { ...OCR_DEFAULTS, layout: p.layout });
-    for (const l of seen.lines) {
-      fragments.push({ text: l.text, confidence: l.confidence, box: l.box.map(([x, y]) => [x + left, y + top]) as Quad });
+  let provider = TEXT_LAYER;
+  if (read.images.length) {
+    const models = await ocrModels(ctx);
+    provider = models.providers[0];
+    for (const { image, left, top } of read.images) {
+      const seen = await runOcrImage(models, async () => image, { ...OCR_DEFAULTS, layout: p.layout });
+      for (const l of seen.lines) {
+        fragments.push({ text: l.text, confidence: l.confidence, box: l.box.map(([x, y]) => [x + left, y + top]) as Quad });
+      }
     }
   }
   const { lines, blocks } = layoutPage(fragments, { mode: p.layout, rotation: 0, width: read.width, height: read.height });
@@ -61,7 +64,7 @@ export const ocrPdfPageTask: TaskHandler<PdfPagePayload, OcrResult> = async (p, 
     ...(blocks ? { blocks } : {}),
     rotation: 0,
     page: p.page,
-    provider: models ? models.providers[0] : TEXT_LAYER,
+    provider,
     ms: Math.round(performance.now() - started),
     width: read.width,
     height: read.height,

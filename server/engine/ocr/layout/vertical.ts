@@ -88,15 +88,12 @@ const stacks = (c: Item, all: readonly Item[]): boolean => {
 export function verticalBlocks(items: readonly Item[]): { blocks: Item[][][]; rest: Item[] } {
   const cut = items.map(charactersOf);
   const chars = cut.flatMap((c) => c ?? []);
-  const vertical = items.filter((_, i) => {
-    const own = cut[i];
-    return own && own.filter((c) => stacks(c, chars)).length * 2 > own.length;
-  });
-  if (!vertical.length) return { blocks: [], rest: [...items] };
-  const size = median(vertical.flatMap((it) => cut[items.indexOf(it)] ?? []).map(widthOf));
+  const stacked = cut.flatMap((own) => (own && own.filter((c) => stacks(c, chars)).length * 2 > own.length ? own : []));
+  if (!stacked.length) return { blocks: [], rest: [...items] };
+  const size = median(stacked.map(widthOf));
   // Neighbouring columns that overlap up and down make one block.
   const groups: Item[][][] = [];
-  for (const col of columnsOf(vertical.flatMap((it) => cut[items.indexOf(it)] ?? []))) {
+  for (const col of columnsOf(stacked)) {
     const last = groups[groups.length - 1]?.at(-1);
     const centre = (c: readonly Item[]): number => (c[0].left + c[0].right) / 2;
     const span = (c: readonly Item[]): [number, number] => [c[0].top, c[c.length - 1].bottom];
