@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { writeDataset } from '../server/testkit/dataset';
-import { writePageSet } from '../server/testkit/pages';
+import { pageSet, writePageSet } from '../server/testkit/pages';
 
 export interface BenchDataset {
   dir: string;
@@ -33,7 +33,10 @@ export async function ensureDataset(n: number, dir = defaultDatasetDir(n)): Prom
 /** The page set (testkit/pages.ts) in its own folder, rendered once and reused. */
 export async function ensurePageSet(kind: 'all' | 'single'): Promise<BenchDataset> {
   const dir = join(tmpdir(), `hearth-bench-pages-${kind}`);
-  if (!existsSync(join(dir, 'truth.json'))) await writePageSet(dir, kind);
+  // A set written before pages were added to it is written again.
+  const truthFile = join(dir, 'truth.json');
+  const held = existsSync(truthFile) ? Object.keys(JSON.parse(readFileSync(truthFile, 'utf8')) as object) : [];
+  if (pageSet(kind).some(([file]) => !held.includes(file))) await writePageSet(dir, kind);
   return readDataset(dir);
 }
 

@@ -31,6 +31,8 @@ export interface OcrLine {
   words?: OcrWord[];
   /** 1-based PDF page, on the lines of a whole-PDF answer (boxes are in that page's pixels). */
   page?: number;
+  /** True where the line was read from a PDF page's own text layer (exact) rather than recognised. */
+  textLayer?: boolean;
 }
 
 export type OcrBlockKind = 'heading' | 'paragraph' | 'header' | 'footer' | 'table';
@@ -91,6 +93,7 @@ export const ocrLineSchema: z.ZodType<OcrLine> = z.object({
   box: quadSchema,
   words: z.array(z.object({ text: z.string(), confidence: z.number(), box: quadSchema })).optional(),
   page: z.number().optional(),
+  textLayer: z.boolean().optional(),
 });
 export const ocrBlockSchema: z.ZodType<OcrBlock> = z.object({
   kind: z.enum(['heading', 'paragraph', 'header', 'footer', 'table']),

@@ -1,12 +1,16 @@
 // A job as a searchable PDF: each recognised page as it came in (the image, or the PDF page copied as is)
-// with its recognised lines laid over it as invisible text, placed and turned to match the boxes, so any PDF
-// viewer can select and search what was read. Pages read from their own text layer are already searchable.
-import { degrees, PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+// with its recognised lines laid over it as invisible text (textLayer.ts) in a glyphless font that carries any
+// Unicode text, placed and turned to match the boxes in the page's own coordinates (its /Rotate included), so
+// any PDF viewer can select and search what was read. Pages read from their own text layer are already
+// searchable: of those only the lines recognised in their images are laid over.
+import { PDFDocument, type PDFPage } from 'pdf-lib';
 import { sharp } from '../engine/sharp';
 import { AppError } from '../appError';
 import type { OcrLine } from '../contract/ocr';
 import { TEXT_LAYER } from '../engine/tasks/pdf';
 import type { Store } from '../store';
+import { embedGlyphlessFont, type GlyphlessFont } from './glyphlessFont';
+import { textLayerOperators, type ToPage } from './textLayer';
 
 interface PageRow {
   page: number;
@@ -19,39 +23,31 @@ interface PageRow {
 
 /** Images without a resolution of their own are taken as 150 DPI scans for the page size. */
 const DEFAULT_IMAGE_DPI = 150;
-/** The descent below the baseline, as a share of the line box height. */
-const DESCENT = 0.2;
-
-const dist = (a: [number, number], b: [number, number]): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
-
-/** Standard-14 fonts encode WinAnsi only; other characters become "?" so the rest of the line stays findable. */
-function encodable(font: PDFFont, text: string): string {
-  const set = new Set(font.getCharacterSet());
-  return [...text].map((c) => (set.has(c.codePointAt(0) ?? 0) ? c : '?')).join('');
-}
 
 /**
- * Writes each line as invisible text over `page`: `k` points per image pixel, starting on the line's baseline
- * (its box is clockwise from the text's own top-left), turned with the line, stretched to the box's width.
+ * Pixels of a PDF page as it was drawn for OCR (`width` pixels across the page as shown, /Rotate applied)
+ * → the page's own user space. Pixels count from the top-left of the visible (crop) box as shown.
  */
-function overlay(page: PDFPage, font: PDFFont, lines: readonly OcrLine[], k: number): void {
-  // Pixels count from the top-left of the visible (crop) box, which need not sit at the origin.
-  const crop = page.getCropBox();
-  const top = crop.y + crop.height;
-  for (const line of lines) {
-    const text = encodable(font, line.text);
-    if (!text.trim()) continue;
-    const [tl, tr, , bl] = line.box;
-    const width = dist(tl, tr) * k;
-    const height = dist(tl, bl) * k;
-    const unit = font.widthOfTextAtSize(text, 1);
-    if (width <= 0 || height <= 0 || unit <= 0) continue;
-    // Image y runs down, PDF y up: the angle changes sign.
-    const angle = (-Math.atan2(tr[1] - tl[1], tr[0] - tl[0]) * 180) / Math.PI;
-    const x = crop.x + (bl[0] + (tl[0] - bl[0]) * DESCENT) * k;
-    const y = top - (bl[1] + (tl[1] - bl[1]) * DESCENT) * k;
-    page.drawText(text, { x, y, size: width / unit, font, rotate: degrees(angle), opacity: 0 });
+function shownPageToUser(page: PDFPage, width: number): ToPage {
+  const { x, y, width: w, height: h } = page.getCropBox();
+  const turn = (((page.getRotation().angle % 360) + 360) % 360) as 0 | 90 | 180 | 270;
+  const k = (turn % 180 ? h : w) / width;
+  switch (turn) {
+    case 90:
+      return ([px, py]) => [x + py * k, y + px * k];
+    case 180:
+      return ([px, py]) => [x + w - px * k, y + py * k];
+    case 270:
+      return ([px, py]) => [x + w - py * k, y + h - px * k];
+    default:
+      return ([px, py]) => [x + px * k, y + h - py * k];
   }
+}
+
+/** Lays the lines over the page as invisible text in the document's glyphless font. */
+function overlay(page: PDFPage, font: GlyphlessFont, lines: readonly OcrLine[], toPage: ToPage): void {
+  const ops = textLayerOperators(lines, font, page.node.newFontDictionary('OCR', font.ref), toPage);
+  if (ops.length) page.pushOperators(...ops);
 }
 
 /** Page image bytes pdf-lib can embed: JPEG as is when no EXIF turn applies, anything else as PNG turned upright. */
@@ -66,7 +62,7 @@ async function embeddable(bytes: Buffer): Promise<{ kind: 'jpg' | 'png'; data: B
 /** The job's recognised pages as one searchable PDF, in item order. */
 export async function searchablePdf(store: Store, jobId: string): Promise<Uint8Array> {
   const out = await PDFDocument.create();
-  const font = await out.embedFont(StandardFonts.Helvetica);
+  const font = embedGlyphlessFont(out);
   const imageOf = store.db.prepare('SELECT bytes FROM images WHERE sha256 = ?');
   const rows = store.db
     .prepare(
@@ -84,9 +80,15 @@ export async function searchablePdf(store: Store, jobId: string): Promise<Uint8A
       if (source?.sha !== row.sha256) source = { sha: row.sha256 ?? '', doc: await PDFDocument.load(bytes, { updateMetadata: false }) };
       const [page] = await out.copyPages(source.doc, [row.page - 1]);
       out.addPage(page);
-      // Drawn for OCR at `width` pixels across the page as shown (a turned page shows its height across).
-      const turned = page.getRotation().angle % 180 !== 0;
-      if (row.provider !== TEXT_LAYER && !turned) overlay(page, font, lines, page.getCropBox().width / row.width);
+      // The page's own text layer is copied with it: only what was recognised (its images) is laid over.
+      if (row.provider !== TEXT_LAYER) {
+        overlay(
+          page,
+          font,
+          lines.filter((l) => !l.textLayer),
+          shownPageToUser(page, row.width),
+        );
+      }
       continue;
     }
     const img = await embeddable(bytes);
@@ -94,10 +96,12 @@ export async function searchablePdf(store: Store, jobId: string): Promise<Uint8A
     const k = 72 / img.dpi;
     const page = out.addPage([row.width * k, row.height * k]);
     page.drawImage(embedded, { x: 0, y: 0, width: row.width * k, height: row.height * k });
-    overlay(page, font, lines, k);
+    const top = row.height * k;
+    overlay(page, font, lines, ([px, py]) => [px * k, top - py * k]);
   }
   if (out.getPageCount() === 0) {
     throw new AppError('conflict', 409, 'the job has no recognised page whose image is still kept (see the retention setting)');
   }
+  font.finish();
   return out.save();
 }

@@ -1,4 +1,5 @@
 // Whole test pages with real-world content, shared by the layout, orientation, PDF and export tests.
+import sharp from 'sharp';
 import { renderPage } from './renderPage';
 
 export const NEWSLETTER = {
@@ -109,23 +110,81 @@ export function newsletterText(): string {
   return [NEWSLETTER.title, ...NEWSLETTER.left, ...NEWSLETTER.right, NEWSLETTER.footer].join('\n');
 }
 
+/**
+ * An invoice with a ruled table: a title, a grid of rules around every cell, a description set on two lines,
+ * a Chinese cell, empty cells, a "Total" label right-aligned in a cell merged across three columns, and a
+ * closing line. `cells` is the table as a person reads it (a merged cell's text in its first column).
+ */
+export const INVOICE = {
+  title: 'Invoice 2026-0042',
+  cells: [
+    ['Description', 'Qty', 'Unit price', 'Amount'],
+    ['Printer paper A4', '5', '4.90', '24.50'],
+    ['Desk lamp with LED bulb', '2', '12.00', '24.00'],
+    ['运费', '', '', '7.90'],
+    ['Total', '', '', '56.40'],
+  ],
+  closing: 'Thank you for your order.',
+};
+
+const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The invoice drawn as SVG (rules as lines, cells as text in the fonts CI installs) and rendered by sharp. */
+export async function invoicePage(): Promise<Buffer> {
+  const cols = [40, 400, 500, 660, 860];
+  // Row tops; the lamp's row holds two lines.
+  const rows = [110, 156, 202, 280, 326, 372];
+  const text = (x: number, y: number, s: string, anchor = 'start', font = 'DejaVu Sans'): string =>
+    `<text x="${x}" y="${y}" font-family="${font}" font-size="22" text-anchor="${anchor}">${escapeXml(s)}</text>`;
+  const parts: string[] = [text(40, 60, INVOICE.title).replace('font-size="22"', 'font-size="32"')];
+  const [head, paper, lamp, freight, total] = INVOICE.cells;
+  head.forEach((c, i) => parts.push(text(cols[i] + 12, rows[0] + 31, c)));
+  paper.forEach((c, i) => parts.push(text(cols[i] + 12, rows[1] + 31, c)));
+  parts.push(text(cols[0] + 12, rows[2] + 31, 'Desk lamp'), text(cols[0] + 12, rows[2] + 63, 'with LED bulb'));
+  lamp.slice(1).forEach((c, i) => parts.push(text(cols[i + 1] + 12, rows[2] + 31, c)));
+  parts.push(text(cols[0] + 12, rows[3] + 31, freight[0], 'start', 'Noto Sans CJK SC'), text(cols[3] + 12, rows[3] + 31, freight[3]));
+  parts.push(text(cols[3] - 12, rows[4] + 31, total[0], 'end'), text(cols[3] + 12, rows[4] + 31, total[3]));
+  const line = (x1: number, y1: number, x2: number, y2: number): string =>
+    `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#333" stroke-width="2"/>`;
+  for (const y of rows) parts.push(line(cols[0], y, cols[4], y));
+  cols.forEach((x, i) => {
+    // The total's label cell spans the first three columns: no rules between them in the last row.
+    const bottom = i === 0 || i === 4 ? rows[5] : i === 3 ? rows[5] : rows[4];
+    parts.push(line(x, rows[0], x, bottom));
+  });
+  parts.push(text(40, 430, INVOICE.closing));
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="900" height="470"><rect width="100%" height="100%" fill="#fff"/>${parts.join('')}</svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** The invoice's text in reading order: the title, each table row's cells, the closing line. */
+export function invoiceText(): string {
+  return [INVOICE.title, ...INVOICE.cells.map((r) => r.filter(Boolean).join(' ')), INVOICE.closing].join('\n');
+}
+
+/** The pages of a page set: file name, how to render it, its text in reading order. */
+export function pageSet(kind: 'all' | 'single'): [string, () => Promise<Buffer>, string][] {
+  const pages: [string, () => Promise<Buffer>, string][] = PROSE.map((p, i) => [`prose-${i + 1}.png`, () => prosePage(p), proseText(p)]);
+  if (kind === 'all') {
+    pages.push(
+      ['news-upright.png', () => newsletterPage(), newsletterText()],
+      ['news-turned-90.png', () => newsletterPage(90), newsletterText()],
+      ['news-turned-270.png', () => newsletterPage(270), newsletterText()],
+      ['receipt.png', receiptPage, receiptText()],
+      ['invoice.png', invoicePage, invoiceText()],
+    );
+  }
+  return pages;
+}
+
 /** Writes a page set (PNG files plus truth.json with each page's text in reading order) into `dir`. */
 export async function writePageSet(dir: string, kind: 'all' | 'single'): Promise<void> {
   const { mkdir, writeFile } = await import('node:fs/promises');
   const { join } = await import('node:path');
   await mkdir(dir, { recursive: true });
-  const pages: [string, Promise<Buffer>, string][] = PROSE.map((p, i) => [`prose-${i + 1}.png`, prosePage(p), proseText(p)]);
-  if (kind === 'all') {
-    pages.push(
-      ['news-upright.png', newsletterPage(), newsletterText()],
-      ['news-turned-90.png', newsletterPage(90), newsletterText()],
-      ['news-turned-270.png', newsletterPage(270), newsletterText()],
-      ['receipt.png', receiptPage(), receiptText()],
-    );
-  }
   const truth: Record<string, string> = {};
-  for (const [file, png, text] of pages) {
-    await writeFile(join(dir, file), await png);
+  for (const [file, render, text] of pageSet(kind)) {
+    await writeFile(join(dir, file), await render());
     truth[file] = text;
   }
   await writeFile(join(dir, 'truth.json'), JSON.stringify(truth, null, 2));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { renderText } from './renderText';
 
 const run = promisify(execFile);
 
@@ -42,6 +43,27 @@ export async function textPdf(pages: readonly string[][]): Promise<Buffer> {
     const page = doc.addPage([612, 792]);
     lines.forEach((line, i) => page.drawText(line, { x: 72, y: 720 - i * 18, size: 12, font }));
   }
+  return Buffer.from(await doc.save());
+}
+
+/** A born-digital report page: text lines, a chart placed as a picture holding text of its own, a closing line. */
+export const REPORT = {
+  before: ['Quarterly report', 'The chart below shows the figures.'],
+  chart: ['Revenue grew 12 percent', 'Costs fell 3 percent'],
+  after: 'End of the report.',
+};
+
+/** The report as a one-page PDF written with pdf-lib: Helvetica text around an embedded PNG. */
+export async function reportWithChart(): Promise<Buffer> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([612, 792]);
+  REPORT.before.forEach((line, i) => page.drawText(line, { x: 72, y: 720 - i * 18, size: 12, font }));
+  const png = await doc.embedPng(await renderText({ lines: REPORT.chart, fontSize: 28 }));
+  // At 100 DPI on the page, so the chart's text is drawn at twice its pixels at 200 DPI.
+  const [w, h] = [png.width * 0.72, png.height * 0.72];
+  page.drawImage(png, { x: 108, y: 660 - h, width: w, height: h });
+  page.drawText(REPORT.after, { x: 72, y: 640 - h, size: 12, font });
   return Buffer.from(await doc.save());
 }
 

@@ -16,7 +16,9 @@ import { addCtcHead, CTC_HEAD_VERSION } from './ctcHead';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles, type OcrModelFiles } from './modelFiles';
 import { layoutPage, type Fragment } from './layout';
-import { unturnPoint } from './layout/frame';
+import { median } from './layout/items';
+import { findRules, sideBySide } from './rules';
+import { pageSlant, unturnPoint } from './layout/frame';
 import { sideTurn, turnImage } from './orientation';
 import { recogniseCrops } from './recogniser';
 import { recoverRuns } from './repeatRuns';
@@ -249,7 +251,24 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
     fragments.push({ text, confidence: Math.round(t.confidence * 1e4) / 1e4, box: toOriginal(boxes[i].box) });
   });
   const rotation = ((turn + (pageUpsideDown ? 180 : 0)) % 360) as Rotation;
-  const laid = layoutPage(fragments, { mode: opts.layout, rotation, width: original.width, height: original.height });
+  // Ruling lines, for tables, on a page whose text sits side by side somewhere.
+  const textHeight = median(fragments.map(({ box: [tl, , , bl] }) => Math.hypot(tl[0] - bl[0], tl[1] - bl[1])));
+  const rules =
+    opts.layout !== 'lines' && sideBySide(fragments.map((f) => f.box))
+      ? findRules(
+          original,
+          textHeight,
+          Math.tan(
+            pageSlant(
+              fragments.map((f) => f.box),
+              rotation,
+              original.width,
+              original.height,
+            ),
+          ),
+        )
+      : undefined;
+  const laid = layoutPage(fragments, { mode: opts.layout, rotation, width: original.width, height: original.height, rules });
   const { blocks } = laid;
   const lines = laid.lines.map((l) => {
     const raw = rawOf.get(l.text);

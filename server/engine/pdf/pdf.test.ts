@@ -1,9 +1,10 @@
 // PDF input through the real engine: scanned pages OCR'd at the PDF DPI, born-digital pages read from their
 // text layer, and hostile files (encrypted, truncated, page-count and page-size bombs) refused clearly.
+import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../appError';
 import { NEWSLETTER, newsletterPage } from '../../testkit/pages';
-import { encryptPdf, imagesToPdf, pageCountBomb, pageSizeBomb, textPdf } from '../../testkit/pdf';
+import { encryptPdf, imagesToPdf, pageCountBomb, pageSizeBomb, REPORT, reportWithChart, textPdf } from '../../testkit/pdf';
 import { renderText } from '../../testkit/renderText';
 import { createEngine, type Engine } from '../index';
 import { isPdf } from './pdfDocument';
@@ -55,6 +56,35 @@ describe('PDF pages', () => {
     expect(br[1]).toBeGreaterThan(190);
     expect(br[1]).toBeLessThan(230);
     expect((await engine.ocrPdfPage(pdf, 2)).text).toBe('Appendix A: method');
+  });
+
+  it('OCRs the images placed on a born-digital page and reads their lines in place among the text layer', async () => {
+    const pdf = await reportWithChart();
+    const r = await engine.ocrPdfPage(pdf, 1);
+    expect(r.lines.map((l) => [l.text, l.textLayer ?? false])).toEqual([
+      [REPORT.before[0], true],
+      [REPORT.before[1], true],
+      [REPORT.chart[0], false],
+      [REPORT.chart[1], false],
+      [REPORT.after, true],
+    ]);
+    expect(r.provider).toBe('cpu');
+    // The chart's lines sit where the image was placed: 3 in from the left margin, at 200 DPI.
+    expect(r.lines[2].box[0][0]).toBeGreaterThan(200);
+    expect(r.lines[2].box[0][1]).toBeGreaterThan(r.lines[1].box[3][1]);
+    // A scan that already carries its text over its image is read from the text alone.
+    const searchable = await PDFDocument.create();
+    const page = searchable.addPage([612, 792]);
+    page.drawImage(await searchable.embedPng(await renderText({ lines: REPORT.chart, fontSize: 28 })), {
+      x: 0,
+      y: 392,
+      width: 612,
+      height: 400,
+    });
+    const font = await searchable.embedFont(StandardFonts.Helvetica);
+    page.drawText(REPORT.chart[0], { x: 40, y: 700, size: 20, font, opacity: 0 });
+    const again = await engine.ocrPdfPage(Buffer.from(await searchable.save()), 1);
+    expect([again.provider, again.text]).toEqual(['text-layer', REPORT.chart[0]]);
   });
 
   it('refuses encrypted, truncated and bomb PDFs with clear errors, and stays usable', async () => {

@@ -1,6 +1,7 @@
 // Reads PDF pages for OCR with pdf.js (Apache-2.0) and @napi-rs/canvas (MIT): the page count checked against
-// limits, a page's own text layer as positioned fragments when it has one, otherwise the page rendered to RGB
-// at a chosen DPI. Encrypted, damaged and oversized PDFs become AppErrors a person understands.
+// limits, a page's own text layer as positioned fragments when it has one (with the images placed on it that
+// the text layer does not cover, drawn for OCR), otherwise the page rendered to RGB at a chosen DPI.
+// Encrypted, damaged and oversized PDFs become AppErrors a person understands.
 import { AppError } from '../../appError';
 import type { Point, Quad } from '../../contract/ocr';
 import type { RgbImage } from '../image';
@@ -26,6 +27,14 @@ withResolvers.withResolvers ??= function <T>(): { promise: Promise<T>; resolve: 
   });
   return { promise, resolve, reject };
 };
+// pdf.js 6 also copies font data with ArrayBuffer.prototype.transferToFixedLength (Node 21); without it every
+// page with text stops drawing at its first font.
+const buffers = ArrayBuffer.prototype as unknown as { transferToFixedLength?: (length?: number) => ArrayBuffer };
+buffers.transferToFixedLength ??= function (this: ArrayBuffer, length = this.byteLength): ArrayBuffer {
+  const out = new ArrayBuffer(length);
+  new Uint8Array(out).set(new Uint8Array(this, 0, Math.min(length, this.byteLength)));
+  return out;
+};
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
@@ -35,7 +44,101 @@ type Canvas = typeof import('@napi-rs/canvas');
 let canvasLib: Promise<Canvas> | undefined;
 const loadCanvas = (): Promise<Canvas> => (canvasLib ??= import('@napi-rs/canvas'));
 
-export type PdfPage = { kind: 'text'; fragments: Fragment[]; width: number; height: number } | { kind: 'image'; image: RgbImage };
+/** An image placed on a page with a text layer, drawn as the page shows it; `left`/`top` place it on the page. */
+export interface PageImage {
+  image: RgbImage;
+  left: number;
+  top: number;
+}
+
+export type PdfPage =
+  { kind: 'text'; fragments: Fragment[]; width: number; height: number; images: PageImage[] } | { kind: 'image'; image: RgbImage };
+
+/** Images smaller than this many pixels a side (drawn at the chosen DPI) hold no text worth reading: rules, bullets, logos. */
+const MIN_IMAGE_SIDE = 32;
+
+type Matrix = [number, number, number, number, number, number];
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1],
+  m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3],
+  m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4],
+  m[1] * n[4] + m[3] * n[5] + m[5],
+];
+
+interface Rect {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Where the page paints images, in user space: each image fills the unit square under the transform current
+ * when it is painted (forms nest their own matrix).
+ */
+function imagePlacements(ops: { fnArray: number[]; argsArray: unknown[] }, OPS: PdfJs['OPS']): Point[][] {
+  const stack: Matrix[] = [];
+  let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+  const out: Point[][] = [];
+  ops.fnArray.forEach((fn, i) => {
+    const args = ops.argsArray[i] as unknown[] | null;
+    if (fn === OPS.save) stack.push(ctm);
+    else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
+    else if (fn === OPS.transform && args) ctm = multiply(ctm, args as Matrix);
+    else if (fn === OPS.paintFormXObjectBegin) {
+      stack.push(ctm);
+      if (Array.isArray(args?.[0]) && args[0].length === 6) ctm = multiply(ctm, args[0] as Matrix);
+    } else if (fn === OPS.paintFormXObjectEnd) ctm = stack.pop() ?? ctm;
+    else if (fn === OPS.paintImageXObject || fn === OPS.paintInlineImageXObject || fn === OPS.paintImageXObjectRepeat) {
+      const [a, b, c, d, e, f] = ctm;
+      out.push([
+        [e, f],
+        [a + e, b + f],
+        [c + e, d + f],
+        [a + c + e, b + d + f],
+      ]);
+    }
+  });
+  return out;
+}
+
+/** Rectangles that overlap as one, so no part of the page is read twice. */
+function mergeOverlapping(rects: Rect[]): Rect[] {
+  const out: Rect[] = [];
+  for (let r of rects) {
+    for (let i = out.length - 1; i >= 0; i--) {
+      const o = out[i];
+      if (Math.min(o.right, r.right) > Math.max(o.left, r.left) && Math.min(o.bottom, r.bottom) > Math.max(o.top, r.top)) {
+        r = {
+          left: Math.min(o.left, r.left),
+          top: Math.min(o.top, r.top),
+          right: Math.max(o.right, r.right),
+          bottom: Math.max(o.bottom, r.bottom),
+        };
+        out.splice(i, 1);
+      }
+    }
+    out.push(r);
+  }
+  return out;
+}
+
+/** The RGB of a rectangle of an RGBA canvas. */
+function cropRgb(rgba: Uint8ClampedArray, width: number, r: Rect): RgbImage {
+  const w = r.right - r.left;
+  const h = r.bottom - r.top;
+  const rgb = Buffer.alloc(w * h * 3);
+  for (let y = 0, o = 0; y < h; y++) {
+    for (let x = 0, i = ((r.top + y) * width + r.left) * 4; x < w; x++, i += 4, o += 3) {
+      rgb[o] = rgba[i];
+      rgb[o + 1] = rgba[i + 1];
+      rgb[o + 2] = rgba[i + 2];
+    }
+  }
+  return { data: rgb, width: w, height: h };
+}
 
 export interface PdfDocument {
   pages: number;
@@ -117,11 +220,37 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
             vy = ux;
           const at = (s: number, t: number): Point => viewport.convertToViewportPoint(e + ux * s + vx * t, f + uy * s + vy * t) as Point;
           const box: Quad = [at(0, 0.8 * size), at(item.width, 0.8 * size), at(item.width, -0.2 * size), at(0, -0.2 * size)];
-          fragments.push({ text: item.str.trim(), confidence: 1, box });
+          fragments.push({ text: item.str.trim(), confidence: 1, box, textLayer: true });
         }
-        if (fragments.length) return { kind: 'text', fragments, width: Math.round(viewport.width), height: Math.round(viewport.height) };
         const width = Math.max(1, Math.round(viewport.width));
         const height = Math.max(1, Math.round(viewport.height));
+        // On a page with a text layer, only images the text does not cover are drawn (a scan already made
+        // searchable carries its text over its image).
+        let regions: Rect[] = [];
+        if (fragments.length) {
+          const { OPS } = await loadPdfJs();
+          const placed = imagePlacements(await page.getOperatorList(), OPS).map((corners) => {
+            const pts = corners.map((p) => viewport.convertToViewportPoint(p[0], p[1]) as Point);
+            const xs = pts.map((p) => p[0]);
+            const ys = pts.map((p) => p[1]);
+            return {
+              left: Math.max(0, Math.floor(Math.min(...xs))),
+              top: Math.max(0, Math.floor(Math.min(...ys))),
+              right: Math.min(width, Math.ceil(Math.max(...xs))),
+              bottom: Math.min(height, Math.ceil(Math.max(...ys))),
+            };
+          });
+          const covered = (r: Rect): boolean =>
+            fragments.some(({ box }) => {
+              const cx = (box[0][0] + box[2][0]) / 2;
+              const cy = (box[0][1] + box[2][1]) / 2;
+              return cx > r.left && cx < r.right && cy > r.top && cy < r.bottom;
+            });
+          regions = mergeOverlapping(placed.filter((r) => r.right - r.left >= MIN_IMAGE_SIDE && r.bottom - r.top >= MIN_IMAGE_SIDE)).filter(
+            (r) => !covered(r),
+          );
+          if (!regions.length) return { kind: 'text', fragments, width, height, images: [] };
+        }
         const canvas = (await loadCanvas()).createCanvas(width, height);
         type RenderCanvas = Parameters<typeof page.render>[0]['canvas'];
         try {
@@ -131,13 +260,11 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
           throw new AppError('corrupt_pdf', 422, `page ${n} of the PDF is damaged and cannot be drawn`, { cause: err });
         }
         const rgba = canvas.getContext('2d').getImageData(0, 0, width, height).data;
-        const rgb = Buffer.alloc(width * height * 3);
-        for (let i = 0, o = 0; i < rgba.length; i += 4, o += 3) {
-          rgb[o] = rgba[i];
-          rgb[o + 1] = rgba[i + 1];
-          rgb[o + 2] = rgba[i + 2];
+        if (fragments.length) {
+          const images = regions.map((r) => ({ image: cropRgb(rgba, width, r), left: r.left, top: r.top }));
+          return { kind: 'text', fragments, width, height, images };
         }
-        return { kind: 'image', image: { data: rgb, width, height } };
+        return { kind: 'image', image: cropRgb(rgba, width, { left: 0, top: 0, right: width, bottom: height }) };
       } finally {
         page.cleanup();
       }

@@ -1,7 +1,8 @@
 // PDF tasks, run in engine workers so parsing and drawing pages never block the node's event loop:
 // `pdfInfo` checks a PDF and counts its pages; `ocrPdfPage` reads one page, from its text layer when it has
-// one (exact, no model run) or by OCR of the page drawn at the chosen DPI.
-import type { LayoutMode, OcrResult } from '../../contract/ocr';
+// one (exact, no model run; images placed on it that the text does not cover are OCR'd and their lines laid
+// out with the page's text), or by OCR of the page drawn at the chosen DPI.
+import type { LayoutMode, OcrResult, Quad } from '../../contract/ocr';
 import { layoutPage } from '../ocr/layout';
 import { OCR_DEFAULTS, runOcrImage } from '../ocr/pipeline';
 import { openPdf, type PdfPage } from '../pdf/pdfDocument';
@@ -43,14 +44,27 @@ export const ocrPdfPageTask: TaskHandler<PdfPagePayload, OcrResult> = async (p, 
     const result = await runOcrImage(await ocrModels(ctx), async () => image, { ...OCR_DEFAULTS, layout: p.layout });
     return { ...result, page: p.page, ms: Math.round(performance.now() - started) };
   }
-  const { lines, blocks } = layoutPage(read.fragments, { mode: p.layout, rotation: 0, width: read.width, height: read.height });
+  // Lines read from the page's images, moved onto the page, join its text-layer fragments.
+  const fragments = [...read.fragments];
+  let provider = TEXT_LAYER;
+  if (read.images.length) {
+    const models = await ocrModels(ctx);
+    provider = models.providers[0];
+    for (const { image, left, top } of read.images) {
+      const seen = await runOcrImage(models, async () => image, { ...OCR_DEFAULTS, layout: p.layout });
+      for (const l of seen.lines) {
+        fragments.push({ text: l.text, confidence: l.confidence, box: l.box.map(([x, y]) => [x + left, y + top]) as Quad });
+      }
+    }
+  }
+  const { lines, blocks } = layoutPage(fragments, { mode: p.layout, rotation: 0, width: read.width, height: read.height });
   return {
     text: lines.map((l) => l.text).join('\n'),
     lines,
     ...(blocks ? { blocks } : {}),
     rotation: 0,
     page: p.page,
-    provider: TEXT_LAYER,
+    provider,
     ms: Math.round(performance.now() - started),
     width: read.width,
     height: read.height,

@@ -1,7 +1,7 @@
 // Lines of one region become blocks: a new block starts at a gap clearly wider than the line spacing or where
 // the text size changes; larger-than-body text is a heading; a lone line at the very top or bottom of a page
 // with more blocks is a running header or footer. Block text joins its lines into running text.
-import type { OcrBlockKind } from '../../../contract/ocr';
+import type { OcrBlockKind, OcrLine } from '../../../contract/ocr';
 import { heightOf, joinText, median } from './items';
 import type { Row } from './rows';
 import { findTables } from './tables';
@@ -11,7 +11,12 @@ export interface RowBlock {
   rows: Row[];
   column: number;
   cells?: string[][];
+  /** Lines laid out already, one per row (a vertical block's columns); otherwise each row makes a line. */
+  lines?: OcrLine[];
 }
+
+/** A block laid out apart from the page's rows, placed in reading order where the item standing for it falls. */
+export type Aside = Omit<RowBlock, 'column'>;
 
 /** A gap between lines wider than this many line heights always parts paragraphs. */
 const PARAGRAPH_GAP = 0.9;
@@ -24,8 +29,25 @@ const HEADING_SIZE = 1.25;
 /** Running headers and footers sit within this share of the page height from its edge. */
 const MARGIN_SHARE = 0.08;
 
-/** A region's rows as blocks: its tables, and paragraphs of the rows between them. */
-export function regionBlocks(rows: readonly Row[], column: number): RowBlock[] {
+/**
+ * A region's rows as blocks: the blocks laid out apart (rows standing for one of `asides`), and in the rows
+ * between them the tables of aligned cells and paragraphs.
+ */
+export function regionBlocks(rows: readonly Row[], column: number, asides: readonly Aside[] = []): RowBlock[] {
+  const blocks: RowBlock[] = [];
+  let from = 0;
+  rows.forEach((row, i) => {
+    const k = row.items[0].aside;
+    if (k === undefined) return;
+    blocks.push(...unruledBlocks(rows.slice(from, i), column));
+    blocks.push({ ...asides[k], column });
+    from = i + 1;
+  });
+  blocks.push(...unruledBlocks(rows.slice(from), column));
+  return blocks;
+}
+
+function unruledBlocks(rows: readonly Row[], column: number): RowBlock[] {
   const blocks: RowBlock[] = [];
   let at = 0;
   for (const t of findTables(rows)) {
@@ -58,13 +80,15 @@ function paragraphs(rows: readonly Row[], column: number): RowBlock[] {
 
 /** Names headings, headers and footers among the page's blocks (already in reading order). */
 export function classifyBlocks(blocks: RowBlock[], pageTop: number, pageBottom: number): void {
-  const body = median(blocks.flatMap((b) => b.rows.map(heightOf)));
+  // Vertical text (its rows are columns) is neither heading, header nor footer, nor a measure of the body size.
+  const rowed = (b: RowBlock): boolean => b.kind !== 'table' && !b.lines;
+  const body = median(blocks.filter((b) => !b.lines).flatMap((b) => b.rows.map(heightOf)));
   for (const b of blocks) {
-    if (b.kind !== 'table' && b.rows.length <= 3 && median(b.rows.map(heightOf)) >= HEADING_SIZE * body) b.kind = 'heading';
+    if (rowed(b) && b.rows.length <= 3 && median(b.rows.map(heightOf)) >= HEADING_SIZE * body) b.kind = 'heading';
   }
   if (blocks.length < 3) return;
   const span = pageBottom - pageTop;
-  const lone = (b: RowBlock): boolean => b.kind !== 'table' && b.rows.length === 1 && heightOf(b.rows[0]) <= HEADING_SIZE * body;
+  const lone = (b: RowBlock): boolean => rowed(b) && b.rows.length === 1 && heightOf(b.rows[0]) <= HEADING_SIZE * body;
   const first = blocks.reduce((a, b) => (b.rows[0].top < a.rows[0].top ? b : a));
   const last = blocks.reduce((a, b) => (b.rows[b.rows.length - 1].bottom > a.rows[a.rows.length - 1].bottom ? b : a));
   if (lone(first) && first.rows[0].bottom - pageTop <= MARGIN_SHARE * span) first.kind = 'header';

@@ -24,6 +24,8 @@ interface Gutter {
 }
 
 function isColumn(side: readonly Item[], textHeight: number): boolean {
+  // A block laid out apart (a ruled table, vertical text) holds a column's worth of text by itself.
+  if (side.length === 1 && side[0].aside !== undefined) return true;
   return side.length >= 2 && median(side.map(widthOf)) >= MIN_COLUMN_WORDS * textHeight;
 }
 

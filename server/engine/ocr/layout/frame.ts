@@ -43,12 +43,14 @@ function median(values: number[]): number {
   return s[s.length >> 1];
 }
 
-/** The frame for boxes of a `width`×`height` image read after turning it by `rotation`. */
-export function pageFrame(boxes: readonly Quad[], rotation: Rotation, width: number, height: number): PageFrame {
+/**
+ * The page's slant once turned upright (radians, clockwise positive as image y runs down): the median slant of
+ * its boxes' long edges, taken modulo 180° so the corner order a box comes with does not matter. A rigid turn
+ * keeps angles, so the same slant tilts the image's own rules.
+ */
+export function pageSlant(boxes: readonly Quad[], rotation: Rotation, width: number, height: number): number {
   const turned = boxes.map((b) => b.map((p) => turnPoint(p, rotation, width, height)) as Quad);
-  // The slant of the page is the median slant of its boxes' long edges, taken modulo 180° so the corner
-  // order a box comes with does not matter.
-  const angle = median(
+  return median(
     turned.map((b) => {
       const [p, q] =
         Math.hypot(b[1][0] - b[0][0], b[1][1] - b[0][1]) >= Math.hypot(b[3][0] - b[0][0], b[3][1] - b[0][1]) ? [b[0], b[1]] : [b[0], b[3]];
@@ -59,6 +61,11 @@ export function pageFrame(boxes: readonly Quad[], rotation: Rotation, width: num
       return Math.abs(a) < Math.PI / 6 ? a : 0;
     }),
   );
+}
+
+/** The frame for boxes of a `width`×`height` image read after turning it by `rotation`. */
+export function pageFrame(boxes: readonly Quad[], rotation: Rotation, width: number, height: number): PageFrame {
+  const angle = pageSlant(boxes, rotation, width, height);
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   return {

@@ -8,6 +8,8 @@ export interface Fragment {
   confidence: number;
   /** In image pixels. */
   box: Quad;
+  /** Read from a PDF page's own text layer, not recognised. */
+  textLayer?: boolean;
 }
 
 export interface Item {
@@ -20,6 +22,9 @@ export interface Item {
   top: number;
   right: number;
   bottom: number;
+  textLayer?: boolean;
+  /** On an item standing for a block laid out apart (a ruled table, a block of vertical text): its index. */
+  aside?: number;
 }
 
 export function toItems(fragments: readonly Fragment[], frame: PageFrame): Item[] {
@@ -32,6 +37,7 @@ export function toItems(fragments: readonly Fragment[], frame: PageFrame): Item[
       text: f.text,
       confidence: f.confidence,
       box: f.box,
+      ...(f.textLayer ? { textLayer: true } : {}),
       left: Math.min(...us),
       top: Math.min(...vs),
       right: Math.max(...us),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Quad } from '../../../contract/ocr';
+import type { Rule, Rules } from '../rules';
 import { layoutPage, type Fragment } from './index';
 
 const box = (x: number, y: number, w: number, h: number, slope = 0): Quad => [
@@ -156,8 +157,87 @@ describe('layoutPage', () => {
     expect(rows.lines.map((l) => l.text)).toEqual(['营业时间', '上午九点', '下午六点', '周日休息']);
   });
 
+  it('reads a block of vertical CJK beside horizontal lines as columns, the lines as rows', () => {
+    // Three columns of four characters on the left (the first column on the right), three lines on the right.
+    const cols = ['春眠不觉', '处处闻啼', '夜来风雨'];
+    const frags = cols.flatMap((col, c) => [...col].map((ch, k) => frag(ch, 220 - c * 70, 40 + k * 55, 45, 45)));
+    const rows = ['Meng Haoran wrote this', 'quatrain on a spring', '早晨，题为春晓。'];
+    frags.push(...rows.map((t, i) => frag(t, 400, 40 + i * 40, 320, 26)));
+    const r = layoutPage(frags, { ...page, mode: 'auto' });
+    expect(r.lines.map((l) => l.text)).toEqual([...cols, ...rows]);
+    expect(r.blocks?.map((b) => [b.column, b.text])).toEqual([
+      [0, cols.join('')],
+      [1, 'Meng Haoran wrote this quatrain on a spring 早晨，题为春晓。'],
+    ]);
+  });
+
   it('joins CJK fragments on one baseline without a space', () => {
     const r = layoutPage([frag('营业时间', 20, 20, 80), frag('上午九点', 200, 20, 80)], { ...page, mode: 'auto' });
     expect(r.lines.map((l) => l.text)).toEqual(['营业时间上午九点']);
+  });
+
+  describe('ruled tables', () => {
+    // Grid lines of a table of four rows and three columns, the last row empty; the rule under "Tea" leaves
+    // the first column open (one cell over two rows) and the rule between Qty and Price stops above the third
+    // row (one cell over two columns).
+    const hRule = (y: number, x0 = 100, x1 = 600): Rule => ({ from: [x0, y], to: [x1, y], thickness: 2 });
+    const vRule = (x: number, y0 = 200, y1 = 360): Rule => ({ from: [x, y0], to: [x, y1], thickness: 2 });
+    const rules: Rules = {
+      horizontal: [hRule(200), hRule(240), hRule(280, 300), hRule(320), hRule(360)],
+      vertical: [vRule(100), vRule(300), vRule(400, 200, 280), vRule(600)],
+    };
+    const frags = [
+      frag('Heading', 100, 100, 200),
+      frag('Name', 110, 210, 60),
+      frag('Qty', 310, 210, 40),
+      frag('Price', 410, 210, 60),
+      // The detector ran this one across the rule between the first two columns.
+      frag('Tea 5', 110, 250, 220),
+      frag('2.50', 410, 250, 50),
+      frag('n/a', 420, 290, 30),
+      frag('After the table', 100, 400, 300),
+    ];
+    const cells = [
+      ['Name', 'Qty', 'Price'],
+      ['Tea', '5', '2.50'],
+      ['', 'n/a', ''],
+    ];
+
+    it('reads the grid cell by cell, row by row, between the text above and below it', () => {
+      const r = layoutPage(frags, { ...page, mode: 'auto', rules });
+      expect(r.blocks?.map((b) => b.kind)).toEqual(['paragraph', 'table', 'paragraph']);
+      expect(r.blocks?.[1].cells).toEqual(cells);
+      expect(r.blocks?.[1].text).toBe('Name\tQty\tPrice\nTea\t5\t2.50\n\tn/a\t');
+      expect(r.lines.map((l) => l.text)).toEqual(['Heading', 'Name Qty Price', 'Tea 5 2.50', 'n/a', 'After the table']);
+      // The fragment cut at the rule: each part has its own word box.
+      expect(r.lines[2].words?.map((w) => [w.text, w.box[0][0]])).toEqual([
+        ['Tea', 110],
+        ['5', 286],
+        ['2.50', 410],
+      ]);
+      // Without rules the same fragments are no table.
+      expect(layoutPage(frags, { ...page, mode: 'auto' }).blocks?.some((b) => b.cells?.length === 3)).toBe(false);
+    });
+
+    it('finds the grid on a page scanned on its side, rules and boxes in the turned image', () => {
+      // The upright page is 1000 wide and 1400 tall; the scan holds it turned a quarter counter-clockwise.
+      const scan = { width: 1400, height: 1000 };
+      const toScan = ([u, v]: [number, number]): [number, number] => [v, 1000 - u];
+      const turned = frags.map((f) => ({ ...f, box: f.box.map(toScan) as Quad }));
+      const turnRule = (r: Rule): Rule => ({ ...r, from: toScan(r.from), to: toScan(r.to) });
+      const r = layoutPage(turned, {
+        ...scan,
+        rotation: 90,
+        mode: 'auto',
+        rules: { horizontal: rules.vertical.map(turnRule), vertical: rules.horizontal.map(turnRule) },
+      });
+      expect(r.blocks?.[1].cells).toEqual(cells);
+    });
+
+    it('needs two rows and two columns of cells: a frame around the text is no table', () => {
+      const frame: Rules = { horizontal: [hRule(80), hRule(460)], vertical: [vRule(80, 80, 460), vRule(620, 80, 460)] };
+      const r = layoutPage(frags, { ...page, mode: 'auto', rules: frame });
+      expect(r.blocks?.some((b) => b.kind === 'table' && b.cells?.[0].length === 3)).toBe(false);
+    });
   });
 });

@@ -63,6 +63,31 @@ describe('page layout', () => {
     expect(start[0]).toBeGreaterThan(350);
   });
 
+  it('reads a page mixing a vertical Chinese block and horizontal lines: each block in its own direction', async () => {
+    const poem = ['春眠不觉晓', '处处闻啼鸟', '夜来风雨声', '花落知多少'];
+    const note = ['A quatrain by Meng Haoran,', 'set in columns on the right.', '孟浩然的五言绝句，', '题为《春晓》。'];
+    const png = await renderPage({
+      width: 900,
+      height: 400,
+      blocks: [
+        { x: 40, y: 40, lines: note, fontSize: 28, lineGap: 14, font: 'Noto Sans CJK SC' },
+        ...poem.map((col, i) => ({ x: 800 - i * 90, y: 30, lines: [...col], fontSize: 40, lineGap: 4, font: 'Noto Sans CJK SC' })),
+      ],
+    });
+    const r = await engine.ocr(png);
+    expect(r.lines.map((l) => l.text)).toEqual([...note, ...poem]);
+    expect(r.blocks?.map((b) => [b.kind, b.column, b.text])).toEqual([
+      ['paragraph', 0, 'A quatrain by Meng Haoran, set in columns on the right. 孟浩然的五言绝句，题为《春晓》。'],
+      ['paragraph', 1, poem.join('')],
+    ]);
+    // The horizontal lines run left to right, the columns top to bottom.
+    const run = (q: [number, number][]): [number, number] => [q[1][0] - q[0][0], q[1][1] - q[0][1]];
+    const [dx, dy] = run(r.lines[0].box);
+    expect(dx).toBeGreaterThan(Math.abs(dy));
+    const [cx, cy] = run(r.lines[4].box);
+    expect(cy).toBeGreaterThan(Math.abs(cx));
+  });
+
   it('reads an invoice table cell by cell, row by row', async () => {
     const columns = [
       ['Description', 'Printer paper A4', 'Toner cartridge', 'Delivery'],

@@ -17,6 +17,8 @@ export interface Row {
  * the body text beside it are not one line).
  */
 function sameRow(row: Row, it: Item): boolean {
+  // A block laid out apart (a ruled table, vertical text) is a row of its own.
+  if (it.aside !== undefined || row.items[0].aside !== undefined) return false;
   const h = Math.min(heightOf(row), heightOf(it));
   const big = Math.max(heightOf(row), heightOf(it));
   const dv = Math.abs((row.top + row.bottom) / 2 - (it.top + it.bottom) / 2);
@@ -88,5 +90,6 @@ export function rowLine(row: Row, frame: PageFrame, detectorBox: boolean): OcrLi
     confidence: Math.round((chars ? weighted / chars : 0) * 1e4) / 1e4,
     box: detectorBox && row.items.length === 1 ? row.items[0].box : rectQuad(row, frame),
     words: row.items.flatMap((it) => wordsOf(it, frame)),
+    ...(row.items.every((it) => it.textLayer) ? { textLayer: true } : {}),
   };
 }
