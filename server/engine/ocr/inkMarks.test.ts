@@ -10,7 +10,7 @@ import type { DecodedText } from './ctcDecode';
 import { correctReading } from './lookAlikes';
 import { loadOcrModels, releaseOcrModels, type OcrModels } from './pipeline';
 import { findInkMarks, placeMarks } from './inkMarks';
-import { recognizeCrops } from './recognizer';
+import { recogniseCrops } from './recogniser';
 import { restoreWordSpaces } from './wordGaps';
 
 const QUOTED = [
@@ -62,7 +62,7 @@ describe('marks from the crop', () => {
         }
       }
     }
-    const decoded: DecodedText[] = await recognizeCrops(models.rec, crops, models.dict, { batch: 1, padToBase: true });
+    const decoded: DecodedText[] = await recogniseCrops(models.rec, crops, models.dict, { batch: 1, padToBase: true });
     return decoded.map((t, i) => {
       const spaced = restoreWordSpaces(crops[i], t);
       return {
@@ -113,7 +113,7 @@ describe('marks from the crop', () => {
   it('settles the case of a letter the model hesitated over by its height', async () => {
     for (const font of ['DejaVu Sans', 'Liberation Serif']) {
       const crop = await decodeImage(await renderText({ lines: ['- Allow HSTS to have a max-age of 0'], fontSize: 16, font, padding: 3 }));
-      const [read] = await recognizeCrops(models.rec, [crop], models.dict, { batch: 1, padToBase: true });
+      const [read] = await recogniseCrops(models.rec, [crop], models.dict, { batch: 1, padToBase: true });
       expect(read.text.replace(/ /g, '')).toBe('-AllowHSTStohaveamax-ageof0');
       const at = (ch: string): number => read.text.indexOf(ch);
       // The model torn between the cases: "HsTS" with S as runner-up, "Of" with o, and an S read right with s.
