@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../appError';
 import { isImagePath, isPdfPath } from '../jobs/scan';
+import { seededRandom } from '../seededRandom';
 
 export const MIN_EXAMPLES_PER_LABEL = 5;
 /** Larger sets train on a node fine, but embedding them all takes a while; beyond this, split the job. */
@@ -81,20 +82,9 @@ export function readDataset(folder: string): Dataset {
   return { labels, examples, warnings };
 }
 
-/** A seeded PRNG (mulberry32): the split is the same for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A stratified train/validation split: `share` of each label (at least one) to validation, seeded. */
 export function split(examples: readonly Example[], labels: number, seed: number, share = 0.2): { train: Example[]; val: Example[] } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const train: Example[] = [];
   const val: Example[] = [];
   for (let l = 0; l < labels; l++) {
