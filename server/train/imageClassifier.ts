@@ -9,7 +9,7 @@ import type { ModelCatalog } from '../engine/models/catalog';
 import { imageToTensor } from '../engine/models/preprocess';
 import { createSession } from '../engine/session';
 import { readDataset, split, type Example } from './dataset';
-import { classifierModel, embeddingModel, findEmbedding, probeModel, TRAINED } from './embedding';
+import { classifierModel, embeddingModel, findEmbedding, probeModel, TRAINED } from '../engine/onnx/embedding';
 import { evaluate, type Evaluation } from './evaluate';
 import { predict, trainSoftmax, TRAIN_DEFAULTS, type EpochStats } from './softmax';
 
