@@ -25,7 +25,8 @@ export interface Dataset {
   warnings: string[];
 }
 
-export function readDataset(folder: string): Dataset {
+/** `pdfs`: PDFs count as examples (a document-type classifier reads their first page); images always do. */
+export function readDataset(folder: string, opts: { pdfs?: boolean } = {}): Dataset {
   let entries;
   try {
     entries = readdirSync(folder, { withFileTypes: true });
@@ -48,8 +49,8 @@ export function readDataset(folder: string): Dataset {
   const clashes: string[] = [];
   labels.forEach((label, index) => {
     const files = readdirSync(join(folder, label))
-      // The files Hearth reads, less PDFs: an image classifier learns from pictures.
-      .filter((f) => isImagePath(f) && !isPdfPath(f))
+      // The files Hearth reads; PDFs only where asked: an image classifier learns from pictures.
+      .filter((f) => isImagePath(f) && (opts.pdfs || !isPdfPath(f)))
       .sort();
     for (const f of files) {
       const path = join(folder, label, f);
