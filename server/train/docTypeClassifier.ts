@@ -13,6 +13,7 @@ import { DOC_TYPE_FEATURES, DOC_TYPE_IO, docTypeModel, docVector, readDocPage } 
 import { createSession } from '../engine/session';
 import { readDataset, type Example } from './dataset';
 import { fitVectors, timings, type TrainProgress, type TrainReport } from './fit';
+import { TRAIN_DEFAULTS } from './softmax';
 
 export interface DocTypeTrainRequest {
   folder: string;
@@ -98,7 +99,9 @@ export async function trainDocTypeClassifier(
   const first = pages.values().next().value;
   const spec: DocTypeFeatures = { ...DOC_TYPE_FEATURES, visual: { ...DOC_TYPE_FEATURES.visual, dims: first?.visual.length ?? 1 } };
   const vectors = new Map([...pages].map(([path, p]) => [path, docVector(p.text, p.visual, spec)]));
-  const fitted = await fitVectors(dataset, vectors, req.seed ?? 1, onProgress, signal);
+  // The features are L2-normalised already; standardising would blow up n-grams seen once (on rendered pages it
+  // gave probabilities of 1.000 after one epoch, against 0.99 on unseen pages without, equally right).
+  const fitted = await fitVectors(dataset, vectors, req.seed ?? 1, onProgress, signal, { ...TRAIN_DEFAULTS, standardise: false });
   const previous = await previousAccuracy(catalog, req.name, dataset.labels, spec, fitted.val, pages);
 
   signal?.throwIfAborted();

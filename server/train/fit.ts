@@ -4,7 +4,7 @@ import { AppError } from '../appError';
 import type { Dataset, Example } from './dataset';
 import { split } from './dataset';
 import { evaluate, type Evaluation } from './evaluate';
-import { predict, trainSoftmax, TRAIN_DEFAULTS, type EpochStats, type LinearHead } from './softmax';
+import { predict, trainSoftmax, TRAIN_DEFAULTS, type EpochStats, type LinearHead, type TrainOptions } from './softmax';
 
 export type TrainProgress =
   { phase: 'embedding'; done: number; total: number } | { phase: 'fitting'; epoch: EpochStats } | { phase: 'registering' };
@@ -46,6 +46,7 @@ export async function fitVectors(
   seed: number,
   onProgress: (p: TrainProgress) => void,
   signal?: AbortSignal,
+  options: TrainOptions = TRAIN_DEFAULTS,
 ): Promise<Fitted> {
   const usable = dataset.examples.filter((e) => vectors.has(e.path));
   // A label needs one example to learn from and one to check against once unreadable files are left out.
@@ -59,7 +60,7 @@ export async function fitVectors(
     asExamples(train),
     asExamples(val),
     dataset.labels.length,
-    TRAIN_DEFAULTS,
+    options,
     (epoch) => onProgress({ phase: 'fitting', epoch }),
     signal,
   );
