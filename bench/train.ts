@@ -54,6 +54,7 @@ export async function trainBench(workers: number, say: (m: string) => void): Pro
     const started = performance.now();
     const report = await trainImageClassifier(catalog, { folder: set, name: 'page-colours', backbone: 'backbone', seed: 1 });
     lines.push(line('image classifier (backbone)', report, (performance.now() - started) / 1000));
+    lines.push("  (the image classifier's backbone is a 3-number colour summary: its row times embedding and fitting, not accuracy)");
     return lines;
   } finally {
     rmSync(root, { recursive: true, force: true });
