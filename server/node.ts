@@ -98,7 +98,8 @@ export async function createNode(config: Config): Promise<HearthNode> {
     admission.keys.onRevoked((keyId) => jobs.pauseOwnedBy(keyId));
     await cluster?.start(jobs);
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
-    // Training embeds on the CPU: the GPU's sessions belong to the engine's one session thread.
+    // Image classifiers embed on the CPU (the GPU's sessions belong to the engine's one session thread); document
+    // types read their pages through the engine, as bulk work beside jobs.
     const training = createTrainRuns({ store, catalog: () => models.catalog, providers: ['cpu'], engine });
     const services: NodeServices = {
       config,

@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../../appError';
 import type { DocTypeFeatures } from '../../contract/models';
-import { decodeImage } from '../image';
+import { decodeImage, type RgbImage } from '../image';
 import { rgbToTensor } from '../models/preprocess';
 import { embeddingModel, TRAINED } from '../onnx/embedding';
 import { createCachedSession } from '../onnx/modelCache';
@@ -58,7 +58,7 @@ function session(tensor: string, ctx: Parameters<TaskHandler>[1]): Promise<Loade
 
 export const docVisualTask: TaskHandler<DocVisualPayload, DocVisualResult> = async (p, ctx) => {
   const started = performance.now();
-  let rgb;
+  let rgb: RgbImage;
   if (p.pdf) {
     const doc = await openPdf(p.pdf);
     try {
