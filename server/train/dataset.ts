@@ -1,5 +1,6 @@
 // A labelled dataset on disk: one sub-folder per label holding its examples (images; PDFs too for document types).
-// Checked before any training so a person hears in words what is wrong: too few labels or examples, files in two labels, strong imbalance.
+// Checked before any training so a person hears in words what is wrong: too few labels or examples, files in two
+// labels, strong imbalance.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
