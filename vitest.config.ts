@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Units sit beside the code (server/**, main/**, bench/** helpers); e2e/ belongs to Playwright.
+// Unit tests sit beside the code they test (server/**, main/**, bench/**); e2e/ belongs to Playwright.
 export default defineConfig({
   test: {
     include: ['server/**/*.test.ts', 'main/**/*.test.ts', 'bench/**/*.test.ts'],

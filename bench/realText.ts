@@ -2,10 +2,10 @@
 // changelogs and licences of the installed packages, TypeScript's Chinese diagnostic messages, paddleocr's
 // Chinese README, zod's Chinese messages (source code) — laid out in Debian's Chromium in several fonts, sizes,
 // light and dark themes, at 1× and 2×, each image a block of consecutive lines with its truth read from the DOM.
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256Hex } from '../server/sha256';
 import { seededRandom } from '../server/testkit/renderText';
 import { readDataset, type BenchDataset } from './dataset';
 
@@ -174,7 +174,7 @@ async function renderRealSet(dir: string, planned: Planned[]): Promise<void> {
  */
 export async function ensureRealTextSet(root: string, n: number): Promise<BenchDataset> {
   const planned = planRealSet(realSources(root), n);
-  const key = createHash('sha256').update(JSON.stringify({ RECIPE, planned })).digest('hex').slice(0, 12);
+  const key = sha256Hex(JSON.stringify({ RECIPE, planned })).slice(0, 12);
   const dir = join(tmpdir(), `hearth-bench-real-${n}-${key}`);
   if (!existsSync(join(dir, 'truth.json'))) await renderRealSet(dir, planned);
   return readDataset(dir);

@@ -9,7 +9,7 @@
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
 //   npm run bench -- --real                screenshots of real documents (English, Chinese) in Chromium instead of
 //                                          the rendered set; CER by error class next to the peers
-//   npm run bench -- --cluster             one node vs two nodes through NATS (needs nats-server on PATH)
+//   npm run bench -- --cluster             one node vs two nodes through NATS, best of --repeats rounds (needs nats-server)
 //   npm run bench -- --train               training time: a document-type classifier and an image classifier on
 //                                          60 rendered pages (examples/s embedded, seconds to fit)
 //   npm run bench -- --pages               whole pages (prose, two columns, turned pages, a receipt), CER in reading order
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
   say('building the node bundle…');
   execFileSync(process.execPath, [join(root, 'scripts', 'build-node.js')], { stdio: 'inherit' });
   if (flags.cluster) {
-    const lines = await clusterBench(dataset, say);
+    const lines = await clusterBench(dataset, say, flags.repeats);
     process.stdout.write(
       [
         '',

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine } from '../server/engine';
-import { openModelCatalog } from '../server/engine/models/catalog';
+import { openModelRepository } from '../server/engine/models/repository';
 import { writeDocPages } from '../server/testkit/docPages';
 import { colourClassifier } from '../server/testkit/onnx';
 import { trainDocTypeClassifier } from '../server/train/docTypeClassifier';
@@ -32,27 +32,27 @@ export async function trainBench(workers: number, say: (m: string) => void): Pro
     say(`rendering ${PER_KIND} pages of each document kind…`);
     const set = join(root, 'set');
     await writeDocPages(set, PER_KIND, 1);
-    const catalog = openModelCatalog({ dataDir: join(root, 'data') });
+    const repository = openModelRepository({ dataDir: join(root, 'data') });
     const lines: string[] = [`training bench: ${PER_KIND * 3} rendered pages (600×800), 3 labels, seed 1; engine with ${workers} workers`];
 
     say('document-type classifier (OCR + detector backbone per page)…');
     const engine = await createEngine({ workers, queueDepth: 4, cacheEntries: 0, providers: ['cpu'], cacheDir: join(root, 'cache') });
     try {
       const started = performance.now();
-      const report = await trainDocTypeClassifier(catalog, engine, { folder: set, name: 'doc-types', seed: 1 });
+      const report = await trainDocTypeClassifier(repository, engine, { folder: set, name: 'doc-types', seed: 1 });
       lines.push(line('document types', report, (performance.now() - started) / 1000));
     } finally {
       await engine.close();
     }
 
     say('image classifier on an imported backbone…');
-    await catalog.import({
+    await repository.import({
       model: colourClassifier({ size: 64 }),
       manifest: { name: 'backbone', task: 'classify', preprocess: { size: [64, 64] } },
       labels: 'red\ngreen\nblue\n',
     });
     const started = performance.now();
-    const report = await trainImageClassifier(catalog, { folder: set, name: 'page-colours', backbone: 'backbone', seed: 1 });
+    const report = await trainImageClassifier(repository, { folder: set, name: 'page-colours', backbone: 'backbone', seed: 1 });
     lines.push(line('image classifier (backbone)', report, (performance.now() - started) / 1000));
     lines.push("  (the image classifier's backbone is a 3-number colour summary: its row times embedding and fitting, not accuracy)");
     return lines;

@@ -1,7 +1,7 @@
 // The Cluster view in a browser: a lone node lists itself and says how to join; two nodes on a real nats-server
 // both show up, and one that stops shows as down.
 import { join } from 'node:path';
-import { getJson, killNode, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../server/cluster/testCluster';
+import { getJson, killNode, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../server/testkit/cluster';
 import type { ClusterResponse } from '../server/contract/cluster';
 import { expect, screenshot, settled, test } from './fixtures';
 

@@ -42,8 +42,8 @@ function openExternally(url: string): void {
 }
 
 /** Adds the CSP header to everything the node serves to the window. */
-export function applyContentSecurityPolicy(serverOrigin: string): void {
-  session.defaultSession.webRequest.onHeadersReceived({ urls: [`${serverOrigin}/*`] }, (details, callback) => {
+export function applyContentSecurityPolicy(nodeOrigin: string): void {
+  session.defaultSession.webRequest.onHeadersReceived({ urls: [`${nodeOrigin}/*`] }, (details, callback) => {
     const headers = { ...details.responseHeaders, 'Content-Security-Policy': [CSP_HEADER] };
     callback({ responseHeaders: headers });
   });

@@ -7,9 +7,10 @@ import { app, type BrowserWindow, dialog, net, session, shell } from 'electron';
 import { isLoopbackHost } from '../server/loopback';
 import { applyContentSecurityPolicy, createAppWindow } from './appWindow';
 import { registerIpc } from './ipc';
+import { clusterUrlSetting, localNatsFor, superviseNats, type NatsSupervisor } from './natsServer';
 import { watchNodeForNotifications, type Notifier } from './notifications';
-import type { NodeMove, ServerInfo } from './preload/bridge';
-import { startServerProcess, type ServerProcess } from './serverProcess';
+import type { NodeMove, NodeInfo } from './preload/bridge';
+import { startNodeProcess, type NodeProcess } from './nodeProcess';
 import { loadStoreKey } from './storeKey';
 import { createTray, type HearthTray } from './tray';
 
@@ -17,9 +18,11 @@ const PRELOAD = fileURLToPath(new URL('../preload/index.cjs', import.meta.url));
 /** electron-vite dev sets this; built apps load the console from the node itself. */
 const DEV_RENDERER_URL = process.env.ELECTRON_RENDERER_URL;
 
-let server: ServerProcess | undefined;
+let node: NodeProcess | undefined;
+/** The NATS server this app runs when the team-node setting names one on this machine. */
+let nats: NatsSupervisor | undefined;
 /** Where the node listens now and the key the console uses; both change when LAN mode is switched. */
-let info: ServerInfo | undefined;
+let info: NodeInfo | undefined;
 /** The node's own self-signed certificate (SHA-256, hex without colons), trusted for its loopback URL only. */
 let trustedFingerprint: string | null = null;
 let window: BrowserWindow | undefined;
@@ -51,11 +54,11 @@ function showWindow(hash?: string): void {
 function watch(): void {
   notifier?.stop();
   if (info)
-    notifier = watchNodeForNotifications({ serverUrl: info.url, token: info.token, fetch: nodeFetch, onClick: () => showWindow('#/jobs') });
+    notifier = watchNodeForNotifications({ nodeUrl: info.url, token: info.token, fetch: nodeFetch, onClick: () => showWindow('#/jobs') });
 }
 
 /** The console switched LAN mode and the node re-listened: follow it (URL, certificate, key). */
-function moveServer(move: NodeMove): ServerInfo {
+function moveNode(move: NodeMove): NodeInfo {
   info = { url: move.url.replace(/\/+$/, ''), token: move.token ?? info?.token ?? null };
   trustedFingerprint = move.fingerprint ? move.fingerprint.replace(/:/g, '').toLowerCase() : null;
   applyContentSecurityPolicy(info.url);
@@ -69,7 +72,9 @@ async function quit(): Promise<void> {
   quitting = true;
   notifier?.stop();
   tray?.setStatus('Node stopping…');
-  await server?.stop();
+  await node?.stop();
+  // After the node: it hands its in-flight items back through NATS as it stops.
+  await nats?.stop();
   tray?.destroy();
   app.exit(0);
 }
@@ -111,9 +116,13 @@ async function start(): Promise<void> {
     newJob: () => showWindow('#/jobs'),
     quit: () => void quit(),
   });
-  server = await startServerProcess({
+  const dataDir = join(userData, 'data');
+  // The node joins its cluster as it starts, so a NATS server on this machine must be up first.
+  const localNats = localNatsFor(clusterUrlSetting(dataDir), dataDir);
+  if (localNats) nats = await superviseNats(localNats);
+  node = await startNodeProcess({
     appRoot: app.getAppPath(),
-    dataDir: join(userData, 'data'),
+    dataDir,
     storeKey: key,
     // A node whose config keeps LAN on starts on HTTPS right away: trust its certificate before checking health.
     onFingerprint: (fingerprint) => (trustedFingerprint = fingerprint.replace(/:/g, '').toLowerCase()),
@@ -124,10 +133,10 @@ async function start(): Promise<void> {
       dialog.showErrorBox('Hearth node stopped', `The node exited with code ${code}. Restart Hearth to start it again.`);
     },
   });
-  info = { url: server.url, token: null };
+  info = { url: node.url, token: null };
   tray.setStatus(`Node running at ${info.url}`);
   applyContentSecurityPolicy(info.url);
-  registerIpc({ server: () => info!, allowedOrigins, moveServer });
+  registerIpc({ node: () => info!, allowedOrigins, moveNode });
   showWindow();
   watch();
 }
@@ -152,7 +161,8 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch(async (err: unknown) => {
       dialog.showErrorBox('Hearth could not start', err instanceof Error ? err.message : String(err));
-      await server?.stop();
+      await node?.stop();
+      await nats?.stop();
       app.exit(1);
     });
 }

@@ -3,14 +3,14 @@
 import { BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron';
 import { isLoopbackHost } from '../server/loopback';
 import { IPC, type IpcChannel, type IpcContract } from './ipcChannels';
-import type { NodeMove, ServerInfo } from './preload/bridge';
+import type { NodeMove, NodeInfo } from './preload/bridge';
 
 export interface IpcDeps {
-  server(): ServerInfo;
+  node(): NodeInfo;
   /** Origins whose frames may call the bridge. */
   allowedOrigins(): string[];
   /** The node re-listened at a new URL (checked here to be loopback http/https). */
-  moveServer(move: NodeMove): ServerInfo;
+  moveNode(move: NodeMove): NodeInfo;
 }
 
 function isLoopbackUrl(url: unknown): boolean {
@@ -44,7 +44,7 @@ export function registerIpc(deps: IpcDeps): void {
       return false;
     }
   };
-  handle(IPC.getServer, isAllowed, () => deps.server());
+  handle(IPC.getNode, isAllowed, () => deps.node());
   handle(IPC.pickFolder, isAllowed, async (event) => {
     const win = BrowserWindow.fromWebContents(event.sender);
     const options = { properties: ['openDirectory' as const] };
@@ -60,6 +60,6 @@ export function registerIpc(deps: IpcDeps): void {
     if (!move || !isLoopbackUrl(move.url)) throw new Error('the node can only move to a loopback URL');
     const fingerprint = typeof move.fingerprint === 'string' ? move.fingerprint : null;
     const token = typeof move.token === 'string' && move.token ? move.token : null;
-    return deps.moveServer({ url: move.url, fingerprint, token });
+    return deps.moveNode({ url: move.url, fingerprint, token });
   });
 }

@@ -10,8 +10,8 @@ export interface Notifier {
   stop(): void;
 }
 
-export function watchNodeForNotifications(opts: { serverUrl: string; token: string | null; fetch?: FetchLike; onClick(): void }): Notifier {
-  const client = createClient({ baseUrl: opts.serverUrl, key: opts.token, fetch: opts.fetch });
+export function watchNodeForNotifications(opts: { nodeUrl: string; token: string | null; fetch?: FetchLike; onClick(): void }): Notifier {
+  const client = createClient({ baseUrl: opts.nodeUrl, key: opts.token, fetch: opts.fetch });
   const lastState = new Map<string, string>();
   const announcedAlerts = new Set<string>();
   let first = true;

@@ -35,6 +35,8 @@ const configSchema = z.object({
   engine: z.object({
     /** Worker threads running models; 0 = one per core. */
     workers: z.number().int().min(0).max(64),
+    /** ONNX threads each worker runs a model with; 0 = the cores shared out among the workers. */
+    threadsPerWorker: z.number().int().min(0).max(64),
     /** Images waiting beyond the workers before the API sheds load with 503. */
     queueDepth: z.number().int().min(1),
     /** Results kept by content hash so the same image twice costs one run. */
@@ -70,6 +72,9 @@ const configSchema = z.object({
     nkeySeedFile: z.string().optional(),
     /** PEM CA file that signed the NATS server's certificate (TLS to NATS). */
     tlsCa: z.string().optional(),
+    /** PEM certificate and key this node shows a NATS server that asks for client certificates. */
+    tlsCert: z.string().optional(),
+    tlsKey: z.string().optional(),
     /** Cluster key from HEARTH_CLUSTER_KEY; when absent <data>/cluster.key. */
     key: z.string().optional(),
     /** How long a worker may hold an item without a sign of life before it goes to another node. */
@@ -117,7 +122,7 @@ function defaults(dataDir: string): Config {
     host: '127.0.0.1',
     port: DEFAULT_PORT,
     lan: false,
-    engine: { workers: 0, queueDepth: 64, cacheEntries: 256, provider: 'auto' },
+    engine: { workers: 0, threadsPerWorker: 0, queueDepth: 64, cacheEntries: 256, provider: 'auto' },
     ocr: { layout: 'auto' },
     limits: {
       bodyBytes: 50 * 1024 * 1024,
@@ -185,6 +190,9 @@ export function loadConfig(flags: ConfigOverrides = {}, env: NodeJS.ProcessEnv =
   }
   if (Boolean(parsed.data.tlsCert) !== Boolean(parsed.data.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both or neither');
+  }
+  if (Boolean(parsed.data.cluster.tlsCert) !== Boolean(parsed.data.cluster.tlsKey)) {
+    throw new ConfigError('--cluster-tls-cert and --cluster-tls-key go together: give both or neither');
   }
   return parsed.data;
 }

@@ -5,12 +5,13 @@ import { createApp } from './api/app';
 import { createUmiDocuments, type UmiDocuments } from './compat/umi/documents';
 import { createBilling, type Billing } from './billing';
 import { audit } from './admission/audit';
+import type { SharedDefinitions } from './billing/sharedDefinitions';
 import type { Cluster } from './cluster';
 import type { Config } from './config';
 import { createTrainRuns, type TrainRuns } from './train/runs';
 import { createEngine, engineCacheDir, type Engine } from './engine';
 import { chooseProvider, type ProviderChoice } from './engine/providerChoice';
-import { createModelRepository, type ModelRepository } from './engine/models/repository';
+import { createModelService, type ModelService } from './engine/models/service';
 import { createJobService, type JobService } from './jobs';
 import { configureLogging, createLogger } from './logger';
 import { createAdmission, type Admission } from './admission';
@@ -25,7 +26,7 @@ export interface NodeServices {
   settings: SettingsService;
   store: Store;
   engine: Engine;
-  models: ModelRepository;
+  models: ModelService;
   jobs: JobService;
   admission: Admission;
   observability: Observability;
@@ -59,10 +60,12 @@ export async function createNode(config: Config): Promise<HearthNode> {
   settings.on('retention', () => store.results.pruneImages());
   let engine: Engine | undefined;
   let cluster: Cluster | undefined;
+  let shared: SharedDefinitions | undefined;
   try {
     const providerChoice = await chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider });
     engine = await createEngine({
       workers: config.engine.workers,
+      threadsPerWorker: config.engine.threadsPerWorker,
       queueDepth: config.engine.queueDepth,
       cacheEntries: config.engine.cacheEntries,
       providers: [providerChoice.provider],
@@ -70,7 +73,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       cacheDir: engineCacheDir(config.dataDir),
       layout: () => settings.current().ocr.layout,
     });
-    let models = createModelRepository({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
+    let models = createModelService({ dataDir: config.dataDir, engine, store, idleMinutes: config.modelIdleMinutes });
     const admission = createAdmission({ settings, store });
     const observability = createObservability({ config, settings, store, engine, keys: admission.keys });
     const lan = createLanHolder(settings);
@@ -80,10 +83,21 @@ export async function createNode(config: Config): Promise<HearthNode> {
       cluster = await joinCluster({ config, engine, models });
       models = await cluster.syncModels(models);
     }
-    const billing = createBilling({ store, keys: admission.keys, audit: (actor, action, detail) => audit(store, actor, action, detail) });
+    const billing = createBilling({
+      store,
+      keys: admission.keys,
+      audit: (actor, action, detail) => audit(store, actor, action, detail),
+      // In a cluster every node counts quotas on one shared count (loaded only here, like the cluster).
+      ...(cluster ? { counters: await (await import('./billing/clusterCounters')).openClusterCounters(cluster) } : {}),
+    });
+    // In a cluster, keys, groups, quotas and price cards made on any node hold on all of them.
+    if (cluster) {
+      const { shareDefinitions } = await import('./billing/sharedDefinitions');
+      shared = await shareDefinitions({ cluster, store, keys: admission.keys, billing });
+    }
     const jobs = createJobService({
       store,
-      engine: cluster ? cluster.recognizer : engine,
+      engine: cluster ? cluster.recogniser : engine,
       config,
       ...(cluster ? { concurrency: config.cluster.inFlight } : {}),
       sharedRoots: () => settings.current().sharedRoots,
@@ -100,7 +114,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
     // Image classifiers embed on the CPU (the GPU's sessions belong to the engine's one session thread); document
     // types read their pages through the engine, as bulk work beside jobs.
-    const training = createTrainRuns({ store, catalog: () => models.catalog, providers: ['cpu'], engine });
+    const training = createTrainRuns({ store, repository: () => models.repository, providers: ['cpu'], engine });
     const services: NodeServices = {
       config,
       settings,
@@ -126,6 +140,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       app,
       close: async () => {
         // First: stop taking shared work and fail this node's waiting items, so the job service can settle.
+        await shared?.stop();
         await cluster?.close();
         documents.close();
         await training.close();
@@ -138,6 +153,7 @@ export async function createNode(config: Config): Promise<HearthNode> {
       },
     };
   } catch (err) {
+    await shared?.stop();
     await cluster?.close();
     await engine?.close();
     store.close();

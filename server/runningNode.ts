@@ -6,6 +6,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API } from './contract/paths';
 import { isLoopbackHost } from './loopback';
+import { loopbackFetch } from './loopbackFetch';
 
 export const NODE_FILE = 'node.json';
 
@@ -71,7 +72,7 @@ export async function findRunningNode(dataDir: string, timeoutMs = PROBE_TIMEOUT
   const info = readNodeFile(dataDir);
   if (!info || info.lan || !loopbackHttp(info.url) || !processAlive(info.pid)) return undefined;
   try {
-    const res = await fetch(new URL(API.health, info.url), { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await loopbackFetch(new URL(API.health, info.url).href, { signal: AbortSignal.timeout(timeoutMs) });
     if (!res.ok) return undefined;
     const body = (await res.json()) as { status?: string; lan?: boolean };
     return body.status === 'ok' && body.lan !== true ? info : undefined;

@@ -1,5 +1,5 @@
-// SHA-256 as lower-case hex: the one helper behind image content keys, result hashes, key hashes and
-// certificate fingerprints.
+// SHA-256 as lower-case hex: the one function behind image content keys, result hashes, key hashes, dataset
+// duplicates and certificate fingerprints.
 import { createHash } from 'node:crypto';
 
 /** Strings are hashed as UTF-8. */

@@ -9,7 +9,7 @@ function invoke<C extends IpcChannel>(channel: C, ...params: IpcContract[C]['par
 
 const bridge = {
   desktop: true,
-  getServer: () => invoke(IPC.getServer),
+  getNode: () => invoke(IPC.getNode),
   pickFolder: () => invoke(IPC.pickFolder),
   openPath: (path: string) => invoke(IPC.openPath, path),
   nodeMoved: (move: NodeMove) => invoke(IPC.nodeMoved, move),

@@ -26,6 +26,36 @@ afterAll(() => {
 });
 
 describe('key repository', () => {
+  it("takes a peer's key by its hash, and never undoes a revocation for an older copy", () => {
+    // A second store stands for another node: the key's secret never reaches it, only what the store holds.
+    const peerDir = mkdtempSync(join(tmpdir(), 'hearth-keys-peer-'));
+    const peerStore = openStore({ dataDir: peerDir, key: 'keys-test-peer-key' });
+    try {
+      const peer = createKeyRepository(peerStore.db);
+      const k = keys.create('shared', ['jobs']);
+      const copy = keys.shared().find((s) => s.id === k.id)!;
+      expect(JSON.stringify(copy)).not.toContain(k.key);
+      const revokedHere: string[] = [];
+      peer.onRevoked((id) => revokedHere.push(id));
+
+      expect(peer.applyShared(copy)).toBe('keys.create');
+      expect(peer.verify(k.key)).toEqual({ id: k.id, name: 'shared', scopes: ['jobs'] });
+      expect(peer.applyShared(copy)).toBeNull();
+      expect(peer.applyShared({ ...copy, name: 'renamed' })).toBe('keys.update');
+
+      expect(peer.applyShared({ ...copy, revokedAt: '2026-12-01T00:00:00.000Z' })).toBe('keys.revoke');
+      expect(revokedHere).toEqual([k.id]);
+      expect(peer.verify(k.key)).toBeUndefined();
+      // A copy from before the revocation (renamed elsewhere meanwhile) keeps the key revoked.
+      expect(peer.applyShared({ ...copy, name: 'late rename' })).toBe('keys.update');
+      expect(peer.get(k.id)?.revokedAt).toBe('2026-12-01T00:00:00.000Z');
+      expect(peer.verify(k.key)).toBeUndefined();
+    } finally {
+      peerStore.close();
+      rmSync(peerDir, { recursive: true, force: true });
+    }
+  });
+
   it('stores only the hash and a display prefix', () => {
     const k = keys.create('ci', ['infer', 'infer', 'jobs']);
     expect(k.key).toMatch(/^hk_[A-Za-z0-9_-]{43}$/);

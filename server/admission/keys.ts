@@ -22,6 +22,20 @@ interface KeyRow {
   revoked_at: string | null;
 }
 
+/** A key as the nodes of a cluster share it: what the store holds (the hash, never the key), without its use times. */
+export interface SharedKey {
+  id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  scopes: KeyScope[];
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** What applying a shared key changed here: the audit log's action for it, or null for nothing. */
+export type SharedKeyChange = 'keys.create' | 'keys.update' | 'keys.revoke' | null;
+
 export interface ActiveKey {
   id: string;
   name: string;
@@ -41,6 +55,12 @@ export interface KeyRepository {
   verify(secret: string): ActiveKey | undefined;
   /** Records use times in one write (called from the metering flush, not per request). */
   touch(ids: Iterable<string>, at: string): void;
+  /** Every key as a cluster shares it. */
+  shared(): SharedKey[];
+  /** Takes a key as another node has it: creates, renames, rescopes or revokes it here. A revocation is never undone. */
+  applyShared(key: SharedKey): SharedKeyChange;
+  /** Called after any key is created, changed or revoked (here or from a peer); returns the unsubscribe. */
+  onChanged(listener: () => void): () => void;
 }
 
 export function hashKey(secret: string): string {
@@ -72,10 +92,13 @@ export function createKeyRepository(db: Store['db']): KeyRepository {
   const one = db.prepare(`SELECT ${cols} FROM api_keys WHERE id = ?`);
   const byHash = db.prepare('SELECT id, name, scopes FROM api_keys WHERE hash = ? AND revoked_at IS NULL');
   const revokeStmt = db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+  const withHash = db.prepare(`SELECT ${cols}, hash FROM api_keys ORDER BY created_at, id`);
+  const setShared = db.prepare('UPDATE api_keys SET name = @name, scopes = @scopes, revoked_at = @revokedAt WHERE id = @id');
   const touchStmt = db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?');
 
-  const revoked = new EventEmitter();
-  revoked.setMaxListeners(0);
+  const events = new EventEmitter();
+  events.setMaxListeners(0);
+  const changed = (): boolean => events.emit('changed');
 
   const get = (id: string): ApiKeySummary | undefined => {
     const row = one.get(id) as KeyRow | undefined;
@@ -89,6 +112,7 @@ export function createKeyRepository(db: Store['db']): KeyRepository {
       const createdAt = new Date().toISOString();
       const uniqueScopes = [...new Set(scopes)];
       insert.run({ id, name, prefix: key.slice(0, DISPLAY_CHARS), hash: hashKey(key), scopes: JSON.stringify(uniqueScopes), createdAt });
+      changed();
       return { ...get(id)!, key };
     },
     list: () => (all.all() as KeyRow[]).map(toSummary),
@@ -100,16 +124,20 @@ export function createKeyRepository(db: Store['db']): KeyRepository {
       const name = change.name ?? current.name;
       const scopes = change.scopes ? [...new Set(change.scopes)] : current.scopes;
       db.prepare('UPDATE api_keys SET name = ?, scopes = ? WHERE id = ?').run(name, JSON.stringify(scopes), id);
+      changed();
       return get(id)!;
     },
     revoke(id) {
       const done = revokeStmt.run(new Date().toISOString(), id).changes > 0;
-      if (done) revoked.emit('revoked', id);
+      if (done) {
+        events.emit('revoked', id);
+        changed();
+      }
       return done;
     },
     onRevoked(listener) {
-      revoked.on('revoked', listener);
-      return () => revoked.off('revoked', listener);
+      events.on('revoked', listener);
+      return () => events.off('revoked', listener);
     },
     verify(secret) {
       if (!looksLikeKey(secret)) return undefined;
@@ -118,6 +146,40 @@ export function createKeyRepository(db: Store['db']): KeyRepository {
     },
     touch(ids, at) {
       for (const id of ids) touchStmt.run(at, id);
+    },
+    shared: () =>
+      (withHash.all() as (KeyRow & { hash: string })[]).map((r) => ({
+        id: r.id,
+        name: r.name,
+        prefix: r.prefix,
+        hash: r.hash,
+        scopes: JSON.parse(r.scopes) as KeyScope[],
+        createdAt: r.created_at,
+        revokedAt: r.revoked_at,
+      })),
+    applyShared(key) {
+      const current = get(key.id);
+      const scopes = JSON.stringify([...new Set(key.scopes)]);
+      let change: SharedKeyChange = null;
+      if (!current) {
+        insert.run({ id: key.id, name: key.name, prefix: key.prefix, hash: key.hash, scopes, createdAt: key.createdAt });
+        change = 'keys.create';
+      }
+      // A key revoked anywhere stays revoked: a later rename elsewhere does not bring it back.
+      const revokedAt = current?.revokedAt ?? key.revokedAt;
+      if (current && current.name === key.name && JSON.stringify(current.scopes) === scopes && current.revokedAt === revokedAt) return null;
+      setShared.run({ id: key.id, name: key.name, scopes, revokedAt });
+      if (revokedAt && !current?.revokedAt) {
+        events.emit('revoked', key.id);
+        change = 'keys.revoke';
+      }
+      change ??= 'keys.update';
+      changed();
+      return change;
+    },
+    onChanged(listener) {
+      events.on('changed', listener);
+      return () => events.off('changed', listener);
     },
   };
 }

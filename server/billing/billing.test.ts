@@ -162,6 +162,27 @@ describe('billing', () => {
     expect(await html.text()).toContain('Group Department A');
   });
 
+  it('changes a quota in place, keeping its count, and refuses a second quota that would count the same use', async () => {
+    const key = await newKey('editor');
+    const input = { subject: { key: key.id }, period: 'day', mode: 'hard', unit: 'ocr_image', units: 2 };
+    const quota = (await call('POST', '/v1/billing/quotas', input)).json as Quota;
+    expect((await ocr(key.key)).status).toBe(200);
+    expect((await ocr(key.key)).status).toBe(200);
+    expect((await ocr(key.key)).status).toBe(429);
+    const raised = await call('PUT', `/v1/billing/quotas/${quota.id}`, { ...input, units: 3 });
+    expect(raised.status).toBe(200);
+    expect(raised.json).toMatchObject({ id: quota.id, used: '2', limit: '3' });
+    expect((await ocr(key.key)).status).toBe(200);
+    expect((await ocr(key.key)).status).toBe(429);
+    const twin = await call('POST', '/v1/billing/quotas', { ...input, units: 5 });
+    expect(twin.status).toBe(409);
+    expect(JSON.stringify(twin.json)).toMatch(/daily hard quota of key editor in ocr_image exists already/);
+    expect((await call('POST', '/v1/billing/quotas', { ...input, mode: 'soft', units: 5 })).status).toBe(201);
+    expect((await call('PUT', '/v1/billing/quotas/nope', input)).status).toBe(404);
+    const actions = ((await call('GET', '/v1/audit?limit=500')).json as AuditResponse).entries.map((e) => e.action);
+    expect(actions).toContain('billing.quota.update');
+  });
+
   it("charges a job's files to the key that created it, and refuses new jobs once a hard quota is used up", async () => {
     const key = await newKey('night-batch', ['jobs']);
     const start = (): Promise<Response> =>

@@ -2,6 +2,7 @@
 // and written in one transaction every few seconds (and before any read), so billing adds no write per request.
 import type { BillingUnit } from '../contract/billing';
 import type { Store } from '../store';
+import { startFlushLoop } from '../store/flushLoop';
 
 export interface Charge {
   day: string;
@@ -29,8 +30,6 @@ export interface Ledger {
   close(): void;
 }
 
-const FLUSH_MS = 2_000;
-
 export function createLedger(db: Store['db']): Ledger {
   const pending = new Map<string, Charge>();
   const upsert = db.prepare(`
@@ -51,14 +50,7 @@ export function createLedger(db: Store['db']): Ledger {
     pending.clear();
     writeAll(charges);
   };
-  const timer = setInterval(() => {
-    try {
-      flush();
-    } catch {
-      // The store may be closing; close() flushes for the last time.
-    }
-  }, FLUSH_MS);
-  timer.unref();
+  const loop = startFlushLoop(flush);
 
   return {
     add(c) {
@@ -89,9 +81,6 @@ export function createLedger(db: Store['db']): Ledger {
       return row.total;
     },
     flush,
-    close() {
-      clearInterval(timer);
-      flush();
-    },
+    close: loop.close,
   };
 }

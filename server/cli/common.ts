@@ -21,6 +21,13 @@ export function parsePort(value: string): number {
   return n;
 }
 
+/** `--workers`, `--threads-per-worker`: 0 (the cores shared out) up to 64, as the config allows. */
+export function parseEngineWidth(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError('a whole number from 0 (one per core) to 64');
+  return n;
+}
+
 /** Runs a command body: UsageError → exit 2, any other error → exit 1 with a one-line message. */
 export async function runCommand(body: () => Promise<void> | void): Promise<void> {
   try {

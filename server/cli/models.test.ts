@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openModelCatalog } from '../engine/models/catalog';
+import { openModelRepository } from '../engine/models/repository';
 import { colourClassifier } from '../testkit/onnx';
 import { registerModels } from './models';
 
@@ -65,7 +65,7 @@ describe('hearth models', () => {
       a,
     );
     expect(v2.out).toBe('imported colours version 2 (active)\n');
-    expect(openModelCatalog({ dataDir: a }).resolve('colours').manifest.preprocess?.mean).toEqual([0.5, 0.5, 0.5]);
+    expect(openModelRepository({ dataDir: a }).resolve('colours').manifest.preprocess?.mean).toEqual([0.5, 0.5, 0.5]);
 
     const list = await hearth('models', 'list', '--data', a);
     expect(list.out.split('\n')).toEqual([
@@ -82,14 +82,14 @@ describe('hearth models', () => {
     expect((await hearth('models', 'show', 'nothing-here', '--data', a)).code).toBe(1);
 
     expect((await hearth('models', 'rollback', 'colours', '1', '--data', a)).out).toBe('colours now serves version 1\n');
-    expect(openModelCatalog({ dataDir: a }).resolve('colours').labels[0]).toBe('red');
+    expect(openModelRepository({ dataDir: a }).resolve('colours').labels[0]).toBe('red');
 
     const file = join(dir, 'colours.tar');
     expect((await hearth('models', 'export', 'colours', file, '--data', a)).out).toMatch(
       /^wrote colours\.tar \(colours version 1, \d+ bytes\)/,
     );
     expect((await hearth('models', 'import', file, '--data', b)).out).toBe('imported colours version 1 (active)\n');
-    expect(openModelCatalog({ dataDir: b }).resolve('colours').labels).toEqual(['red', 'green', 'blue']);
+    expect(openModelRepository({ dataDir: b }).resolve('colours').labels).toEqual(['red', 'green', 'blue']);
   });
 
   it('fails with exit 2 on bad usage and exit 1 on a bad model, with a reason', async () => {

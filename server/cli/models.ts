@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ImportManifest, ModelSummary, TensorSpec } from '../contract/models';
 import { countOf } from '../contract/plural';
-import type { openModelCatalog } from '../engine/models/catalog';
+import type { openModelRepository } from '../engine/models/repository';
 import { configFrom, runCommand, UsageError } from './common';
 
 interface DataFlags {
@@ -52,9 +52,9 @@ function versionArg(value: string): number {
 }
 
 /** Loaded when a models command runs (it brings ONNX Runtime), so other commands start without it. */
-async function catalogFor(flags: DataFlags): Promise<ReturnType<typeof openModelCatalog>> {
-  const { openModelCatalog } = await import('../engine/models/catalog');
-  return openModelCatalog({ dataDir: configFrom({ dataDir: flags.data }).dataDir });
+async function repositoryFor(flags: DataFlags): Promise<ReturnType<typeof openModelRepository>> {
+  const { openModelRepository } = await import('../engine/models/repository');
+  return openModelRepository({ dataDir: configFrom({ dataDir: flags.data }).dataDir });
 }
 
 /** `models list` columns; the header names them so the table reads without the help text. */
@@ -95,7 +95,7 @@ export function registerModels(program: Command): void {
     .option('--json', 'print JSON')
     .action((flags: DataFlags & { json?: boolean }) =>
       runCommand(async () => {
-        const list = (await catalogFor(flags)).list();
+        const list = (await repositoryFor(flags)).list();
         if (flags.json) process.stdout.write(JSON.stringify({ models: list }, null, 2) + '\n');
         else process.stdout.write([LIST_HEADER, ...list.map(describe)].join('\n') + '\n');
       }),
@@ -108,7 +108,7 @@ export function registerModels(program: Command): void {
     .option('--json', 'print JSON (as GET /v1/models/:id answers)')
     .action((id: string, flags: DataFlags & { json?: boolean }) =>
       runCommand(async () => {
-        const model = (await catalogFor(flags)).get(id);
+        const model = (await repositoryFor(flags)).get(id);
         process.stdout.write(flags.json ? JSON.stringify(model, null, 2) + '\n' : details(model));
       }),
     );
@@ -131,11 +131,11 @@ export function registerModels(program: Command): void {
     .action((file: string, flags: ImportFlags) =>
       runCommand(async () => {
         const bytes = readFile(file);
-        const catalog = await catalogFor(flags);
+        const repository = await repositoryFor(flags);
         let imported;
         const { looksLikeTar } = await import('../engine/models/tar');
         if (looksLikeTar(bytes)) {
-          imported = await catalog.importBundle(bytes);
+          imported = await repository.importBundle(bytes);
         } else {
           if (!flags.name) throw new UsageError('--name is required (it becomes the model id)');
           if (!flags.task) throw new UsageError('--task is required: classify or raw');
@@ -158,7 +158,7 @@ export function registerModels(program: Command): void {
               : undefined,
           };
           const labels = flags.labels ? readFile(flags.labels).toString('utf8') : undefined;
-          imported = await catalog.import({ model: bytes, manifest, labels });
+          imported = await repository.import({ model: bytes, manifest, labels });
         }
         process.stdout.write(`imported ${imported.id} version ${imported.version} (active)\n`);
       }),
@@ -171,7 +171,7 @@ export function registerModels(program: Command): void {
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .action((id: string, file: string, flags: DataFlags & { version?: number }) =>
       runCommand(async () => {
-        const bundle = (await catalogFor(flags)).exportBundle(id, flags.version);
+        const bundle = (await repositoryFor(flags)).exportBundle(id, flags.version);
         writeFileSync(file, bundle.bytes);
         process.stdout.write(
           `wrote ${basename(file)} (${id} version ${bundle.fileName.match(/-v(\d+)\./)?.[1] ?? '?'}, ${bundle.bytes.length} bytes)\n`,
@@ -188,7 +188,7 @@ export function registerModels(program: Command): void {
       runCommand(async () => {
         const v = Number(version);
         if (!Number.isInteger(v) || v < 1) throw new UsageError('VERSION is a whole number from 1');
-        (await catalogFor(flags)).activate(id, v);
+        (await repositoryFor(flags)).activate(id, v);
         process.stdout.write(`${id} now serves version ${v}\n`);
       }),
     );
@@ -200,7 +200,7 @@ export function registerModels(program: Command): void {
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .action((id: string, flags: DataFlags & { version?: number }) =>
       runCommand(async () => {
-        (await catalogFor(flags)).remove(id, flags.version);
+        (await repositoryFor(flags)).remove(id, flags.version);
         process.stdout.write(flags.version ? `deleted ${id} version ${flags.version}\n` : `deleted ${id}\n`);
       }),
     );

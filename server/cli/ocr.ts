@@ -42,10 +42,23 @@ export function imageCountHint(paths: readonly string[], recursive: boolean): nu
   return n;
 }
 
-/** Workers for a local run: as configured (0 = one per core), but no more than there are images. */
+/**
+ * Images each automatically chosen worker should have before one more is worth its start (its code and
+ * sessions). Below it one worker using every core finished sooner: on the shared 2-core machine 2 and 4 line
+ * images took 6.4 and 6.1 s in one worker against 8.5 and 8.6 s in two. Kept low because a page costs several
+ * line images, and on an idle machine two single-threaded workers keep both cores busier through the steps
+ * outside ONNX Runtime.
+ */
+export const IMAGES_PER_WORKER = 4;
+
+/**
+ * Workers for a local run: as configured, but no more than there are images; automatically (configured 0) one
+ * per core, and one per IMAGES_PER_WORKER images for a run known to be smaller.
+ */
 export function workersFor(configured: number, images: number | undefined, cores = availableParallelism()): number {
-  const width = configured > 0 ? configured : cores;
-  return images === undefined ? width : Math.max(1, Math.min(width, images));
+  if (images === undefined) return configured > 0 ? configured : cores;
+  const width = configured > 0 ? Math.min(configured, images) : Math.min(cores, Math.ceil(images / IMAGES_PER_WORKER));
+  return Math.max(1, width);
 }
 
 /** Failed files listed on stderr at the end; the rest are counted. */
@@ -124,11 +137,11 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
   const halt = (): void => void shutdown().then(() => halted(null));
 
   try {
-    let recognizer: import('../jobs').Recognizer;
+    let recogniser: import('../jobs').Recogniser;
     let tagger: import('../jobs').Tagger | undefined;
     if (remote) {
       if (flags.classify) {
-        const { createRemoteTagger } = await import('../jobs/remoteRecognizer');
+        const { createRemoteTagger } = await import('../jobs/remoteRecogniser');
         const remoteTagger = createRemoteTagger(remote);
         try {
           await remoteTagger.prepare(flags.classify);
@@ -138,10 +151,15 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         }
         tagger = remoteTagger.tagger;
       }
-      const { createRemoteRecognizer } = await import('../jobs/remoteRecognizer');
-      recognizer = createRemoteRecognizer({
+      const [{ createRemoteRecogniser }, { loopbackFetch }] = await Promise.all([
+        import('../jobs/remoteRecogniser'),
+        import('../loopbackFetch'),
+      ]);
+      recogniser = createRemoteRecogniser({
         url: remote.url,
         key: remote.key,
+        // The node found on this machine is reached over node:http; --server through fetch (TLS, proxies).
+        fetch: flags.server ? undefined : loopbackFetch,
         concurrency: config.engine.workers || 4,
         onFatal: (err) => {
           fatal = err;
@@ -149,7 +167,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         },
       });
     } else {
-      // No more workers than images (one image: one worker with every core's thread). The engine starts loading
+      // Few images: one worker with every core's thread (workersFor). The engine starts loading
       // now, beside the store opening on this thread; an unchanged re-run stops it again without using it.
       const images = imageCountHint(paths, Boolean(flags.recursive));
       const workers = workersFor(config.engine.workers, images);
@@ -166,6 +184,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
           stop.signal.throwIfAborted();
           return createEngine({
             workers,
+            threadsPerWorker: config.engine.threadsPerWorker,
             queueDepth: config.engine.queueDepth,
             cacheEntries: config.engine.cacheEntries,
             providers: [choice.provider],
@@ -192,7 +211,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         if (starting) await (await starting.catch(() => null))?.close();
       };
       let first = true;
-      recognizer = {
+      recogniser = {
         stats: () => ({ workers }),
         ocr: async (image, o) => {
           const t = clock();
@@ -205,19 +224,19 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         ocrPdfPage: async (pdf, page, o) => (await engine()).ocrPdfPage(pdf, page, o),
       };
       if (flags.classify) {
-        const [{ openModelCatalog }, { classifyDocPage, docTypeSpec }] = await Promise.all([
-          import('../engine/models/catalog'),
+        const [{ openModelRepository }, { classifyDocPage, docTypeSpec }] = await Promise.all([
+          import('../engine/models/repository'),
           import('../engine/models/docType'),
         ]);
-        const catalog = openModelCatalog({ dataDir: config.dataDir });
+        const repository = openModelRepository({ dataDir: config.dataDir });
         // The engine starts when the first item needs it; tags wait for it like readings do.
         const runner: Pick<import('../engine').Engine, 'run'> = {
           run: (task, payload, o) => engine().then((e) => e.run(task, payload, o)),
         };
         tagger = {
-          check: (model) => void docTypeSpec(model, catalog.resolve(model).manifest),
+          check: (model) => void docTypeSpec(model, repository.resolve(model).manifest),
           async tag(model, bytes, page, text) {
-            const r = catalog.resolve(model);
+            const r = repository.resolve(model);
             const { labels } = await classifyDocPage(
               runner,
               { id: model, modelPath: r.modelPath, labels: r.labels, manifest: r.manifest, idleMs: config.modelIdleMinutes * 60_000 },
@@ -235,7 +254,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     store = await timed('store open', () =>
       openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }),
     );
-    jobs = createJobService({ store, engine: recognizer, config, tagger });
+    jobs = createJobService({ store, engine: recogniser, config, tagger });
 
     let started: { job: Job; resumed: boolean };
     try {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNodeFile } from '../runningNode';
 import { mayRecogniseLocally } from './earlyWorker';
-import { imageCountHint, workersFor } from './ocr';
+import { IMAGES_PER_WORKER, imageCountHint, workersFor } from './ocr';
 
 let dir: string;
 beforeAll(() => {
@@ -33,8 +33,16 @@ describe('hearth ocr start-up sizing', () => {
     expect(workersFor(0, 1, 8)).toBe(1);
     expect(workersFor(0, 60, 8)).toBe(8);
     expect(workersFor(3, 60, 8)).toBe(3);
+    expect(workersFor(3, 2, 8)).toBe(2);
     expect(workersFor(0, undefined, 2)).toBe(2);
     expect(workersFor(0, 0, 2)).toBe(1);
+  });
+
+  it('chooses one worker per core only for runs large enough to repay each start', () => {
+    expect(workersFor(0, IMAGES_PER_WORKER, 2)).toBe(1);
+    expect(workersFor(0, IMAGES_PER_WORKER + 1, 2)).toBe(2);
+    expect(workersFor(0, 3 * IMAGES_PER_WORKER, 8)).toBe(3);
+    expect(workersFor(0, 4, 2)).toBe(1);
   });
 
   it('boots a worker ahead only for an ocr run that will likely recognise here', () => {

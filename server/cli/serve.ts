@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { listeningLine } from '../contract/listening';
 import type { ProviderName } from '../engine/providers';
 import { reachableUrls } from '../lan';
-import { configFrom, parsePort, parseProvider, PROVIDER_OPTION_HELP, runCommand } from './common';
+import { configFrom, parseEngineWidth, parsePort, parseProvider, PROVIDER_OPTION_HELP, runCommand } from './common';
 
 interface ServeFlags {
   host?: string;
@@ -17,8 +17,12 @@ interface ServeFlags {
   clusterUser?: string;
   clusterNkey?: string;
   clusterCa?: string;
+  clusterTlsCert?: string;
+  clusterTlsKey?: string;
   nodeName?: string;
   provider?: ProviderName;
+  workers?: number;
+  threadsPerWorker?: number;
 }
 
 export function registerServe(program: Command): void {
@@ -37,8 +41,16 @@ export function registerServe(program: Command): void {
     .option('--cluster-user <user>', 'NATS user name (password from HEARTH_CLUSTER_PASSWORD)')
     .option('--cluster-nkey <file>', 'file holding the NATS nkey seed, instead of user and password')
     .option('--cluster-ca <file>', 'PEM CA that signed the NATS server certificate (TLS to NATS)')
+    .option('--cluster-tls-cert <file>', 'PEM client certificate for a NATS server that asks for one')
+    .option('--cluster-tls-key <file>', 'PEM private key for --cluster-tls-cert')
     .option('--node-name <name>', "this node's name in the Cluster view (default the host name)")
     .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
+    .option('--workers <n>', 'engine worker threads (default 0: one per core)', parseEngineWidth)
+    .option(
+      '--threads-per-worker <n>',
+      'ONNX threads each engine worker uses (default 0: the cores shared out among the workers)',
+      parseEngineWidth,
+    )
     .action((flags: ServeFlags) =>
       runCommand(async () => {
         const config = configFrom({
@@ -54,9 +66,11 @@ export function registerServe(program: Command): void {
             user: flags.clusterUser,
             nkeySeedFile: flags.clusterNkey,
             tlsCa: flags.clusterCa,
+            tlsCert: flags.clusterTlsCert,
+            tlsKey: flags.clusterTlsKey,
             name: flags.nodeName,
           },
-          engine: { provider: flags.provider },
+          engine: { provider: flags.provider, workers: flags.workers, threadsPerWorker: flags.threadsPerWorker },
         });
         // Loaded here so other commands (ocr, keys, --help) don't pay for the HTTP stack at start-up.
         const { exitOnSignals, startServer } = await import('../serve');

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openModelCatalog } from '../engine/models/catalog';
+import { openModelRepository } from '../engine/models/repository';
 import { colourClassifier, solidPng } from '../testkit/onnx';
 
 let root: string;
@@ -18,7 +18,7 @@ const hearth = (args: string[]): ReturnType<typeof spawnSync> =>
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'hearth-train-cli-'));
   // The colour classifier's pooled channel means are a 3-number embedding; teach it warm vs cool colours.
-  await openModelCatalog({ dataDir: join(root, 'data') }).import({
+  await openModelRepository({ dataDir: join(root, 'data') }).import({
     model: colourClassifier({ size: 16 }),
     manifest: { name: 'colours', task: 'classify', preprocess: { size: [16, 16] } },
     labels: 'red\ngreen\nblue\n',
@@ -71,7 +71,7 @@ describe('hearth train', () => {
     expect(String(second.stdout)).toMatch(/version 2 \(not active: hearth models activate temperature 2\)/);
     expect(String(second.stdout)).toMatch(/validation accuracy 100\.0 % \(active version 1: 100\.0 %\)/);
     expect(hearth(['models', 'activate', 'temperature', '2']).status).toBe(0);
-    expect(openModelCatalog({ dataDir: join(root, 'data') }).get('temperature').activeVersion).toBe(2);
+    expect(openModelRepository({ dataDir: join(root, 'data') }).get('temperature').activeVersion).toBe(2);
   });
 
   it('says what is missing', () => {

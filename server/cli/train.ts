@@ -67,8 +67,8 @@ export function registerTrain(program: Command): void {
         if (flags.embedding && !flags.backbone)
           throw new UsageError('--embedding names a tensor of the --backbone model; name the backbone too');
         const config = configFrom({ dataDir: flags.data });
-        const { openModelCatalog } = await import('../engine/models/catalog');
-        const catalog = openModelCatalog({ dataDir: config.dataDir });
+        const { openModelRepository } = await import('../engine/models/repository');
+        const repository = openModelRepository({ dataDir: config.dataDir });
         const tty = process.stderr.isTTY && !flags.json;
         let last = 0;
         const progress = (p: TrainProgress): void => {
@@ -86,7 +86,7 @@ export function registerTrain(program: Command): void {
         if (flags.backbone) {
           const { trainImageClassifier } = await import('../train/imageClassifier');
           report = await trainImageClassifier(
-            catalog,
+            repository,
             { folder, name: flags.name, backbone: flags.backbone, embedding: flags.embedding, seed: flags.seed, providers: ['cpu'] },
             progress,
           );
@@ -108,7 +108,7 @@ export function registerTrain(program: Command): void {
             layout: config.ocr.layout,
           });
           try {
-            report = await trainDocTypeClassifier(catalog, engine, { folder, name: flags.name, seed: flags.seed }, progress);
+            report = await trainDocTypeClassifier(repository, engine, { folder, name: flags.name, seed: flags.seed }, progress);
           } finally {
             await engine.close();
           }

@@ -10,9 +10,10 @@ import type { Job } from '../contract/jobs';
 import type { ClassifyResponse, ModelImportResponse } from '../contract/models';
 import { colourClassifier, solidPng } from '../testkit/onnx';
 import type { OcrResponse } from '../contract/ocr';
+import type { CreatedKeyResponse, UsageResponse, UsageRow } from '../contract/security';
 import { renderText } from '../testkit/renderText';
 import { makeImageFolder, textOf } from '../testkit/imageFolder';
-import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from './testCluster';
+import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
 
 const FILES = 8;
 
@@ -132,6 +133,39 @@ describe('cluster of two nodes', () => {
     expect(servedBy).toContain('beta');
     expect((await getJson<{ total: number }>(`${a.url}/v1/results?limit=1`)).total).toBe(before.total + 6);
     expect((await getJson<{ total: number }>(`${b.url}/v1/results?limit=1`)).total).toBe(beforeB.total);
+  });
+
+  it('checks the API key and meters the call on the node the client called, also when the peer served it', async () => {
+    const images = (rows: UsageRow[]): number => rows.reduce((n, r) => n + r.images, 0);
+    const engineMs = (rows: UsageRow[]): number => rows.reduce((n, r) => n + r.engineMs, 0);
+    const peerBefore = (await getJson<UsageResponse>(`${b.url}/v1/usage`)).rows;
+    const key = await postJson<CreatedKeyResponse>(`${a.url}/v1/keys`, { name: 'scanner desk', scopes: ['infer'] });
+    const jobsOnly = await postJson<CreatedKeyResponse>(`${a.url}/v1/keys`, { name: 'jobs only', scopes: ['jobs'] });
+    const png = await renderText({ lines: ['meter 7731'], fontSize: 28 });
+    const call = (bearer: string): Promise<Response> =>
+      fetch(`${a.url}/v1/ocr`, { method: 'POST', headers: { 'content-type': 'image/png', authorization: `Bearer ${bearer}` }, body: png });
+    // Refused where they arrive, before any peer is asked.
+    expect((await call('not-a-key-of-this-cluster')).status).toBe(401);
+    expect((await call(jobsOnly.key)).status).toBe(403);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const res = await call(key.key);
+        expect(res.status).toBe(200);
+        return (await res.json()) as OcrResponse;
+      }),
+    );
+    expect(answers.map((r) => r.node)).toContain('beta');
+    const called = (await getJson<UsageResponse>(`${a.url}/v1/usage?key=${key.id}`)).rows;
+    expect(called).toHaveLength(1);
+    expect(called[0]).toMatchObject({ keyId: key.id, keyName: 'scanner desk', requests: 6, images: 6, errors: 0 });
+    // The engine time of the answers the peer gave is counted here too.
+    const beta = answers.filter((r) => r.node === 'beta').reduce((n, r) => n + r.ms, 0);
+    expect(called[0].engineMs).toBeGreaterThanOrEqual(Math.floor(beta));
+    // The peer knows nothing of the key and metered nothing for the calls it served.
+    const peerAfter = (await getJson<UsageResponse>(`${b.url}/v1/usage`)).rows;
+    expect(peerAfter.some((r) => r.keyId === key.id)).toBe(false);
+    expect(images(peerAfter)).toBe(images(peerBefore));
+    expect(engineMs(peerAfter)).toBe(engineMs(peerBefore));
   });
 
   it('deploys an imported model version to every node, and rolls the whole cluster back with one activation', async () => {

@@ -18,7 +18,7 @@ import {
   type NatsServer,
   type NodeProc,
   type NodeOptions,
-} from './testCluster';
+} from '../testkit/cluster';
 
 const FILES = 10;
 

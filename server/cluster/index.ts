@@ -5,15 +5,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
-import { Kvm } from '@nats-io/kv';
+import { Kvm, type KV } from '@nats-io/kv';
 import { Objm } from '@nats-io/obj';
 import { AppError } from '../appError';
 import type { Config } from '../config';
 import type { ClusterNode, ClusterQueue, ClusterResponse } from '../contract/cluster';
 import type { HealthModel } from '../contract/health';
 import type { Engine } from '../engine';
-import type { ModelRepository } from '../engine/models/repository';
-import type { Recognizer } from '../jobs';
+import type { ModelService } from '../engine/models/service';
+import type { Recogniser } from '../jobs';
 import { createLogger } from '../logger';
 import { VERSION } from '../version';
 import { resolveClusterKey } from './clusterKey';
@@ -35,7 +35,7 @@ import {
   workSubject,
   type WorkClass,
 } from './names';
-import { createSealer } from './sealed';
+import { createSealer, type Sealer } from './sealed';
 import { syncModels, type ModelSync } from './models';
 import { startOffload, type Offload, type PeerCall, type Served } from './peers';
 import { startPuller, type WorkPuller } from './worker';
@@ -72,14 +72,27 @@ export interface JobItems {
   itemPending(item: string): boolean;
 }
 
+/** A KV bucket on the node's NATS connection, for a part that keeps cluster-wide state of its own. */
+export interface SharedBucket {
+  kv: KV;
+  /** The NATS server, as the node was told (for messages). */
+  server: string;
+  /** Whether the link to NATS is up right now. */
+  connected(): boolean;
+  /** The cluster key, for entries that must not lie on NATS in plain form. */
+  sealer: Sealer;
+}
+
 export interface Cluster {
   readonly nodeId: string;
+  /** Opens (creating when missing) the KV bucket `name`; entries untouched for `ttlMs` (0: never) fall away. */
+  openBucket(name: string, opts: { ttlMs: number }): Promise<SharedBucket>;
   /** The engine for job items: items with an id go through the shared queue, the rest run here. */
-  recognizer: Recognizer;
-  /** Starts collecting this node's results (needs the job service, which needs the recognizer first). */
+  recogniser: Recogniser;
+  /** Starts collecting this node's results (needs the job service, which needs the recogniser first). */
   start(jobs: JobItems): Promise<void>;
-  /** The repository to serve with: imports and activations reach every node, and this node follows theirs. */
-  syncModels(repo: ModelRepository): Promise<ModelRepository>;
+  /** The model service to serve with: imports and activations reach every node, and this node follows theirs. */
+  syncModels(local: ModelService): Promise<ModelService>;
   /** An interactive call (OCR, classify, infer): here, or on a less busy peer when this node is busy; names the node that served. */
   interactive<T extends object>(call: PeerCall, image: Uint8Array, local: () => Promise<T>): Promise<Served<T>>;
   /** The URL this node is reachable at, for the others' Cluster view. */
@@ -192,7 +205,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     let collecting: Promise<void> | undefined;
     let offload: Offload | undefined;
     let modelSync: ModelSync | undefined;
-    let servedModels: ModelRepository | undefined;
+    let servedModels: ModelService | undefined;
     let lastView: { nodes: ClusterNode[]; queues: Record<string, ClusterQueue> } = { nodes: [], queues: {} };
     let peers: ClusterNode[] = [];
     let peerTimer: NodeJS.Timeout | undefined;
@@ -225,7 +238,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
       };
     };
 
-    const recognizer: Recognizer = {
+    const recogniser: Recogniser = {
       ocr(image, opts) {
         if (!opts?.item || !dispatcher) return engine.ocr(image, opts);
         const cls: WorkClass = opts.item.interactive ? 'interactive' : 'bulk';
@@ -240,7 +253,11 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     log.info('joined the cluster', { node: nodeId, name });
     return {
       nodeId,
-      recognizer,
+      recogniser,
+      async openBucket(bucket, o) {
+        const kv = await kvm.create(bucket, { storage: StorageType.File, history: 1, ttl: o.ttlMs });
+        return { kv, server: cc.url ?? '', connected: () => link.connected(), sealer };
+      },
       async start(jobs) {
         dispatcher = createDispatcher({ nodeId, js, payloads, sealer, pending: (item) => jobs.itemPending(item) });
         const results = await js.consumers.get(RESULT_STREAM, resultConsumer(nodeId));
@@ -271,13 +288,13 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           if (call.kind === 'ocr') return engine.ocr(image);
           if (!servedModels || !call.model) throw new AppError('not_found', 404, 'no such model on this node');
           if (call.kind === 'classify') return servedModels.classify(call.model, image, { topK: call.topK, page: call.page });
-          return servedModels.infer(call.model, call.request as Parameters<ModelRepository['infer']>[1]);
+          return servedModels.infer(call.model, call.request as Parameters<ModelService['infer']>[1]);
         };
         offload = startOffload({ nc, nodeId, name, engine, sealer, peers: () => peers, serve });
       },
-      async syncModels(repo) {
-        modelSync = await syncModels(repo, { kv: modelsKv, bundles: modelBundles, sealer });
-        servedModels = modelSync.repository;
+      async syncModels(local) {
+        modelSync = await syncModels(local, { kv: modelsKv, bundles: modelBundles, sealer });
+        servedModels = modelSync.service;
         return servedModels;
       },
       async interactive(call, image, local) {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { nkeys } from '@nats-io/transport-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ClusterResponse } from '../contract/cluster';
-import { getJson, killNode, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from './testCluster';
+import { getJson, killNode, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
 
 describe('joining a cluster with credentials', () => {
   const tmp = tempRoot('hearth-join-');

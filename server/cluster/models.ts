@@ -3,7 +3,7 @@
 // and serves the active version. Activating an older version anywhere is a rollback for the whole cluster.
 import type { KV } from '@nats-io/kv';
 import type { ObjectStore } from '@nats-io/obj';
-import type { ModelRepository } from '../engine/models/repository';
+import type { ModelService } from '../engine/models/service';
 import { createLogger } from '../logger';
 import type { Sealer } from './sealed';
 
@@ -19,14 +19,14 @@ const keyOf = (id: string): string => Buffer.from(id).toString('base64url');
 const bundleName = (id: string, version: number): string => `${id}/v${version}`;
 
 export interface ModelSync {
-  /** The repository the node serves with: imports and activations also go to the cluster. */
-  repository: ModelRepository;
+  /** The service the node serves with: imports and activations also go to the cluster. */
+  service: ModelService;
   stop(): void;
 }
 
-export async function syncModels(repo: ModelRepository, opts: { kv: KV; bundles: ObjectStore; sealer: Sealer }): Promise<ModelSync> {
+export async function syncModels(local: ModelService, opts: { kv: KV; bundles: ObjectStore; sealer: Sealer }): Promise<ModelSync> {
   const { kv, bundles, sealer } = opts;
-  const activeHere = (id: string): number | undefined => repo.summaries().find((m) => m.id === id)?.version;
+  const activeHere = (id: string): number | undefined => local.summaries().find((m) => m.id === id)?.version;
 
   const announce = async (id: string): Promise<void> => {
     const active = activeHere(id);
@@ -35,7 +35,7 @@ export async function syncModels(repo: ModelRepository, opts: { kv: KV; bundles:
   };
 
   const publish = async (id: string, version: number): Promise<void> => {
-    const bundle = repo.exportBundle(id, version);
+    const bundle = local.exportBundle(id, version);
     await bundles.putBlob({ name: bundleName(id, version) }, sealer.seal(bundle.bytes, 'model'));
     await announce(id);
     log.info('model version published to the cluster', { id, version });
@@ -45,13 +45,13 @@ export async function syncModels(repo: ModelRepository, opts: { kv: KV; bundles:
   const follow = async (a: Announcement): Promise<void> => {
     if (activeHere(a.id) === a.active) return;
     // A version this node already holds is only switched to; one it lacks comes from the cluster's bundles first.
-    const held = repo.list().some((m) => m.id === a.id && m.versions.some((v) => v.version === a.active));
+    const held = local.list().some((m) => m.id === a.id && m.versions.some((v) => v.version === a.active));
     if (!held) {
       const sealed = await bundles.getBlob(bundleName(a.id, a.active));
       if (!sealed) throw new Error(`the cluster has no bundle for ${a.id} v${a.active}`);
-      await repo.importBundle(sealer.open(sealed, 'model'));
+      await local.importBundle(sealer.open(sealed, 'model'));
     }
-    repo.activate(a.id, a.active);
+    local.activate(a.id, a.active);
     log.info("serving the cluster's model version", { id: a.id, version: a.active });
   };
 
@@ -73,25 +73,25 @@ export async function syncModels(repo: ModelRepository, opts: { kv: KV; bundles:
     );
   };
 
-  const repository: ModelRepository = {
-    ...repo,
+  const service: ModelService = {
+    ...local,
     async import(input) {
-      const r = await repo.import(input);
+      const r = await local.import(input);
       published(r.model.id, r.version);
       return r;
     },
     async importBundle(bytes) {
-      const r = await repo.importBundle(bytes);
+      const r = await local.importBundle(bytes);
       published(r.model.id, r.version);
       return r;
     },
     activate(id, version) {
-      const s = repo.activate(id, version);
+      const s = local.activate(id, version);
       announce(id).catch((err: unknown) =>
         log.error('cannot announce a model version to the cluster', { id, version, error: String(err) }),
       );
       return s;
     },
   };
-  return { repository, stop: () => watch.stop() };
+  return { service, stop: () => watch.stop() };
 }

@@ -17,6 +17,10 @@ export const NODES_BUCKET = 'hearth-nodes';
 export const CLUSTER_BUCKET = 'hearth-cluster';
 /** Model bundles (object store) and each model's active version (KV). */
 export const MODELS_BUCKET = 'hearth-models';
+/** Billing's quota counts, one entry per quota and period. */
+export const BILLING_BUCKET = 'hearth-billing';
+/** API keys (hash, never the key), key groups, quotas and price cards, one sealed entry each, as every node holds them. */
+export const DEFINITIONS_BUCKET = 'hearth-definitions';
 /** Work payloads too large for one message. */
 export const PAYLOAD_BUCKET = 'hearth-payloads';
 

@@ -83,17 +83,26 @@ export function startOffload(opts: {
     },
   });
 
-  const busy = (): boolean => {
+  /** Calls this node took itself and has not answered yet: those still decoding are not in the engine's counts. */
+  let servingHere = 0;
+  /** Work on this node's engine per worker: what it runs and holds, or the calls it took, whichever is more. */
+  const load = (): number => {
     const s = engine.stats();
-    return s.inFlight + s.queued >= s.workers;
+    return Math.max(s.inFlight + s.queued, servingHere) / Math.max(1, s.workers);
   };
 
   return {
     async run<T extends object>(call: PeerCall, image: Uint8Array, local: () => Promise<T>): Promise<Served<T>> {
-      const here = async (): Promise<Served<T>> => ({ ...(await local()), node: opts.name });
-      if (!busy()) return here();
-      const s = engine.stats();
-      const mine = (s.inFlight + s.queued) / Math.max(1, s.workers);
+      const here = async (): Promise<Served<T>> => {
+        servingHere++;
+        try {
+          return { ...(await local()), node: opts.name };
+        } finally {
+          servingHere--;
+        }
+      };
+      const mine = load();
+      if (mine < 1) return here();
       const candidates = opts
         .peers()
         .filter((p) => p.status === 'up' && loadOf(p) < mine)

@@ -14,6 +14,8 @@ import { resultSubject, type WorkClass } from './names';
 import { frame, unframe, type Sealer } from './sealed';
 
 const log = createLogger('cluster');
+/** How often a node whose engine is full with other work looks again for room. */
+const OTHERS_POLL_MS = 200;
 
 export interface WorkerStats {
   inFlight: number;
@@ -54,17 +56,28 @@ export function startPuller(opts: {
     slotWaiters.clear();
   };
 
-  // Two items per engine worker: one runs while the next is opened and decoded.
-  const capacity = (): number => Math.max(1, engine.stats().workers * 2);
+  /** Of this puller's items, those inside the engine now. */
+  let inEngine = 0;
+  /** This puller's items not yet through the engine: being opened, waiting their turn, or running. */
+  let ahead = 0;
+  /**
+   * Items this node may take now: its engine's free capacity, one per worker less the items already taken and
+   * not yet run, and less what the engine runs for others (this node's interactive calls, PDF pages, peers' calls).
+   * An item whose result is on its way to the owner no longer holds a worker.
+   */
+  const free = (): number => {
+    const s = engine.stats();
+    const others = Math.max(0, s.inFlight + s.queued - inEngine);
+    return Math.max(1, s.workers) - ahead - others;
+  };
   // An item delivered again may be the one that took a worker down: it runs alone, so a second crash blames only
   // it and the items that happened to share the first one's worker are not counted against.
   let isolating = 0;
   let suspectTail: Promise<unknown> = Promise.resolve();
-  const free = (): number => (isolating > 0 ? 0 : capacity() - inFlight.size);
 
   const faultSha = process.env.HEARTH_FAULT_KILL_ON_SHA256;
 
-  const runOne = async (m: JsMsg, cls: WorkClass): Promise<void> => {
+  const runOne = async (m: JsMsg, cls: WorkClass, passed: () => void): Promise<void> => {
     let header: WorkHeader;
     let bytes: Buffer;
     try {
@@ -92,7 +105,13 @@ export function startPuller(opts: {
       // Tell NATS we are alive while a long page runs, so the item is not handed to another node meanwhile.
       const alive = setInterval(() => m.working(), Math.max(500, Math.floor(opts.ackWaitMs / 3)));
       try {
-        outcome = { result: await engine.ocr(bytes, { bulk: cls === 'bulk' }) };
+        inEngine++;
+        outcome = {
+          result: await engine.ocr(bytes, { bulk: cls === 'bulk' }).finally(() => {
+            inEngine--;
+            passed();
+          }),
+        };
       } catch (err) {
         // "Not now" from this engine: the item goes back to the queue for any node.
         if (isAppError(err) && RETRY_LATER_CODES.has(err.code)) {
@@ -145,11 +164,21 @@ export function startPuller(opts: {
         ? holding(m, before)
         : Promise.resolve();
     if (suspect) isolating++;
+    ahead++;
+    let through = false;
+    // Once the engine is done with the item (or it never gets there), its worker is free for the next one.
+    const passed = (): void => {
+      if (through) return;
+      through = true;
+      ahead--;
+      wakeAll();
+    };
     const p = waitTurn
-      .then(() => runOne(m, cls))
+      .then(() => runOne(m, cls, passed))
       .catch((err: unknown) => log.error('queued item failed unexpectedly', { error: String(err) }))
       .finally(() => {
         if (suspect) isolating--;
+        passed();
         inFlight.delete(m);
         wakeAll();
       });
@@ -157,15 +186,27 @@ export function startPuller(opts: {
     inFlight.set(m, p);
   };
 
-  const waitForSlot = (): Promise<void> => new Promise((resolve) => slotWaiters.add(resolve));
+  /** Until one of this node's items leaves the engine or ends, or `ms` at most. */
+  const waitForSlot = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        slotWaiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      slotWaiters.add(done);
+    });
 
   // One pull loop per class, sharing this node's slots: an interactive item is taken as soon as a slot frees,
   // without waiting behind a bulk fetch (the engine then runs it ahead of bulk work, too).
   const loop = async (cls: WorkClass): Promise<void> => {
     while (!stopping) {
-      const n = free();
+      const n = isolating > 0 ? 0 : free();
       if (n <= 0) {
-        await waitForSlot();
+        // A slot frees when one of this node's items leaves the engine, or when the engine finishes work of
+        // others: that one sends no word here, so look again shortly.
+        await waitForSlot(OTHERS_POLL_MS);
         continue;
       }
       try {

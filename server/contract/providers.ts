@@ -1,9 +1,9 @@
 // Execution provider names a person may choose (settings, `--provider`), and the candidate report that
 // `hearth doctor` and /v1/health show: shared by the node, the CLI and the console.
 import { z } from 'zod';
+import { PROVIDER_NAMES } from './providerNames';
 
-export const PROVIDER_NAMES = ['cpu', 'webgpu', 'cuda', 'dml', 'coreml'] as const;
-export type ProviderName = (typeof PROVIDER_NAMES)[number];
+export { PROVIDER_NAMES, type ProviderName } from './providerNames';
 
 /** The provider setting: the measured choice, or one provider forced by name. */
 export const providerSettingSchema = z.enum(['auto', ...PROVIDER_NAMES]);

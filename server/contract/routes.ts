@@ -1,6 +1,7 @@
-// Every HTTP route of the node, declared once: method, path, who may call it, and the zod schemas of its
-// params, query, body and answer. The node mounts routes from this table (server/api/mount.ts), the OpenAPI
-// document, the request metrics and the typed client are all derived from it.
+// Every HTTP route of the node, declared once: method, path, who may call it, the zod schemas of its
+// params, query, body and answer, and the model work it runs. The node mounts routes from this table
+// (server/api/mount.ts); the OpenAPI document, the request metrics, billing's units and the typed client are all
+// derived from it.
 //
 // Adding a route: declare it here (a new key, the path in paths.ts), then mount it with
 // `mount(router, 'key', handler)` in server/api/routes/<area>/index.ts. A test fails while a mounted route is
@@ -83,6 +84,9 @@ export interface RawAnswer {
   description: string;
 }
 
+/** The model work a route runs in the engine while it answers: the inference metrics label it, billing charges it. */
+export type RouteTask = 'ocr' | 'classify' | 'infer';
+
 export interface RouteSpec {
   method: HttpMethod;
   path: string;
@@ -96,6 +100,8 @@ export interface RouteSpec {
   response?: z.ZodType | RawAnswer;
   /** Success status; 200 unless said. */
   status?: number;
+  /** The model work the route runs; absent for routes that run none (or only queue it, as jobs do). */
+  task?: RouteTask;
 }
 
 /** A query or path value that must be a whole number ≥ min (larger values are capped at max); "" means absent. */
@@ -149,6 +155,7 @@ export const ROUTES = {
     }),
     body: image,
     response: ocrResponseSchema,
+    task: 'ocr',
   },
   classify: {
     method: 'post',
@@ -163,6 +170,7 @@ export const ROUTES = {
     }),
     body: image,
     response: classifyResponseSchema,
+    task: 'classify',
   },
   listModels: {
     method: 'get',
@@ -219,6 +227,7 @@ export const ROUTES = {
     params: idParams,
     body: inferRequestSchema,
     response: inferResponseSchema,
+    task: 'infer',
   },
   exportModel: {
     method: 'get',
@@ -516,6 +525,7 @@ export const ROUTES = {
     tag: 'compatibility',
     summary: 'Umi-OCR: recognise a base64 image {base64, options}',
     response: umiAnswerSchema,
+    task: 'ocr',
   },
   umiQrcode: {
     method: 'post',
@@ -582,6 +592,7 @@ export const ROUTES = {
     tag: 'compatibility',
     summary: 'PaddleOCR hub serving: recognise {images: [base64, ...]}',
     response: paddleAnswerSchema,
+    task: 'ocr',
   },
   billingPrices: {
     method: 'get',
@@ -655,6 +666,16 @@ export const ROUTES = {
     body: quotaInputSchema,
     response: quotaSchema,
     status: 201,
+  },
+  updateBillingQuota: {
+    method: 'put',
+    path: API.billingQuota,
+    access: ['admin'],
+    tag: 'billing',
+    summary: 'Change a quota: its subject, period, mode or limit (its use in the period goes on while it counts the same thing)',
+    params: idParams,
+    body: quotaInputSchema,
+    response: quotaSchema,
   },
   deleteBillingQuota: {
     method: 'delete',
@@ -770,6 +791,11 @@ function compile(path: string): RegExp {
 const MATCHERS = ROUTE_KEYS.map((key) => ({ key, spec: ROUTES[key] as RouteSpec, pattern: compile(ROUTES[key].path) })).sort(
   (a, b) => (a.spec.path.match(/:/g) ?? []).length - (b.spec.path.match(/:/g) ?? []).length,
 );
+
+/** The model work a route runs, from its `task` field. */
+export function routeTask(key: RouteKey): RouteTask | undefined {
+  return (ROUTES[key] as RouteSpec).task;
+}
 
 /** The table route a request belongs to, by method and concrete path (HEAD counts as GET). */
 export function matchRoute(method: string, path: string): RouteKey | undefined {

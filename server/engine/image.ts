@@ -1,11 +1,12 @@
 // Turns uploaded bytes into upright 8-bit RGB pixels: sharp decodes jpg/png/webp/tiff/gif (first frame) and
 // applies EXIF orientation; BMP goes through our own decoder. Bad input becomes an AppError a person understands.
 import { crc32 } from 'node:zlib';
-import sharp, { type Sharp } from 'sharp';
 import { AppError, isAppError } from '../appError';
 import { sniffImageMime } from '../store/imageMime';
-import { bmpPixelCount, decodeBmp, isBmp } from './bmpDecode';
+import { decodeBmp, isBmp } from './bmpDecode';
+import { isPng, MAX_PIXELS, PNG_IHDR } from './imageSize';
 import { noteDecoded } from './memory';
+import { sharp, type Sharp } from './sharp';
 
 export interface RgbImage {
   /** Interleaved RGB, row-major, 3 bytes per pixel. */
@@ -13,20 +14,6 @@ export interface RgbImage {
   width: number;
   height: number;
 }
-
-/** 64 megapixels: an A4 page scanned at 600 dpi is 35 MP; beyond this the RGB buffer alone is ~200 MB. */
-export const MAX_PIXELS = 64_000_000;
-
-/**
- * Decoded pixels all engine workers together may hold at once: two images at the size limit (~400 MB of RGB), or
- * many ordinary photos. Beyond it images wait for a worker's image to finish (see Scheduler).
- */
-export const PIXEL_BUDGET = 2 * MAX_PIXELS;
-
-// Each sharp call in a worker would otherwise spread over every core; the scheduler already runs one
-// image per core, so one libvips thread per pipeline keeps workers from fighting.
-sharp.concurrency(1);
-sharp.cache(false);
 
 function classify(err: unknown): AppError {
   const message = String((err as Error)?.message ?? err);
@@ -41,16 +28,14 @@ function classify(err: unknown): AppError {
   return new AppError('corrupt_image', 422, 'the image is damaged or truncated and cannot be decoded', { cause: err });
 }
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-
 /**
  * libpng only warns about a damaged header checksum and decodes on; a PNG whose IHDR (size, depth, colour type)
  * fails its CRC is refused instead, since every pixel read after it rests on that header.
  */
 function checkPngHeader(bytes: Uint8Array): void {
-  if (bytes.length < 8 || !PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return;
+  if (!isPng(bytes)) return;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.length < 33 || view.getUint32(8) !== 13 || view.getUint32(12) !== 0x49484452) {
+  if (bytes.length < 33 || view.getUint32(8) !== 13 || view.getUint32(12) !== PNG_IHDR) {
     throw new AppError('corrupt_image', 422, 'the PNG file is damaged: its header chunk is missing or truncated');
   }
   if (crc32(bytes.subarray(12, 29)) !== view.getUint32(29)) {
@@ -65,20 +50,6 @@ function bmpPixels(bytes: Uint8Array, maxPixels: number): ReturnType<typeof deco
     // A field combination the decoder does not foresee must still be the file's fault, not the node's.
     if (isAppError(err)) throw err;
     throw new AppError('corrupt_image', 422, 'the BMP file is damaged or truncated and cannot be decoded', { cause: err });
-  }
-}
-
-/**
- * What an image will decode to, in pixels, from its header alone (no pixel is decoded); 0 when the header cannot
- * be read (decoding will then fail on its own, cheaply). Lets the scheduler budget memory before a worker starts.
- */
-export async function imagePixels(bytes: Uint8Array): Promise<number> {
-  try {
-    if (isBmp(bytes)) return bmpPixelCount(bytes);
-    const meta = await sharp(bytes, { limitInputPixels: false, pages: 1 }).metadata();
-    return (meta.width ?? 0) * (meta.pageHeight ?? meta.height ?? 0);
-  } catch {
-    return 0;
   }
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AppError } from '../appError';
 import type { LayoutMode, OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
-import { imagePixels, PIXEL_BUDGET } from './image';
+import { imagePixels, PIXEL_BUDGET } from './imageSize';
 import { clock, recordSpan } from '../startupTimings';
 import { startGpuSessions } from './gpu/sessionHost';
 import { choiceLine } from './providers';
@@ -56,6 +56,8 @@ export interface OcrCallOptions {
 export interface EngineOptions {
   /** Worker threads; 0 = one per core. */
   workers: number;
+  /** ONNX intra-op threads per worker; 0 or absent = the cores shared out among the workers. */
+  threadsPerWorker?: number;
   /** Interactive tasks allowed to wait beyond the busy workers before ocr()/run() answer queue_full. */
   queueDepth: number;
   /** OCR results kept by content hash; 0 disables the cache. */
@@ -107,7 +109,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const cores = availableParallelism();
   const count = opts.workers > 0 ? opts.workers : cores;
   // Workers keep their own sessions on the CPU; on a GPU the OCR graphs run in one session thread for all of them.
-  const ctx: TaskContext = { providers: ['cpu'], threads: threadsPerWorker(count, cores), cacheDir: opts.cacheDir };
+  const ctx: TaskContext = {
+    providers: ['cpu'],
+    threads: opts.threadsPerWorker || threadsPerWorker(count, cores),
+    cacheDir: opts.cacheDir,
+  };
   const gpu = await startGpuSessions(opts.providers[0]);
   // Each worker gets its own port to the GPU's session thread; the graphs of imported models stay on the CPU.
   const contextFor = (): TaskContext => (gpu ? { ...ctx, gpu: { provider: gpu.provider, names: gpu.names, port: gpu.connect() } } : ctx);

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { PROVIDER_NAMES, type ProviderName } from '../contract/providers';
+import { PROVIDER_NAMES, type ProviderName } from '../contract/providerNames';
 
 export { PROVIDER_NAMES, type ProviderName };
 

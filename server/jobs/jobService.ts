@@ -17,11 +17,10 @@ import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemLabel, 
 import { createRateTracker, type RateTracker } from './progressRate';
 import { isPdf } from '../engine/pdf/isPdf';
 import { readJobItem } from './readItem';
-import { searchablePdf } from './searchablePdf';
 import { isPdfPath, scanJob, type JobInput, type JobSpec, type ScannedFile } from './scan';
 
 /** What jobs need from the engine (the engine itself, or `hearth ocr --server`'s HTTP client). */
-export interface Recognizer {
+export interface Recogniser {
   /** `item` names a job item (`<job>.<item>`): a cluster may run it on another node, once per name. */
   ocr(image: Uint8Array, opts?: { bulk?: boolean; item?: { key: string; interactive: boolean } }): Promise<OcrResult>;
   /** Pages of a PDF; AppError for one that cannot be read (encrypted, damaged, too large). */
@@ -75,7 +74,7 @@ export interface JobService {
   exportPdf(id: string): Promise<Uint8Array>;
   /** Starts every job a crash or restart left queued or running. */
   resumeInterrupted(): void;
-  /** Whether a job item (`<job>.<item>`, as named to the recognizer) still waits for its result. */
+  /** Whether a job item (`<job>.<item>`, as named to the recogniser) still waits for its result. */
   itemPending(item: string): boolean;
   /** Lets in-flight items finish and be acknowledged, then stops; unfinished jobs resume at next start. */
   close(): Promise<void>;
@@ -83,7 +82,7 @@ export interface JobService {
 
 export interface JobServiceOptions {
   store: Store;
-  engine: Recognizer;
+  engine: Recogniser;
   config: Config;
   /** The shared roots as the settings name them now; key jobs are held to them at every read. */
   sharedRoots?: () => readonly string[];
@@ -525,6 +524,8 @@ export function createJobService(opts: JobServiceOptions): JobService {
     },
     async exportPdf(id) {
       requireJob(id);
+      // Loaded when asked for: pdf-lib and the image tools it brings are most of a `hearth ocr` start's code.
+      const { searchablePdf } = await import('./searchablePdf');
       return searchablePdf(store, id);
     },
 

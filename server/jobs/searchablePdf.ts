@@ -2,7 +2,7 @@
 // with its recognised lines laid over it as invisible text, placed and turned to match the boxes, so any PDF
 // viewer can select and search what was read. Pages read from their own text layer are already searchable.
 import { degrees, PDFDocument, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
-import sharp from 'sharp';
+import { sharp } from '../engine/sharp';
 import { AppError } from '../appError';
 import type { OcrLine } from '../contract/ocr';
 import { TEXT_LAYER } from '../engine/tasks/pdf';

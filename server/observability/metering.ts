@@ -3,10 +3,10 @@
 import type { Store } from '../store';
 import type { UsageRow } from '../contract/security';
 import type { KeyRepository } from '../admission/keys';
+import { startFlushLoop } from '../store/flushLoop';
 
 /** The usage row owner of keyless loopback requests. */
 export const OWNER_KEY_ID = 'owner';
-const FLUSH_MS = 2_000;
 
 interface Tally {
   requests: number;
@@ -55,14 +55,7 @@ export function createMetering(db: Store['db'], keys: KeyRepository): Metering {
     used.clear();
     writeAll(entries, touched);
   };
-  const timer = setInterval(() => {
-    try {
-      flush();
-    } catch {
-      // The store may be closing under us at shutdown; close() flushes for the last time.
-    }
-  }, FLUSH_MS);
-  timer.unref();
+  const loop = startFlushLoop(flush);
 
   return {
     record({ keyId, status, images = 0, engineMs = 0 }) {
@@ -80,9 +73,6 @@ export function createMetering(db: Store['db'], keys: KeyRepository): Metering {
       return select.all({ from: from ?? '0000-00-00', to: to ?? '9999-99-99', key: key ?? null }) as UsageRow[];
     },
     flush,
-    close() {
-      clearInterval(timer);
-      flush();
-    },
+    close: loop.close,
   };
 }

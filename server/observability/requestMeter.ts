@@ -2,7 +2,7 @@
 // monitor's rolling window, and per-key metering (requests, images, engine ms, errors).
 import type { Request, RequestHandler, Response } from 'express';
 import type { Principal } from '../admission/principal';
-import { matchRoute, ROUTES, type RouteKey } from '../contract/routes';
+import { matchRoute, ROUTES, routeTask, type RouteKey } from '../contract/routes';
 import type { Metering } from './metering';
 import type { NodeMetrics } from './metrics';
 import type { Monitor } from './monitor';
@@ -22,8 +22,6 @@ export function routeLabel(method: string, path: string): string {
   if (key) return key;
   return path.startsWith('/v1/') || path === '/metrics' ? 'unmatched' : 'console';
 }
-
-const TASK_BY_ROUTE: Partial<Record<RouteKey, string>> = { ocr: 'ocr', classify: 'classify', inferModel: 'infer' };
 
 /**
  * Admin actions other areas' routes perform, audited here when they succeed so no route has to remember to.
@@ -53,7 +51,7 @@ function paramsOf(template: string, path: string): Record<string, string> {
 function modelOf(key: RouteKey, req: Request): string {
   if (key === 'inferModel') return decodeURIComponent(req.path.split('/')[3] ?? 'unknown');
   if (key === 'classify') return typeof req.query.model === 'string' ? req.query.model : 'unknown';
-  if (key === 'ocr') return 'pp-ocrv4';
+  if (routeTask(key) === 'ocr') return 'pp-ocrv4';
   return 'unknown';
 }
 
@@ -87,7 +85,7 @@ export function createRequestMeter(opts: {
       if (typeof req.query.version === 'string') detail.version = req.query.version;
       opts.audit(principal, action, detail);
     }
-    const task = usage.task ?? (key && TASK_BY_ROUTE[key]);
+    const task = usage.task ?? (key && routeTask(key));
     if (task && typeof usage.engineMs === 'number' && status < 400) {
       // Routes may name model and provider; else they follow from the route and the one provider running.
       const providers = opts.providers();

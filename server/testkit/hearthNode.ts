@@ -1,4 +1,4 @@
-// Test helper for the security suite: a real `hearth serve` child process on a fresh data dir (config.json and
+// For the security suite: a real `hearth serve` child process on a fresh data dir (config.json and
 // keys written first through the real CLI), with a request function that trusts the node's own TLS certificate.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

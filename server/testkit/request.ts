@@ -1,4 +1,4 @@
-// Test helper: one HTTP(S) request with full control over headers (Host, Origin, Authorization) and the CA to
+// For tests: one HTTP(S) request with full control over headers (Host, Origin, Authorization) and the CA to
 // trust, answering status, headers and body. node:http(s) because fetch hides Host and cannot pin a CA.
 import http from 'node:http';
 import https from 'node:https';

@@ -1,12 +1,12 @@
 // A labelled dataset on disk: one sub-folder per label holding its examples (images; PDFs too for document types).
 // Checked before any training so a person hears in words what is wrong: too few labels or examples, files in two
 // labels, strong imbalance.
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../appError';
 import { isImagePath, isPdfPath } from '../jobs/scan';
 import { seededRandom } from '../seededRandom';
+import { sha256Hex } from '../sha256';
 
 export const MIN_EXAMPLES_PER_LABEL = 5;
 /** Larger sets train on a node fine, but embedding them all takes a while; beyond this, split the job. */
@@ -56,7 +56,7 @@ export function readDataset(folder: string, opts: { pdfs?: boolean } = {}): Data
     for (const f of files) {
       const path = join(folder, label, f);
       if (!statSync(path).isFile()) continue;
-      const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex');
+      const sha256 = sha256Hex(readFileSync(path));
       const seen = bySha.get(sha256);
       if (seen !== undefined && seen !== index) clashes.push(`${label}/${f} is also under ${labels[seen]}`);
       bySha.set(sha256, index);

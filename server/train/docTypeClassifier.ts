@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import { isAppError } from '../appError';
 import type { DocTypeFeatures } from '../contract/models';
 import type { Engine } from '../engine';
-import type { ModelCatalog } from '../engine/models/catalog';
+import type { ModelRepository } from '../engine/models/repository';
 import { DOC_TYPE_FEATURES, DOC_TYPE_IO, docTypeModel, docVector, readDocPage } from '../engine/models/docType';
 import { createSession } from '../engine/session';
 import { readDataset, type Example } from './dataset';
@@ -32,16 +32,16 @@ interface Page {
 
 /** The active version's accuracy on the validation pages, when it reads pages the same way and knows the same labels. */
 async function previousAccuracy(
-  catalog: ModelCatalog,
+  repository: ModelRepository,
   name: string,
   labels: readonly string[],
   spec: DocTypeFeatures,
   val: readonly Example[],
   pages: ReadonlyMap<string, Page>,
 ): Promise<TrainReport['previous']> {
-  const existing = catalog.list().find((m) => m.id === name);
+  const existing = repository.list().find((m) => m.id === name);
   if (!existing || existing.bundled) return null;
-  const active = catalog.resolve(name);
+  const active = repository.resolve(name);
   const old = active.manifest.docType;
   if (active.manifest.task !== 'doctype' || !old || active.labels.join('\n') !== labels.join('\n')) return null;
   if (old.visual.tensor !== spec.visual.tensor || old.visual.size.join() !== spec.visual.size.join()) return null;
@@ -62,7 +62,7 @@ async function previousAccuracy(
 }
 
 export async function trainDocTypeClassifier(
-  catalog: ModelCatalog,
+  repository: ModelRepository,
   engine: Pick<Engine, 'run'>,
   req: DocTypeTrainRequest,
   onProgress: (p: TrainProgress) => void = () => undefined,
@@ -102,11 +102,11 @@ export async function trainDocTypeClassifier(
   // The features are L2-normalised already; standardising would blow up n-grams seen once (on rendered pages it
   // gave probabilities of 1.000 after one epoch, against 0.99 on unseen pages without, equally right).
   const fitted = await fitVectors(dataset, vectors, req.seed ?? 1, onProgress, signal, { ...TRAIN_DEFAULTS, standardise: false });
-  const previous = await previousAccuracy(catalog, req.name, dataset.labels, spec, fitted.val, pages);
+  const previous = await previousAccuracy(repository, req.name, dataset.labels, spec, fitted.val, pages);
 
   signal?.throwIfAborted();
   onProgress({ phase: 'registering' });
-  const imported = await catalog.import({
+  const imported = await repository.import({
     model: docTypeModel(fitted.head),
     manifest: {
       name: req.name,
@@ -123,7 +123,7 @@ export async function trainDocTypeClassifier(
     kind: 'doctype',
     model: imported.id,
     version: imported.version,
-    active: catalog.get(imported.id).activeVersion === imported.version,
+    active: repository.get(imported.id).activeVersion === imported.version,
     labels: dataset.labels,
     examples: { train: fitted.train.length, validation: fitted.val.length },
     bestEpoch: fitted.bestEpoch,

@@ -8,7 +8,7 @@ import * as ort from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
-import { openModelCatalog } from '../engine/models/catalog';
+import { openModelRepository } from '../engine/models/repository';
 import { imageToTensor } from '../engine/models/preprocess';
 import { OnnxGraph } from '../engine/onnx/graph';
 import { startServer } from '../serve';
@@ -79,7 +79,7 @@ async function makeDataset(dir: string, perLabel: number, seed: number): Promise
 }
 
 function importBackbone(dataDir: string): Promise<unknown> {
-  return openModelCatalog({ dataDir }).import({
+  return openModelRepository({ dataDir }).import({
     model: backbone(),
     manifest: { name: 'tiny-net', task: 'classify', preprocess: { size: [32, 32], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } },
     labels: 'cat\ndog\n',
@@ -98,10 +98,12 @@ describe('training an image classifier on an imported backbone', () => {
   it('learns the labels, and the exported graph answers what the trained layer computes', async () => {
     const dataDir = join(root, 'node-a');
     await importBackbone(dataDir);
-    const catalog = openModelCatalog({ dataDir });
+    const repository = openModelRepository({ dataDir });
     const phases = new Set<string>();
-    const report = await trainImageClassifier(catalog, { folder: join(root, 'set'), name: 'marks', backbone: 'tiny-net', seed: 3 }, (p) =>
-      phases.add(p.phase),
+    const report = await trainImageClassifier(
+      repository,
+      { folder: join(root, 'set'), name: 'marks', backbone: 'tiny-net', seed: 3 },
+      (p) => phases.add(p.phase),
     );
     expect(phases).toEqual(new Set(['embedding', 'fitting', 'registering']));
     expect(report.accuracy).toBeGreaterThanOrEqual(0.95);
@@ -112,7 +114,7 @@ describe('training an image classifier on an imported backbone', () => {
     expect(report).toMatchObject({ model: 'marks', version: 1, active: true, previous: null });
 
     // The new version's graph against the trained layer, on examples it never saw.
-    const resolved = catalog.resolve('marks');
+    const resolved = repository.resolve('marks');
     expect(resolved.labels).toEqual(LABELS);
     const graph = new OnnxGraph(readFileSync(resolved.modelPath));
     const weight = graph.constant(TRAINED.weight);
@@ -141,30 +143,30 @@ describe('training an image classifier on an imported backbone', () => {
     const b = join(root, 'node-c');
     await importBackbone(a);
     await importBackbone(b);
-    const ra = await trainImageClassifier(openModelCatalog({ dataDir: a }), {
+    const ra = await trainImageClassifier(openModelRepository({ dataDir: a }), {
       folder: join(root, 'set'),
       name: 'marks',
       backbone: 'tiny-net',
       seed: 9,
     });
-    const rb = await trainImageClassifier(openModelCatalog({ dataDir: b }), {
+    const rb = await trainImageClassifier(openModelRepository({ dataDir: b }), {
       folder: join(root, 'set'),
       name: 'marks',
       backbone: 'tiny-net',
       seed: 9,
     });
-    const bytesA = readFileSync(openModelCatalog({ dataDir: a }).resolve('marks', ra.version).modelPath);
-    const bytesB = readFileSync(openModelCatalog({ dataDir: b }).resolve('marks', rb.version).modelPath);
+    const bytesA = readFileSync(openModelRepository({ dataDir: a }).resolve('marks', ra.version).modelPath);
+    const bytesB = readFileSync(openModelRepository({ dataDir: b }).resolve('marks', rb.version).modelPath);
     expect(Buffer.compare(bytesA, bytesB)).toBe(0);
 
-    const again = await trainImageClassifier(openModelCatalog({ dataDir: a }), {
+    const again = await trainImageClassifier(openModelRepository({ dataDir: a }), {
       folder: join(root, 'set'),
       name: 'marks',
       backbone: 'tiny-net',
       seed: 4,
     });
     expect(again).toMatchObject({ version: 2, active: false, previous: { version: 1 } });
-    expect(openModelCatalog({ dataDir: a }).get('marks').activeVersion).toBe(1);
+    expect(openModelRepository({ dataDir: a }).get('marks').activeVersion).toBe(1);
   });
 
   it('serves the trained version through /v1/classify', async () => {
@@ -187,24 +189,24 @@ describe('training an image classifier on an imported backbone', () => {
   it('refuses what cannot work, in words, and leaves the repository untouched', async () => {
     const dataDir = join(root, 'node-d');
     await importBackbone(dataDir);
-    const catalog = openModelCatalog({ dataDir });
+    const repository = openModelRepository({ dataDir });
     const one = join(root, 'one-label');
     mkdirSync(join(one, 'only'), { recursive: true });
-    await expect(trainImageClassifier(catalog, { folder: one, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(/at least two labels/);
+    await expect(trainImageClassifier(repository, { folder: one, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(/at least two labels/);
     const few = join(root, 'few');
     await makeDataset(few, 3, 7);
-    await expect(trainImageClassifier(catalog, { folder: few, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(
+    await expect(trainImageClassifier(repository, { folder: few, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(
       /at least 5 examples; too few in: bars \(3\)/,
     );
     const dup = join(root, 'dup');
     await makeDataset(dup, 6, 11);
     writeFileSync(join(dup, 'dots', 'copy.png'), readFileSync(join(dup, 'bars', 'bars-0.png')));
-    await expect(trainImageClassifier(catalog, { folder: dup, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(
+    await expect(trainImageClassifier(repository, { folder: dup, name: 'x', backbone: 'tiny-net' })).rejects.toThrow(
       /same file is under two labels/,
     );
     await expect(
-      trainImageClassifier(catalog, { folder: join(root, 'set'), name: 'x', backbone: 'tiny-net', embedding: 'nope' }),
+      trainImageClassifier(repository, { folder: join(root, 'set'), name: 'x', backbone: 'tiny-net', embedding: 'nope' }),
     ).rejects.toThrow(/no tensor "nope"/);
-    expect(catalog.list().map((m) => m.id)).not.toContain('x');
+    expect(repository.list().map((m) => m.id)).not.toContain('x');
   });
 });

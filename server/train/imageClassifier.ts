@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import { AppError, isAppError } from '../appError';
-import type { ModelCatalog } from '../engine/models/catalog';
+import type { ModelRepository } from '../engine/models/repository';
 import { imageToTensor } from '../engine/models/preprocess';
 import { createSession } from '../engine/session';
 import { classifierModel, embeddingModel, findEmbedding, probeModel, TRAINED } from '../engine/onnx/embedding';
@@ -24,13 +24,13 @@ export interface TrainRequest {
 }
 
 export async function trainImageClassifier(
-  catalog: ModelCatalog,
+  repository: ModelRepository,
   req: TrainRequest,
   onProgress: (p: TrainProgress) => void = () => undefined,
   signal?: AbortSignal,
 ): Promise<TrainReport> {
   const dataset = readDataset(req.folder);
-  const backbone = catalog.resolve(req.backbone);
+  const backbone = repository.resolve(req.backbone);
   const pp = backbone.manifest.preprocess;
   if (!pp)
     throw new AppError(
@@ -88,9 +88,9 @@ export async function trainImageClassifier(
 
   // The version serving now, measured on the same validation examples, so the report can compare.
   let previous: TrainReport['previous'] = null;
-  const existing = catalog.list().find((m) => m.id === req.name);
+  const existing = repository.list().find((m) => m.id === req.name);
   if (existing && !existing.bundled) {
-    const active = catalog.resolve(req.name);
+    const active = repository.resolve(req.name);
     if (active.labels.join('\n') === dataset.labels.join('\n') && active.manifest.preprocess) {
       const session = await createSession(active.modelPath, { providers });
       try {
@@ -111,7 +111,7 @@ export async function trainImageClassifier(
   signal?.throwIfAborted();
   onProgress({ phase: 'registering' });
   const model = classifierModel(bytes, tensor, rank, head);
-  const imported = await catalog.import({
+  const imported = await repository.import({
     model,
     manifest: {
       name: req.name,
@@ -128,7 +128,7 @@ export async function trainImageClassifier(
     kind: 'image',
     model: imported.id,
     version: imported.version,
-    active: catalog.get(imported.id).activeVersion === imported.version,
+    active: repository.get(imported.id).activeVersion === imported.version,
     labels: dataset.labels,
     examples: { train: train.length, validation: val.length },
     bestEpoch,

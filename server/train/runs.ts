@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { AppError, isAppError } from '../appError';
 import { trainKindOf, type TrainRun, type TrainRequestBody, type TrainState } from '../contract/training';
 import type { Engine } from '../engine';
-import type { ModelCatalog } from '../engine/models/catalog';
+import type { ModelRepository } from '../engine/models/repository';
 import { createLogger } from '../logger';
 import type { Store } from '../store';
 import type { TrainProgress } from './fit';
@@ -49,7 +49,7 @@ export function thumbnailLink(runId: string, n: number): string {
 
 export function createTrainRuns(opts: {
   store: Store;
-  catalog: () => ModelCatalog;
+  repository: () => ModelRepository;
   providers: readonly string[];
   /** Reads the pages of document-type datasets (OCR and the detector) as bulk work beside jobs. */
   engine: Pick<Engine, 'run'>;
@@ -122,14 +122,14 @@ export function createTrainRuns(opts: {
         const report =
           trainKindOf(request) === 'doctype'
             ? await trainDocTypeClassifier(
-                opts.catalog(),
+                opts.repository(),
                 opts.engine,
                 { folder: request.path, name: request.name, seed: request.seed },
                 onProgress,
                 abort.signal,
               )
             : await trainImageClassifier(
-                opts.catalog(),
+                opts.repository(),
                 {
                   folder: request.path,
                   name: request.name,

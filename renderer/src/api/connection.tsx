@@ -46,7 +46,7 @@ export function ConnectionProvider({ children }: { children: ReactNode }): React
 
   useEffect(() => {
     if (!bridge) return;
-    void bridge.getServer().then((info) => {
+    void bridge.getNode().then((info) => {
       setBaseUrl(info.url);
       if (info.token && !sessionStorage.getItem(KEY_STORAGE)) setKeyState(info.token);
     });

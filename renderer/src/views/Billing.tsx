@@ -1,9 +1,11 @@
-// Billing: spend per key over the month as a chart, the top consumers, quota bars, the price card editor and
-// statements to download (CSV) or print (HTML). Everything comes from /v1/billing (admin scope).
+// Billing: spend per key over the month as a chart, the top consumers, quota bars with a form to add, change and
+// remove quotas, the price card editor and statements to download (CSV) or print (HTML). Everything comes from
+// /v1/billing (admin scope); what the node refuses is shown as the node words it.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { BillingUnit, PriceCards, Quota, Spend } from '../../../server/contract/billing';
-import { BILLING_UNITS } from '../../../server/contract/billing';
+import type { BillingGroup, BillingUnit, PriceCards, Quota, QuotaInput, Spend } from '../../../server/contract/billing';
+import { BILLING_UNITS, QUOTA_MODES, QUOTA_PERIODS } from '../../../server/contract/billing';
+import type { ApiKeySummary } from '../../../server/contract/security';
 import { useConnection } from '../api/connection';
 import { useResource } from '../api/useResource';
 import { Async, Empty } from '../components/states';
@@ -107,8 +109,202 @@ function StatementLinks({ query }: { query: { key?: string; from?: string; to?: 
   );
 }
 
-function QuotaBars({ quotas }: { quotas: Quota[] }): ReactNode {
+/** What the quota form holds: the API's input as the person typed it. */
+interface QuotaDraft {
+  /** "key:<id>" or "group:<id>". */
+  subject: string;
+  period: Quota['period'];
+  mode: Quota['mode'];
+  measure: 'units' | 'money';
+  unit: BillingUnit;
+  limit: string;
+}
+
+const EMPTY_DRAFT: QuotaDraft = { subject: '', period: 'month', mode: 'hard', measure: 'units', unit: 'ocr_image', limit: '' };
+
+function draftOf(q: Quota): QuotaDraft {
+  return {
+    subject: `${q.subject.kind}:${q.subject.id}`,
+    period: q.period,
+    mode: q.mode,
+    measure: q.unit ? 'units' : 'money',
+    unit: q.unit ?? 'ocr_image',
+    limit: q.limit,
+  };
+}
+
+/** The draft as the API takes it; the node checks it and says what is wrong. */
+function inputOf(d: QuotaDraft): QuotaInput {
+  const colon = d.subject.indexOf(':');
+  const id = d.subject.slice(colon + 1);
+  const subject = d.subject.slice(0, colon) === 'group' ? { group: id } : { key: id };
+  const limit = d.limit.trim();
+  const base = { subject, period: d.period, mode: d.mode };
+  if (limit === '') return d.measure === 'units' ? { ...base, unit: d.unit } : base;
+  return d.measure === 'units' ? { ...base, unit: d.unit, units: Number(limit) } : { ...base, amount: limit };
+}
+
+function QuotaForm({
+  keys,
+  groups,
+  currency,
+  editing,
+  onDone,
+}: {
+  keys: ApiKeySummary[];
+  groups: BillingGroup[];
+  currency: string | null;
+  editing: Quota | null;
+  onDone: () => void;
+}): ReactNode {
   const { t } = useI18n();
+  const { client, report } = useConnection();
+  const [draft, setDraft] = useState<QuotaDraft>(editing ? draftOf(editing) : EMPTY_DRAFT);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const set = (change: Partial<QuotaDraft>): void => setDraft({ ...draft, ...change });
+
+  const submit = (e: FormEvent): void => {
+    e.preventDefault();
+    setError(undefined);
+    if (!draft.subject) {
+      setError(t('bill.quotaPickSubject'));
+      return;
+    }
+    setBusy(true);
+    const body = inputOf(draft);
+    const saved = editing
+      ? client.call('updateBillingQuota', { params: { id: editing.id }, body })
+      : client.call('createBillingQuota', { body });
+    saved.then(
+      () => {
+        setBusy(false);
+        setDraft(EMPTY_DRAFT);
+        onDone();
+      },
+      (err: Error) => {
+        setBusy(false);
+        setError(err.message);
+        report(err);
+      },
+    );
+  };
+
+  return (
+    <form className="form-row" onSubmit={submit} data-testid="quota-form">
+      <label>
+        {t('bill.quotaFor')}
+        <select value={draft.subject} onChange={(e) => set({ subject: e.target.value })} data-testid="quota-subject">
+          <option value="">–</option>
+          <optgroup label={t('bill.keys')}>
+            {keys
+              .filter((k) => !k.revokedAt)
+              .map((k) => (
+                <option key={k.id} value={`key:${k.id}`}>
+                  {k.name}
+                </option>
+              ))}
+          </optgroup>
+          <optgroup label={t('bill.groups')}>
+            {groups.map((g) => (
+              <option key={g.id} value={`group:${g.id}`}>
+                {g.name}
+              </option>
+            ))}
+          </optgroup>
+        </select>
+      </label>
+      <label>
+        {t('bill.period')}
+        <select value={draft.period} onChange={(e) => set({ period: e.target.value as Quota['period'] })} data-testid="quota-period">
+          {QUOTA_PERIODS.map((p) => (
+            <option key={p} value={p}>
+              {t(p === 'day' ? 'bill.daily' : 'bill.monthly')}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('bill.mode')}
+        <select value={draft.mode} onChange={(e) => set({ mode: e.target.value as Quota['mode'] })} data-testid="quota-mode">
+          {QUOTA_MODES.map((m) => (
+            <option key={m} value={m}>
+              {t(m === 'hard' ? 'bill.hard' : 'bill.soft')}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('bill.measure')}
+        <select
+          value={draft.measure === 'money' ? 'money' : draft.unit}
+          onChange={(e) =>
+            set(e.target.value === 'money' ? { measure: 'money' } : { measure: 'units', unit: e.target.value as BillingUnit })
+          }
+          data-testid="quota-measure"
+        >
+          {BILLING_UNITS.map((u) => (
+            <option key={u} value={u}>
+              {t(UNIT_LABELS[u])}
+            </option>
+          ))}
+          <option value="money">{`${t('bill.money')}${currency ? ` (${currency})` : ''}`}</option>
+        </select>
+      </label>
+      <label>
+        {t('bill.limit')}
+        <input
+          inputMode={draft.measure === 'money' ? 'decimal' : 'numeric'}
+          value={draft.limit}
+          onChange={(e) => set({ limit: e.target.value })}
+          data-testid="quota-limit"
+        />
+      </label>
+      <div className="inline">
+        <button type="submit" className="primary" disabled={busy} data-testid="quota-save">
+          {t(editing ? 'bill.saveQuota' : 'bill.addQuota')}
+        </button>
+        {editing && (
+          <button type="button" onClick={onDone}>
+            {t('common.cancel')}
+          </button>
+        )}
+        {error && (
+          <span className="error-text" role="alert" data-testid="quota-error">
+            {error}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function QuotaPanel({
+  quotas,
+  keys,
+  groups,
+  currency,
+  onChanged,
+}: {
+  quotas: Quota[];
+  keys: ApiKeySummary[];
+  groups: BillingGroup[];
+  currency: string | null;
+  onChanged: () => void;
+}): ReactNode {
+  const { t } = useI18n();
+  const { client, report } = useConnection();
+  const [editing, setEditing] = useState<Quota | null>(null);
+  const [error, setError] = useState<string>();
+
+  const remove = (q: Quota): void => {
+    setError(undefined);
+    client.call('deleteBillingQuota', { params: { id: q.id } }).then(onChanged, (err: Error) => {
+      setError(err.message);
+      report(err);
+    });
+  };
+
   return (
     <section className="panel" data-testid="billing-quotas">
       <h3>{t('bill.quotas')}</h3>
@@ -121,7 +317,7 @@ function QuotaBars({ quotas }: { quotas: Quota[] }): ReactNode {
               <strong>{q.subject.name ?? q.subject.id}</strong>{' '}
               <span className="muted">
                 {t(q.period === 'day' ? 'bill.daily' : 'bill.monthly')} · {t(q.mode === 'hard' ? 'bill.hard' : 'bill.soft')} · {q.used} /{' '}
-                {q.limit} {q.unit ? t(UNIT_LABELS[q.unit]) : ''}
+                {q.limit} {q.unit ? t(UNIT_LABELS[q.unit]) : (currency ?? '')}
               </span>
             </div>
             <div className="meter" role="meter" aria-valuemin={0} aria-valuemax={1} aria-valuenow={q.share}>
@@ -130,10 +326,35 @@ function QuotaBars({ quotas }: { quotas: Quota[] }): ReactNode {
                 style={{ width: `${Math.min(100, q.share * 100)}%` }}
               />
             </div>
-            {q.share >= 0.8 && <span className="badge warning">{t(q.share >= 1 ? 'bill.quotaUsedUp' : 'bill.quotaNear')}</span>}
+            <span className="inline">
+              {q.share >= 0.8 && <span className="badge warning">{t(q.share >= 1 ? 'bill.quotaUsedUp' : 'bill.quotaNear')}</span>}
+              <button type="button" onClick={() => setEditing(q)} data-testid="quota-edit">
+                {t('bill.edit')}
+              </button>
+              <button type="button" className="danger" onClick={() => remove(q)} data-testid="quota-delete">
+                {t('bill.delete')}
+              </button>
+            </span>
           </div>
         ))
       )}
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      <h4>{t(editing ? 'bill.editQuota' : 'bill.newQuota')}</h4>
+      <QuotaForm
+        key={editing?.id ?? 'new'}
+        keys={keys}
+        groups={groups}
+        currency={currency}
+        editing={editing}
+        onDone={() => {
+          setEditing(null);
+          onChanged();
+        }}
+      />
     </section>
   );
 }
@@ -235,10 +456,26 @@ export function Billing(): ReactNode {
   const spend = useResource((c, signal) => c.call('billingSpend', { signal }), [], { intervalMs: 10_000 });
   const quotas = useResource((c, signal) => c.call('billingQuotas', { signal }), [], { intervalMs: 10_000 });
   const prices = useResource((c, signal) => c.call('billingPrices', { signal }), []);
+  const keys = useResource((c, signal) => c.call('listKeys', { signal }), []);
+  const groups = useResource((c, signal) => c.call('billingGroups', { signal }), []);
   return (
     <div className="stack" data-testid="billing-view">
       <Async {...spend}>{(s) => <SpendPanel spend={s} />}</Async>
-      <Async {...quotas}>{(q) => <QuotaBars quotas={q.quotas} />}</Async>
+      <Async {...quotas}>
+        {(q) => (
+          <QuotaPanel
+            quotas={q.quotas}
+            keys={keys.data?.keys ?? []}
+            groups={groups.data?.groups ?? []}
+            currency={prices.data?.current?.currency ?? null}
+            onChanged={() => {
+              quotas.reload();
+              keys.reload();
+              groups.reload();
+            }}
+          />
+        )}
+      </Async>
       <Async {...prices}>
         {(p) => (
           <PriceEditor

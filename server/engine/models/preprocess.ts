@@ -1,6 +1,6 @@
 // Image bytes → the float tensor a classify model takes, as its manifest says: resize to H×W, pixels /255,
 // (x - mean) / std per channel, RGB or BGR, NCHW or NHWC. Runs inside engine workers.
-import sharp from 'sharp';
+import { sharp } from '../sharp';
 import type { Preprocess } from '../../contract/models';
 import { decodeImage, type RgbImage } from '../image';
 

@@ -3,7 +3,7 @@
 // A big page whose text came out tiny at that size is detected again at a finer scale.
 import * as ort from 'onnxruntime-node';
 import type { OcrSession } from './pipeline';
-import sharp from 'sharp';
+import { sharp } from '../sharp';
 import type { Quad } from '../../contract/ocr';
 import type { RgbImage } from '../image';
 import { DB_DEFAULTS, dbPostprocess, type DbOptions, type DetectedBox } from './dbPostprocess';

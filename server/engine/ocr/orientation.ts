@@ -8,7 +8,7 @@ import type { RgbImage } from '../image';
 import { classifyDirections } from './classifier';
 import { cropQuad, rotate180, rotate90ccw } from './crop';
 import { distance } from './geometry';
-import { recognizeCrops } from './recognizer';
+import { recogniseCrops } from './recogniser';
 
 /** A box this many times taller than wide holds text running down the page. */
 const TALL = 1.5;
@@ -44,7 +44,7 @@ export async function sideTurn(models: SideTurnModels, img: RgbImage, boxes: rea
   // other way round; the two readings are 180° apart.
   const ccw = trial.map((d) => rotate90ccw(cropQuad(img, d.box)));
   const cw = ccw.map(rotate180);
-  const read = await recognizeCrops(models.rec, [...ccw, ...cw], models.dict, { batch: recBatch });
+  const read = await recogniseCrops(models.rec, [...ccw, ...cw], models.dict, { batch: recBatch });
   const weight = (i: number): number => Math.max(1, read[i].text.length);
   let ccwScore = 0;
   let cwScore = 0;

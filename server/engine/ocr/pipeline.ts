@@ -18,7 +18,7 @@ import { ocrModelFiles, type OcrModelFiles } from './modelFiles';
 import { layoutPage, type Fragment } from './layout';
 import { unturnPoint } from './layout/frame';
 import { sideTurn, turnImage } from './orientation';
-import { recognizeCrops } from './recognizer';
+import { recogniseCrops } from './recogniser';
 import { recoverRuns } from './repeatRuns';
 import { correctReading } from './lookAlikes';
 import { restoreWordSpaces } from './wordGaps';
@@ -194,7 +194,7 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
   // The small direction classifier misreads some upright lines as turned, confidently. So a line it calls
   // upside down is recognised both ways and the reading the recogniser is surer of wins.
   const suspects = directions.flatMap((d, i) => (d.upsideDown && d.score > opts.clsThreshold ? [i] : []));
-  const recognised = await recognizeCrops(models.rec, [...crops, ...suspects.map((i) => rotate180(crops[i]))], models.dict, {
+  const recognised = await recogniseCrops(models.rec, [...crops, ...suspects.map((i) => rotate180(crops[i]))], models.dict, {
     batch: recBatch,
     padToBase: opts.recPad,
     widthStep,
@@ -222,7 +222,7 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
   if (pageUpsideDown) {
     // On a turned page, lines the classifier was unsure about are most likely turned as well.
     const rest = crops.flatMap((_, i) => (turned[i] ? [] : [i]));
-    const again = await recognizeCrops(
+    const again = await recogniseCrops(
       models.rec,
       rest.map((i) => rotate180(crops[i])),
       models.dict,

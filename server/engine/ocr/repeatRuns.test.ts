@@ -6,7 +6,7 @@ import { cer } from '../../testkit/cer';
 import { decodeImage } from '../image';
 import type { DecodedText } from './ctcDecode';
 import { loadOcrModels, releaseOcrModels, type OcrModels } from './pipeline';
-import { recognizeCrops } from './recognizer';
+import { recogniseCrops } from './recogniser';
 import { mergeRuns, recoverRuns, runSuspect } from './repeatRuns';
 
 function reading(text: string, positions: number[], columnsPerStep = 8): DecodedText {
@@ -89,7 +89,7 @@ describe('recoverRuns on rendered runs', () => {
           }
         }
       }
-      const first = await recognizeCrops(models.rec, crops, models.dict, { batch: 1, padToBase: true });
+      const first = await recogniseCrops(models.rec, crops, models.dict, { batch: 1, padToBase: true });
       const after = await recoverRuns(models.rec, crops, first, models.dict, { batch: 1, padToBase: true });
       // Only the run characters count here: other misreadings (l/I, 0/o) belong to other corrections.
       const only = (s: string): string =>

@@ -6,7 +6,7 @@
 import type { OcrSession } from './pipeline';
 import type { RgbImage } from '../image';
 import type { DecodedText } from './ctcDecode';
-import { recognizeCrops, type RecognizeOptions } from './recognizer';
+import { recogniseCrops, type RecogniseOptions } from './recogniser';
 
 /** Horizontal stretch of the second reading: ~3.5 steps per dot of an 11-px "...". */
 export const RUN_STRETCH = 2;
@@ -117,11 +117,11 @@ export async function recoverRuns(
   crops: readonly RgbImage[],
   texts: DecodedText[],
   dict: readonly string[],
-  opts: RecognizeOptions,
+  opts: RecogniseOptions,
 ): Promise<DecodedText[]> {
   const suspects = texts.flatMap((t, i) => (runSuspect(t) ? [i] : []));
   if (suspects.length === 0) return texts;
-  const wide = await recognizeCrops(
+  const wide = await recogniseCrops(
     session,
     suspects.map((i) => crops[i]),
     dict,

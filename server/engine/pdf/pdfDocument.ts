@@ -1,10 +1,10 @@
 // Reads PDF pages for OCR with pdf.js (Apache-2.0) and @napi-rs/canvas (MIT): the page count checked against
 // limits, a page's own text layer as positioned fragments when it has one, otherwise the page rendered to RGB
 // at a chosen DPI. Encrypted, damaged and oversized PDFs become AppErrors a person understands.
-import { createCanvas } from '@napi-rs/canvas';
 import { AppError } from '../../appError';
 import type { Point, Quad } from '../../contract/ocr';
-import { MAX_PIXELS, type RgbImage } from '../image';
+import type { RgbImage } from '../image';
+import { MAX_PIXELS } from '../imageSize';
 import type { Fragment } from '../ocr/layout';
 
 export { isPdf } from './isPdf';
@@ -30,6 +30,10 @@ withResolvers.withResolvers ??= function <T>(): { promise: Promise<T>; resolve: 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | undefined;
 const loadPdfJs = (): Promise<PdfJs> => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+// The canvas too is loaded on the first page drawn: engine workers that only read images never need it.
+type Canvas = typeof import('@napi-rs/canvas');
+let canvasLib: Promise<Canvas> | undefined;
+const loadCanvas = (): Promise<Canvas> => (canvasLib ??= import('@napi-rs/canvas'));
 
 export type PdfPage = { kind: 'text'; fragments: Fragment[]; width: number; height: number } | { kind: 'image'; image: RgbImage };
 
@@ -118,7 +122,7 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
         if (fragments.length) return { kind: 'text', fragments, width: Math.round(viewport.width), height: Math.round(viewport.height) };
         const width = Math.max(1, Math.round(viewport.width));
         const height = Math.max(1, Math.round(viewport.height));
-        const canvas = createCanvas(width, height);
+        const canvas = (await loadCanvas()).createCanvas(width, height);
         type RenderCanvas = Parameters<typeof page.render>[0]['canvas'];
         try {
           // Paper is white where the page paints nothing.

@@ -55,4 +55,19 @@ export const billingMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 301,
+    name: 'billing: what this node shares with its cluster',
+    sql: `
+      -- One row per key, group, quota or price card as the cluster shares it (billing/sharedDefinitions.ts): the
+      -- revision of its last change (time, then node id), what its content was then, and whether NATS has it.
+      CREATE TABLE shared_definitions (
+        entry TEXT PRIMARY KEY,
+        at INTEGER NOT NULL,
+        node TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        shared INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -16,8 +16,9 @@ export function billingRouter(s: NodeServices): Router {
   mount(router, 'createBillingGroup', ({ body, principal }) => billing.saveGroup(body, actorOf(principal)));
   mount(router, 'updateBillingGroup', ({ params, body, principal }) => billing.saveGroup(body, actorOf(principal), params.id));
   mount(router, 'deleteBillingGroup', ({ params, principal }) => billing.deleteGroup(params.id, actorOf(principal)));
-  mount(router, 'billingQuotas', () => ({ quotas: billing.quotas() }));
-  mount(router, 'createBillingQuota', ({ body, principal }) => billing.addQuota(body, actorOf(principal)));
+  mount(router, 'billingQuotas', async () => ({ quotas: await billing.quotas() }));
+  mount(router, 'createBillingQuota', ({ body, principal }) => billing.saveQuota(body, actorOf(principal)));
+  mount(router, 'updateBillingQuota', ({ params, body, principal }) => billing.saveQuota(body, actorOf(principal), params.id));
   mount(router, 'deleteBillingQuota', ({ params, principal }) => billing.deleteQuota(params.id, actorOf(principal)));
   mount(router, 'billingSpend', ({ query }) => billing.spend(query.from, query.to));
   mount(router, 'billingStatements', ({ query, res }) => {

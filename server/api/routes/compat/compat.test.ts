@@ -168,6 +168,17 @@ describe('PaddleOCR hub serving API', () => {
     expect(second).toEqual([]);
   });
 
+  it('is measured as OCR work, as POST /v1/ocr is', async () => {
+    const ocrSeconds = async (): Promise<number> => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const m = /hearth_inference_duration_seconds_count\{task="ocr",model="pp-ocrv4",provider="[^"]+"\} (\d+)/.exec(text);
+      return m ? Number(m[1]) : 0;
+    };
+    const before = await ocrSeconds();
+    expect((await postJson('/predict/ocr_system', { images: [page.toString('base64')] })).body.status).toBe('000');
+    await expect.poll(ocrSeconds).toBe(before + 1);
+  });
+
   it('answers in its own status codes', async () => {
     expect((await postJson('/predict/ocr_system', 'images=1', 'application/x-www-form-urlencoded')).body).toMatchObject({
       status: '112',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHearth, startHearth } from '../../../../e2e/hearthProcess';
+import { parseListeningLine } from '../../../contract/listening';
 import { send } from '../../../testkit/request';
 import { renderText } from '../../../testkit/renderText';
 
@@ -35,8 +36,8 @@ async function serveWithCompat(
     createInterface({ input: child.stdout }).on('line', (line) => {
       const c = /^compatibility port: (\S+)/.exec(line);
       if (c) compat = c[1];
-      const m = /^hearth listening on (\S+)/.exec(line);
-      if (m) resolve(m[1]);
+      const listening = parseListeningLine(line);
+      if (listening) resolve(listening);
     });
     child.once('exit', (code) => reject(new Error(`serve exited ${code}`)));
   });
@@ -104,8 +105,8 @@ describe('Umi-OCR document task', () => {
     });
     const url = await new Promise<string>((resolve) =>
       createInterface({ input: first.stdout }).on('line', (line) => {
-        const m = /^hearth listening on (\S+)/.exec(line);
-        if (m) resolve(m[1]);
+        const listening = parseListeningLine(line);
+        if (listening) resolve(listening);
       }),
     );
     const form = new FormData();

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config';
 import type { TrainRun } from '../../../contract/training';
-import { openModelCatalog } from '../../../engine/models/catalog';
+import { openModelRepository } from '../../../engine/models/repository';
 import { startServer } from '../../../serve';
 import { colourClassifier, solidPng } from '../../../testkit/onnx';
 
@@ -17,7 +17,7 @@ const config = () => loadConfig({ dataDir: dataDir(), port: 0, engine: { workers
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'hearth-train-api-'));
-  await openModelCatalog({ dataDir: dataDir() }).import({
+  await openModelRepository({ dataDir: dataDir() }).import({
     model: colourClassifier({ size: 16 }),
     manifest: { name: 'colours', task: 'classify', preprocess: { size: [16, 16] } },
     labels: 'red\ngreen\nblue\n',

@@ -14,7 +14,7 @@ const HEIGHT = 48;
 const BASE_WIDTH = 320;
 const scratch = new ScratchBuffer();
 
-export interface RecognizeOptions {
+export interface RecogniseOptions {
   /** Crops per model run; 1 runs each alone. */
   batch: number;
   /** Pad narrow inputs up to the trained width (PaddleOCR does); off saves work on short crops. */
@@ -28,11 +28,11 @@ export interface RecognizeOptions {
   widthStep?: number;
 }
 
-export async function recognizeCrops(
+export async function recogniseCrops(
   session: OcrSession,
   crops: readonly RgbImage[],
   dict: readonly string[],
-  opts: RecognizeOptions,
+  opts: RecogniseOptions,
 ): Promise<DecodedText[]> {
   const stretch = opts.stretch ?? 1;
   const order = crops.map((c, i) => ({ i, ratio: (stretch * c.width) / c.height })).sort((a, b) => a.ratio - b.ratio);

@@ -2,11 +2,11 @@
 // `hearth/client`) instead of a local engine. Bad files come back as that file's error; a node that cannot be
 // reached or refuses the key stops the run.
 import { AppError } from '../appError';
-import { ClientError, createClient } from '../contract/client';
+import { ClientError, createClient, type FetchLike } from '../contract/client';
 import type { ErrorCode } from '../contract/errors';
 import type { OcrResult } from '../contract/ocr';
 import { isPdf } from '../engine/pdf/isPdf';
-import type { Recognizer, Tagger } from './jobService';
+import type { Recogniser, Tagger } from './jobService';
 
 export interface RemoteOptions {
   url: string;
@@ -15,6 +15,8 @@ export interface RemoteOptions {
   concurrency: number;
   /** Called once when the run cannot go on (unreachable node, key refused); the item stays pending. */
   onFatal(err: Error): void;
+  /** How requests are sent (default: the global fetch). */
+  fetch?: FetchLike;
 }
 
 const NETWORK_TRIES = 3;
@@ -22,8 +24,8 @@ const MAX_BUSY_WAIT_MS = 10_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export function createRemoteRecognizer(opts: RemoteOptions): Recognizer {
-  const client = createClient({ baseUrl: opts.url, key: opts.key, origin: 'cli' });
+export function createRemoteRecogniser(opts: RemoteOptions): Recogniser {
+  const client = createClient({ baseUrl: opts.url, key: opts.key, origin: 'cli', fetch: opts.fetch });
   let fatal: Error | undefined;
   const stop = (err: Error): never => {
     if (!fatal) {

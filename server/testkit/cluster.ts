@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listeningUrlIn } from '../contract/listening';
 
 const BIN = new URL('../../bin/hearth.js', import.meta.url).pathname;
 export const TEST_CLUSTER_KEY = 'b'.repeat(64);
@@ -25,6 +26,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export interface NatsServer {
   url: string;
   storeDir: string;
+  /** The server's process id while it runs. */
+  readonly pid: number | undefined;
   start(): Promise<void>;
   /** kill -9, keeping the store dir. */
   kill(): Promise<void>;
@@ -58,6 +61,9 @@ export async function startNats(root: string, opts: { conf?: string } = {}): Pro
   const server: NatsServer = {
     url: `nats://127.0.0.1:${port}`,
     storeDir,
+    get pid() {
+      return child?.pid;
+    },
     async start() {
       const conf = opts.conf ? ['-c', join(root, 'nats.conf')] : [];
       if (opts.conf) writeFileSync(join(root, 'nats.conf'), opts.conf);
@@ -137,9 +143,9 @@ export async function startNode(o: NodeOptions): Promise<NodeProc> {
   child.stderr?.on('data', (d: Buffer) => (proc.stderr += d.toString()));
   const until = Date.now() + 90_000;
   while (Date.now() < until) {
-    const m = proc.stdout.match(/^hearth listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
-    if (m) {
-      proc.url = m[1];
+    const url = listeningUrlIn(proc.stdout);
+    if (url) {
+      proc.url = url;
       return proc;
     }
     if (child.exitCode !== null) throw new Error(`node ${o.name} exited with ${child.exitCode}: ${proc.stderr}`);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../appError';
 import { addModel, colourClassifier } from '../../testkit/onnx';
-import { openModelCatalog, parseLabels } from './catalog';
+import { openModelRepository, parseLabels } from './repository';
 import { readTar, writeTar } from './tar';
 
 const dirs: string[] = [];
@@ -34,9 +34,9 @@ async function rejection(p: Promise<unknown>): Promise<AppError> {
   return err as AppError;
 }
 
-describe('model catalog', () => {
+describe('model repository', () => {
   it('lists the bundled PP-OCRv4 read-only, with files that exist', () => {
-    const c = openModelCatalog({ dataDir: tempDir() });
+    const c = openModelRepository({ dataDir: tempDir() });
     const list = c.list();
     expect(list.map((m) => [m.id, m.task, m.bundled])).toEqual([['pp-ocrv4', 'ocr', true]]);
     expect(list[0].versions[0].sizeBytes).toBeGreaterThan(5_000_000);
@@ -47,7 +47,7 @@ describe('model catalog', () => {
   });
 
   it('imports a model named with capitals under the lower-case id made from its name', async () => {
-    const c = openModelCatalog({ dataDir: tempDir() });
+    const c = openModelRepository({ dataDir: tempDir() });
     expect(await c.import({ ...colours, manifest: { ...colours.manifest, name: 'Colours' } })).toEqual({ id: 'colours', version: 1 });
     expect(c.get('colours')).toMatchObject({ id: 'colours', name: 'Colours' });
     expect(await c.import({ ...colours, manifest: { ...colours.manifest, name: 'Colours (v2)' } })).toEqual({
@@ -61,7 +61,7 @@ describe('model catalog', () => {
 
   it('imports a classifier with inputs read from the model, and lists it', async () => {
     const dataDir = tempDir();
-    const c = openModelCatalog({ dataDir });
+    const c = openModelRepository({ dataDir });
     expect(await c.import(colours)).toEqual({ id: 'colours', version: 1 });
     const s = c.get('colours');
     expect(s).toMatchObject({ id: 'colours', task: 'classify', activeVersion: 1, bundled: false });
@@ -74,7 +74,7 @@ describe('model catalog', () => {
   });
 
   it('keeps versions side by side; activate rolls back; delete refuses the active version', async () => {
-    const c = openModelCatalog({ dataDir: tempDir() });
+    const c = openModelRepository({ dataDir: tempDir() });
     await c.import(colours);
     expect(await c.import({ ...colours, labels: 'green\nblue\nred\n' })).toEqual({ id: 'colours', version: 2 });
     expect(c.resolve('colours').labels[0]).toBe('green');
@@ -92,7 +92,7 @@ describe('model catalog', () => {
   });
 
   it('rejects a corrupt file with 422 and leaves the active version serving', async () => {
-    const c = openModelCatalog({ dataDir: tempDir() });
+    const c = openModelRepository({ dataDir: tempDir() });
     await c.import(colours);
     const corrupt = colours.model.slice(0, 40);
     const err = await rejection(c.import({ ...colours, model: corrupt }));
@@ -104,7 +104,7 @@ describe('model catalog', () => {
   });
 
   it('says why a manifest does not fit the model', async () => {
-    const c = openModelCatalog({ dataDir: tempDir() });
+    const c = openModelRepository({ dataDir: tempDir() });
     const size = await rejection(c.import({ ...colours, manifest: { ...colours.manifest, preprocess: { size: [64, 64] } } }));
     expect(size.message).toMatch(/height is 32 but preprocessing \(NCHW, size 64,64\) gives 64/);
     const labels = await rejection(c.import({ ...colours, labels: 'red\ngreen\n' }));
@@ -127,7 +127,7 @@ describe('model catalog', () => {
   });
 
   it('exports a bundle that another data dir imports as is', async () => {
-    const a = openModelCatalog({ dataDir: tempDir() });
+    const a = openModelRepository({ dataDir: tempDir() });
     await a.import({
       ...colours,
       manifest: { ...colours.manifest, preprocess: { size: [32, 32], mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] } },
@@ -136,7 +136,7 @@ describe('model catalog', () => {
     a.activate('colours', 1);
     const bundle = a.exportBundle('colours');
     expect(bundle.fileName).toBe('colours-v1.hearth-model.tar');
-    const b = openModelCatalog({ dataDir: tempDir() });
+    const b = openModelRepository({ dataDir: tempDir() });
     expect(await b.importBundle(bundle.bytes)).toEqual({ id: 'colours', version: 1 });
     const ra = a.resolve('colours');
     const rb = b.resolve('colours');

@@ -16,7 +16,7 @@ const FINGERPRINT = /^tls certificate sha256 fingerprint (\S+)/;
 /** What Node prints when a native addon was compiled for another ABI (Node's vs Electron's). */
 const ABI_MISMATCH = /NODE_MODULE_VERSION|compiled against a different Node\.js version/;
 
-export interface ServerOptions {
+export interface NodeProcessOptions {
   /** Project or app root holding bin/hearth.js. */
   appRoot: string;
   dataDir: string;
@@ -29,7 +29,7 @@ export interface ServerOptions {
   onExit(code: number): void;
 }
 
-export interface ServerProcess {
+export interface NodeProcess {
   readonly url: string;
   stop(): Promise<void>;
 }
@@ -60,10 +60,10 @@ function forkUtility(entry: string, args: string[], env: Record<string, string>,
   };
 }
 
-function spawnNode(entry: string, args: string[], env: Record<string, string>, cwd: string): Child {
+function spawnWithSystemNode(entry: string, args: string[], env: Record<string, string>, cwd: string): Child {
   // npm sets npm_node_execpath for `npm start`; otherwise the node on PATH.
-  const node = process.env.npm_node_execpath || 'node';
-  const child = spawn(node, [entry, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeBinary = process.env.npm_node_execpath || 'node';
+  const child = spawn(nodeBinary, [entry, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let done = false;
   const exited = new Promise<number>((resolve) => {
     child.once('exit', (code) => ((done = true), resolve(code ?? 1)));
@@ -109,7 +109,7 @@ function listeningUrl(child: Child, onFingerprint: (fingerprint: string) => void
   });
 }
 
-export async function startServerProcess(opts: ServerOptions): Promise<ServerProcess> {
+export async function startNodeProcess(opts: NodeProcessOptions): Promise<NodeProcess> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
   if (opts.storeKey) env.HEARTH_STORE_KEY = opts.storeKey;
@@ -126,7 +126,7 @@ export async function startServerProcess(opts: ServerOptions): Promise<ServerPro
     console.warn(
       'hearth: the SQLite addon is built for Node, not Electron (run `npm run package` to rebuild); running the node with the system node',
     );
-    child = spawnNode(entry, args, env, opts.appRoot);
+    child = spawnWithSystemNode(entry, args, env, opts.appRoot);
     url = await listeningUrl(child, opts.onFingerprint);
   }
 
