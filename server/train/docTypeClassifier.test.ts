@@ -1,7 +1,8 @@
 // A document-type classifier trained with no imported model, end to end over a real node: rendered pages of
 // three kinds (invoices, letters, timetables; English, Chinese or both), 20 of each to train on, then 30 unseen
 // pages classified through /v1/classify, a PDF read by its first page or the page asked for, and a folder job
-// that tags every file with its type in its exports. The version's manifest says how pages become features.
+// that tags every file with its type in its exports. The version's manifest says how pages become features; the
+// same pages and seed give the same model bytes.
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config';
 import type { ClassifyResponse } from '../contract/models';
 import type { TrainRun } from '../contract/training';
-import { openModelCatalog } from '../engine/models/catalog';
+import { openModelRepository } from '../engine/models/repository';
 import { DOC_TYPE_FEATURES } from '../engine/models/docType';
 import { startServer, type RunningServer } from '../serve';
 import { DOC_KINDS, docPage, writeDocPages } from '../testkit/docPages';
@@ -66,7 +67,7 @@ describe('a document-type classifier', () => {
     expect(run.report?.examples).toEqual({ train: 48, validation: 12 });
     expect(run.report?.accuracy).toBeGreaterThanOrEqual(0.9);
 
-    const resolved = openModelCatalog({ dataDir: join(root, 'data') }).resolve('doc-types');
+    const resolved = openModelRepository({ dataDir: join(root, 'data') }).resolve('doc-types');
     expect(resolved.manifest.task).toBe('doctype');
     expect(resolved.labels).toEqual([...DOC_KINDS]);
     expect(resolved.manifest.docType).toMatchObject({
@@ -75,6 +76,21 @@ describe('a document-type classifier', () => {
     });
     expect(resolved.manifest.docType?.visual.dims).toBeGreaterThan(16);
   }, 1_800_000);
+
+  it('gives the same model bytes for the same pages and seed', async () => {
+    await writeDocPages(join(root, 'small'), 5, 300);
+    const train = async (name: string): Promise<Buffer> => {
+      const res = await fetch(`${server.url}/v1/train`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path: join(root, 'small'), name, seed: 4 }),
+      });
+      const run = await lastEvent<TrainRun>(`${server.url}/v1/train/${((await res.json()) as TrainRun).id}/events`);
+      expect(run.report?.kind).toBe('doctype');
+      return readFileSync(openModelRepository({ dataDir: join(root, 'data') }).resolve(name).modelPath);
+    };
+    expect(Buffer.compare(await train('twice-a'), await train('twice-b'))).toBe(0);
+  }, 1_200_000);
 
   it('tells the type of 30 unseen pages through /v1/classify, at least 95 % of them right', async () => {
     let right = 0;
