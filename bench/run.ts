@@ -10,6 +10,8 @@
 //   npm run bench -- --real                screenshots of real documents (English, Chinese) in Chromium instead of
 //                                          the rendered set; CER by error class next to the peers
 //   npm run bench -- --cluster             one node vs two nodes through NATS, best of --repeats rounds (needs nats-server)
+//   npm run bench -- --train               training time: a document-type classifier and an image classifier on
+//                                          60 rendered pages (examples/s embedded, seconds to fit)
 //   npm run bench -- --pages               whole pages (prose, two columns, turned pages, a receipt), CER in reading order
 //   npm run bench -- --pages single        single-column prose pages only
 //   npm run bench -- --json FILE           also write the rows and ratio lines as JSON (for CI artefacts, charts)
@@ -21,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { clusterBench } from './cluster';
+import { trainBench } from './train';
 import { bareLimit } from './contenders/bare';
 import { hearthCli } from './contenders/hearthCli';
 import { hearthHttp } from './contenders/hearthHttp';
@@ -53,6 +56,7 @@ interface Flags {
   /** Whole-process runs per contender in the one-image rows (the best counts). */
   repeats: number;
   cluster: boolean;
+  train: boolean;
   provider: string;
 }
 
@@ -76,6 +80,7 @@ function parseFlags(argv: string[]): Flags {
       json: { type: 'string' },
       repeats: { type: 'string', default: '3' },
       cluster: { type: 'boolean', default: false },
+      train: { type: 'boolean', default: false },
       provider: { type: 'string', default: 'cpu' },
       help: { type: 'boolean', default: false },
     },
@@ -83,7 +88,7 @@ function parseFlags(argv: string[]): Flags {
   });
   if (values.help) {
     process.stdout.write(
-      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real | --pages [single]] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE] [--cluster] [--provider NAME]\n' +
+      'usage: npm run bench -- [--images N] [--quick] [--dataset DIR | --real | --pages [single]] [--only ids] [--rss-images N] [--repeats N] [--timeout SECONDS] [--keep] [--json FILE] [--cluster] [--train] [--provider NAME]\n' +
         `  ids: ${SELECTABLE.join(', ')}\n`,
     );
     process.exit(0);
@@ -119,6 +124,7 @@ function parseFlags(argv: string[]): Flags {
     json: values.json,
     repeats,
     cluster: values.cluster,
+    train: values.train,
     provider: values.provider,
   };
 }
@@ -141,6 +147,23 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
   const loadBefore = loadavg();
+  if (flags.train) {
+    // Its own pages and models: no OCR image set and no bundle build needed.
+    const lines = await trainBench(Math.min(4, availableParallelism()), say);
+    const load = (l: number[]): string => l.map((v) => v.toFixed(2)).join(' ');
+    process.stdout.write(
+      [
+        '',
+        `Hearth bench — ${new Date().toISOString()}, load average at start ${load(loadBefore)}`,
+        '',
+        ...lines,
+        '',
+        `load average at end ${load(loadavg())}`,
+        '',
+      ].join('\n'),
+    );
+    return;
+  }
   say(
     flags.dataset
       ? `reading image set ${flags.dataset}…`

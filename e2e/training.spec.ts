@@ -27,6 +27,7 @@ test('train a classifier, read its report, activate it, classify with it', async
     await page.goto('/#/training');
     await page.getByTestId('train-folder').fill(folder);
     await page.getByTestId('train-name').fill(name);
+    await page.getByTestId('train-kind').selectOption('image');
     await page.getByTestId('train-backbone').selectOption('rgb-backbone');
     await page.getByTestId('train-start').click();
     await expect(page.getByTestId('train-run')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });

@@ -103,13 +103,18 @@ export async function createNode(config: Config): Promise<HearthNode> {
       sharedRoots: () => settings.current().sharedRoots,
       // A job's files are charged to the key that created it, one OCR image each (reused results cost nothing).
       onRecognised: (keyId) => billing.charge(keyId, 'ocr_image', 1),
+      tagger: {
+        check: (model) => models.requireDocType(model),
+        tag: (model, bytes, page, text) => models.classifyPage(model, { bytes, page: page || undefined }, { text, bulk: true }),
+      },
     });
     // A revoked key's running work stops with it: its jobs pause (an admin may resume them).
     admission.keys.onRevoked((keyId) => jobs.pauseOwnedBy(keyId));
     await cluster?.start(jobs);
     const documents = createUmiDocuments({ dataDir: config.dataDir, jobs, store });
-    // Training embeds on the CPU: the GPU's sessions belong to the engine's one session thread.
-    const training = createTrainRuns({ store, repository: () => models.repository, providers: ['cpu'] });
+    // Image classifiers embed on the CPU (the GPU's sessions belong to the engine's one session thread); document
+    // types read their pages through the engine, as bulk work beside jobs.
+    const training = createTrainRuns({ store, repository: () => models.repository, providers: ['cpu'], engine });
     const services: NodeServices = {
       config,
       settings,

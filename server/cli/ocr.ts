@@ -21,6 +21,7 @@ interface OcrFlags {
   key?: string;
   local?: boolean;
   provider?: ProviderName;
+  classify?: string;
 }
 
 /**
@@ -137,7 +138,19 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
 
   try {
     let recogniser: import('../jobs').Recogniser;
+    let tagger: import('../jobs').Tagger | undefined;
     if (remote) {
+      if (flags.classify) {
+        const { createRemoteTagger } = await import('../jobs/remoteRecogniser');
+        const remoteTagger = createRemoteTagger(remote);
+        try {
+          await remoteTagger.prepare(flags.classify);
+        } catch (err) {
+          if (isAppError(err) && err.status < 500) throw new UsageError(err.message);
+          throw err;
+        }
+        tagger = remoteTagger.tagger;
+      }
       const [{ createRemoteRecogniser }, { loopbackFetch }] = await Promise.all([
         import('../jobs/remoteRecogniser'),
         import('../loopbackFetch'),
@@ -210,6 +223,30 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         pdfPages: async (pdf, o) => (await engine()).pdfPages(pdf, o),
         ocrPdfPage: async (pdf, page, o) => (await engine()).ocrPdfPage(pdf, page, o),
       };
+      if (flags.classify) {
+        const [{ openModelRepository }, { classifyDocPage, docTypeSpec }] = await Promise.all([
+          import('../engine/models/repository'),
+          import('../engine/models/docType'),
+        ]);
+        const repository = openModelRepository({ dataDir: config.dataDir });
+        // The engine starts when the first item needs it; tags wait for it like readings do.
+        const runner: Pick<import('../engine').Engine, 'run'> = {
+          run: (task, payload, o) => engine().then((e) => e.run(task, payload, o)),
+        };
+        tagger = {
+          check: (model) => void docTypeSpec(model, repository.resolve(model).manifest),
+          async tag(model, bytes, page, text) {
+            const r = repository.resolve(model);
+            const { labels } = await classifyDocPage(
+              runner,
+              { id: model, modelPath: r.modelPath, labels: r.labels, manifest: r.manifest, idleMs: config.modelIdleMinutes * 60_000 },
+              { bytes, page: page || undefined },
+              { topK: 1, text, bulk: true },
+            );
+            return labels[0];
+          },
+        };
+      }
     }
 
     // Loaded here, not at the top, so `hearth --help` and other commands start fast.
@@ -217,13 +254,13 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     store = await timed('store open', () =>
       openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }),
     );
-    jobs = createJobService({ store, engine: recogniser, config });
+    jobs = createJobService({ store, engine: recogniser, config, tagger });
 
     let started: { job: Job; resumed: boolean };
     try {
-      started = jobs.resumeOrCreate({ paths, recursive: Boolean(flags.recursive), origin: 'cli', keyId: null });
+      started = jobs.resumeOrCreate({ paths, recursive: Boolean(flags.recursive), origin: 'cli', keyId: null, classify: flags.classify });
     } catch (err) {
-      if (isAppError(err) && err.status === 400) throw new UsageError(err.message);
+      if (isAppError(err) && (err.status === 400 || err.status === 404)) throw new UsageError(err.message);
       throw err;
     }
     const { job, resumed } = started;
@@ -299,5 +336,9 @@ export function registerOcr(program: Command): void {
     .option('--key <key>', 'API key for --server')
     .option('--local', 'recognise in this process even when a node is running on this machine')
     .option('--provider <name>', PROVIDER_OPTION_HELP, parseProvider)
+    .option(
+      '--classify <model>',
+      'tag every file (each PDF page) with its type by this document-type classifier: a "label" in jsonl, columns in csv',
+    )
     .action((paths: string[], flags: OcrFlags) => runCommand(() => run(paths, flags)));
 }

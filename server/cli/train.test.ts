@@ -75,7 +75,7 @@ describe('hearth train', () => {
   });
 
   it('says what is missing', () => {
-    const noBackbone = hearth(['train', join(root, 'set'), '--name', 'x']);
+    const noBackbone = hearth(['train', join(root, 'set'), '--name', 'x', '--embedding', 'features']);
     expect(noBackbone.status).toBe(2);
     expect(String(noBackbone.stderr)).toMatch(/--backbone/);
     const missing = hearth(['train', join(root, 'nowhere'), '--name', 'x', '--backbone', 'colours']);

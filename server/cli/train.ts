@@ -1,8 +1,9 @@
-// `hearth train <folder> --name ID --backbone MODEL`: trains a classifier from a folder with one sub-folder per
-// label on the node's data dir, prints the evaluation report (--json: one JSON object) and registers the result
+// `hearth train <folder> --name ID [--backbone MODEL]`: trains a classifier (on an imported backbone, or without one
+// a document-type classifier on OCR text and the page's look) from a folder with one sub-folder per label on the
+// node's data dir, prints the evaluation report (--json: one JSON object) and registers the result
 // as a new version of ID (active only when ID had none; `hearth models activate ID VERSION` makes it serve).
 import { InvalidArgumentError, type Command } from 'commander';
-import type { TrainProgress, TrainReport } from '../train/imageClassifier';
+import type { TrainProgress, TrainReport } from '../train/fit';
 import { configFrom, runCommand, UsageError } from './common';
 
 interface TrainFlags {
@@ -53,21 +54,21 @@ export function registerTrain(program: Command): void {
     .command('train <folder>')
     .description('train a classifier from a folder with one sub-folder per label, evaluate it and add it as a new model version')
     .requiredOption('--name <id>', 'model to add the new version to (created when new)')
-    .option('--backbone <model>', 'imported image model whose embedding the classifier learns on')
+    .option(
+      '--backbone <model>',
+      'imported image model whose embedding an image classifier learns on; without it, a document-type classifier',
+    )
     .option('--embedding <tensor>', "tensor to train on, when the backbone's classifier layer cannot be found by itself")
     .option('--seed <n>', 'seed of the train/validation split (default 1): the same data and seed give the same model', seedArg)
     .option('--data <dir>', 'data directory (default $HEARTH_DATA or ~/.hearth)')
     .option('--json', 'print the report as one JSON object')
     .action((folder: string, flags: TrainFlags) =>
       runCommand(async () => {
-        if (!flags.backbone) {
-          throw new UsageError(
-            'name the image model to train on with --backbone MODEL (see `hearth models list`); document-type classifiers on OCR text are not offered yet',
-          );
-        }
+        if (flags.embedding && !flags.backbone)
+          throw new UsageError('--embedding names a tensor of the --backbone model; name the backbone too');
         const config = configFrom({ dataDir: flags.data });
         const { openModelRepository } = await import('../engine/models/repository');
-        const { trainImageClassifier } = await import('../train/imageClassifier');
+        const repository = openModelRepository({ dataDir: config.dataDir });
         const tty = process.stderr.isTTY && !flags.json;
         let last = 0;
         const progress = (p: TrainProgress): void => {
@@ -75,17 +76,43 @@ export function registerTrain(program: Command): void {
           last = Date.now();
           const text =
             p.phase === 'embedding'
-              ? `embedding ${p.done}/${p.total}`
+              ? `${flags.backbone ? 'embedding' : 'reading pages'} ${p.done}/${p.total}`
               : p.phase === 'fitting'
                 ? `epoch ${p.epoch.epoch}: loss ${p.epoch.loss.toFixed(4)}, validation accuracy ${pct(p.epoch.valAccuracy)}`
                 : 'registering';
           process.stderr.write(`\r\x1b[2K${text}`);
         };
-        const report = await trainImageClassifier(
-          openModelRepository({ dataDir: config.dataDir }),
-          { folder, name: flags.name, backbone: flags.backbone, embedding: flags.embedding, seed: flags.seed, providers: ['cpu'] },
-          progress,
-        );
+        let report: TrainReport;
+        if (flags.backbone) {
+          const { trainImageClassifier } = await import('../train/imageClassifier');
+          report = await trainImageClassifier(
+            repository,
+            { folder, name: flags.name, backbone: flags.backbone, embedding: flags.embedding, seed: flags.seed, providers: ['cpu'] },
+            progress,
+          );
+        } else {
+          // A document-type classifier reads its pages with the OCR engine, started here as `hearth ocr --local` does.
+          const [{ createEngine, engineCacheDir }, { chooseProvider }, { trainDocTypeClassifier }] = await Promise.all([
+            import('../engine'),
+            import('../engine/providerChoice'),
+            import('../train/docTypeClassifier'),
+          ]);
+          const choice = await chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider });
+          const engine = await createEngine({
+            workers: config.engine.workers,
+            queueDepth: config.engine.queueDepth,
+            cacheEntries: config.engine.cacheEntries,
+            providers: [choice.provider],
+            why: choice.why,
+            cacheDir: engineCacheDir(config.dataDir),
+            layout: config.ocr.layout,
+          });
+          try {
+            report = await trainDocTypeClassifier(repository, engine, { folder, name: flags.name, seed: flags.seed }, progress);
+          } finally {
+            await engine.close();
+          }
+        }
         if (tty) process.stderr.write('\r\x1b[2K');
         if (flags.json) process.stdout.write(JSON.stringify(report) + '\n');
         else printReport(report);

@@ -287,7 +287,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
         const serve = async (call: PeerCall, image: Buffer): Promise<unknown> => {
           if (call.kind === 'ocr') return engine.ocr(image);
           if (!servedModels || !call.model) throw new AppError('not_found', 404, 'no such model on this node');
-          if (call.kind === 'classify') return servedModels.classify(call.model, image, { topK: call.topK });
+          if (call.kind === 'classify') return servedModels.classify(call.model, image, { topK: call.topK, page: call.page });
           return servedModels.infer(call.model, call.request as Parameters<ModelService['infer']>[1]);
         };
         offload = startOffload({ nc, nodeId, name, engine, sealer, peers: () => peers, serve });

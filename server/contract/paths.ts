@@ -52,6 +52,7 @@ export const API = {
   trainRun: '/v1/train/:id',
   trainEvents: '/v1/train/:id/events',
   trainCancel: '/v1/train/:id/cancel',
+  trainThumbnail: '/v1/train/:id/misclassified/:n/thumbnail',
   cluster: '/v1/cluster',
 } as const;
 

@@ -162,10 +162,11 @@ export const ROUTES = {
     path: API.classify,
     access: ['infer'],
     tag: 'inference',
-    summary: 'Classify one image with a model',
+    summary: 'Classify one image with a model; a document-type classifier also takes a PDF (its first page, or ?page=N)',
     query: z.object({
       model: z.string({ error: 'name the model: POST /v1/classify?model=ID' }).min(1, 'name the model: POST /v1/classify?model=ID'),
       top: wholeNumber(1),
+      page: wholeNumber(1),
     }),
     body: image,
     response: classifyResponseSchema,
@@ -716,7 +717,8 @@ export const ROUTES = {
     path: API.train,
     access: ['admin'],
     tag: 'training',
-    summary: 'Train a classifier from a folder of labelled sub-folders on an imported backbone; the result is a new model version',
+    summary:
+      'Train a classifier from a folder of labelled sub-folders (kind image: on an imported backbone; doctype: on OCR text and the page’s look); the result is a new model version',
     body: trainRequestSchema,
     response: trainRunSchema,
     status: 202,
@@ -747,6 +749,15 @@ export const ROUTES = {
     summary: 'Stop a queued or running training run; the repository is left as it was',
     params: idParams,
     response: trainRunSchema,
+  },
+  trainThumbnail: {
+    method: 'get',
+    path: API.trainThumbnail,
+    access: ['admin'],
+    tag: 'training',
+    summary: 'A small JPEG of the n-th misclassified example of a finished run (its report links each one)',
+    params: z.object({ id: z.string().min(1), n: wholeNumber(0).pipe(z.number()) }),
+    response: { type: 'image/jpeg', description: 'the example, at most 240 pixels a side' },
   },
 } as const satisfies Record<string, RouteSpec>;
 

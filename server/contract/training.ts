@@ -5,28 +5,62 @@ import { z } from 'zod';
 export const TRAIN_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
 export type TrainState = (typeof TRAIN_STATES)[number];
 
-export const trainRequestSchema = z.object({
-  /** Folder on the node with one sub-folder per label. */
-  path: z.string().min(1),
-  /** Model to add the trained version to. */
-  name: z.string().trim().min(1).max(200),
-  /** Imported image model whose embedding the classifier learns on. */
-  backbone: z.string().min(1),
-  embedding: z.string().min(1).optional(),
-  seed: z.number().int().min(0).optional(),
-});
+/** image: a softmax head on an imported backbone's embedding; doctype: OCR text and the detector's look of a page, no import. */
+export const TRAIN_KINDS = ['image', 'doctype'] as const;
+export type TrainKind = (typeof TRAIN_KINDS)[number];
+
+export const trainRequestSchema = z
+  .object({
+    /** Folder on the node with one sub-folder per label. */
+    path: z.string().min(1),
+    /** Model to add the trained version to. */
+    name: z.string().trim().min(1).max(200),
+    /** Default: image when a backbone is named, else doctype. */
+    kind: z.enum(TRAIN_KINDS).optional(),
+    /** Imported image model whose embedding an image classifier learns on. */
+    backbone: z.string().min(1).optional(),
+    embedding: z.string().min(1).optional(),
+    seed: z.number().int().min(0).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.kind === 'image' && !r.backbone) {
+      ctx.addIssue({ code: 'custom', path: ['backbone'], message: 'an image classifier needs the imported model to train on (backbone)' });
+    }
+    if (r.kind === 'doctype' && (r.backbone || r.embedding)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['backbone'],
+        message: 'a document-type classifier reads pages with the bundled OCR; leave backbone out',
+      });
+    }
+  });
+
+/** The kind a request asks for. */
+export function trainKindOf(r: { kind?: TrainKind; backbone?: string }): TrainKind {
+  return r.kind ?? (r.backbone ? 'image' : 'doctype');
+}
 export type TrainRequestBody = z.input<typeof trainRequestSchema>;
 
 const epochSchema = z.object({ epoch: z.number(), loss: z.number(), accuracy: z.number(), valLoss: z.number(), valAccuracy: z.number() });
 
 export const trainReportSchema = z.object({
+  kind: z.enum(TRAIN_KINDS),
   model: z.string(),
   version: z.number().int(),
   active: z.boolean(),
   accuracy: z.number(),
   perLabel: z.record(z.string(), z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number() })),
   confusion: z.array(z.array(z.number())),
-  misclassified: z.array(z.object({ file: z.string(), label: z.string(), predicted: z.string(), confidence: z.number() })),
+  misclassified: z.array(
+    z.object({
+      file: z.string(),
+      label: z.string(),
+      predicted: z.string(),
+      confidence: z.number(),
+      /** GET this for a small JPEG of the example (runs of the node; absent in `hearth train --json`). */
+      thumbnail: z.string().optional(),
+    }),
+  ),
   labels: z.array(z.string()),
   examples: z.object({ train: z.number(), validation: z.number() }),
   bestEpoch: z.number(),

@@ -18,6 +18,8 @@ interface ExportRow {
   /** The item's own engine time (0 when reused), not the time of the run that made the result. */
   ms: number | null;
   reused: number;
+  label: string | null;
+  label_confidence: number | null;
 }
 
 export const EXPORT_MIME: Record<ExportFormat, string> = {
@@ -51,10 +53,23 @@ function toLine(r: ExportRow): ExportLine {
     ...(r.reused ? { reused: true } : {}),
     ...(layout.rotation !== undefined ? { rotation: layout.rotation } : {}),
     ...(layout.blocks ? { blocks: layout.blocks } : {}),
+    ...(r.label !== null ? { label: { label: r.label, confidence: r.label_confidence ?? 0 } } : {}),
   };
 }
 
-const CSV_COLUMNS = ['file', 'text', 'provider', 'ms', 'error_code', 'error_message', 'reused', 'page'] as const;
+// label and label_confidence last, so the older columns keep their places; empty for jobs without a classifier.
+const CSV_COLUMNS = [
+  'file',
+  'text',
+  'provider',
+  'ms',
+  'error_code',
+  'error_message',
+  'reused',
+  'page',
+  'label',
+  'label_confidence',
+] as const;
 /** Cells starting with = + - @ (or tab, CR) get a leading ' so a spreadsheet shows them instead of running them. */
 const CSV_OPTIONS = { escape_formulas: true } as const;
 
@@ -113,8 +128,19 @@ function format(line: ExportLine, fmt: ExportFormat): string {
   if (fmt === 'csv') {
     const row =
       'error' in line
-        ? [line.file, '', '', '', line.error.code, line.error.message, '', line.page ?? '']
-        : [line.file, line.text, line.provider, line.ms, '', '', line.reused ? 'true' : 'false', line.page ?? ''];
+        ? [line.file, '', '', '', line.error.code, line.error.message, '', line.page ?? '', '', '']
+        : [
+            line.file,
+            line.text,
+            line.provider,
+            line.ms,
+            '',
+            '',
+            line.reused ? 'true' : 'false',
+            line.page ?? '',
+            line.label?.label ?? '',
+            line.label?.confidence ?? '',
+          ];
     return stringify([row], CSV_OPTIONS);
   }
   if (fmt === 'md') return markdown(line);
@@ -129,7 +155,8 @@ export function* exportJob(store: Store, jobId: string, fmt: ExportFormat): Gene
   if (fmt === 'tables') yield stringify([[...TABLE_COLUMNS, 'cells…']], CSV_OPTIONS);
   const rows = store.db
     .prepare(
-      `SELECT i.file, i.page, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, i.ms, i.reused, r.layout
+      `SELECT i.file, i.page, i.state, i.error_code, i.error_message, r.text, r.lines, r.provider, i.ms, i.reused, r.layout,
+         i.label, i.label_confidence
        FROM job_items i LEFT JOIN results r ON r.id = i.result_id WHERE i.job_id = ? ORDER BY i.id`,
     )
     .iterate(jobId) as IterableIterator<ExportRow>;

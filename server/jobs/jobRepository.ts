@@ -42,6 +42,14 @@ export interface ItemRow {
   ms: number | null;
   error_code: string | null;
   error_message: string | null;
+  label: string | null;
+  label_confidence: number | null;
+}
+
+/** A document type given to an item, stored beside its result. */
+export interface ItemLabel {
+  label: string;
+  confidence: number;
 }
 
 /** Thrown inside the ack transaction to roll back the result when the item was acknowledged already. */
@@ -89,7 +97,12 @@ export function itemFromRow(r: ItemRow): JobItem {
 
 /** Same inputs (resolved) and same recursion → same key: how `hearth ocr` finds its interrupted run. */
 export function specKey(spec: JobSpec): string {
-  const basis = JSON.stringify({ inputs: spec.inputs.map((i) => i.abs), recursive: spec.recursive });
+  // A job with a classifier is another job than the same folder without one (or with another classifier).
+  const basis = JSON.stringify({
+    inputs: spec.inputs.map((i) => i.abs),
+    recursive: spec.recursive,
+    ...(spec.classify ? { classify: spec.classify } : {}),
+  });
   return sha256Hex(basis);
 }
 
@@ -119,8 +132,9 @@ export function createJobRepository(store: Store) {
     reusable:
       db.prepare(`SELECT * FROM job_items WHERE abs_path = ? AND page = ? AND sha256 = ? AND job_id <> ? AND state IN ('done', 'failed')
       AND (result_id IS NOT NULL OR error_code IS NOT NULL) ORDER BY id DESC LIMIT 1`),
-    ackDone: db.prepare(`UPDATE job_items SET state = 'done', sha256 = ?, result_id = ?, reused = ?, ms = ?, finished_at = ?
-      WHERE id = ? AND state = 'pending'`),
+    ackDone: db.prepare(`UPDATE job_items SET state = 'done', sha256 = ?, result_id = ?, reused = ?, ms = ?, finished_at = ?,
+      label = ?, label_confidence = ? WHERE id = ? AND state = 'pending'`),
+    resultText: db.prepare('SELECT text FROM results WHERE id = ?'),
     ackFailed: db.prepare(`UPDATE job_items SET state = 'failed', sha256 = ?, reused = ?, error_code = ?, error_message = ?, finished_at = ?
       WHERE id = ? AND state = 'pending'`),
     countDone: db.prepare('UPDATE jobs SET done = done + 1, reused = reused + ? WHERE id = ?'),
@@ -177,7 +191,11 @@ export function createJobRepository(store: Store) {
     },
 
     /** Stores the result and acknowledges the item in one transaction; false when it was acknowledged already. */
-    ackResult(job: JobRow, item: ItemRow, sha: string, image: Uint8Array, ocr: OcrResult): boolean {
+    /** The recognised text of a stored result (a reused item's, for its classifier). */
+    resultText(resultId: string): string {
+      return (s.resultText.get(resultId) as { text: string | null } | undefined)?.text ?? '';
+    },
+    ackResult(job: JobRow, item: ItemRow, sha: string, image: Uint8Array, ocr: OcrResult, label?: ItemLabel): boolean {
       try {
         db.transaction(() => {
           const resultId = store.results.record({
@@ -192,7 +210,8 @@ export function createJobRepository(store: Store) {
           // The engine answered from its cache (or a run another caller started): a reused item like any other.
           const reused = ocr.reused ? 1 : 0;
           // Throwing rolls the result back too: an item never ends up with two results.
-          if (s.ackDone.run(sha, resultId, reused, ocr.ms, Date.now(), item.id).changes !== 1) throw new AlreadyAcked();
+          const tag = [label?.label ?? null, label?.confidence ?? null];
+          if (s.ackDone.run(sha, resultId, reused, ocr.ms, Date.now(), ...tag, item.id).changes !== 1) throw new AlreadyAcked();
           s.countDone.run(reused, job.id);
         })();
         return true;
@@ -201,12 +220,12 @@ export function createJobRepository(store: Store) {
         throw err;
       }
     },
-    ackReused(job: JobRow, item: ItemRow, sha: string, from: ItemRow): boolean {
+    ackReused(job: JobRow, item: ItemRow, sha: string, from: ItemRow, label?: ItemLabel): boolean {
       return db.transaction(() => {
         const now = Date.now();
         const changed =
           from.state === 'done'
-            ? s.ackDone.run(sha, from.result_id, 1, REUSED_MS, now, item.id).changes
+            ? s.ackDone.run(sha, from.result_id, 1, REUSED_MS, now, label?.label ?? null, label?.confidence ?? null, item.id).changes
             : s.ackFailed.run(sha, 1, from.error_code, from.error_message, now, item.id).changes;
         if (changed !== 1) return false;
         (from.state === 'done' ? s.countDone : s.countFailed).run(1, job.id);

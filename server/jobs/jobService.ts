@@ -13,7 +13,7 @@ import type { OcrResult } from '../contract/ocr';
 import { sha256Hex } from '../sha256';
 import type { Store } from '../store';
 import { exportJob } from './exportJob';
-import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemRow, type JobRow } from './jobRepository';
+import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemLabel, type ItemRow, type JobRow } from './jobRepository';
 import { createRateTracker, type RateTracker } from './progressRate';
 import { isPdf } from '../engine/pdf/isPdf';
 import { readJobItem } from './readItem';
@@ -38,6 +38,16 @@ export interface CreateJobOptions {
   cwd?: string;
   /** Keys limited to shared folders: symlinks inside the job may not lead out of these. */
   confine?: string[];
+  /** A document-type classifier (model id) that tags every item. */
+  classify?: string;
+}
+
+/** Tags job items with a document-type classifier (the node's model repository, or a node's /v1/classify). */
+export interface Tagger {
+  /** Throws a 4xx unless `model` is a document-type classifier. */
+  check(model: string): void;
+  /** The best label of one image or PDF page (1-based; 0 for an image) whose OCR text is `text`. */
+  tag(model: string, bytes: Uint8Array, page: number, text: string): Promise<ItemLabel>;
 }
 
 export interface JobService {
@@ -80,6 +90,8 @@ export interface JobServiceOptions {
   concurrency?: number;
   /** Told of every file the engine recognised for a job, with the key that created the job (billing). */
   onRecognised?: (keyId: string | null) => void;
+  /** For jobs created with a classifier; without one such jobs are refused. */
+  tagger?: Tagger;
 }
 
 export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'cancelled'];
@@ -244,6 +256,13 @@ export function createJobService(opts: JobServiceOptions): JobService {
     emitNow(row.id);
   };
 
+  /** The classifier that tags a job's items, read from its stored spec once per job. */
+  const classifiers = new Map<string, string | undefined>();
+  const classifierOf = (row: JobRow): string | undefined => {
+    if (!classifiers.has(row.id)) classifiers.set(row.id, (JSON.parse(row.spec) as JobSpec).classify);
+    return classifiers.get(row.id);
+  };
+
   /** Whether a job is held to shared roots (a key created it), read from its stored spec once per job. */
   const confined = new Map<string, boolean>();
   /**
@@ -276,9 +295,23 @@ export function createJobService(opts: JobServiceOptions): JobService {
       return 'acked';
     }
     const sha = sha256Hex(bytes);
+    const classify = classifierOf(row);
+    /** The item's label when the job tags items; a failure is the item's error, like a failed reading. */
+    const tag = async (text: string): Promise<ItemLabel | undefined> =>
+      classify ? opts.tagger?.tag(classify, bytes, item.page, text) : undefined;
     const earlier = repo.reusable(item.abs_path, item.page, sha, row.id);
     if (earlier) {
-      repo.ackReused(row, item, sha, earlier);
+      let label: ItemLabel | undefined;
+      if (classify && earlier.state === 'done' && earlier.result_id) {
+        try {
+          label = await tag(repo.resultText(earlier.result_id));
+        } catch (err) {
+          if (closing || (isAppError(err) && RETRY_LATER_CODES.has(err.code))) return 'retry';
+          repo.ackError(row, item, sha, errorOf(err));
+          return 'acked';
+        }
+      }
+      repo.ackReused(row, item, sha, earlier, label);
       return 'acked';
     }
     if (bytes.length === 0) {
@@ -286,15 +319,17 @@ export function createJobService(opts: JobServiceOptions): JobService {
       return 'acked';
     }
     let result: OcrResult;
+    let label: ItemLabel | undefined;
     try {
       result = await recognise(bytes, item.page, { key: itemKey(row.id, item.id), interactive: row.origin === 'gui' });
+      label = await tag(result.text);
     } catch (err) {
       if (closing || (isAppError(err) && RETRY_LATER_CODES.has(err.code))) return 'retry';
       if (!isAppError(err)) log.error('item failed unexpectedly', { job: row.id, item: item.id, error: String(err) });
       repo.ackError(row, item, sha, errorOf(err));
       return 'acked';
     }
-    repo.ackResult(row, item, sha, bytes, result);
+    repo.ackResult(row, item, sha, bytes, result, label);
     opts.onRecognised?.(row.key_id);
     return 'acked';
   };
@@ -366,7 +401,16 @@ export function createJobService(opts: JobServiceOptions): JobService {
   const create = (o: CreateJobOptions): Job => {
     if (closing) throw new AppError('shutting_down', 503, 'the node is shutting down');
     const inputs = resolveInputs(o.paths, o.cwd ?? process.cwd());
-    const spec: JobSpec = { inputs, recursive: o.recursive, ...(o.confine ? { confine: o.confine } : {}) };
+    if (o.classify) {
+      if (!opts.tagger) throw new AppError('bad_request', 400, 'this node cannot tag files with a classifier');
+      opts.tagger.check(o.classify);
+    }
+    const spec: JobSpec = {
+      inputs,
+      recursive: o.recursive,
+      ...(o.confine ? { confine: o.confine } : {}),
+      ...(o.classify ? { classify: o.classify } : {}),
+    };
     const root = inputs.length === 1 && inputs[0].kind === 'dir' ? inputs[0].abs : resolve(o.cwd ?? process.cwd());
     const row = repo.create(spec, root, o.origin, o.keyId);
     log.info('job created', { job: row.id, origin: o.origin });
@@ -379,7 +423,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
 
     resumeOrCreate(o) {
       const inputs = resolveInputs(o.paths, o.cwd ?? process.cwd());
-      const latest = repo.latestBySpec(specKey({ inputs, recursive: o.recursive }));
+      const latest = repo.latestBySpec(specKey({ inputs, recursive: o.recursive, classify: o.classify }));
       if (latest && !TERMINAL_STATES.includes(latest.state)) {
         if (latest.state === 'paused') repo.setState(latest.id, 'queued');
         activate(latest.id);

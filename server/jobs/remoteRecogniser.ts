@@ -5,7 +5,8 @@ import { AppError } from '../appError';
 import { ClientError, createClient, type FetchLike } from '../contract/client';
 import type { ErrorCode } from '../contract/errors';
 import type { OcrResult } from '../contract/ocr';
-import type { Recogniser } from './jobService';
+import { isPdf } from '../engine/pdf/isPdf';
+import type { Recogniser, Tagger } from './jobService';
 
 export interface RemoteOptions {
   url: string;
@@ -71,4 +72,41 @@ export function createRemoteRecogniser(opts: RemoteOptions): Recogniser {
       }
     }
   }
+}
+
+/**
+ * `hearth ocr --classify MODEL` against a node: the node's document-type classifier tags each item through
+ * POST /v1/classify (a PDF item by its page). `prepare` checks the model once before the job is created.
+ */
+export function createRemoteTagger(opts: Pick<RemoteOptions, 'url' | 'key'>): { prepare(model: string): Promise<void>; tagger: Tagger } {
+  const client = createClient({ baseUrl: opts.url, key: opts.key, origin: 'cli' });
+  const asAppError = (err: unknown): unknown =>
+    err instanceof ClientError ? new AppError(err.code as ErrorCode, err.status >= 500 ? 503 : err.status, err.message) : err;
+  return {
+    async prepare(model) {
+      try {
+        const m = await client.call('getModel', { params: { id: model } });
+        if (m.task !== 'doctype') {
+          throw new AppError('bad_request', 400, `model "${model}" on ${opts.url} is a ${m.task} model, not a document-type classifier`);
+        }
+      } catch (err) {
+        throw asAppError(err);
+      }
+    },
+    tagger: {
+      check: () => undefined,
+      async tag(model, bytes, page) {
+        try {
+          const answer = await client.call('classify', {
+            query: { model, top: 1, ...(page ? { page } : {}) },
+            body: bytes,
+            contentType: isPdf(bytes) ? 'application/pdf' : 'application/octet-stream',
+          });
+          return answer.labels[0];
+        } catch (err) {
+          throw asAppError(err);
+        }
+      },
+    },
+  };
 }

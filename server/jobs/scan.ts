@@ -19,6 +19,8 @@ export interface JobSpec {
   recursive: boolean;
   /** For keys that may only read shared folders: symlinks are followed only when they stay inside these. */
   confine?: string[];
+  /** Model id of the document-type classifier that tags every item. */
+  classify?: string;
 }
 
 export interface ScannedFile {

@@ -1,6 +1,10 @@
 // Renders lines of text into an image (PNG by default) for tests and benchmarks: real glyphs through
 // sharp's Pango text input (fontconfig falls back to a CJK font for Chinese), then skew, noise, contrast.
 import sharp from 'sharp';
+import { seededRandom } from '../seededRandom';
+
+/** Re-exported for the tests and the bench that render seeded datasets. */
+export { seededRandom };
 
 export interface RenderTextOptions {
   /** Lines top to bottom. Pango markup characters are escaped. */
@@ -31,18 +35,6 @@ export interface RenderTextOptions {
   seed?: number;
   /** Output encoding. Default 'png'. */
   format?: 'png' | 'jpeg' | 'webp' | 'tiff' | 'gif';
-}
-
-/** A small seeded PRNG (mulberry32): deterministic images and datasets. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function escapeMarkup(s: string): string {

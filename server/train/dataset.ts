@@ -1,9 +1,11 @@
-// A labelled dataset on disk: one sub-folder per label holding its examples (images). Checked before any training
-// so a person hears in words what is wrong: too few labels or examples, files in two labels, strong imbalance.
+// A labelled dataset on disk: one sub-folder per label holding its examples (images; PDFs too for document types).
+// Checked before any training so a person hears in words what is wrong: too few labels or examples, files in two
+// labels, strong imbalance.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../appError';
 import { isImagePath, isPdfPath } from '../jobs/scan';
+import { seededRandom } from '../seededRandom';
 import { sha256Hex } from '../sha256';
 
 export const MIN_EXAMPLES_PER_LABEL = 5;
@@ -24,7 +26,8 @@ export interface Dataset {
   warnings: string[];
 }
 
-export function readDataset(folder: string): Dataset {
+/** `pdfs`: PDFs count as examples (a document-type classifier reads their first page); images always do. */
+export function readDataset(folder: string, opts: { pdfs?: boolean } = {}): Dataset {
   let entries;
   try {
     entries = readdirSync(folder, { withFileTypes: true });
@@ -47,8 +50,8 @@ export function readDataset(folder: string): Dataset {
   const clashes: string[] = [];
   labels.forEach((label, index) => {
     const files = readdirSync(join(folder, label))
-      // The files Hearth reads, less PDFs: an image classifier learns from pictures.
-      .filter((f) => isImagePath(f) && !isPdfPath(f))
+      // The files Hearth reads; PDFs only where asked: an image classifier learns from pictures.
+      .filter((f) => isImagePath(f) && (opts.pdfs || !isPdfPath(f)))
       .sort();
     for (const f of files) {
       const path = join(folder, label, f);
@@ -81,20 +84,9 @@ export function readDataset(folder: string): Dataset {
   return { labels, examples, warnings };
 }
 
-/** A seeded PRNG (mulberry32): the split is the same for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A stratified train/validation split: `share` of each label (at least one) to validation, seeded. */
 export function split(examples: readonly Example[], labels: number, seed: number, share = 0.2): { train: Example[]; val: Example[] } {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const train: Example[] = [];
   const val: Example[] = [];
   for (let l = 0; l < labels; l++) {

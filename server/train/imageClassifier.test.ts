@@ -14,7 +14,7 @@ import { OnnxGraph } from '../engine/onnx/graph';
 import { startServer } from '../serve';
 import { buildOnnxModel } from '../testkit/onnx';
 import { seededRandom } from '../testkit/renderText';
-import { embeddingModel, TRAINED } from './embedding';
+import { embeddingModel, TRAINED } from '../engine/onnx/embedding';
 import { trainImageClassifier } from './imageClassifier';
 import { predict } from './softmax';
 

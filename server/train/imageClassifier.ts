@@ -8,10 +8,9 @@ import { AppError, isAppError } from '../appError';
 import type { ModelRepository } from '../engine/models/repository';
 import { imageToTensor } from '../engine/models/preprocess';
 import { createSession } from '../engine/session';
-import { readDataset, split, type Example } from './dataset';
-import { classifierModel, embeddingModel, findEmbedding, probeModel, TRAINED } from './embedding';
-import { evaluate, type Evaluation } from './evaluate';
-import { predict, trainSoftmax, TRAIN_DEFAULTS, type EpochStats } from './softmax';
+import { classifierModel, embeddingModel, findEmbedding, probeModel, TRAINED } from '../engine/onnx/embedding';
+import { readDataset } from './dataset';
+import { fitVectors, timings, type TrainProgress, type TrainReport } from './fit';
 
 export interface TrainRequest {
   folder: string;
@@ -22,27 +21,6 @@ export interface TrainRequest {
   embedding?: string;
   seed?: number;
   providers?: readonly string[];
-}
-
-export type TrainProgress =
-  { phase: 'embedding'; done: number; total: number } | { phase: 'fitting'; epoch: EpochStats } | { phase: 'registering' };
-
-export interface TrainReport extends Evaluation {
-  model: string;
-  version: number;
-  /** Whether the new version serves now (the model had no active version). */
-  active: boolean;
-  labels: string[];
-  examples: { train: number; validation: number };
-  bestEpoch: number;
-  history: EpochStats[];
-  warnings: string[];
-  /** Files that could not be read, skipped. */
-  skipped: { file: string; reason: string }[];
-  /** The active version's accuracy on the same validation examples, when there was one to compare with. */
-  previous: { version: number; accuracy: number } | null;
-  seconds: { embedding: number; fitting: number };
-  embeddingsPerSecond: number;
 }
 
 export async function trainImageClassifier(
@@ -100,24 +78,12 @@ export async function trainImageClassifier(
   }
   const embedSeconds = (performance.now() - started) / 1000;
   const usable = dataset.examples.filter((e) => vectors.has(e.path));
-  const { train, val } = split(usable, dataset.labels.length, req.seed ?? 1);
-  const asExamples = (list: Example[]): { x: Float32Array[]; y: number[] } => ({
-    x: list.map((e) => vectors.get(e.path) as Float32Array),
-    y: list.map((e) => e.label),
-  });
-  const fitStart = performance.now();
-  const fit = await trainSoftmax(
-    asExamples(train),
-    asExamples(val),
-    dataset.labels.length,
-    TRAIN_DEFAULTS,
-    (epoch) => onProgress({ phase: 'fitting', epoch }),
+  const { head, train, val, evaluation, bestEpoch, history, fitSeconds } = await fitVectors(
+    dataset,
+    vectors,
+    req.seed ?? 1,
+    onProgress,
     signal,
-  );
-  const fitSeconds = (performance.now() - fitStart) / 1000;
-  const evaluation = evaluate(
-    val.map((e) => ({ file: e.path, label: e.label, probabilities: predict(fit.head, vectors.get(e.path) as Float32Array) })),
-    dataset.labels,
   );
 
   // The version serving now, measured on the same validation examples, so the report can compare.
@@ -144,7 +110,7 @@ export async function trainImageClassifier(
 
   signal?.throwIfAborted();
   onProgress({ phase: 'registering' });
-  const model = classifierModel(bytes, tensor, rank, fit.head);
+  const model = classifierModel(bytes, tensor, rank, head);
   const imported = await repository.import({
     model,
     manifest: {
@@ -159,17 +125,17 @@ export async function trainImageClassifier(
   });
   return {
     ...evaluation,
+    kind: 'image',
     model: imported.id,
     version: imported.version,
     active: repository.get(imported.id).activeVersion === imported.version,
     labels: dataset.labels,
     examples: { train: train.length, validation: val.length },
-    bestEpoch: fit.bestEpoch,
-    history: fit.history,
+    bestEpoch,
+    history,
     warnings: dataset.warnings,
     skipped,
     previous,
-    seconds: { embedding: Math.round(embedSeconds * 100) / 100, fitting: Math.round(fitSeconds * 100) / 100 },
-    embeddingsPerSecond: Math.round((dataset.examples.length / Math.max(embedSeconds, 1e-6)) * 10) / 10,
+    ...timings(dataset.examples.length, embedSeconds, fitSeconds),
   };
 }

@@ -4,11 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { AppError, isAppError } from '../appError';
-import type { TrainRun, TrainRequestBody, TrainState } from '../contract/training';
+import { trainKindOf, type TrainRun, type TrainRequestBody, type TrainState } from '../contract/training';
+import type { Engine } from '../engine';
 import type { ModelRepository } from '../engine/models/repository';
 import { createLogger } from '../logger';
 import type { Store } from '../store';
-import { trainImageClassifier, type TrainProgress } from './imageClassifier';
+import type { TrainProgress } from './fit';
+import { trainDocTypeClassifier } from './docTypeClassifier';
+import { trainImageClassifier } from './imageClassifier';
 
 interface RunRow {
   id: string;
@@ -39,7 +42,18 @@ export const TERMINAL_TRAIN_STATES: readonly TrainState[] = ['done', 'failed', '
 
 const log = createLogger('train');
 
-export function createTrainRuns(opts: { store: Store; repository: () => ModelRepository; providers: readonly string[] }): TrainRuns {
+/** The link to a misclassified example's thumbnail (GET /v1/train/:id/misclassified/:n/thumbnail). */
+export function thumbnailLink(runId: string, n: number): string {
+  return `/v1/train/${encodeURIComponent(runId)}/misclassified/${n}/thumbnail`;
+}
+
+export function createTrainRuns(opts: {
+  store: Store;
+  repository: () => ModelRepository;
+  providers: readonly string[];
+  /** Reads the pages of document-type datasets (OCR and the detector) as bulk work beside jobs. */
+  engine: Pick<Engine, 'run'>;
+}): TrainRuns {
   const db = opts.store.db;
   const events = new EventEmitter();
   events.setMaxListeners(0);
@@ -52,12 +66,17 @@ export function createTrainRuns(opts: { store: Store; repository: () => ModelRep
     if (!r) throw new AppError('not_found', 404, `no training run ${id}`);
     return r;
   };
+  const reportOf = (r: RunRow): TrainRun['report'] => {
+    if (!r.report) return null;
+    const report = JSON.parse(r.report) as NonNullable<TrainRun['report']>;
+    return { ...report, misclassified: report.misclassified.map((m, n) => ({ ...m, thumbnail: thumbnailLink(r.id, n) })) };
+  };
   const toRun = (r: RunRow): TrainRun => ({
     id: r.id,
     state: r.state,
     request: JSON.parse(r.request) as TrainRun['request'],
     progress: progress.get(r.id) ?? null,
-    report: r.report ? (JSON.parse(r.report) as TrainRun['report']) : null,
+    report: reportOf(r),
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
     createdAt: new Date(r.created_at).toISOString(),
     startedAt: r.started_at ? new Date(r.started_at).toISOString() : null,
@@ -100,19 +119,28 @@ export function createTrainRuns(opts: { store: Store; repository: () => ModelRep
     };
     const done = (async () => {
       try {
-        const report = await trainImageClassifier(
-          opts.repository(),
-          {
-            folder: request.path,
-            name: request.name,
-            backbone: request.backbone,
-            embedding: request.embedding,
-            seed: request.seed,
-            providers: opts.providers,
-          },
-          onProgress,
-          abort.signal,
-        );
+        const report =
+          trainKindOf(request) === 'doctype'
+            ? await trainDocTypeClassifier(
+                opts.repository(),
+                opts.engine,
+                { folder: request.path, name: request.name, seed: request.seed },
+                onProgress,
+                abort.signal,
+              )
+            : await trainImageClassifier(
+                opts.repository(),
+                {
+                  folder: request.path,
+                  name: request.name,
+                  backbone: request.backbone ?? '',
+                  embedding: request.embedding,
+                  seed: request.seed,
+                  providers: opts.providers,
+                },
+                onProgress,
+                abort.signal,
+              );
         finish(next.id, 'done', { report });
         log.info('training run done', { run: next.id, model: report.model, version: report.version, accuracy: report.accuracy });
       } catch (err) {
@@ -145,7 +173,7 @@ export function createTrainRuns(opts: { store: Store; repository: () => ModelRep
         keyId,
         Date.now(),
       );
-      log.info('training run queued', { run: id, model: request.name, backbone: request.backbone });
+      log.info('training run queued', { run: id, model: request.name, kind: trainKindOf(request), backbone: request.backbone });
       pump();
       return toRun(row(id));
     },

@@ -1,4 +1,4 @@
-// A regularised softmax (multinomial logistic regression) layer trained on embeddings: standardised features,
+// A regularised softmax (multinomial logistic regression) layer trained on embeddings: standardised features (or not),
 // class weights against imbalance, full-batch Adam with L2, early stopping on the validation loss. Deterministic:
 // no randomness inside, so the same data in the same order gives the same weights bit for bit.
 
@@ -10,6 +10,11 @@ export interface TrainOptions {
   patience: number;
   /** Weight of each class in the loss; undefined = balanced (inverse frequency). */
   classWeights?: number[];
+  /**
+   * Scale each feature to mean 0, variance 1 on the training set first (default). Off for features that are
+   * normalised already and mostly zero (hashed n-grams), where scaling would blow rare n-grams up.
+   */
+  standardise?: boolean;
 }
 
 export const TRAIN_DEFAULTS: TrainOptions = { l2: 1e-3, learningRate: 0.05, maxEpochs: 400, patience: 30 };
@@ -83,9 +88,13 @@ export async function trainSoftmax(
   // Standardise each feature on the training set; constant features get scale 1.
   const mean = new Float64Array(dims);
   const scale = new Float64Array(dims);
-  for (const x of train.x) for (let d = 0; d < dims; d++) mean[d] += x[d] / n;
-  for (const x of train.x) for (let d = 0; d < dims; d++) scale[d] += (x[d] - mean[d]) ** 2 / n;
-  for (let d = 0; d < dims; d++) scale[d] = scale[d] > 1e-12 ? Math.sqrt(scale[d]) : 1;
+  scale.fill(1);
+  if (opts.standardise !== false) {
+    scale.fill(0);
+    for (const x of train.x) for (let d = 0; d < dims; d++) mean[d] += x[d] / n;
+    for (const x of train.x) for (let d = 0; d < dims; d++) scale[d] += (x[d] - mean[d]) ** 2 / n;
+    for (let d = 0; d < dims; d++) scale[d] = scale[d] > 1e-12 ? Math.sqrt(scale[d]) : 1;
+  }
   const std = (x: Float32Array): Float64Array => {
     const out = new Float64Array(dims);
     for (let d = 0; d < dims; d++) out[d] = (x[d] - mean[d]) / scale[d];

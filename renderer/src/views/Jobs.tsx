@@ -220,6 +220,10 @@ export function Jobs(): ReactNode {
   const { client, bridge, report } = useConnection();
   const [path, setPath] = useState('');
   const [recursive, setRecursive] = useState(true);
+  // A document-type classifier that tags every file ('' = none).
+  const [classify, setClassify] = useState('');
+  const models = useResource((c, signal) => c.call('listModels', { signal }), []);
+  const classifiers = models.data?.models.filter((m) => m.task === 'doctype') ?? [];
   const [selected, setSelected] = useState<string | null>(null);
   const [createError, setCreateError] = useState<Error>();
   const [creating, setCreating] = useState(false);
@@ -230,7 +234,7 @@ export function Jobs(): ReactNode {
   const start = (): void => {
     setCreating(true);
     client
-      .call('createJob', { body: { path: path.trim(), recursive } })
+      .call('createJob', { body: { path: path.trim(), recursive, ...(classify ? { classify } : {}) } })
       .then(
         (job) => {
           setCreateError(undefined);
@@ -268,6 +272,19 @@ export function Jobs(): ReactNode {
           <input type="checkbox" checked={recursive} onChange={(e) => setRecursive(e.target.checked)} />
           {t('jobs.recursive')}
         </label>
+        {classifiers.length > 0 && (
+          <label>
+            {t('jobs.classify')}
+            <select value={classify} onChange={(e) => setClassify(e.target.value)} data-testid="job-classify">
+              <option value="">{t('jobs.classify.none')}</option>
+              {classifiers.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button type="submit" className="primary" disabled={!path.trim() || creating} data-testid="job-start">
           {t('jobs.start')}
         </button>

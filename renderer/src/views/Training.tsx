@@ -3,8 +3,9 @@
 // accuracy beside it) and activate the new version with a deliberate click.
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { TrainRun } from '../../../server/contract/training';
+import type { TrainKind, TrainRun } from '../../../server/contract/training';
 import { useConnection } from '../api/connection';
+import { useTrainThumbnail } from '../api/useImage';
 import { useResource } from '../api/useResource';
 import { Async, Empty, ErrorPanel } from '../components/states';
 import { useI18n } from '../i18n';
@@ -20,6 +21,7 @@ function StartForm({ onStarted }: { onStarted: (run: TrainRun) => void }): React
   const [path, setPath] = useState('');
   const [name, setName] = useState('');
   const [backbone, setBackbone] = useState('');
+  const [kind, setKind] = useState<TrainKind>('doctype');
   const [error, setError] = useState<Error>();
   useEffect(() => {
     if (!backbone && backbones.length) setBackbone(backbones[0].id);
@@ -30,7 +32,7 @@ function StartForm({ onStarted }: { onStarted: (run: TrainRun) => void }): React
       className="panel form-row"
       onSubmit={(e) => {
         e.preventDefault();
-        client.call('startTrainRun', { body: { path, name, backbone } }).then(
+        client.call('startTrainRun', { body: kind === 'image' ? { path, name, kind, backbone } : { path, name, kind } }).then(
           (run) => {
             setError(undefined);
             onStarted(run);
@@ -59,16 +61,25 @@ function StartForm({ onStarted }: { onStarted: (run: TrainRun) => void }): React
         <input value={name} onChange={(e) => setName(e.target.value)} required data-testid="train-name" />
       </label>
       <label>
-        {t('train.backbone')}
-        <select value={backbone} onChange={(e) => setBackbone(e.target.value)} required data-testid="train-backbone">
-          {backbones.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
+        {t('train.kind')}
+        <select value={kind} onChange={(e) => setKind(e.target.value as TrainKind)} data-testid="train-kind">
+          <option value="doctype">{t('train.kind.doctype')}</option>
+          <option value="image">{t('train.kind.image')}</option>
         </select>
       </label>
-      <button type="submit" className="primary" disabled={!backbone} data-testid="train-start">
+      {kind === 'image' && (
+        <label>
+          {t('train.backbone')}
+          <select value={backbone} onChange={(e) => setBackbone(e.target.value)} required data-testid="train-backbone">
+            {backbones.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <button type="submit" className="primary" disabled={kind === 'image' && !backbone} data-testid="train-start">
         {t('train.start')}
       </button>
       <p className="muted">{t('train.hint')}</p>
@@ -176,11 +187,9 @@ function Report({ run, onActivated }: { run: TrainRun; onActivated: () => void }
       {r.misclassified.length > 0 && (
         <section>
           <h3>{t('train.wrong')}</h3>
-          <ul className="mono">
-            {r.misclassified.slice(0, 20).map((m) => (
-              <li key={m.file}>
-                {m.file}: {m.label} → {m.predicted} ({pct(m.confidence)})
-              </li>
+          <ul className="misclassified" data-testid="train-wrong">
+            {r.misclassified.slice(0, 20).map((m, n) => (
+              <Misclassified key={m.file} run={run.id} n={n} example={m} />
             ))}
           </ul>
         </section>
@@ -191,6 +200,27 @@ function Report({ run, onActivated }: { run: TrainRun; onActivated: () => void }
         </p>
       ))}
     </div>
+  );
+}
+
+/** One example the new version got wrong: its thumbnail, where it lies, what it is and what it was taken for. */
+function Misclassified({
+  run,
+  n,
+  example,
+}: {
+  run: string;
+  n: number;
+  example: NonNullable<TrainRun['report']>['misclassified'][number];
+}): ReactNode {
+  const thumbnail = useTrainThumbnail(run, n);
+  return (
+    <li>
+      {thumbnail ? <img src={thumbnail} alt={example.file} /> : <span className="placeholder" />}
+      <span className="mono">
+        {example.file}: {example.label} → {example.predicted} ({pct(example.confidence)})
+      </span>
+    </li>
   );
 }
 

@@ -2,7 +2,7 @@
 // (x - mean) / std per channel, RGB or BGR, NCHW or NHWC. Runs inside engine workers.
 import { sharp } from '../sharp';
 import type { Preprocess } from '../../contract/models';
-import { decodeImage } from '../image';
+import { decodeImage, type RgbImage } from '../image';
 
 export interface ImageTensor {
   data: Float32Array;
@@ -13,8 +13,12 @@ const FIT = { stretch: 'fill', contain: 'contain', cover: 'cover' } as const;
 
 /** Decodes (the engine's decoder: EXIF-rotated, alpha flattened, BMP too) and normalises; a bad image is a 4xx AppError. */
 export async function imageToTensor(bytes: Uint8Array, pp: Preprocess): Promise<ImageTensor> {
+  return rgbToTensor(await decodeImage(bytes), pp);
+}
+
+/** The same for pixels already decoded (a drawn PDF page). */
+export async function rgbToTensor(rgb: RgbImage, pp: Preprocess): Promise<ImageTensor> {
   const [h, w] = pp.size;
-  const rgb = await decodeImage(bytes);
   const pixels = await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
     .resize(w, h, { fit: FIT[pp.resize], background: { r: 0, g: 0, b: 0 }, position: 'centre' })
     .raw()

@@ -258,8 +258,8 @@ export function openModelRepository(opts: { dataDir: string }): ModelRepository 
     const id = m.id ?? idFromName(m.name);
     if (bundled.has(id)) throw readOnly(id, 'replaced');
     const labels = input.labels !== undefined ? parseLabels(input.labels) : [];
-    if (m.task === 'classify' && !labels.length) {
-      throw new AppError('invalid_model', 422, 'a classify model needs a labels file (one label per line)');
+    if ((m.task === 'classify' || m.task === 'doctype') && !labels.length) {
+      throw new AppError('invalid_model', 422, `a ${m.task} model needs a labels file (one label per line)`);
     }
 
     // The file must load in ONNX Runtime, and what the manifest declares must be what the model has.
@@ -280,6 +280,7 @@ export function openModelRepository(opts: { dataDir: string }): ModelRepository 
       labels: labels.length ? LABELS_FILE : undefined,
       probabilities: m.probabilities,
       scoresOutput: m.scoresOutput,
+      docType: m.docType,
       createdAt: new Date().toISOString(),
     });
     if (!full.success) throw new AppError('invalid_model', 422, `manifest: ${describeIssues(full.error)}`);

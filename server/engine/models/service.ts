@@ -2,11 +2,19 @@
 // and which models are warm. Models load inside engine workers on first use and unload there after idle time.
 import { AppError } from '../../appError';
 import type { HealthModel } from '../../contract/health';
-import type { ClassifyResponse, InferRequest, InferResponse, ModelImportResponse, ModelSummary } from '../../contract/models';
+import type {
+  ClassifyLabel,
+  ClassifyResponse,
+  InferRequest,
+  InferResponse,
+  ModelImportResponse,
+  ModelSummary,
+} from '../../contract/models';
 import type { ClassifyPayload } from '../tasks/classify';
 import type { InferPayload } from '../tasks/infer';
 import { openModelRepository, type ImportInput, type ModelBundle, type ModelRepository } from './repository';
 import type { Engine } from '../index';
+import { classifyDocPage, docTypeSpec, type DocPage } from './docType';
 import { checkInputs, tensorFromJson, tensorToJson, type TensorData } from './tensors';
 
 /** What the service needs from the engine: its generic task runner (same scheduler and back-pressure as OCR). */
@@ -30,7 +38,15 @@ export interface ModelService {
   load(id: string): Promise<ModelSummary>;
   /** Releases the model's sessions on every engine worker; the next use loads it again. */
   unload(id: string): Promise<ModelSummary>;
-  classify(id: string, image: Uint8Array, opts?: { topK?: number }): Promise<Omit<ClassifyResponse, 'resultId'>>;
+  /** An image classifier on an image, or a document-type classifier on an image or a PDF's first page. */
+  classify(id: string, image: Uint8Array, opts?: { topK?: number; page?: number }): Promise<Omit<ClassifyResponse, 'resultId'>>;
+  /**
+   * A document-type classifier's best label for one page (an image, or a PDF page); `text` is the page's OCR text
+   * when it was read already (a job item), so only its look is computed.
+   */
+  classifyPage(id: string, page: DocPage, opts?: { text?: string; bulk?: boolean }): Promise<ClassifyLabel>;
+  /** 4xx unless `id` names a document-type classifier (checked when a job that tags files is created). */
+  requireDocType(id: string): void;
   infer(id: string, request: InferRequest): Promise<InferResponse>;
   close(): Promise<void>;
 }
@@ -115,6 +131,18 @@ export function createModelService(opts: {
     async classify(id, image, o = {}) {
       const r = repository.resolve(id);
       const m = r.manifest;
+      const topK = Math.min(Math.max(1, Math.floor(o.topK ?? DEFAULT_TOP_K)), Math.max(1, r.labels.length));
+      if (m.task === 'doctype') {
+        const started = performance.now();
+        const { labels, provider } = await classifyDocPage(
+          opts.engine,
+          { id, modelPath: r.modelPath, labels: r.labels, manifest: m, idleMs },
+          { bytes: image, page: o.page },
+          { topK },
+        );
+        lastUsed.set(r.modelPath, Date.now());
+        return { labels, provider, ms: Math.round((performance.now() - started) * 100) / 100, model: id, version: m.version };
+      }
       if (m.task !== 'classify' || !m.preprocess) {
         const use = m.task === 'ocr' ? 'POST /v1/ocr' : `POST /v1/models/${id}/infer`;
         throw new AppError('bad_request', 400, `model "${id}" is a ${m.task} model, not an image classifier; use ${use}`);
@@ -127,12 +155,31 @@ export function createModelService(opts: {
         scoresOutput: m.scoresOutput ?? m.outputs[0].name,
         labels: r.labels,
         probabilities: m.probabilities,
-        topK: Math.min(Math.max(1, Math.floor(o.topK ?? DEFAULT_TOP_K)), Math.max(1, r.labels.length)),
+        topK,
         idleMs,
       };
       const result = await opts.engine.run('classify', payload);
       lastUsed.set(r.modelPath, Date.now());
       return { labels: result.labels, provider: result.provider, ms: result.ms, model: id, version: m.version };
+    },
+
+    async classifyPage(id, doc, o = {}) {
+      const r = repository.resolve(id);
+      const { labels } = await classifyDocPage(
+        opts.engine,
+        { id, modelPath: r.modelPath, labels: r.labels, manifest: r.manifest, idleMs },
+        doc,
+        {
+          ...o,
+          topK: 1,
+        },
+      );
+      lastUsed.set(r.modelPath, Date.now());
+      return labels[0];
+    },
+
+    requireDocType(id) {
+      docTypeSpec(id, repository.resolve(id).manifest);
     },
 
     async infer(id, request) {

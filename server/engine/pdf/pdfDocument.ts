@@ -142,8 +142,8 @@ function cropRgb(rgba: Uint8ClampedArray, width: number, r: Rect): RgbImage {
 
 export interface PdfDocument {
   pages: number;
-  /** Page `n` (1-based) as its text layer, or rendered at `dpi` when it has none. */
-  read(n: number, dpi: number): Promise<PdfPage>;
+  /** Page `n` (1-based) as its text layer, or rendered at `dpi` when it has none (or always, with `draw`). */
+  read(n: number, dpi: number, opts?: { draw?: boolean }): Promise<PdfPage>;
   close(): Promise<void>;
 }
 
@@ -186,7 +186,7 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
   }
   return {
     pages: doc.numPages,
-    async read(n, dpi) {
+    async read(n, dpi, opts = {}) {
       if (!Number.isInteger(n) || n < 1 || n > doc.numPages) throw new AppError('bad_request', 400, `the PDF has no page ${n}`);
       let page: Awaited<ReturnType<typeof doc.getPage>>;
       try {
@@ -206,7 +206,7 @@ export async function openPdf(bytes: Uint8Array): Promise<PdfDocument> {
         // Fewer dots per inch for a page that would not fit the pixel budget at the chosen DPI.
         const scale = Math.min(dpi / 72, Math.sqrt(MAX_PIXELS / 4 / (base.width * base.height)));
         const viewport = page.getViewport({ scale });
-        const content = await page.getTextContent();
+        const content = opts.draw ? { items: [] } : await page.getTextContent();
         const fragments: Fragment[] = [];
         for (const item of content.items) {
           if (!('str' in item) || !item.str.trim()) continue;

@@ -3,10 +3,12 @@
 // the way the IPC channels are checked against main/ipcChannels.ts.
 import { barcodesTask } from './barcodes';
 import { classifyTask } from './classify';
+import { docVisualTask } from './docVisual';
 import { inferTask } from './infer';
 import { loadTask, unloadTask } from './modelSession';
 import { ocrTask } from './ocr';
 import { ocrPdfPageTask, pdfInfoTask } from './pdf';
+import { thumbnailTask } from './thumbnail';
 import type { TaskHandler } from './types';
 
 export const TASKS = {
@@ -15,6 +17,8 @@ export const TASKS = {
   pdfInfo: pdfInfoTask,
   ocrPdfPage: ocrPdfPageTask,
   classify: classifyTask,
+  docVisual: docVisualTask,
+  thumbnail: thumbnailTask,
   infer: inferTask,
   load: loadTask,
   unload: unloadTask,

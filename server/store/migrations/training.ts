@@ -22,4 +22,13 @@ export const trainingMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 401,
+    name: 'training: document-type labels on job items',
+    sql: `
+      -- Jobs created with a document-type classifier tag each file (or PDF page) with its best label.
+      ALTER TABLE job_items ADD COLUMN label TEXT;
+      ALTER TABLE job_items ADD COLUMN label_confidence REAL;
+    `,
+  },
 ];

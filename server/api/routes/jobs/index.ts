@@ -34,6 +34,7 @@ export function jobsRouter(s: NodeServices): Router {
       origin: req.get('x-hearth-origin') === 'console' ? 'gui' : 'api',
       keyId: principal.keyId,
       confine: allowed.confine,
+      classify: body.classify,
     });
   });
 

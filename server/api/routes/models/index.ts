@@ -123,9 +123,9 @@ export function modelsRouter(s: NodeServices): Router {
     'classify',
     async ({ query, req, res, principal }) => {
       const image = uploadedImage(req);
-      const local = () => s.models.classify(query.model, image.bytes, { topK: query.top });
+      const local = () => s.models.classify(query.model, image.bytes, { topK: query.top, page: query.page });
       const result = s.cluster
-        ? await s.cluster.interactive({ kind: 'classify', model: query.model, topK: query.top }, image.bytes, local)
+        ? await s.cluster.interactive({ kind: 'classify', model: query.model, topK: query.top, page: query.page }, image.bytes, local)
         : await local();
       res.locals.usage = { images: 1, engineMs: result.ms };
       const resultId = s.store.results.record({

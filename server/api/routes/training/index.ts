@@ -1,11 +1,16 @@
 // Training runs over HTTP (admin scope): start, list, read, cancel, and follow one as server-sent events.
+import { readFile } from 'node:fs/promises';
 import express, { type Router } from 'express';
-import type { TrainRun } from '../../../contract/training';
+import { AppError } from '../../../appError';
+import { trainKindOf, type TrainRun } from '../../../contract/training';
 import type { NodeServices } from '../../../node';
 import { actorOf, audit } from '../../../admission/audit';
 import { TERMINAL_TRAIN_STATES } from '../../../train/runs';
 import { mount } from '../../mount';
 import { streamProgress } from '../../sse';
+
+/** Longest side of a misclassified example's thumbnail. */
+const THUMBNAIL_SIDE = 240;
 
 export function trainingRouter(s: NodeServices): Router {
   const router = express.Router();
@@ -14,7 +19,7 @@ export function trainingRouter(s: NodeServices): Router {
   mount(router, 'listTrainRuns', () => ({ runs: training.list() }));
   mount(router, 'startTrainRun', ({ body, principal }) => {
     const run = training.start(body, principal.keyId);
-    audit(s.store, actorOf(principal), 'train.start', { run: run.id, model: body.name, backbone: body.backbone });
+    audit(s.store, actorOf(principal), 'train.start', { run: run.id, model: body.name, kind: trainKindOf(body), backbone: body.backbone });
     return run;
   });
   mount(router, 'getTrainRun', ({ params }) => training.get(params.id));
@@ -30,6 +35,24 @@ export function trainingRouter(s: NodeServices): Router {
       first,
       isFinal: (state) => TERMINAL_TRAIN_STATES.includes(state),
     });
+  });
+  mount(router, 'trainThumbnail', async ({ params, res }) => {
+    const example = training.get(params.id).report?.misclassified[params.n];
+    if (!example) throw new AppError('not_found', 404, `training run ${params.id} has no misclassified example ${params.n}`);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(example.file);
+    } catch (err) {
+      throw new AppError(
+        'not_found',
+        404,
+        `the example ${example.file} is no longer readable (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
+    }
+    const jpeg = await s.engine.run('thumbnail', { bytes, side: THUMBNAIL_SIDE });
+    res.setHeader('Content-Type', 'image/jpeg');
+    res.setHeader('Cache-Control', 'private, max-age=300');
+    res.send(Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength));
   });
 
   return router;

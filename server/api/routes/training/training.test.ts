@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../config';
 import type { TrainRun } from '../../../contract/training';
@@ -73,7 +74,7 @@ describe('training API', () => {
   it('says what is wrong with a request, and a failed run says why', async () => {
     const server = await startServer(config());
     try {
-      expect((await post(server.url, '/v1/train', { path: join(root, 'set'), name: 'x' })).status).toBe(400);
+      expect((await post(server.url, '/v1/train', { path: join(root, 'set'), name: 'x', kind: 'image' })).status).toBe(400);
       const bad = await post(server.url, '/v1/train', { path: join(root, 'set'), name: 'x', backbone: 'no-such-model' });
       expect(bad.status).toBe(202);
       let run = bad.json;
@@ -84,6 +85,35 @@ describe('training API', () => {
       expect(run.state).toBe('failed');
       expect(run.error?.message).toMatch(/no-such-model/);
       expect((await fetch(`${server.url}/v1/train/nope`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('links a thumbnail of every example the new version got wrong', async () => {
+    // Two labels of the same colours, taken in turns: no layer can tell them apart, so validation has mistakes.
+    for (const label of ['left', 'right']) mkdirSync(join(root, 'twins', label), { recursive: true });
+    for (let i = 0; i < 16; i++) {
+      const label = i % 2 ? 'right' : 'left';
+      writeFileSync(join(root, 'twins', label, `${i}.png`), await solidPng([120 + i * 4, 120 - i * 3, 90 + i * 2], 24 + i));
+    }
+    const server = await startServer(config());
+    try {
+      const started = await post(server.url, '/v1/train', { path: join(root, 'twins'), name: 'twins', backbone: 'colours', seed: 3 });
+      await (await fetch(`${server.url}/v1/train/${started.json.id}/events`)).text();
+      const run = (await (await fetch(`${server.url}/v1/train/${started.json.id}`)).json()) as TrainRun;
+      const wrong = run.report?.misclassified ?? [];
+      expect(wrong.length).toBeGreaterThan(0);
+      for (const [n, m] of wrong.entries()) {
+        expect(m.thumbnail).toBe(`/v1/train/${run.id}/misclassified/${n}/thumbnail`);
+        const res = await fetch(server.url + (m.thumbnail ?? ''));
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('image/jpeg');
+        const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+        expect(meta.format).toBe('jpeg');
+      }
+      const beyond = await fetch(`${server.url}/v1/train/${run.id}/misclassified/${wrong.length}/thumbnail`);
+      expect(beyond.status).toBe(404);
     } finally {
       await server.close();
     }

@@ -1,8 +1,8 @@
 // Graph surgery for training on an imported image model: find its embedding (the input of the final
 // classification layer, or a tensor the user names), cut the graph there (pooling a feature map to a vector),
 // and append a new Gemm + Softmax head. Works on the ONNX bytes with OnnxGraph; weights pass through untouched.
-import { AppError } from '../appError';
-import { encodeAttribute, FLOAT, OnnxGraph, type AttributeValue, type OnnxNode } from '../engine/onnx/graph';
+import { AppError } from '../../appError';
+import { encodeAttribute, FLOAT, OnnxGraph, type AttributeValue, type OnnxNode } from './graph';
 
 /** Ops between a classifier's Gemm/MatMul and the graph output that do not change which tensor is the embedding. */
 const HEAD_OPS = new Set(['Softmax', 'LogSoftmax', 'Identity', 'Reshape', 'Flatten', 'Squeeze', 'Add', 'Sigmoid', 'Dropout']);
