@@ -7,7 +7,8 @@ import { loadConfig } from '../config';
 import type { JobProgress } from '../contract/jobs';
 import { createEngine, type Engine } from '../engine';
 import { renderText } from '../testkit/renderText';
-import { openStore, type Store } from '../store';
+import { type Store } from '../store';
+import { openJobRig, type JobRig } from '../testkit/jobRig';
 import { createJobService, type JobService } from './index';
 import { BAD_FILES, makeImageFolder } from '../testkit/imageFolder';
 
@@ -46,21 +47,18 @@ let folder: string;
 let store: Store;
 let engine: Engine;
 let jobs: JobService;
+let rig: JobRig | undefined;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'hearth-jobs-'));
   folder = join(root, 'scans');
   await makeImageFolder(folder, GOOD, { bad: true, formats: true });
-  const config = loadConfig({ dataDir: join(root, 'data') }, {});
-  store = openStore({ dataDir: config.dataDir });
-  engine = await createEngine({ workers: 2, queueDepth: 16, cacheEntries: 0, providers: ['cpu'] });
-  jobs = createJobService({ store, engine, config });
+  rig = await openJobRig(join(root, 'data'), { workers: 2, queueDepth: 16 });
+  ({ store, engine, jobs } = rig);
 });
 
 afterAll(async () => {
-  await jobs?.close();
-  await engine?.close();
-  store?.close();
+  await rig?.close();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -5,20 +5,19 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config';
-import { createEngine, type Engine } from '../engine';
 import { openPdf } from '../engine/pdf/pdfDocument';
 import { NEWSLETTER, newsletterPage } from '../testkit/pages';
 import { encryptPdf, imagesToPdf, pageCountBomb, textPdf } from '../testkit/pdf';
 import { renderText } from '../testkit/renderText';
-import { openStore, type Store } from '../store';
-import { createJobService, type JobService } from './index';
+import { type Store } from '../store';
+import { openJobRig, type JobRig } from '../testkit/jobRig';
+import { type JobService } from './index';
 
 let root: string;
 let folder: string;
 let store: Store;
-let engine: Engine;
 let jobs: JobService;
+let rig: JobRig | undefined;
 const MINUTES = 'Minutes approved on 14 March 2026';
 
 beforeAll(async () => {
@@ -30,16 +29,12 @@ beforeAll(async () => {
   writeFileSync(join(folder, 'b-locked.pdf'), await encryptPdf(await textPdf([['Salary review']])));
   writeFileSync(join(folder, 'c-cut.pdf'), scan.subarray(0, scan.length >> 1));
   writeFileSync(join(folder, 'd-bomb.pdf'), pageCountBomb());
-  const config = loadConfig({ dataDir: join(root, 'data') }, {});
-  store = openStore({ dataDir: config.dataDir });
-  engine = await createEngine({ workers: 1, queueDepth: 16, cacheEntries: 0, providers: ['cpu'] });
-  jobs = createJobService({ store, engine, config });
+  rig = await openJobRig(join(root, 'data'), { workers: 1, queueDepth: 16 });
+  ({ store, jobs } = rig);
 });
 
 afterAll(async () => {
-  await jobs?.close();
-  await engine?.close();
-  store?.close();
+  await rig?.close();
   rmSync(root, { recursive: true, force: true });
 });
 

@@ -5,17 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config';
-import { createEngine, type Engine } from '../engine';
 import { INVOICE, invoicePage, invoiceText } from '../testkit/pages';
-import { openStore, type Store } from '../store';
-import { createJobService, type JobService } from './index';
+import { openJobRig, type JobRig } from '../testkit/jobRig';
+import { type JobService } from './index';
 
 let root: string;
 let folder: string;
-let store: Store;
-let engine: Engine;
 let jobs: JobService;
+let rig: JobRig | undefined;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'hearth-ruled-'));
@@ -25,16 +22,12 @@ beforeAll(async () => {
   writeFileSync(join(folder, 'invoice.png'), page);
   // The same invoice scanned a little askew.
   writeFileSync(join(folder, 'invoice-skewed.png'), await sharp(page).rotate(1.5, { background: '#ffffff' }).png().toBuffer());
-  const config = loadConfig({ dataDir: join(root, 'data') }, {});
-  store = openStore({ dataDir: config.dataDir });
-  engine = await createEngine({ workers: 1, queueDepth: 4, cacheEntries: 0, providers: ['cpu'] });
-  jobs = createJobService({ store, engine, config });
+  rig = await openJobRig(join(root, 'data'), { workers: 1, queueDepth: 4 });
+  ({ jobs } = rig);
 });
 
 afterAll(async () => {
-  await jobs?.close();
-  await engine?.close();
-  store?.close();
+  await rig?.close();
   rmSync(root, { recursive: true, force: true });
 });
 

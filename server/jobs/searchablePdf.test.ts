@@ -9,22 +9,21 @@ import { promisify } from 'node:util';
 import { degrees, PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../config';
 import type { OcrLine, Point, Quad } from '../contract/ocr';
-import { createEngine, type Engine } from '../engine';
 import { DEFAULT_PDF_DPI, openPdf } from '../engine/pdf/pdfDocument';
 import { reportWithChart } from '../testkit/pdf';
 import { renderPage } from '../testkit/renderPage';
-import { openStore, type Store } from '../store';
-import { createJobService, type JobService } from './index';
+import { type Store } from '../store';
+import { openJobRig, type JobRig } from '../testkit/jobRig';
+import { type JobService } from './index';
 
 const run = promisify(execFile);
 
 let root: string;
 let folder: string;
 let store: Store;
-let engine: Engine;
 let jobs: JobService;
+let rig: JobRig | undefined;
 
 const CJK = 'Noto Sans CJK SC';
 
@@ -62,16 +61,12 @@ beforeAll(async () => {
   writeFileSync(join(folder, 'a-notice.png'), page);
   writeFileSync(join(folder, 'b-turned.pdf'), await rotatedPagePdf(page));
   writeFileSync(join(folder, 'c-report.pdf'), await reportWithChart());
-  const config = loadConfig({ dataDir: join(root, 'data') }, {});
-  store = openStore({ dataDir: config.dataDir });
-  engine = await createEngine({ workers: 1, queueDepth: 16, cacheEntries: 0, providers: ['cpu'] });
-  jobs = createJobService({ store, engine, config });
+  rig = await openJobRig(join(root, 'data'), { workers: 1, queueDepth: 16 });
+  ({ store, jobs } = rig);
 });
 
 afterAll(async () => {
-  await jobs?.close();
-  await engine?.close();
-  store?.close();
+  await rig?.close();
   rmSync(root, { recursive: true, force: true });
 });
 
