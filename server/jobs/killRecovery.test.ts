@@ -104,7 +104,9 @@ describe('hearth ocr under kill -9', () => {
 
     const c = await hearthOcr(join(root, 'c.jsonl'));
     expect(c.code, c.stderr).toBe(0);
-    expect(c.stderr).toMatch(/continuing the interrupted run/);
+    // On a fast run the second kill can land after the last file: then there is nothing to continue, and the
+    // counts below must hold all the same.
+    if (afterB.pending > 0) expect(c.stderr).toMatch(/continuing the interrupted run/);
     expect(outputFiles(join(root, 'c.jsonl')).sort()).toEqual(expected);
     const afterC = stored();
     expect(afterC).toEqual({ jobs: 1, items: N, pending: 0, results: N, distinctSources: N, distinctResults: N });
