@@ -1,8 +1,9 @@
-// `npm run bench -- --cluster`: the same folder three ways, one after another: a local job on one node, the same
-// job through the queue on one node, and through the queue on two nodes — each node with one engine worker of
-// one ONNX thread, so a second node on the same machine has a core of its own to add. Prints the two-node
-// speed-up, the queue's overhead and the machine's load after each phase, best of a few rounds; never fails on
-// timing.
+// `npm run bench -- --cluster`: the same folder four ways, one after another: a local job on one node, the same
+// job through the queue on one node, through the queue on two nodes, and — the machine's own ceiling for two
+// nodes — a local job on each of two standalone nodes at once, with no queue between them. Each node has one
+// engine worker of one ONNX thread, so a second node on the same machine has a core of its own to add. Prints the
+// two-node speed-up, the queue's overhead, how near two nodes come to that ceiling, and the machine's load after
+// each phase, best of a few rounds; never fails on timing.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -50,6 +51,7 @@ function cpuSeconds(pids: (number | undefined)[]): number | undefined {
 const LOCAL = '1 node, local job';
 const QUEUE_1 = '1 node, queue';
 const QUEUE_2 = '2 nodes, queue';
+const PAIR = '2 nodes, local jobs';
 
 /** Every contender alike: one engine worker with one ONNX thread. */
 const ENGINE = ['--workers', '1', '--threads-per-worker', '1'];
@@ -102,12 +104,13 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
   const files = dataset.files.length;
   const tmp = tempRoot('hearth-bench-cluster-');
   const phases: Phase[] = [];
-  const phase = (label: string, { seconds, cpu }: { seconds: number; cpu?: number }): void => {
+  /** `images`: what the phase recognised in all (the folder once, or once per node for two local jobs). */
+  const phase = (label: string, { seconds, cpu }: { seconds: number; cpu?: number }, images = files): void => {
     const load = loadavg()[0];
     const cores = cpu !== undefined ? cpu / seconds : undefined;
-    phases.push({ label, seconds, imagesPerS: files / seconds, load, cpuPerImage: cpu !== undefined ? cpu / files : undefined, cores });
+    phases.push({ label, seconds, imagesPerS: images / seconds, load, cpuPerImage: cpu !== undefined ? cpu / images : undefined, cores });
     say(
-      `  → ${(files / seconds).toFixed(2)} img/s (load ${load.toFixed(2)}${cores !== undefined ? `, ${cores.toFixed(2)} cores busy` : ''})`,
+      `  → ${(images / seconds).toFixed(2)} img/s (load ${load.toFixed(2)}${cores !== undefined ? `, ${cores.toFixed(2)} cores busy` : ''})`,
     );
   };
   // Long AckWait: a busy bench machine must not make items look lost.
@@ -115,7 +118,7 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
   const nodes: NodeProc[] = [];
   const nats = await startNats(tmp.root);
   try {
-    // The three phases one after another, round after round: a burst of other work on the machine then costs
+    // The four phases one after another, round after round: a burst of other work on the machine then costs
     // one round of one phase, not the comparison.
     for (let round = 1; round <= rounds; round++) {
       const dir = (name: string): string => join(tmp.root, `round-${round}`, name);
@@ -142,6 +145,22 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
       await warmUp([a, b]);
       phase(QUEUE_2, await timeJob(a, dataset.dir, files, [a.child.pid, b.child.pid, nats.pid]));
       await Promise.all([killNode(a, 'SIGTERM'), killNode(b, 'SIGTERM')]);
+
+      say(`round ${round} of ${rounds}: two standalone nodes, a local job each at once…`);
+      const [p, r] = await Promise.all([
+        startNode({ name: 'pair-a', dataDir: dir('pair-a'), args: ENGINE }),
+        startNode({ name: 'pair-b', dataDir: dir('pair-b'), args: ENGINE }),
+      ]);
+      nodes.push(p, r);
+      await warmUp([p, r]);
+      // Twice the images, in the time of the slower of the two jobs.
+      const pids = [p.child.pid, r.child.pid];
+      const cpuBefore = cpuSeconds(pids);
+      const both = await Promise.all([timeJob(p, dataset.dir, files, []), timeJob(r, dataset.dir, files, [])]);
+      const cpuAfter = cpuSeconds(pids);
+      const cpu = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
+      phase(PAIR, { seconds: Math.max(...both.map((j) => j.seconds)), cpu }, 2 * files);
+      await Promise.all([killNode(p, 'SIGTERM'), killNode(r, 'SIGTERM')]);
     }
   } finally {
     await Promise.all(nodes.map((n) => killNode(n)));
@@ -150,7 +169,7 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
   }
   /** The fastest run of a phase: other work on the machine only ever slows a run down. */
   const best = (label: string): Phase => phases.filter((p) => p.label === label).reduce((a, b) => (b.seconds < a.seconds ? b : a));
-  const [local, q1, q2] = [best(LOCAL), best(QUEUE_1), best(QUEUE_2)];
+  const [local, q1, q2, pair] = [best(LOCAL), best(QUEUE_1), best(QUEUE_2), best(PAIR)];
   const speedUp = q2.imagesPerS / q1.imagesPerS;
   const overhead = q1.seconds / local.seconds - 1;
   const row = (p: Phase): string =>
@@ -160,9 +179,11 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
   return [
     `cluster bench: ${files} images, each node with 1 engine worker × 1 ONNX thread, timed from job creation to done`,
     ...(rounds > 1 ? [`every run, ${rounds} rounds:`, ...phases.map(row), `best of ${rounds}:`] : []),
-    ...[local, q1, q2].map(row),
+    ...[local, q1, q2, pair].map(row),
     `  two nodes vs one through the queue: ${speedUp.toFixed(2)}× (target ≥ 1.7×)`,
     `  queue overhead vs a local job on one node: ${(overhead * 100).toFixed(1)} % (target ≤ 15 %)`,
+    `  this machine's ceiling for two nodes (two standalone nodes at once vs one): ${(pair.imagesPerS / local.imagesPerS).toFixed(2)}×;` +
+      ` two nodes through the queue reach ${((q2.imagesPerS / pair.imagesPerS) * 100).toFixed(0)} % of it`,
     ...(q2.cores !== undefined
       ? [
           `  (${availableParallelism()} cores here; "cores busy" below what the nodes could use means other work on the machine took the rest)`,

@@ -9,7 +9,8 @@
 //   npm run bench -- --dataset DIR         your own folder of images with truth.json ({ "file.png": "text" })
 //   npm run bench -- --real                screenshots of real documents (English, Chinese) in Chromium instead of
 //                                          the rendered set; CER by error class next to the peers
-//   npm run bench -- --cluster             one node vs two nodes through NATS, best of --repeats rounds (needs nats-server)
+//   npm run bench -- --cluster             one node vs two nodes through NATS, and this machine's ceiling for two nodes,
+//                                          best of --repeats rounds (needs nats-server)
 //   npm run bench -- --train               training time: a document-type classifier and an image classifier on
 //                                          60 rendered pages (examples/s embedded, seconds to fit)
 //   npm run bench -- --pages               whole pages (prose, two columns, turned pages, a receipt), CER in reading order
