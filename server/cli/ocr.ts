@@ -10,7 +10,7 @@ import type { ProviderName } from '../engine/providers';
 import { isImagePath } from '../jobs/scan';
 import { clock, recordSpan, timed } from '../startupTimings';
 import { configFrom, parseProvider, PROVIDER_OPTION_HELP, runCommand, UsageError } from './common';
-import { createProgressView } from './progress';
+import { createProgressView, itemSources } from './progress';
 
 interface OcrFlags {
   out?: string;
@@ -305,16 +305,18 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       await once(file, 'finish');
     }
 
-    const items = jobs.items(job.id, 0, Number.MAX_SAFE_INTEGER).items.filter((i) => i.state !== 'done');
+    const all = jobs.items(job.id, 0, Number.MAX_SAFE_INTEGER).items;
+    const items = all.filter((i) => i.state !== 'done');
     for (const i of items.slice(0, LISTED_FAILURES)) {
-      view.line(`hearth: ${i.file}: ${i.error?.message ?? 'not processed'}${i.error ? ` (${i.error.code})` : ''}`);
+      const where = i.page !== undefined ? `${i.file} page ${i.page}` : i.file;
+      view.line(`hearth: ${where}: ${i.error?.message ?? 'not processed'}${i.error ? ` (${i.error.code})` : ''}`);
     }
     if (items.length > LISTED_FAILURES) view.line(`hearth: … and ${items.length - LISTED_FAILURES} more failed`);
     if (end.state === 'cancelled') {
       view.line('hearth: the job was cancelled before every file was processed');
       process.exitCode = 1;
     }
-    view.summary(end);
+    view.summary(end, itemSources(all));
   } finally {
     await shutdown();
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobProgress } from '../contract/jobs';
 import { renderText } from '../testkit/renderText';
-import { createProgressView, ETA_AFTER_FILES, formatDuration, summaryLine, type ProgressStream } from './progress';
+import { createProgressView, ETA_AFTER_FILES, formatDuration, itemSources, summaryLine, type ProgressStream } from './progress';
 
 const BIN = new URL('../../bin/hearth.js', import.meta.url).pathname;
 const SUMMARY = /^hearth: \d+ files?, \d+ failed, \d+ reused, \d+\.\d images\/s, \S+ s$/;
@@ -109,6 +109,24 @@ describe('the progress view on a terminal', () => {
 });
 
 describe('summary wording', () => {
+  it('says how many files a run read, and how many PDF pages among its items', () => {
+    const items = [{ file: 'a.png' }, { file: 'spec.pdf', page: 1 }, { file: 'spec.pdf', page: 2 }, { file: 'spec.pdf', page: 3 }];
+    const sources = itemSources(items);
+    expect(sources).toEqual({ files: 2, pdfPages: 3 });
+    expect(summaryLine({ end: { total: 4, done: 3, failed: 1, reused: 0 }, finishedThisRun: 4, elapsedMs: 2000, sources })).toBe(
+      'hearth: 2 files (3 PDF pages), 1 failed, 0 reused, 2.0 images/s, 2.0 s',
+    );
+    // Images only: every item is a file, as before.
+    expect(
+      summaryLine({
+        end: { total: 1, done: 1, failed: 0, reused: 0 },
+        finishedThisRun: 1,
+        elapsedMs: 500,
+        sources: itemSources([{ file: 'a.png' }]),
+      }),
+    ).toBe('hearth: 1 file, 0 failed, 0 reused, 2.0 images/s, 0.5 s');
+  });
+
   it('counts one file as "1 file" and rates only this run', () => {
     expect(summaryLine({ end: { total: 1, done: 1, failed: 0, reused: 0 }, finishedThisRun: 1, elapsedMs: 500 })).toBe(
       'hearth: 1 file, 0 failed, 0 reused, 2.0 images/s, 0.5 s',

@@ -1,7 +1,7 @@
 // What `hearth ocr` shows on stderr while it runs. On a terminal: one bar line at the bottom that every other
 // line written to stderr (logs, warnings) scrolls above, cleared for good when the run ends. Elsewhere (a pipe,
 // a log file): plain lines, no control codes. Either way the last line is one summary of the run.
-import type { Job, JobProgress } from '../contract/jobs';
+import type { Job, JobItem, JobProgress } from '../contract/jobs';
 import { countOf } from '../contract/plural';
 
 /** The part of a stream the view needs; process.stderr in the CLI, a recorder in tests. */
@@ -31,19 +31,35 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(whole / 3600)}h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** What a job's items were read from, when some are PDF pages (each page is an item of its own). */
+export interface ItemSources {
+  files: number;
+  pdfPages: number;
+}
+
+/** Counts the files and PDF pages behind a job's items. */
+export function itemSources(items: readonly Pick<JobItem, 'file' | 'page'>[]): ItemSources {
+  return { files: new Set(items.map((i) => i.file)).size, pdfPages: items.filter((i) => i.page !== undefined).length };
+}
+
 export interface RunFigures {
   /** The job at its end. */
   end: Pick<Job, 'total' | 'done' | 'failed' | 'reused'>;
-  /** Files this run finished (a continued run does not count what the interrupted one did). */
+  /** Items this run finished (a continued run does not count what the interrupted one did). */
   finishedThisRun: number;
   elapsedMs: number;
+  /** Where the items came from; without PDF pages every item is a file. */
+  sources?: ItemSources;
 }
 
-/** The run's one summary line: files, failed, reused, images/s, elapsed. */
-export function summaryLine({ end, finishedThisRun, elapsedMs }: RunFigures): string {
+/** The run's one summary line: files (and their PDF pages), failed, reused, images/s, elapsed. */
+export function summaryLine({ end, finishedThisRun, elapsedMs, sources }: RunFigures): string {
   const seconds = elapsedMs / 1000;
   const rate = seconds > 0 ? finishedThisRun / seconds : 0;
-  return `hearth: ${countOf(end.total, 'file')}, ${end.failed} failed, ${end.reused} reused, ${rate.toFixed(1)} images/s, ${formatDuration(seconds)}`;
+  const read = sources?.pdfPages
+    ? `${countOf(sources.files, 'file')} (${countOf(sources.pdfPages, 'PDF page')})`
+    : countOf(end.total, 'file');
+  return `hearth: ${read}, ${end.failed} failed, ${end.reused} reused, ${rate.toFixed(1)} images/s, ${formatDuration(seconds)}`;
 }
 
 /** The progress text without the bar: "45/100 files · 8.1 images/s · ETA 7.0 s" (ETA once it means something). */
@@ -72,7 +88,7 @@ export interface ProgressView {
   /** Clears the bar for good and gives stderr back; later updates draw nothing. Safe to call twice. */
   stop(): void;
   /** Stops, then writes the summary line: the last thing the run prints on stderr. */
-  summary(end: RunFigures['end']): void;
+  summary(end: RunFigures['end'], sources?: ItemSources): void;
 }
 
 export interface ProgressViewOptions {
@@ -162,9 +178,9 @@ export function createProgressView(opts: ProgressViewOptions): ProgressView {
       stream.write(`${text}\n`);
     },
     stop,
-    summary(end) {
+    summary(end, sources) {
       stop();
-      raw(`${summaryLine({ end, finishedThisRun: end.done + end.failed - before, elapsedMs: now() - startedAt })}\n`);
+      raw(`${summaryLine({ end, finishedThisRun: end.done + end.failed - before, elapsedMs: now() - startedAt, sources })}\n`);
     },
   };
 }

@@ -7,6 +7,14 @@ import { displayNameSchema } from './names';
 export const MODEL_TASKS = ['ocr', 'classify', 'raw', 'doctype'] as const;
 export type ModelTask = (typeof MODEL_TASKS)[number];
 
+/** What a model of each task is, in words, with its article: "model "x" is an OCR model". */
+export const MODEL_TASK_NOUNS: Record<ModelTask, string> = {
+  ocr: 'an OCR model',
+  classify: 'an image classifier',
+  raw: 'a raw tensor model',
+  doctype: 'a document-type classifier',
+};
+
 /** Element types the tensor API accepts and returns (ONNX Runtime's names). */
 export const TENSOR_DTYPES = ['float32', 'float64', 'int32', 'int64', 'uint8', 'int8', 'bool'] as const;
 export type TensorDtype = (typeof TENSOR_DTYPES)[number];

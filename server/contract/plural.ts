@@ -10,6 +10,7 @@ const NOUNS = {
   image: { en: ['image', 'images'], zh: '张图片' },
   version: { en: ['version', 'versions'], zh: '个版本' },
   result: { en: ['result', 'results'], zh: '条结果' },
+  'PDF page': { en: ['PDF page', 'PDF pages'], zh: '个 PDF 页面' },
 } as const;
 export type CountedNoun = keyof typeof NOUNS;
 

@@ -5,6 +5,7 @@ import { AppError } from '../appError';
 import { ClientError, createClient, type FetchLike } from '../contract/client';
 import type { ErrorCode } from '../contract/errors';
 import type { OcrResult } from '../contract/ocr';
+import { MODEL_TASK_NOUNS } from '../contract/models';
 import { isPdf } from '../engine/pdf/isPdf';
 import type { Recogniser, Tagger } from './jobService';
 
@@ -87,7 +88,11 @@ export function createRemoteTagger(opts: Pick<RemoteOptions, 'url' | 'key'>): { 
       try {
         const m = await client.call('getModel', { params: { id: model } });
         if (m.task !== 'doctype') {
-          throw new AppError('bad_request', 400, `model "${model}" on ${opts.url} is a ${m.task} model, not a document-type classifier`);
+          throw new AppError(
+            'bad_request',
+            400,
+            `model "${model}" on ${opts.url} is ${MODEL_TASK_NOUNS[m.task]}, not a document-type classifier`,
+          );
         }
       } catch (err) {
         throw asAppError(err);

@@ -171,7 +171,7 @@ describe('a document-type classifier', () => {
     const refused = await run(process.execPath, [...args.slice(0, 3), '--classify', 'pp-ocrv4', ...args.slice(5)]).catch(
       (err: { code: number; stderr: string }) => err,
     );
-    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/not a document-type classifier/) });
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/"pp-ocrv4" is an OCR model, not a document-type classifier/) });
   }, 600_000);
 
   it('refuses a job whose classifier is not a document-type classifier, in words', async () => {
@@ -181,6 +181,6 @@ describe('a document-type classifier', () => {
       body: JSON.stringify({ path: join(root, 'unseen'), classify: 'pp-ocrv4' }),
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/not a document-type classifier/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/"pp-ocrv4" is an OCR model, not a document-type classifier/);
   });
 });

@@ -3,7 +3,7 @@
 // and a linear softmax model (the version's model.onnx) scores it. Training and serving both read pages here,
 // so a version sees pages exactly as it was trained on them.
 import { AppError } from '../../appError';
-import type { ClassifyLabel, DocTypeFeatures, ModelManifest } from '../../contract/models';
+import { MODEL_TASK_NOUNS, type ClassifyLabel, type DocTypeFeatures, type ModelManifest } from '../../contract/models';
 import { buildOnnxModel } from '../onnx/build';
 import { DEFAULT_PDF_DPI, isPdf } from '../pdf/pdfDocument';
 import type { Engine } from '../index';
@@ -150,7 +150,7 @@ export function docTypeSpec(id: string, manifest: ModelManifest): DocTypeFeature
     throw new AppError(
       'bad_request',
       400,
-      `model "${id}" is a ${manifest.task} model, not a document-type classifier; train one with \`hearth train <folder> --name ID\``,
+      `model "${id}" is ${MODEL_TASK_NOUNS[manifest.task]}, not a document-type classifier; train one with \`hearth train <folder> --name ID\``,
     );
   }
   return manifest.docType;

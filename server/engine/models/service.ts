@@ -2,13 +2,14 @@
 // and which models are warm. Models load inside engine workers on first use and unload there after idle time.
 import { AppError } from '../../appError';
 import type { HealthModel } from '../../contract/health';
-import type {
-  ClassifyLabel,
-  ClassifyResponse,
-  InferRequest,
-  InferResponse,
-  ModelImportResponse,
-  ModelSummary,
+import {
+  MODEL_TASK_NOUNS,
+  type ClassifyLabel,
+  type ClassifyResponse,
+  type InferRequest,
+  type InferResponse,
+  type ModelImportResponse,
+  type ModelSummary,
 } from '../../contract/models';
 import type { ClassifyPayload } from '../tasks/classify';
 import type { InferPayload } from '../tasks/infer';
@@ -145,7 +146,7 @@ export function createModelService(opts: {
       }
       if (m.task !== 'classify' || !m.preprocess) {
         const use = m.task === 'ocr' ? 'POST /v1/ocr' : `POST /v1/models/${id}/infer`;
-        throw new AppError('bad_request', 400, `model "${id}" is a ${m.task} model, not an image classifier; use ${use}`);
+        throw new AppError('bad_request', 400, `model "${id}" is ${MODEL_TASK_NOUNS[m.task]}, not an image classifier; use ${use}`);
       }
       const payload: ClassifyPayload = {
         modelPath: r.modelPath,
