@@ -74,6 +74,8 @@ export interface JobItem {
   /** Engine time spent on this item: 0 when reused. */
   ms: number | null;
   error: JobError | null;
+  /** Its document type, for a job with a classifier, once recognised. */
+  label?: { label: string; confidence: number };
 }
 
 export interface JobItemsPage {
@@ -141,6 +143,7 @@ export const jobItemsPageSchema: z.ZodType<JobItemsPage> = z.object({
       reused: z.boolean(),
       ms: z.number().nullable(),
       error: jobErrorSchema.nullable(),
+      label: z.object({ label: z.string(), confidence: z.number() }).optional(),
     }),
   ),
   total: z.number(),

@@ -92,6 +92,7 @@ export function itemFromRow(r: ItemRow): JobItem {
     reused: r.reused === 1,
     ms: r.ms,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
+    ...(r.label !== null ? { label: { label: r.label, confidence: r.label_confidence ?? 0 } } : {}),
   };
 }
 

@@ -145,6 +145,11 @@ describe('a document-type classifier', () => {
       'scan.pdf#2': 'timetable',
     });
     for (const l of lines) expect(l.label?.confidence).toBeGreaterThan(0.34);
+    // The items list (what the console's Jobs view shows) carries the same labels.
+    const { items } = (await (await fetch(`${server.url}/v1/jobs/${job.id}/items`)).json()) as {
+      items: { file: string; page?: number; label?: { label: string } }[];
+    };
+    expect(Object.fromEntries(items.map((i) => [`${i.file}${i.page ? `#${i.page}` : ''}`, i.label?.label]))).toEqual(tags);
 
     const csv = await (await fetch(`${server.url}/v1/jobs/${job.id}/export?format=csv`)).text();
     expect(csv.split('\n')[0]).toBe('file,text,provider,ms,error_code,error_message,reused,page,label,label_confidence');
@@ -171,7 +176,10 @@ describe('a document-type classifier', () => {
     const refused = await run(process.execPath, [...args.slice(0, 3), '--classify', 'pp-ocrv4', ...args.slice(5)]).catch(
       (err: { code: number; stderr: string }) => err,
     );
-    expect(refused).toMatchObject({ code: 2, stderr: expect.stringMatching(/"pp-ocrv4" is an OCR model, not a document-type classifier/) });
+    expect(refused).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/"pp-ocrv4" (on \S+ )?is an OCR model, not a document-type classifier/),
+    });
   }, 600_000);
 
   it('refuses a job whose classifier is not a document-type classifier, in words', async () => {
@@ -181,6 +189,8 @@ describe('a document-type classifier', () => {
       body: JSON.stringify({ path: join(root, 'unseen'), classify: 'pp-ocrv4' }),
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/"pp-ocrv4" is an OCR model, not a document-type classifier/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+      /"pp-ocrv4" is an OCR model, not a document-type classifier/,
+    );
   });
 });

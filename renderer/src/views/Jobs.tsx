@@ -168,12 +168,20 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
                 <tbody>
                   {page.items.map((item) => (
                     <tr key={item.id} className={`item-${item.state}`}>
-                      <td className="mono">{item.file}</td>
+                      <td className="mono">
+                        {item.file}
+                        {item.page !== undefined && ` · ${t('doc.page')} ${item.page}`}
+                      </td>
                       <td>
                         {item.state}
                         {item.reused && (
                           <span className="pill" title={t('jobs.reusedHint')}>
                             {t('jobs.reused')}
+                          </span>
+                        )}
+                        {item.label && (
+                          <span className="pill" title={t('jobs.labelHint')} data-testid="job-item-label">
+                            {item.label.label} {(item.label.confidence * 100).toFixed(0)} %
                           </span>
                         )}
                       </td>
