@@ -14,12 +14,13 @@ const row = (name: string, imagesPerS: number, more: Partial<ContenderResult> = 
 describe('ratioLines', () => {
   it('compares the CLI with the faster same-model peer, at equal or lower CER', () => {
     const lines = ratioLines({
-      cli: row('cli', 2.2, { cer: 0.01 }),
+      cli: row('cli', 3.2, { cer: 0.01 }),
       gutenye: row('g', 0.5, { cer: 0.02 }),
       paddleocr: row('p', 1.0, { cer: 0.005 }),
     });
-    expect(lines[0]).toContain('(paddleocr): 2.20×');
-    expect(lines[0]).toMatch(/≥ 2\.00× → met;/);
+    expect(lines[0]).toContain('(paddleocr): 3.20×');
+    expect(lines[0]).toMatch(/≥ 3\.00× → met;/);
+    expect(ratioLines({ cli: row('cli', 2.2), paddleocr: row('p', 1.0) })[0]).toMatch(/2\.20× images\/s — target ≥ 3\.00× → NOT met/);
     expect(lines[0]).toMatch(/CER 1\.00 % vs 0\.50 % — target ≤ → NOT met/);
   });
 
