@@ -10,7 +10,7 @@ import type { ProviderName } from '../engine/providers';
 import { isImagePath } from '../jobs/scan';
 import { clock, recordSpan, timed } from '../startupTimings';
 import { configFrom, parseProvider, PROVIDER_OPTION_HELP, runCommand, UsageError } from './common';
-import { createProgressView, itemSources } from './progress';
+import { createProgressView } from './progress';
 
 interface OcrFlags {
   out?: string;
@@ -254,7 +254,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     store = await timed('store open', () =>
       openStore({ dataDir: config.dataDir, key: config.storeKey, retention: () => config.retention }),
     );
-    jobs = createJobService({ store, engine: recogniser, config, tagger });
+    const service = (jobs = createJobService({ store, engine: recogniser, config, tagger }));
 
     let started: { job: Job; resumed: boolean };
     try {
@@ -266,7 +266,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     const { job, resumed } = started;
     if (resumed) process.stderr.write(`hearth: continuing the interrupted run of these files (job ${job.id})\n`);
 
-    const view = createProgressView({ stream: process.stderr, startedWith: job });
+    const view = createProgressView({ stream: process.stderr, startedWith: job, sources: () => service.sources(job.id) });
     const off = jobs.subscribe(job.id, view.update);
 
     // Ctrl-C / SIGTERM: finish the files in flight (their results are kept), stop, exit; the same command continues.
@@ -305,8 +305,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       await once(file, 'finish');
     }
 
-    const all = jobs.items(job.id, 0, Number.MAX_SAFE_INTEGER).items;
-    const items = all.filter((i) => i.state !== 'done');
+    const items = jobs.items(job.id, 0, Number.MAX_SAFE_INTEGER).items.filter((i) => i.state !== 'done');
     for (const i of items.slice(0, LISTED_FAILURES)) {
       const where = i.page !== undefined ? `${i.file} page ${i.page}` : i.file;
       view.line(`hearth: ${where}: ${i.error?.message ?? 'not processed'}${i.error ? ` (${i.error.code})` : ''}`);
@@ -316,7 +315,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       view.line('hearth: the job was cancelled before every file was processed');
       process.exitCode = 1;
     }
-    view.summary(end, itemSources(all));
+    view.summary(end);
   } finally {
     await shutdown();
   }

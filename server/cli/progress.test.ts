@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobProgress } from '../contract/jobs';
 import { renderText } from '../testkit/renderText';
-import { createProgressView, ETA_AFTER_FILES, formatDuration, itemSources, summaryLine, type ProgressStream } from './progress';
+import { createProgressView, ETA_AFTER_FILES, formatDuration, progressText, summaryLine, type ProgressStream } from './progress';
 
 const BIN = new URL('../../bin/hearth.js', import.meta.url).pathname;
 const SUMMARY = /^hearth: \d+ files?, \d+ failed, \d+ reused, \d+\.\d images\/s, \S+ s$/;
@@ -106,25 +106,42 @@ describe('the progress view on a terminal', () => {
     expect((screen(tty.out).at(-1) ?? '').length).toBeLessThan(30);
     view.stop();
   });
+
+  it('asks what the items come from again when their count changes, and names the PDF pages in the summary', () => {
+    const tty = terminal();
+    let asked = 0;
+    let clock = 0;
+    const view = createProgressView({
+      stream: tty,
+      startedWith: { done: 0, failed: 0 },
+      now: () => clock,
+      sources: () => (++asked === 1 ? { files: 1, pdfPages: 0 } : { files: 1, pdfPages: 17 }),
+    });
+    view.update(progress(0, 1));
+    expect(screen(tty.out).at(-1)).toMatch(/0\/1 file /);
+    clock = 2_000;
+    view.update(progress(1, 17));
+    tty.write('a line\n');
+    expect(screen(tty.out).at(-1)).toMatch(/1\/17 images /);
+    view.summary({ total: 17, done: 17, failed: 0, reused: 0 });
+    expect(asked).toBe(2);
+    expect(screen(tty.out).at(-2)).toMatch(/^hearth: 1 file \(17 PDF pages\), 0 failed, /);
+  });
 });
 
 describe('summary wording', () => {
-  it('says how many files a run read, and how many PDF pages among its items', () => {
-    const items = [{ file: 'a.png' }, { file: 'spec.pdf', page: 1 }, { file: 'spec.pdf', page: 2 }, { file: 'spec.pdf', page: 3 }];
-    const sources = itemSources(items);
-    expect(sources).toEqual({ files: 2, pdfPages: 3 });
+  it('says how many files a run read, and counts images while it runs when PDF pages are among its items', () => {
+    const sources = { files: 2, pdfPages: 3 };
     expect(summaryLine({ end: { total: 4, done: 3, failed: 1, reused: 0 }, finishedThisRun: 4, elapsedMs: 2000, sources })).toBe(
       'hearth: 2 files (3 PDF pages), 1 failed, 0 reused, 2.0 images/s, 2.0 s',
     );
+    expect(progressText(progress(2, 4), 2, sources)).toMatch(/^2\/4 images · /);
     // Images only: every item is a file, as before.
-    expect(
-      summaryLine({
-        end: { total: 1, done: 1, failed: 0, reused: 0 },
-        finishedThisRun: 1,
-        elapsedMs: 500,
-        sources: itemSources([{ file: 'a.png' }]),
-      }),
-    ).toBe('hearth: 1 file, 0 failed, 0 reused, 2.0 images/s, 0.5 s');
+    const plain = { files: 1, pdfPages: 0 };
+    expect(summaryLine({ end: { total: 1, done: 1, failed: 0, reused: 0 }, finishedThisRun: 1, elapsedMs: 500, sources: plain })).toBe(
+      'hearth: 1 file, 0 failed, 0 reused, 2.0 images/s, 0.5 s',
+    );
+    expect(progressText(progress(2, 4), 2, { files: 4, pdfPages: 0 })).toMatch(/^2\/4 files · /);
   });
 
   it('counts one file as "1 file" and rates only this run', () => {

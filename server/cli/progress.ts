@@ -1,7 +1,7 @@
 // What `hearth ocr` shows on stderr while it runs. On a terminal: one bar line at the bottom that every other
 // line written to stderr (logs, warnings) scrolls above, cleared for good when the run ends. Elsewhere (a pipe,
 // a log file): plain lines, no control codes. Either way the last line is one summary of the run.
-import type { Job, JobItem, JobProgress } from '../contract/jobs';
+import type { Job, JobProgress, JobSources } from '../contract/jobs';
 import { countOf } from '../contract/plural';
 
 /** The part of a stream the view needs; process.stderr in the CLI, a recorder in tests. */
@@ -31,17 +31,6 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(whole / 3600)}h ${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`;
 }
 
-/** What a job's items were read from, when some are PDF pages (each page is an item of its own). */
-export interface ItemSources {
-  files: number;
-  pdfPages: number;
-}
-
-/** Counts the files and PDF pages behind a job's items. */
-export function itemSources(items: readonly Pick<JobItem, 'file' | 'page'>[]): ItemSources {
-  return { files: new Set(items.map((i) => i.file)).size, pdfPages: items.filter((i) => i.page !== undefined).length };
-}
-
 export interface RunFigures {
   /** The job at its end. */
   end: Pick<Job, 'total' | 'done' | 'failed' | 'reused'>;
@@ -49,7 +38,7 @@ export interface RunFigures {
   finishedThisRun: number;
   elapsedMs: number;
   /** Where the items came from; without PDF pages every item is a file. */
-  sources?: ItemSources;
+  sources?: JobSources;
 }
 
 /** The run's one summary line: files (and their PDF pages), failed, reused, images/s, elapsed. */
@@ -62,21 +51,24 @@ export function summaryLine({ end, finishedThisRun, elapsedMs, sources }: RunFig
   return `hearth: ${read}, ${end.failed} failed, ${end.reused} reused, ${rate.toFixed(1)} images/s, ${formatDuration(seconds)}`;
 }
 
-/** The progress text without the bar: "45/100 files · 8.1 images/s · ETA 7.0 s" (ETA once it means something). */
-export function progressText(p: JobProgress, finishedThisRun: number): string {
-  const parts = [`${p.done + p.failed}/${countOf(p.total, 'file')}`, `${p.rate.toFixed(1)} images/s`];
+/**
+ * The progress text without the bar: "45/100 files · 8.1 images/s · ETA 7.0 s" (ETA once it means something).
+ * With PDF pages among the items the count is of images (image files and pages): "12/40 images".
+ */
+export function progressText(p: JobProgress, finishedThisRun: number, sources?: JobSources): string {
+  const parts = [`${p.done + p.failed}/${countOf(p.total, sources?.pdfPages ? 'image' : 'file')}`, `${p.rate.toFixed(1)} images/s`];
   if (finishedThisRun >= ETA_AFTER_FILES && p.etaSeconds !== null && p.state === 'running')
     parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   return parts.join(' · ');
 }
 
 /** The bar line for a terminal `columns` wide (never wider, so it cannot wrap onto a second line). */
-export function barLine(p: JobProgress, finishedThisRun: number, columns: number): string {
+export function barLine(p: JobProgress, finishedThisRun: number, columns: number, sources?: JobSources): string {
   if (p.total === 0) return 'ocr scanning…'.slice(0, columns - 1);
   const fraction = Math.min(1, (p.done + p.failed) / p.total);
   const filled = Math.round(fraction * BAR_WIDTH);
   const bar = `[${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}]`;
-  const line = `ocr ${bar} ${String(Math.floor(fraction * 100)).padStart(3)}% · ${progressText(p, finishedThisRun)}`;
+  const line = `ocr ${bar} ${String(Math.floor(fraction * 100)).padStart(3)}% · ${progressText(p, finishedThisRun, sources)}`;
   return line.slice(0, Math.max(1, columns - 1));
 }
 
@@ -88,15 +80,20 @@ export interface ProgressView {
   /** Clears the bar for good and gives stderr back; later updates draw nothing. Safe to call twice. */
   stop(): void;
   /** Stops, then writes the summary line: the last thing the run prints on stderr. */
-  summary(end: RunFigures['end'], sources?: ItemSources): void;
+  summary(end: RunFigures['end']): void;
 }
 
 export interface ProgressViewOptions {
   stream: ProgressStream;
   /** The job when the run began: what it had finished then is not this run's work. */
   startedWith: Pick<Job, 'done' | 'failed'>;
+  /** Files and PDF pages behind the job's items; asked again when the item count changes (a PDF opened). */
+  sources?: () => JobSources;
   now?: () => number;
 }
+
+/** The sources are asked for at most this often while PDFs keep adding pages. */
+const SOURCES_EVERY_MS = 1_000;
 
 export function createProgressView(opts: ProgressViewOptions): ProgressView {
   const { stream } = opts;
@@ -115,11 +112,19 @@ export function createProgressView(opts: ProgressViewOptions): ProgressView {
   let lastPlain = startedAt;
 
   const finished = (p: JobProgress): number => Math.max(0, p.done + p.failed - before);
+  let sources: { total: number; at: number; value: JobSources } | undefined;
+  const sourcesOf = (total: number, force = false): JobSources | undefined => {
+    if (!opts.sources || total === 0) return undefined;
+    if (!sources || (sources.total !== total && (force || now() - sources.at >= SOURCES_EVERY_MS))) {
+      sources = { total, at: now(), value: opts.sources() };
+    }
+    return sources.value;
+  };
 
   const draw = (): void => {
     timer = undefined;
     if (stopped || !latest || midLine) return;
-    raw(`${CLEAR_LINE}${barLine(latest, finished(latest), stream.columns || 80)}`);
+    raw(`${CLEAR_LINE}${barLine(latest, finished(latest), stream.columns || 80, sourcesOf(latest.total))}`);
     drawn = true;
     lastDraw = now();
   };
@@ -163,7 +168,7 @@ export function createProgressView(opts: ProgressViewOptions): ProgressView {
       if (!tty) {
         if (now() - lastPlain >= PLAIN_EVERY_MS && p.total > 0) {
           lastPlain = now();
-          raw(`hearth: ${progressText(p, finished(p))}\n`);
+          raw(`hearth: ${progressText(p, finished(p), sourcesOf(p.total))}\n`);
         }
         return;
       }
@@ -178,9 +183,10 @@ export function createProgressView(opts: ProgressViewOptions): ProgressView {
       stream.write(`${text}\n`);
     },
     stop,
-    summary(end, sources) {
+    summary(end) {
       stop();
-      raw(`${summaryLine({ end, finishedThisRun: end.done + end.failed - before, elapsedMs: now() - startedAt, sources })}\n`);
+      const finishedThisRun = end.done + end.failed - before;
+      raw(`${summaryLine({ end, finishedThisRun, elapsedMs: now() - startedAt, sources: sourcesOf(end.total, true) })}\n`);
     },
   };
 }

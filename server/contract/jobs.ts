@@ -78,6 +78,12 @@ export interface JobItem {
   label?: { label: string; confidence: number };
 }
 
+/** What a job's items are read from: files, and among the items the pages of PDFs (each page is an item). */
+export interface JobSources {
+  files: number;
+  pdfPages: number;
+}
+
 export interface JobItemsPage {
   items: JobItem[];
   total: number;

@@ -1,6 +1,6 @@
 // SQL for jobs and their items. Acknowledging an item and storing its result happen in one transaction.
 import { randomUUID } from 'node:crypto';
-import type { Job, JobError, JobItem, JobItemState, JobState } from '../contract/jobs';
+import type { Job, JobError, JobItem, JobItemState, JobSources, JobState } from '../contract/jobs';
 import type { Store } from '../store';
 import type { OcrResult } from '../contract/ocr';
 import { naturalKey } from './naturalKey';
@@ -130,6 +130,7 @@ export function createJobRepository(store: Store) {
     items: db.prepare(`SELECT * FROM job_items WHERE job_id = @id AND (@state IS NULL OR state = @state)
       ORDER BY natural_key(file), page, id LIMIT @limit OFFSET @offset`),
     itemCount: db.prepare('SELECT count(*) AS n FROM job_items WHERE job_id = @id AND (@state IS NULL OR state = @state)'),
+    sources: db.prepare('SELECT count(DISTINCT file) AS files, coalesce(sum(page > 0), 0) AS pdfPages FROM job_items WHERE job_id = ?'),
     reusable:
       db.prepare(`SELECT * FROM job_items WHERE abs_path = ? AND page = ? AND sha256 = ? AND job_id <> ? AND state IN ('done', 'failed')
       AND (result_id IS NOT NULL OR error_code IS NOT NULL) ORDER BY id DESC LIMIT 1`),
@@ -183,6 +184,7 @@ export function createJobRepository(store: Store) {
     items(id: string, state: JobItemState | null, limit: number, offset: number): { rows: ItemRow[]; total: number } {
       return { rows: s.items.all({ id, state, limit, offset }) as ItemRow[], total: (s.itemCount.get({ id, state }) as { n: number }).n };
     },
+    sources: (id: string): JobSources => s.sources.get(id) as JobSources,
     reusable(absPath: string, page: number, sha: string, jobId: string): ItemRow | undefined {
       const r = s.reusable.get(absPath, page, sha, jobId) as ItemRow | undefined;
       if (!r) return undefined;

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import type { Config } from '../config';
 import { RETRY_LATER_CODES } from '../contract/errors';
-import type { ExportFormat, Job, JobError, JobItemState, JobItemsPage, JobProgress, JobState } from '../contract/jobs';
+import type { ExportFormat, Job, JobError, JobItemState, JobItemsPage, JobProgress, JobSources, JobState } from '../contract/jobs';
 import { createLogger } from '../logger';
 import type { OcrResult } from '../contract/ocr';
 import { sha256Hex } from '../sha256';
@@ -60,6 +60,8 @@ export interface JobService {
   list(limit?: number): Job[];
   /** A page of items in natural path order (page-2 before page-10); `state` keeps only items in that state. */
   items(id: string, offset: number, limit: number, state?: JobItemState): JobItemsPage;
+  /** How many files the job's items come from, and how many of them are PDF pages. */
+  sources(id: string): JobSources;
   pause(id: string): Job;
   /** Pauses every queued or running job a key created (the key was revoked); an admin may resume them. */
   pauseOwnedBy(keyId: string): string[];
@@ -446,6 +448,11 @@ export function createJobService(opts: JobServiceOptions): JobService {
       requireJob(id);
       const { rows, total } = repo.items(id, state ?? null, limit, offset);
       return { items: rows.map(itemFromRow), total, limit, offset };
+    },
+
+    sources(id) {
+      requireJob(id);
+      return repo.sources(id);
     },
 
     pause(id) {
