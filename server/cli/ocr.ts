@@ -307,7 +307,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
 
     const items = jobs.items(job.id, 0, Number.MAX_SAFE_INTEGER).items.filter((i) => i.state !== 'done');
     for (const i of items.slice(0, LISTED_FAILURES)) {
-      const where = i.page !== undefined ? `${i.file} page ${i.page}` : i.file;
+      const where = i.page !== undefined ? `${i.file} (page ${i.page})` : i.file;
       view.line(`hearth: ${where}: ${i.error?.message ?? 'not processed'}${i.error ? ` (${i.error.code})` : ''}`);
     }
     if (items.length > LISTED_FAILURES) view.line(`hearth: … and ${items.length - LISTED_FAILURES} more failed`);

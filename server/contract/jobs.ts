@@ -61,6 +61,12 @@ export interface JobProgress extends Job {
   etaSeconds: number | null;
 }
 
+/** A document type given to an item (a file or a PDF page) by the job's classifier. */
+export interface JobLabel {
+  label: string;
+  confidence: number;
+}
+
 export interface JobItem {
   id: number;
   /** Path relative to the job root (or as given for a single file). */
@@ -75,7 +81,7 @@ export interface JobItem {
   ms: number | null;
   error: JobError | null;
   /** Its document type, for a job with a classifier, once recognised. */
-  label?: { label: string; confidence: number };
+  label?: JobLabel;
 }
 
 /** What a job's items are read from: files, and among the items the pages of PDFs (each page is an item). */
@@ -112,7 +118,7 @@ export type ExportLine =
       rotation?: Rotation;
       blocks?: OcrBlock[];
       /** The document type, in jobs created with a classifier. */
-      label?: { label: string; confidence: number };
+      label?: JobLabel;
     }
   | { file: string; page?: number; error: JobError };
 

@@ -2,6 +2,7 @@
 // Streams rows from the store so a job of any size exports in constant memory.
 import { stringify } from 'csv-stringify/sync';
 import type { ExportFormat, ExportLine, JobError } from '../contract/jobs';
+import { labelOfRow } from './jobRepository';
 import type { OcrLine, OcrResponse } from '../contract/ocr';
 import type { Store } from '../store';
 
@@ -53,7 +54,7 @@ function toLine(r: ExportRow): ExportLine {
     ...(r.reused ? { reused: true } : {}),
     ...(layout.rotation !== undefined ? { rotation: layout.rotation } : {}),
     ...(layout.blocks ? { blocks: layout.blocks } : {}),
-    ...(r.label !== null ? { label: { label: r.label, confidence: r.label_confidence ?? 0 } } : {}),
+    ...labelOfRow(r),
   };
 }
 

@@ -1,6 +1,6 @@
 // SQL for jobs and their items. Acknowledging an item and storing its result happen in one transaction.
 import { randomUUID } from 'node:crypto';
-import type { Job, JobError, JobItem, JobItemState, JobSources, JobState } from '../contract/jobs';
+import type { Job, JobError, JobItem, JobItemState, JobLabel, JobSources, JobState } from '../contract/jobs';
 import type { Store } from '../store';
 import type { OcrResult } from '../contract/ocr';
 import { naturalKey } from './naturalKey';
@@ -46,10 +46,9 @@ export interface ItemRow {
   label_confidence: number | null;
 }
 
-/** A document type given to an item, stored beside its result. */
-export interface ItemLabel {
-  label: string;
-  confidence: number;
+/** The stored label of an item row, as the API and exports show it. */
+export function labelOfRow(r: Pick<ItemRow, 'label' | 'label_confidence'>): { label?: JobLabel } {
+  return r.label !== null ? { label: { label: r.label, confidence: r.label_confidence ?? 0 } } : {};
 }
 
 /** Thrown inside the ack transaction to roll back the result when the item was acknowledged already. */
@@ -92,7 +91,7 @@ export function itemFromRow(r: ItemRow): JobItem {
     reused: r.reused === 1,
     ms: r.ms,
     error: r.error_code ? { code: r.error_code, message: r.error_message ?? '' } : null,
-    ...(r.label !== null ? { label: { label: r.label, confidence: r.label_confidence ?? 0 } } : {}),
+    ...labelOfRow(r),
   };
 }
 
@@ -198,7 +197,7 @@ export function createJobRepository(store: Store) {
     resultText(resultId: string): string {
       return (s.resultText.get(resultId) as { text: string | null } | undefined)?.text ?? '';
     },
-    ackResult(job: JobRow, item: ItemRow, sha: string, image: Uint8Array, ocr: OcrResult, label?: ItemLabel): boolean {
+    ackResult(job: JobRow, item: ItemRow, sha: string, image: Uint8Array, ocr: OcrResult, label?: JobLabel): boolean {
       try {
         db.transaction(() => {
           const resultId = store.results.record({
@@ -223,7 +222,7 @@ export function createJobRepository(store: Store) {
         throw err;
       }
     },
-    ackReused(job: JobRow, item: ItemRow, sha: string, from: ItemRow, label?: ItemLabel): boolean {
+    ackReused(job: JobRow, item: ItemRow, sha: string, from: ItemRow, label?: JobLabel): boolean {
       return db.transaction(() => {
         const now = Date.now();
         const changed =

@@ -7,13 +7,23 @@ import { resolve } from 'node:path';
 import { AppError, isAppError } from '../appError';
 import type { Config } from '../config';
 import { RETRY_LATER_CODES } from '../contract/errors';
-import type { ExportFormat, Job, JobError, JobItemState, JobItemsPage, JobProgress, JobSources, JobState } from '../contract/jobs';
+import type {
+  ExportFormat,
+  Job,
+  JobError,
+  JobItemState,
+  JobItemsPage,
+  JobLabel,
+  JobProgress,
+  JobSources,
+  JobState,
+} from '../contract/jobs';
 import { createLogger } from '../logger';
 import type { OcrResult } from '../contract/ocr';
 import { sha256Hex } from '../sha256';
 import type { Store } from '../store';
 import { exportJob } from './exportJob';
-import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemLabel, type ItemRow, type JobRow } from './jobRepository';
+import { createJobRepository, itemFromRow, jobFromRow, specKey, type ItemRow, type JobRow } from './jobRepository';
 import { createRateTracker, type RateTracker } from './progressRate';
 import { isPdf } from '../engine/pdf/isPdf';
 import { readJobItem } from './readItem';
@@ -47,7 +57,7 @@ export interface Tagger {
   /** Throws a 4xx unless `model` is a document-type classifier. */
   check(model: string): void;
   /** The best label of one image or PDF page (1-based; 0 for an image) whose OCR text is `text`. */
-  tag(model: string, bytes: Uint8Array, page: number, text: string): Promise<ItemLabel>;
+  tag(model: string, bytes: Uint8Array, page: number, text: string): Promise<JobLabel>;
 }
 
 export interface JobService {
@@ -299,11 +309,11 @@ export function createJobService(opts: JobServiceOptions): JobService {
     const sha = sha256Hex(bytes);
     const classify = classifierOf(row);
     /** The item's label when the job tags items; a failure is the item's error, like a failed reading. */
-    const tag = async (text: string): Promise<ItemLabel | undefined> =>
+    const tag = async (text: string): Promise<JobLabel | undefined> =>
       classify ? opts.tagger?.tag(classify, bytes, item.page, text) : undefined;
     const earlier = repo.reusable(item.abs_path, item.page, sha, row.id);
     if (earlier) {
-      let label: ItemLabel | undefined;
+      let label: JobLabel | undefined;
       if (classify && earlier.state === 'done' && earlier.result_id) {
         try {
           label = await tag(repo.resultText(earlier.result_id));
@@ -321,7 +331,7 @@ export function createJobService(opts: JobServiceOptions): JobService {
       return 'acked';
     }
     let result: OcrResult;
-    let label: ItemLabel | undefined;
+    let label: JobLabel | undefined;
     try {
       result = await recognise(bytes, item.page, { key: itemKey(row.id, item.id), interactive: row.origin === 'gui' });
       label = await tag(result.text);

@@ -8,6 +8,7 @@ import { downloadFrom } from '../api/download';
 import { useJobProgress } from '../api/jobEvents';
 import { useResource } from '../api/useResource';
 import { ResultViewer } from '../components/ResultViewer';
+import { ConfidenceBar } from '../components/OcrOverlay';
 import { Async, Empty, ErrorPanel, Loading } from '../components/states';
 import { useI18n, type MessageKey } from '../i18n';
 
@@ -181,7 +182,7 @@ function JobDetail({ job: listed, onChanged }: { job: Job; onChanged(): void }):
                         )}
                         {item.label && (
                           <span className="pill" title={t('jobs.labelHint')} data-testid="job-item-label">
-                            {item.label.label} {(item.label.confidence * 100).toFixed(0)} %
+                            {item.label.label} <ConfidenceBar value={item.label.confidence} />
                           </span>
                         )}
                       </td>
