@@ -28,14 +28,15 @@ export function addCtcHead(g: OnnxGraph, classes: number): void {
   if (g.outputNames.length !== 1 || probs === undefined) throw new Error('the recognition model should have one output');
   const spaceIndex = 'hearth_ctc_space_index';
   g.addInitializer(spaceIndex, { dims: [], data: BigInt64Array.of(BigInt(classes - 1)) });
-  // TopK takes k as an attribute before opset 10 (the PP-OCR exports) and as an input from then on.
+  // TopK takes k as an attribute before opset 10 (the PP-OCR exports) and as an input from then on; it gives the
+  // largest first, sorted, in every version (opset 11's largest and sorted attributes default to that).
   let topK: OnnxNode;
   if (g.opset < 10) {
     topK = node('TopK', [probs], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2, k: CTC_TOP_K });
   } else {
     const k = 'hearth_ctc_k';
     g.addInitializer(k, { dims: [1], data: BigInt64Array.of(BigInt(CTC_TOP_K)) });
-    topK = node('TopK', [probs, k], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2, largest: 1, sorted: 1 });
+    topK = node('TopK', [probs, k], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2 });
   }
   g.append([topK, node('Gather', [probs, spaceIndex], [CTC_OUTPUTS.space], { axis: 2 })]);
   g.setOutputs([

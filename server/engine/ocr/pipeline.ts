@@ -8,11 +8,12 @@ import { FUSE_VERSION, fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
 import { readFile } from 'node:fs/promises';
 import { createCachedSession, type RewrittenModel } from '../onnx/modelCache';
-import type { LoadedSession } from '../session';
+import { firstInstalledProvider, type LoadedSession } from '../session';
 import { classifyDirections } from './classifier';
 import { cropTextLine, rotate180 } from './crop';
 import { loadDictionary } from './ctcDecode';
 import { addCtcHead, CTC_HEAD_VERSION } from './ctcHead';
+import { int8Recipe, quantizeRecogniser } from './int8';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles, type OcrModelFiles } from './modelFiles';
 import { layoutPage, type Fragment } from './layout';
@@ -87,21 +88,32 @@ export interface LoadOptions {
 /** Recognition widths on a GPU come in steps of this many pixels, so inputs of many requests share a shape. */
 const GPU_WIDTH_STEP = 32;
 
-/** The three models as the engine runs them: each graph rewritten for inference (onnx/fuse.ts), the recogniser also with its CTC head. */
-function rewrittenModels(files: OcrModelFiles, classes: number): Record<'det' | 'cls' | 'rec', RewrittenModel> {
+/**
+ * The three models as the engine runs them: each graph rewritten for inference (onnx/fuse.ts), the recogniser
+ * also with its CTC head and, for the CPU, its pointwise convolutions in 8 bits (int8.ts).
+ */
+function rewrittenModels(files: OcrModelFiles, classes: number, int8: boolean): Record<'det' | 'cls' | 'rec', RewrittenModel> {
   const rewrite =
-    (finish?: (g: OnnxGraph) => void) =>
+    (finish?: (g: OnnxGraph, source: Uint8Array) => void) =>
     (bytes: Uint8Array): Uint8Array => {
       const g = new OnnxGraph(bytes);
       fuseForInference(g);
-      finish?.(g);
+      finish?.(g, bytes);
       return g.serialize();
     };
   const fused = `fuse@${FUSE_VERSION}`;
+  const ctc = `ctc@${CTC_HEAD_VERSION}/${classes}`;
   return {
     det: { source: files.det, recipe: fused, rewrite: rewrite() },
     cls: { source: files.cls, recipe: fused, rewrite: rewrite() },
-    rec: { source: files.rec, recipe: `${fused}+ctc@${CTC_HEAD_VERSION}/${classes}`, rewrite: rewrite((g) => addCtcHead(g, classes)) },
+    rec: {
+      source: files.rec,
+      recipe: int8 ? `${fused}+${int8Recipe()}+${ctc}` : `${fused}+${ctc}`,
+      rewrite: rewrite((g, source) => {
+        if (int8) quantizeRecogniser(g, source);
+        addCtcHead(g, classes);
+      }),
+    },
   };
 }
 
@@ -112,7 +124,7 @@ function rewrittenModels(files: OcrModelFiles, classes: number): Record<'det' | 
 export async function loadOcrModels(opts: LoadOptions, signal?: AbortSignal): Promise<OcrModels> {
   const files = ocrModelFiles();
   const dict = loadDictionary(files.dict);
-  const models = rewrittenModels(files, dict.length);
+  const models = rewrittenModels(files, dict.length, firstInstalledProvider(opts.providers) === 'cpu');
   // The signal calls off the start only; the classifier loads later, inside a task that is let finish.
   const load = (name: 'det' | 'cls' | 'rec', during?: AbortSignal): Promise<LoadedSession> =>
     createCachedSession(models[name], { ...opts, label: `${opts.label ?? 'engine'} ${name}`, signal: during });
@@ -246,8 +258,9 @@ async function readImage(models: OcrModels, original: RgbImage, opts: OcrOptions
     if (t.confidence < opts.dropScore || !t.text.trim()) return;
     const spaced = restoreWordSpaces(readFrom[i], t);
     const corrected = opts.lookAlikes ? correctReading(spaced, t, placeMarks(findInkMarks(readFrom[i]), t)) : undefined;
-    const text = corrected?.corrections.length ? corrected.text : spaced;
-    if (text !== spaced) rawOf.set(text, spaced);
+    // A space the recogniser read at either end of a crop is margin, not text.
+    const text = (corrected?.corrections.length ? corrected.text : spaced).trim();
+    if (text !== spaced.trim()) rawOf.set(text, spaced.trim());
     fragments.push({ text, confidence: Math.round(t.confidence * 1e4) / 1e4, box: toOriginal(boxes[i].box) });
   });
   const rotation = ((turn + (pageUpsideDown ? 180 : 0)) % 360) as Rotation;

@@ -6,7 +6,21 @@ import { fieldInts, fieldString, ProtoWriter, readFields, type ProtoField } from
 
 /** TensorProto.DataType values. */
 export const FLOAT = 1;
+export const UINT8 = 2;
+export const INT8 = 3;
+export const INT32 = 6;
 export const INT64 = 7;
+
+/** Typed arrays an initializer can be written from, by the TensorProto.DataType they hold. */
+type InitializerData = Float32Array | BigInt64Array | Int32Array | Int8Array | Uint8Array;
+
+function dataType(data: InitializerData): number {
+  if (data instanceof Float32Array) return FLOAT;
+  if (data instanceof BigInt64Array) return INT64;
+  if (data instanceof Int32Array) return INT32;
+  if (data instanceof Int8Array) return INT8;
+  return UINT8;
+}
 
 export interface OnnxNode {
   op: string;
@@ -64,6 +78,17 @@ function parseFloatTensor(bytes: Uint8Array, start: number, end: number): FloatT
   return { dims, data };
 }
 
+/** OperatorSetIdProto: domain=1, version=2. */
+function opsetDomain(bytes: Uint8Array, f: ProtoField): string {
+  for (const g of readFields(bytes, f.start, f.end)) if (g.field === 1) return fieldString(bytes, g);
+  return '';
+}
+
+function opsetVersion(bytes: Uint8Array, f: ProtoField): number {
+  for (const g of readFields(bytes, f.start, f.end)) if (g.field === 2) return g.varint;
+  return 0;
+}
+
 function encodeNode(n: OnnxNode): Uint8Array {
   const w = new ProtoWriter();
   for (const i of n.inputs) w.string(1, i);
@@ -109,8 +134,10 @@ export class OnnxGraph {
   private readonly initializerAt = new Map<number, string>();
   private readonly removed = new WeakSet<OnnxNode>();
   private newOutputs?: Uint8Array[];
-  /** The default-domain opset the model was exported for. */
-  readonly opset: number;
+  /** Operator set versions to write in place of the model's, by domain ("" is the default domain). */
+  private readonly newOpsets = new Map<string, number>();
+  /** The default-domain opset the model was exported for, or set by setOpset. */
+  opset: number;
 
   constructor(private readonly bytes: Uint8Array) {
     let graph: ProtoField | undefined;
@@ -118,13 +145,8 @@ export class OnnxGraph {
     for (const f of readFields(bytes)) {
       if (f.field === 7) graph = f;
       else if (f.field === 8) {
-        let domain = '';
-        let version = 0;
-        for (const g of readFields(bytes, f.start, f.end)) {
-          if (g.field === 1) domain = fieldString(bytes, g);
-          else if (g.field === 2) version = g.varint;
-        }
-        if (domain === '' || domain === 'ai.onnx') opset = version;
+        const domain = opsetDomain(bytes, f);
+        if (domain === '' || domain === 'ai.onnx') opset = opsetVersion(bytes, f);
       }
     }
     if (!graph) throw new Error('not an ONNX model: no graph');
@@ -208,13 +230,22 @@ export class OnnxGraph {
     return c && c.data.length === 1 ? c.data[0] : undefined;
   }
 
-  addInitializer(name: string, value: FloatTensor | { dims: number[]; data: BigInt64Array }): void {
+  addInitializer(name: string, value: { dims: number[]; data: InitializerData }): void {
     const w = new ProtoWriter();
     for (const d of value.dims) w.varint(1, d);
-    w.varint(2, value.data instanceof Float32Array ? FLOAT : INT64).string(8, name);
+    w.varint(2, dataType(value.data)).string(8, name);
     w.bytes(9, new Uint8Array(value.data.buffer, value.data.byteOffset, value.data.byteLength));
     this.added.set(name, w.finish());
     if (value.data instanceof Float32Array) this.constants.set(name, value as FloatTensor);
+  }
+
+  /**
+   * Declares the operator set version of a domain ("" = default) the graph is written for. Raising the default
+   * domain's is for rewrites that have brought every node up to that version.
+   */
+  setOpset(domain: string, version: number): void {
+    this.newOpsets.set(domain, version);
+    if (domain === '') this.opset = version;
   }
 
   /** The graph's outputs, in order. */
@@ -226,6 +257,13 @@ export class OnnxGraph {
   append(nodes: readonly OnnxNode[]): void {
     const added = nodes.map((m) => ({ ...m, encoded: undefined }));
     this.nodes.push(...added);
+    this.index(added, true);
+  }
+
+  /** Adds nodes before the first one. */
+  prepend(nodes: readonly OnnxNode[]): void {
+    const added = nodes.map((m) => ({ ...m, encoded: undefined }));
+    this.nodes.unshift(...added);
     this.index(added, true);
   }
 
@@ -293,10 +331,18 @@ export class OnnxGraph {
     }
     for (const [name, t] of this.added) if (keep(name)) graph.bytes(5, t);
     const model = new ProtoWriter();
+    const opsets = new Map(this.newOpsets);
     for (const f of readFields(this.bytes)) {
       if (f.field === 7) model.message(7, graph);
-      else model.raw(this.bytes.subarray(f.from, f.end));
+      else if (f.field === 8) {
+        const domain = opsetDomain(this.bytes, f);
+        const version = opsets.get(domain === 'ai.onnx' ? '' : domain);
+        if (version === undefined) model.raw(this.bytes.subarray(f.from, f.end));
+        else model.message(8, new ProtoWriter().string(1, domain).varint(2, version));
+        opsets.delete(domain === 'ai.onnx' ? '' : domain);
+      } else model.raw(this.bytes.subarray(f.from, f.end));
     }
+    for (const [domain, version] of opsets) model.message(8, new ProtoWriter().string(1, domain).varint(2, version));
     return model.finish();
   }
 }
