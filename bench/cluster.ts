@@ -1,9 +1,11 @@
 // `npm run bench -- --cluster`: the same folder four ways, one after another: a local job on one node, the same
 // job through the queue on one node, through the queue on two nodes, and — the machine's own ceiling for two
 // nodes — a local job on each of two standalone nodes at once, with no queue between them. Each node has one
-// engine worker of one ONNX thread, so a second node on the same machine has a core of its own to add. Prints the
-// two-node speed-up, the queue's overhead, how near two nodes come to that ceiling, and the machine's load after
-// each phase, best of a few rounds; never fails on timing.
+// engine worker of one ONNX thread and, where the machine has the cores and Linux's taskset, a core of its own
+// (node 1 on CPU 0, node 2 on CPU 1): one node is then what a one-core machine does, and two nodes what two such
+// machines do, instead of one node spilling its HTTP, store and queue work onto the core a second node needs.
+// Prints the two-node speed-up, the queue's overhead, how near two nodes come to that ceiling, and the machine's
+// load after each phase, best of a few rounds; never fails on timing.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -55,6 +57,11 @@ const PAIR = '2 nodes, local jobs';
 
 /** Every contender alike: one engine worker with one ONNX thread. */
 const ENGINE = ['--workers', '1', '--threads-per-worker', '1'];
+
+/** Each node on a core of its own, where there are two and taskset to pin them (util-linux, on every Debian). */
+const PINNED = availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
+/** The CPU of the first or second node of a phase; undefined: not pinned. */
+const core = (n: 0 | 1): number | undefined => (PINNED ? n : undefined);
 
 /**
  * Runs two images of its own through each node first (text not in the folder, so no result is reused): ONNX
@@ -123,14 +130,14 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
     for (let round = 1; round <= rounds; round++) {
       const dir = (name: string): string => join(tmp.root, `round-${round}`, name);
       say(`round ${round} of ${rounds}: one node, local job…`);
-      const local = await startNode({ name: 'local', dataDir: dir('local'), args: ENGINE });
+      const local = await startNode({ name: 'local', dataDir: dir('local'), args: ENGINE, cpu: core(0) });
       nodes.push(local);
       await warmUp([local]);
       phase(LOCAL, await timeJob(local, dataset.dir, files, [local.child.pid]));
       await killNode(local, 'SIGTERM');
 
       say(`round ${round} of ${rounds}: one node, through the queue…`);
-      const q1 = await startNode({ name: 'q1', dataDir: dir('q1'), natsUrl: nats.url, cluster, args: ENGINE });
+      const q1 = await startNode({ name: 'q1', dataDir: dir('q1'), natsUrl: nats.url, cluster, args: ENGINE, cpu: core(0) });
       nodes.push(q1);
       await warmUp([q1]);
       phase(QUEUE_1, await timeJob(q1, dataset.dir, files, [q1.child.pid, nats.pid]));
@@ -138,8 +145,8 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
 
       say(`round ${round} of ${rounds}: two nodes, through the queue…`);
       const [a, b] = await Promise.all([
-        startNode({ name: 'q2a', dataDir: dir('q2a'), natsUrl: nats.url, cluster, args: ENGINE }),
-        startNode({ name: 'q2b', dataDir: dir('q2b'), natsUrl: nats.url, cluster, args: ENGINE }),
+        startNode({ name: 'q2a', dataDir: dir('q2a'), natsUrl: nats.url, cluster, args: ENGINE, cpu: core(0) }),
+        startNode({ name: 'q2b', dataDir: dir('q2b'), natsUrl: nats.url, cluster, args: ENGINE, cpu: core(1) }),
       ]);
       nodes.push(a, b);
       await warmUp([a, b]);
@@ -148,8 +155,8 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
 
       say(`round ${round} of ${rounds}: two standalone nodes, a local job each at once…`);
       const [p, r] = await Promise.all([
-        startNode({ name: 'pair-a', dataDir: dir('pair-a'), args: ENGINE }),
-        startNode({ name: 'pair-b', dataDir: dir('pair-b'), args: ENGINE }),
+        startNode({ name: 'pair-a', dataDir: dir('pair-a'), args: ENGINE, cpu: core(0) }),
+        startNode({ name: 'pair-b', dataDir: dir('pair-b'), args: ENGINE, cpu: core(1) }),
       ]);
       nodes.push(p, r);
       await warmUp([p, r]);
@@ -177,7 +184,8 @@ export async function clusterBench(dataset: BenchDataset, say: (m: string) => vo
     (p.cpuPerImage !== undefined ? `   CPU ${p.cpuPerImage.toFixed(3)} s/img, ${p.cores!.toFixed(2)} cores busy` : '') +
     `   load ${p.load.toFixed(2)}`;
   return [
-    `cluster bench: ${files} images, each node with 1 engine worker × 1 ONNX thread, timed from job creation to done`,
+    `cluster bench: ${files} images, each node with 1 engine worker × 1 ONNX thread` +
+      `${PINNED ? ' on a core of its own (taskset: CPU 0, and CPU 1 for a second node)' : ''}, timed from job creation to done`,
     ...(rounds > 1 ? [`every run, ${rounds} rounds:`, ...phases.map(row), `best of ${rounds}:`] : []),
     ...[local, q1, q2, pair].map(row),
     `  two nodes vs one through the queue: ${speedUp.toFixed(2)}× (target ≥ 1.7×)`,

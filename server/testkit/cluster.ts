@@ -106,6 +106,8 @@ export interface NodeOptions {
   args?: string[];
   env?: Record<string, string>;
   cluster?: Record<string, number>;
+  /** Runs the node on this one CPU only (Linux `taskset`), as a node alone on a one-core machine. */
+  cpu?: number;
 }
 
 /** Writes the node's config (one engine worker, short timings) and starts it; resolves once it listens. */
@@ -119,7 +121,10 @@ export async function startNode(o: NodeOptions): Promise<NodeProc> {
     }),
   );
   const join_ = o.natsUrl ? ['--cluster', o.natsUrl, '--node-name', o.name] : [];
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', o.dataDir, ...join_, ...(o.args ?? [])], {
+  const command = [process.execPath, BIN, 'serve', '--port', '0', '--data', o.dataDir, ...join_, ...(o.args ?? [])];
+  // taskset execs the node in its own process, so the child's pid is the node's.
+  const [file, ...args] = o.cpu === undefined ? command : ['taskset', '--cpu-list', String(o.cpu), ...command];
+  const child = spawn(file, args, {
     env: { ...process.env, HEARTH_STORE_KEY: `store-${o.name}`, HEARTH_CLUSTER_KEY: TEST_CLUSTER_KEY, HEARTH_LOG_CONSOLE: '0', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
