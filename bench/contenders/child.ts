@@ -98,6 +98,15 @@ export async function childRow(
   }
 }
 
+/**
+ * The environment without HEARTH_STORE_KEY: a whole-process Hearth run then gets a generated raw store key, as a
+ * person's headless store does, instead of deriving one from a passphrase.
+ */
+export function withoutStoreKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { HEARTH_STORE_KEY: _key, ...rest } = env;
+  return rest;
+}
+
 /** The meaningful end of a failed process's stderr (skips Node's "Node.js vXX" trailer and stack frames). */
 export function lastWords(figures: ProcessFigures): string {
   const lines = figures.stderr

@@ -3,14 +3,15 @@
 // the way, "cold-ish": the OS file cache is warm), a fresh data dir holding the prepared graphs of an earlier
 // run, and with a node already running on the data dir (the warm path). Also Hearth's start-up breakdown.
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { ChildReport } from '../children/protocol';
 import { runMeasured, type ProcessFigures } from '../measure';
 import { listeningUrlIn } from '../../server/contract/listening';
 import { cer } from '../../server/testkit/cer';
-import { lastWords } from './child';
+import { lastWords, withoutStoreKey } from './child';
+import { preparedDataDir } from './preparedData';
 import type { BenchContext } from './types';
 
 export interface OneImageRow {
@@ -67,12 +68,10 @@ function txtText(stdout: string): string {
 }
 
 async function hearthRun(ctx: BenchContext, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  // No HEARTH_STORE_KEY: the store gets a generated raw key, as a person's headless store does.
-  const { HEARTH_STORE_KEY: _key, ...base } = process.env;
   const figures = await runMeasured(process.execPath, args, {
     cwd: ctx.root,
     timeoutMs: ctx.timeoutMs,
-    env: { ...base, NO_COLOR: '1', ...env },
+    env: { ...withoutStoreKey(process.env), NO_COLOR: '1', ...env },
   });
   if (figures.code !== 0) return { figures, error: lastWords(figures) || `exited with ${figures.code ?? figures.signal}` };
   return { figures, text: txtText(figures.stdout) };
@@ -112,7 +111,7 @@ async function peerRun(ctx: BenchContext, compiled: string, image: string, i: nu
 
 /** `hearth serve` on `data` until stop() is called; resolves once it listens. */
 async function startNode(ctx: BenchContext, data: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const { HEARTH_STORE_KEY: _key, ...env } = process.env;
+  const env = withoutStoreKey(process.env);
   const child = spawn(process.execPath, [join(ctx.root, 'bin', 'hearth.js'), 'serve', '--port', '0', '--data', data], {
     cwd: ctx.root,
     env: { ...env, HEARTH_LOG_CONSOLE: '0' },
@@ -150,26 +149,18 @@ export async function oneImage(ctx: BenchContext, repeats: number): Promise<OneI
   const coldish = await bestOf('Hearth `hearth ocr one.png`, fresh data dir (cold-ish)', repeats, truth, () =>
     hearthRun(ctx, hearthArgs(ctx, image, freshDir(), '--local')),
   );
-  // The prepared graphs (and provider choice) of one run, copied into each fresh data dir (a new store, so the
-  // image is read again).
-  const prepared = freshDir();
-  await hearthRun(ctx, hearthArgs(ctx, image, prepared, '--local'));
-  // What a second run on this machine finds: the graph cache and the measured provider choice.
-  const withCache = (): string => {
-    const dir = freshDir();
-    cpSync(join(prepared, 'cache'), join(dir, 'cache'), { recursive: true });
-    if (existsSync(join(prepared, 'providers.json'))) copyFileSync(join(prepared, 'providers.json'), join(dir, 'providers.json'));
-    return dir;
-  };
+  // What a second run on this machine finds: the graph cache and the measured provider choice, in a new data dir
+  // each run (a new store, so the image is read again).
+  const withCache = (): Promise<string> => preparedDataDir(ctx, freshDir());
   ctx.say('  Hearth, prepared graphs…');
   const cached = await bestOf('Hearth `hearth ocr one.png`, prepared graphs', repeats, truth, () =>
-    hearthRun(ctx, hearthArgs(ctx, image, withCache(), '--local')),
+    withCache().then((dir) => hearthRun(ctx, hearthArgs(ctx, image, dir, '--local'))),
   );
-  const traced = await hearthRun(ctx, hearthArgs(ctx, image, withCache(), '--local'), { HEARTH_DEBUG: 'startup' });
+  const traced = await hearthRun(ctx, hearthArgs(ctx, image, await withCache(), '--local'), { HEARTH_DEBUG: 'startup' });
   const breakdown = /start-up \(ms from process start\):[\s\S]*$/.exec(traced.figures.stderr)?.[0];
 
   ctx.say('  Hearth with a running node…');
-  const nodeData = withCache();
+  const nodeData = await withCache();
   // The node's result cache off: each run is recognised, not answered from memory.
   writeFileSync(join(nodeData, 'config.json'), JSON.stringify({ engine: { cacheEntries: 0 } }));
   let warm: OneImageRow;
