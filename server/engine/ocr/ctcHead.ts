@@ -3,7 +3,7 @@
 // the evidence look-alike corrections choose from) and the space class's probability. Computing those in the
 // graph spares copying the whole [lines, steps, classes] tensor out of ONNX Runtime (1.6 MB for a 480-px line)
 // and scanning it in JavaScript. TopK puts the lower class first among equals, as a scan would.
-import { encodeAttribute, FLOAT, INT64, type AttributeValue, type OnnxGraph, type OnnxNode } from '../onnx/graph';
+import { FLOAT, INT64, makeNode, type OnnxGraph, type OnnxNode } from '../onnx/graph';
 
 /**
  * Version of the head addCtcHead appends. Rewritten graphs are cached on disk under it (onnx/modelCache.ts):
@@ -17,11 +17,6 @@ export const CTC_TOP_K = 3;
 /** Output names of the rewritten recogniser: classes and probs are [lines, steps, CTC_TOP_K], space [lines, steps]. */
 export const CTC_OUTPUTS = { classes: 'hearth_ctc_classes', probs: 'hearth_ctc_probs', space: 'hearth_ctc_space' } as const;
 
-function node(op: string, inputs: string[], outputs: string[], attributes: Record<string, AttributeValue>): OnnxNode {
-  const encoded = Object.entries(attributes).map(([name, value]) => [name, encodeAttribute(name, value)] as const);
-  return { op, domain: '', name: outputs[0], inputs, outputs, attributes: new Map(encoded) };
-}
-
 /** Gives the recogniser the per-step top classes, their probabilities and the space probability as outputs. */
 export function addCtcHead(g: OnnxGraph, classes: number): void {
   const [probs] = g.outputNames;
@@ -32,13 +27,13 @@ export function addCtcHead(g: OnnxGraph, classes: number): void {
   // largest first, sorted, in every version (opset 11's largest and sorted attributes default to that).
   let topK: OnnxNode;
   if (g.opset < 10) {
-    topK = node('TopK', [probs], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2, k: CTC_TOP_K });
+    topK = makeNode('TopK', [probs], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2, k: CTC_TOP_K });
   } else {
     const k = 'hearth_ctc_k';
     g.addInitializer(k, { dims: [1], data: BigInt64Array.of(BigInt(CTC_TOP_K)) });
-    topK = node('TopK', [probs, k], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2 });
+    topK = makeNode('TopK', [probs, k], [CTC_OUTPUTS.probs, CTC_OUTPUTS.classes], { axis: 2 });
   }
-  g.append([topK, node('Gather', [probs, spaceIndex], [CTC_OUTPUTS.space], { axis: 2 })]);
+  g.append([topK, makeNode('Gather', [probs, spaceIndex], [CTC_OUTPUTS.space], { axis: 2 })]);
   g.setOutputs([
     { name: CTC_OUTPUTS.classes, elemType: INT64 },
     { name: CTC_OUTPUTS.probs, elemType: FLOAT },

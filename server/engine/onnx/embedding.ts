@@ -2,7 +2,7 @@
 // classification layer, or a tensor the user names), cut the graph there (pooling a feature map to a vector),
 // and append a new Gemm + Softmax head. Works on the ONNX bytes with OnnxGraph; weights pass through untouched.
 import { AppError } from '../../appError';
-import { encodeAttribute, FLOAT, OnnxGraph, type AttributeValue, type OnnxNode } from './graph';
+import { FLOAT, makeNode, OnnxGraph, type OnnxNode } from './graph';
 
 /** Ops between a classifier's Gemm/MatMul and the graph output that do not change which tensor is the embedding. */
 const HEAD_OPS = new Set(['Softmax', 'LogSoftmax', 'Identity', 'Reshape', 'Flatten', 'Squeeze', 'Add', 'Sigmoid', 'Dropout']);
@@ -15,17 +15,6 @@ export const TRAINED = {
   logits: 'hearth_logits',
   probs: 'hearth_probabilities',
 } as const;
-
-function node(op: string, inputs: string[], output: string, attributes: Record<string, AttributeValue> = {}): OnnxNode {
-  return {
-    op,
-    domain: '',
-    name: output,
-    inputs,
-    outputs: [output],
-    attributes: new Map(Object.entries(attributes).map(([k, v]) => [k, encodeAttribute(k, v)])),
-  };
-}
 
 function producers(g: OnnxGraph): Map<string, OnnxNode> {
   const by = new Map<string, OnnxNode>();
@@ -85,11 +74,11 @@ function cutAt(g: OnnxGraph, keep: string): void {
 function pool(g: OnnxGraph, tensor: string, rank: number): void {
   if (rank === 4) {
     g.append([
-      node('GlobalAveragePool', [tensor], `${TRAINED.pooled}_map`),
-      node('Flatten', [`${TRAINED.pooled}_map`], TRAINED.pooled, { axis: 1 }),
+      makeNode('GlobalAveragePool', [tensor], [`${TRAINED.pooled}_map`]),
+      makeNode('Flatten', [`${TRAINED.pooled}_map`], [TRAINED.pooled], { axis: 1 }),
     ]);
   } else {
-    g.append([node('Flatten', [tensor], TRAINED.pooled, { axis: 1 })]);
+    g.append([makeNode('Flatten', [tensor], [TRAINED.pooled], { axis: 1 })]);
   }
 }
 
@@ -123,8 +112,8 @@ export function classifierModel(
   g.addInitializer(TRAINED.weight, { dims: [head.classes, head.dims], data: head.weight });
   g.addInitializer(TRAINED.bias, { dims: [head.classes], data: head.bias });
   g.append([
-    node('Gemm', [TRAINED.pooled, TRAINED.weight, TRAINED.bias], TRAINED.logits, { transB: 1 }),
-    node('Softmax', [TRAINED.logits], TRAINED.probs, { axis: 1 }),
+    makeNode('Gemm', [TRAINED.pooled, TRAINED.weight, TRAINED.bias], [TRAINED.logits], { transB: 1 }),
+    makeNode('Softmax', [TRAINED.logits], [TRAINED.probs], { axis: 1 }),
   ]);
   g.setOutputs([{ name: TRAINED.probs, elemType: FLOAT }]);
   return g.serialize();

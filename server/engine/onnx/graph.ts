@@ -121,6 +121,18 @@ export function encodeAttribute(name: string, value: AttributeValue): Uint8Array
     .finish();
 }
 
+/** A new node, named after its first output, with its attributes encoded. */
+export function makeNode(
+  op: string,
+  inputs: string[],
+  outputs: string[],
+  attributes: Record<string, AttributeValue> = {},
+  domain = '',
+): OnnxNode {
+  const encoded = Object.entries(attributes).map(([name, value]) => [name, encodeAttribute(name, value)] as const);
+  return { op, domain, name: outputs[0], inputs, outputs, attributes: new Map(encoded) };
+}
+
 export class OnnxGraph {
   nodes: OnnxNode[] = [];
   private readonly graph: ProtoField;

@@ -7,7 +7,7 @@
 //   - activations: uint8 per tensor with the range measured over sample inputs (calibrate), every convolution's
 //     input and output each quantized once, whoever else reads them.
 // QuantizeLinear and QLinearConv date from opset 10; a graph exported for opset 9 is brought up to it first.
-import { encodeAttribute, type OnnxGraph, type OnnxNode } from './graph';
+import { makeNode, type OnnxGraph, type OnnxNode } from './graph';
 
 /** The range a tensor's values were seen to cover. */
 export interface TensorRange {
@@ -18,11 +18,6 @@ export interface TensorRange {
 const MS_DOMAIN = 'com.microsoft';
 /** The opset QuantizeLinear, DequantizeLinear and QLinearConv came in. */
 const QUANT_OPSET = 10;
-
-function node(op: string, inputs: string[], outputs: string[], attributes: Record<string, number | number[]> = {}, domain = ''): OnnxNode {
-  const encoded = Object.entries(attributes).map(([name, value]) => [name, encodeAttribute(name, value)] as const);
-  return { op, domain, name: outputs[0], inputs, outputs, attributes: new Map(encoded) };
-}
 
 /** Slice takes starts, ends and axes as inputs from opset 10 on (attributes before). */
 function sliceToOpset10(g: OnnxGraph, slice: OnnxNode): OnnxNode {
@@ -104,8 +99,8 @@ export function quantizeConvs(
     g.addInitializer(`${base}.scale`, { dims: [], data: Float32Array.of(scale) });
     g.addInitializer(`${base}.zero`, { dims: [], data: Uint8Array.of(zeroPoint) });
     const consumers = [...g.consumers(t)];
-    const q = node('QuantizeLinear', [t, `${base}.scale`, `${base}.zero`], [base]);
-    const dq = node('DequantizeLinear', [base, `${base}.scale`, `${base}.zero`], [`${base}.dq`]);
+    const q = makeNode('QuantizeLinear', [t, `${base}.scale`, `${base}.zero`], [base]);
+    const dq = makeNode('DequantizeLinear', [base, `${base}.scale`, `${base}.zero`], [`${base}.dq`]);
     // Every reader of t reads the dequantized copy: a convolution's output with another reader would not fuse.
     for (const c of consumers) g.replace([c], [{ ...c, inputs: c.inputs.map((i) => (i === t ? dq.outputs[0] : i)) }]);
     inserted.push(q, dq);
@@ -136,8 +131,8 @@ export function quantizeConvs(
     g.addInitializer(`${base}.b.scale`, { dims: [out], data: bScale });
     g.addInitializer(`${base}.b.zero`, { dims: [out], data: new Int32Array(out) });
     // Per-channel DequantizeLinear (an axis) is opset 13 in the default domain; ONNX Runtime's own has it earlier.
-    const dqW = node('DequantizeLinear', [`${base}.w`, `${base}.w.scale`, `${base}.w.zero`], [`${base}.w.dq`], { axis: 0 }, MS_DOMAIN);
-    const dqB = node('DequantizeLinear', [`${base}.b`, `${base}.b.scale`, `${base}.b.zero`], [`${base}.b.dq`], { axis: 0 }, MS_DOMAIN);
+    const dqW = makeNode('DequantizeLinear', [`${base}.w`, `${base}.w.scale`, `${base}.w.zero`], [`${base}.w.dq`], { axis: 0 }, MS_DOMAIN);
+    const dqB = makeNode('DequantizeLinear', [`${base}.b`, `${base}.b.scale`, `${base}.b.zero`], [`${base}.b.dq`], { axis: 0 }, MS_DOMAIN);
     g.replace([current], [dqW, dqB, { ...current, inputs: [current.inputs[0], dqW.outputs[0], dqB.outputs[0]] }]);
   }
   // Each Q/DQ pair goes right after the node that makes its tensor (or first, for a graph input).
