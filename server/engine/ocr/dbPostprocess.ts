@@ -63,6 +63,60 @@ function boxScore(map: Float32Array, w: number, h: number, q: Quad): number {
   return count ? sum / count : 0;
 }
 
+// The pixel loops are functions of their own: V8 optimises each once, rather than entering optimised code mid-loop
+// and falling back at the first statement after it on every image.
+
+/** 1 where the probability map is over the threshold, else 0. */
+function binarise(map: Float32Array, threshold: number, bitmap: Uint8Array): void {
+  for (let i = 0; i < bitmap.length; i++) bitmap[i] = map[i] > threshold ? 1 : 0;
+}
+
+/**
+ * Flood-fills the 8-connected region of 1s at `start` (marking it 2), remembering each row's extent in rowMin and
+ * rowMax: the hull of those row ends is the hull of the region, so the rectangle needs no contour tracing. The
+ * first and last rows it covers go to `rows`.
+ */
+function fillRegion(
+  bitmap: Uint8Array,
+  mapW: number,
+  mapH: number,
+  start: number,
+  stack: Int32Array,
+  rowMin: Int32Array,
+  rowMax: Int32Array,
+  rows: Int32Array,
+): void {
+  let top = 0;
+  stack[top++] = start;
+  bitmap[start] = 2;
+  let yMin = mapH,
+    yMax = -1;
+  while (top > 0) {
+    const p = stack[--top];
+    const y = (p / mapW) | 0;
+    const x = p - y * mapW;
+    if (rowMin[y] < 0 || x < rowMin[y]) rowMin[y] = x;
+    if (x > rowMax[y]) rowMax[y] = x;
+    if (y < yMin) yMin = y;
+    if (y > yMax) yMax = y;
+    for (let dy = -1; dy <= 1; dy++) {
+      const ny = y + dy;
+      if (ny < 0 || ny >= mapH) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const nx = x + dx;
+        if (nx < 0 || nx >= mapW) continue;
+        const q = ny * mapW + nx;
+        if (bitmap[q] === 1) {
+          bitmap[q] = 2;
+          stack[top++] = q;
+        }
+      }
+    }
+  }
+  rows[0] = yMin;
+  rows[1] = yMax;
+}
+
 /** Boxes in source-image pixels, unsorted. */
 export function dbPostprocess(
   map: Float32Array,
@@ -74,11 +128,12 @@ export function dbPostprocess(
 ): DetectedBox[] {
   const n = mapW * mapH;
   const bitmap = new Uint8Array(n);
-  for (let i = 0; i < n; i++) bitmap[i] = map[i] > opts.threshold ? 1 : 0;
+  binarise(map, opts.threshold, bitmap);
 
   const stack = new Int32Array(n);
   const rowMin = new Int32Array(mapH).fill(-1);
   const rowMax = new Int32Array(mapH).fill(-1);
+  const rows = new Int32Array(2);
   const boxes: DetectedBox[] = [];
   let candidates = 0;
   const sx = srcW / mapW;
@@ -86,35 +141,9 @@ export function dbPostprocess(
 
   for (let start = 0; start < n && candidates < opts.maxCandidates; start++) {
     if (bitmap[start] !== 1) continue;
-    // Flood-fill one 8-connected region, remembering each row's extent: the hull of those row ends is the
-    // hull of the region, so the rectangle needs no contour tracing.
-    let top = 0;
-    stack[top++] = start;
-    bitmap[start] = 2;
-    let yMin = mapH,
-      yMax = -1;
-    while (top > 0) {
-      const p = stack[--top];
-      const y = (p / mapW) | 0;
-      const x = p - y * mapW;
-      if (rowMin[y] < 0 || x < rowMin[y]) rowMin[y] = x;
-      if (x > rowMax[y]) rowMax[y] = x;
-      if (y < yMin) yMin = y;
-      if (y > yMax) yMax = y;
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy;
-        if (ny < 0 || ny >= mapH) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          if (nx < 0 || nx >= mapW) continue;
-          const q = ny * mapW + nx;
-          if (bitmap[q] === 1) {
-            bitmap[q] = 2;
-            stack[top++] = q;
-          }
-        }
-      }
-    }
+    fillRegion(bitmap, mapW, mapH, start, stack, rowMin, rowMax, rows);
+    const yMin = rows[0];
+    const yMax = rows[1];
     candidates++;
     const flat: number[] = [];
     for (let y = yMin; y <= yMax; y++) {

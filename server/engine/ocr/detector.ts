@@ -59,13 +59,20 @@ export async function detectorTensor(img: RgbImage, ratio: number): Promise<{ te
           .toBuffer();
   const plane = size.width * size.height;
   const input = scratch.take(plane * 3);
-  // BGR planes: channel 0 is blue, normalised with the first mean/std, exactly as PaddleOCR feeds cv2 images.
-  for (let i = 0, p = 0; i < plane; i++, p += 3) {
-    input[i] = (resized[p + 2] / 255 - MEAN[0]) / STD[0];
-    input[plane + i] = (resized[p + 1] / 255 - MEAN[1]) / STD[1];
-    input[2 * plane + i] = (resized[p] / 255 - MEAN[2]) / STD[2];
-  }
+  normalisedPlanes(resized, plane, input);
   return { tensor: new ort.Tensor('float32', input, [1, 3, size.height, size.width]), ...size };
+}
+
+/**
+ * BGR planes: channel 0 is blue, normalised with the first mean/std, exactly as PaddleOCR feeds cv2 images. A
+ * function of its own so V8 optimises the loop once rather than entering it mid-way on every image.
+ */
+function normalisedPlanes(rgb: Uint8Array, plane: number, input: Float32Array): void {
+  for (let i = 0, p = 0; i < plane; i++, p += 3) {
+    input[i] = (rgb[p + 2] / 255 - MEAN[0]) / STD[0];
+    input[plane + i] = (rgb[p + 1] / 255 - MEAN[1]) / STD[1];
+    input[2 * plane + i] = (rgb[p] / 255 - MEAN[2]) / STD[2];
+  }
 }
 
 async function detectAt(session: OcrSession, img: RgbImage, ratio: number, db: DbOptions): Promise<DetectedBox[]> {

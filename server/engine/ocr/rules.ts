@@ -75,7 +75,7 @@ function bands(runs: Run[], maxThickness: number, horizontal: boolean): Rule[] {
 /** Every this many pixels one is sampled for the paper's tone. */
 const PAPER_SAMPLE = 7;
 
-const greyAt = (data: Buffer, p: number): number => (data[p] * 77 + data[p + 1] * 150 + data[p + 2] * 29) >> 8;
+const greyAt = (data: Uint8Array, p: number): number => (data[p] * 77 + data[p + 1] * 150 + data[p + 2] * 29) >> 8;
 
 /** Grey levels that are ink: darker than light paper, or lighter than dark paper (its median tone). */
 function inkRange(img: RgbImage): { lo: number; hi: number } {
@@ -98,27 +98,23 @@ function keep(runs: Run[], at: number, start: number, last: number, min: number)
   if (start >= 0 && last - start + 1 >= min) runs.push({ at, start, end: last });
 }
 
-/**
- * The page's horizontal and vertical rules, their sizes scaled by the height of its text (pixels). `slope` is
- * the page's tilt (tan of its slant): rules are followed along it, so a scan a degree or two askew still has
- * long runs; the rules come back in the image's own pixels.
- */
-export function findRules(img: RgbImage, textHeight: number, slope = 0): Rules {
-  const maxThickness = Math.max(MIN_THICKNESS, MAX_THICKNESS * textHeight);
-  const { width, height, data } = img;
-  const { lo, hi } = inkRange(img);
-  const ink = new Uint8Array(width * height);
-  for (let i = 0, p = 0; i < ink.length; i++, p += 3) {
+// The scans are functions of their own: V8 optimises each once, rather than entering optimised code mid-loop and
+// falling back at the first statement after it on every page.
+
+/** 1 for each pixel whose grey level is outside [lo, hi]. */
+function inkOutside(data: Uint8Array, lo: number, hi: number, pixels: number): Uint8Array {
+  const ink = new Uint8Array(pixels);
+  for (let i = 0, p = 0; i < pixels; i++, p += 3) {
     const g = greyAt(data, p);
     ink[i] = g < lo || g > hi ? 1 : 0;
   }
-  const min = Math.max(2, Math.round(MIN_LENGTH * textHeight));
-  // A tilted horizontal rule drops `slope` pixels a pixel across, a vertical one moves left as much a pixel down.
-  const drop = Int32Array.from({ length: width }, (_, x) => Math.round(x * slope));
-  const shift = Int32Array.from({ length: height }, (_, y) => Math.round(y * slope));
+  return ink;
+}
+
+/** Ink runs along rows that drop `drop[x]` pixels at column x. */
+function horizontalRuns(ink: Uint8Array, width: number, height: number, drop: Int32Array, min: number): Run[] {
   const [dLo, dHi] = [Math.min(0, drop[width - 1]), Math.max(0, drop[width - 1])];
-  const [sLo, sHi] = [Math.min(0, shift[height - 1]), Math.max(0, shift[height - 1])];
-  const hRuns: Run[] = [];
+  const runs: Run[] = [];
   for (let y0 = -dHi; y0 < height - dLo; y0++) {
     let start = -1;
     let last = 0;
@@ -128,15 +124,22 @@ export function findRules(img: RgbImage, textHeight: number, slope = 0): Rules {
         if (start < 0) start = x;
         last = x;
       } else if (start >= 0 && x - last > GAP) {
-        keep(hRuns, y0, start, last, min);
+        keep(runs, y0, start, last, min);
         start = -1;
       }
     }
-    keep(hRuns, y0, start, last, min);
+    keep(runs, y0, start, last, min);
   }
-  // Vertical runs are followed column by column (x0: where the column crosses the top row) while the rows are
-  // read once, top to bottom.
-  const vRuns: Run[] = [];
+  return runs;
+}
+
+/**
+ * Ink runs down columns that move `shift[y]` pixels at row y, followed column by column (x0: where the column
+ * crosses the top row) while the rows are read once, top to bottom.
+ */
+function verticalRuns(ink: Uint8Array, width: number, height: number, shift: Int32Array, min: number): Run[] {
+  const [sLo, sHi] = [Math.min(0, shift[height - 1]), Math.max(0, shift[height - 1])];
+  const runs: Run[] = [];
   const columns = width + sHi - sLo;
   const vStart = new Int32Array(columns).fill(-1);
   const vLast = new Int32Array(columns);
@@ -148,12 +151,31 @@ export function findRules(img: RgbImage, textHeight: number, slope = 0): Rules {
         if (vStart[c] < 0) vStart[c] = y;
         vLast[c] = y;
       } else if (vStart[c] >= 0 && y - vLast[c] > GAP) {
-        keep(vRuns, c + sLo, vStart[c], vLast[c], min);
+        keep(runs, c + sLo, vStart[c], vLast[c], min);
         vStart[c] = -1;
       }
     }
   }
-  for (let c = 0; c < columns; c++) if (vStart[c] >= 0) keep(vRuns, c + sLo, vStart[c], vLast[c], min);
+  for (let c = 0; c < columns; c++) if (vStart[c] >= 0) keep(runs, c + sLo, vStart[c], vLast[c], min);
+  return runs;
+}
+
+/**
+ * The page's horizontal and vertical rules, their sizes scaled by the height of its text (pixels). `slope` is
+ * the page's tilt (tan of its slant): rules are followed along it, so a scan a degree or two askew still has
+ * long runs; the rules come back in the image's own pixels.
+ */
+export function findRules(img: RgbImage, textHeight: number, slope = 0): Rules {
+  const maxThickness = Math.max(MIN_THICKNESS, MAX_THICKNESS * textHeight);
+  const { width, height, data } = img;
+  const { lo, hi } = inkRange(img);
+  const ink = inkOutside(data, lo, hi, width * height);
+  const min = Math.max(2, Math.round(MIN_LENGTH * textHeight));
+  // A tilted horizontal rule drops `slope` pixels a pixel across, a vertical one moves left as much a pixel down.
+  const drop = Int32Array.from({ length: width }, (_, x) => Math.round(x * slope));
+  const shift = Int32Array.from({ length: height }, (_, y) => Math.round(y * slope));
+  const hRuns = horizontalRuns(ink, width, height, drop, min);
+  const vRuns = verticalRuns(ink, width, height, shift, min);
   // Back from the tilted rows and columns to image pixels.
   const horizontal = bands(hRuns, maxThickness, true).map((r) => ({
     ...r,
