@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ProviderReport } from '../contract/providers';
 import { createLogger } from '../logger';
 import { probeProvider } from './gpu/probe';
+import { engineCacheDir } from './index';
 import { CUDA_INSTALL_COMMAND, isProviderName, platformCandidates, unavailableReason, vulkanDriverFiles } from './providers';
 
 const log = createLogger('engine:providers');
@@ -112,9 +113,14 @@ export function runLimitMs(cpuMs: number): number {
 
 /**
  * Times the workload on each candidate in turn, each in its own process (never two at once: WebGPU may not be
- * started twice together). The CPU goes first, so a slower candidate can be stopped early.
+ * started twice together). The CPU goes first, so a slower candidate can be stopped early. `cacheDir`: the
+ * engine's graph cache, which the measuring processes read and fill (gpu/probe.ts).
  */
-export async function measureProviders(candidates: readonly string[], threads = availableParallelism()): Promise<ProviderReport[]> {
+export async function measureProviders(
+  candidates: readonly string[],
+  threads = availableParallelism(),
+  cacheDir?: string,
+): Promise<ProviderReport[]> {
   const order = ['cpu', ...candidates.filter((c) => c !== 'cpu')];
   const reports = new Map<string, ProviderReport>();
   let cpuMs: number | undefined;
@@ -126,8 +132,8 @@ export async function measureProviders(candidates: readonly string[], threads = 
     }
     const r =
       name === 'cpu' || cpuMs === undefined
-        ? await probeProvider(name, threads, 120_000)
-        : await probeProvider(name, 1, runLimitMs(cpuMs), cpuMs * 4);
+        ? await probeProvider(name, threads, 120_000, Infinity, cacheDir)
+        : await probeProvider(name, 1, runLimitMs(cpuMs), cpuMs * 4, cacheDir);
     if (r.ok) {
       if (name === 'cpu') cpuMs = r.ms;
       reports.set(name, { name, available: true, ms: r.ms, chosen: false });
@@ -210,7 +216,7 @@ export async function chooseProvider(opts: ChooseOptions): Promise<ProviderChoic
   log.info(
     `measuring execution providers (${candidates.join(', ')}) on a fixed OCR workload; the result is kept in ${join(opts.dataDir, CACHE_FILE)}`,
   );
-  const picked = pickFastest(await measureProviders(candidates));
+  const picked = pickFastest(await measureProviders(candidates, availableParallelism(), engineCacheDir(opts.dataDir)));
   const measuredAt = new Date().toISOString();
   writeCache(opts.dataDir, { version: CACHE_VERSION, fingerprint: fp, measuredAt, ...picked });
   return { ...picked, measuredAt, cached: false };

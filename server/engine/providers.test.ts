@@ -1,10 +1,11 @@
 // Providers as data: the candidates per platform, what can be told about one without starting it, and the choice
 // of the fastest measured candidate with the reason in words.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pickFastest } from './providerChoice';
+import { engineCacheDir } from './index';
+import { chooseProvider, pickFastest } from './providerChoice';
 import { choiceLine, platformCandidates, providerCandidates, unavailableReason } from './providers';
 
 describe('providers', () => {
@@ -58,4 +59,21 @@ describe('providers', () => {
     ]);
     expect(choiceLine(cpuOnly)).toBe('running on the CPU: no GPU provider is available here (webgpu: no Vulkan driver is installed)');
   });
+
+  it('measures in processes that leave the engine its prepared graphs in the data dir, owner-only', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'hearth-measure-'));
+    try {
+      const choice = await chooseProvider({ dataDir, candidates: ['cpu'], full: true });
+      expect(choice.provider).toBe('cpu');
+      expect(choice.providers[0].ms).toBeGreaterThan(0);
+      const dir = engineCacheDir(dataDir);
+      const files = readdirSync(dir);
+      // Rewritten graphs and ONNX Runtime's optimised ones for this CPU: detection, direction, recognition.
+      expect(files.filter((f) => f.endsWith('.graph'))).toHaveLength(3);
+      expect(files.filter((f) => f.endsWith('.ort'))).toHaveLength(3);
+      for (const f of ['.', ...files]) expect(statSync(join(dir, f)).mode & 0o077).toBe(0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

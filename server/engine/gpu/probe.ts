@@ -15,9 +15,21 @@ function probeCommand(): string[] {
   return ['--import', 'tsx', fileURLToPath(new URL('./probeMain.ts', import.meta.url))];
 }
 
-export function probeProvider(provider: string, threads: number, runLimitMs: number, budgetMs = Infinity): Promise<ProbeResult> {
+/**
+ * Times `provider` on the fixed workload in a child process. With `cacheDir` (the engine's graph cache) the child
+ * reads the prepared graphs from it, or prepares and keeps them there: the engine that starts after the
+ * measurement then finds them ready instead of preparing them a second time.
+ */
+export function probeProvider(
+  provider: string,
+  threads: number,
+  runLimitMs: number,
+  budgetMs = Infinity,
+  cacheDir?: string,
+): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...probeCommand(), provider, String(threads), String(budgetMs)], {
+    const args = [provider, String(threads), String(budgetMs), ...(cacheDir ? [cacheDir] : [])];
+    const child = spawn(process.execPath, [...probeCommand(), ...args], {
       cwd: APP_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,18 +2,21 @@
 // {"loaded":true} once the sessions are loaded, then {"ms":…,"rounds":…} or {"reason":"…"}. A process, not a
 // thread: the parent can stop a run that takes too long, and a driver that crashes takes only this with it.
 //
-//   node probe.js <provider> <threads> <budgetMs>
+//   node probe.js <provider> <threads> <budgetMs> [cacheDir]
+import { ensurePrivateDir } from '../../dataDir';
 import { loadOcrModels } from '../ocr/pipeline';
 import { firstLine } from '../session';
 import { OCR_MODEL_NAMES } from './protocol';
 import { runOn } from './wire';
 import { WORKLOAD_ROUNDS, workloadInput } from './workload';
 
-const [provider = 'cpu', threadsArg = '1', budgetArg = 'Infinity'] = process.argv.slice(2);
+const [provider = 'cpu', threadsArg = '1', budgetArg = 'Infinity', cacheDir] = process.argv.slice(2);
 const say = (msg: object): void => void process.stdout.write(`${JSON.stringify(msg)}\n`);
 
 try {
-  const loaded = await loadOcrModels({ providers: [provider], threads: Number(threadsArg), strict: true });
+  // The graph cache is inside the data dir: owner-only, like everything there, whatever this process creates.
+  if (cacheDir) ensurePrivateDir(cacheDir);
+  const loaded = await loadOcrModels({ providers: [provider], threads: Number(threadsArg), strict: true, cacheDir });
   const models = { det: loaded.det, cls: await loaded.cls(), rec: loaded.rec };
   say({ loaded: true });
   const inputs = OCR_MODEL_NAMES.map((m) => [m, workloadInput(m)] as const);
