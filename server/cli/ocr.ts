@@ -177,9 +177,16 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
         import('../engine/providerChoice'),
       ]);
       let starting: Promise<import('../engine').Engine> | undefined;
+      const timedChoice = async (): ReturnType<typeof chooseProvider> => {
+        const t = clock();
+        const choice = await chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider });
+        // Measured once per data dir and machine (then kept in providers.json): shown when this run paid for it.
+        if (choice.measuredAt && !choice.cached) recordSpan('execution providers measured', t);
+        return choice;
+      };
       const stop = new AbortController();
       const boot = (): Promise<import('../engine').Engine> =>
-        (starting ??= chooseProvider({ dataDir: config.dataDir, forced: config.engine.provider }).then((choice) => {
+        (starting ??= timedChoice().then((choice) => {
           // A run that turned out to need no recognition stopped the engine while the provider was chosen.
           stop.signal.throwIfAborted();
           return createEngine({
