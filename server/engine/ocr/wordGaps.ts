@@ -14,7 +14,7 @@ export const GAP_RATIO = 0.45;
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/u;
 /** English puts no space before closing punctuation or after an opening bracket, whatever the gap. */
 const NO_SPACE_BEFORE = /[,.:;!?%)\]}]/u;
-const NO_SPACE_AFTER = /[([{$#]/u;
+const NO_SPACE_AFTER = /[([{$]/u;
 /** Digits and numeric punctuation carry wide side bearings ("1", "-", "."), so pairs of them need a wider gap. */
 const NUMERIC = /[0-9.,:\-/]/u;
 const DIGIT_GAP_RATIO = 0.65;
