@@ -3,11 +3,14 @@
 // whole-process rows start from a copy of them with a new store, so no result of an earlier run is reused.
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { engineCacheDir } from '../../server/engine';
+import { PROVIDER_CHOICE_FILE } from '../../server/engine/providerChoice';
 import { runMeasured } from '../measure';
 import { lastWords, withoutStoreKey } from './child';
 import type { BenchContext } from './types';
 
-const LEFT_BY_A_RUN = ['cache', 'providers.json'];
+/** What a run leaves besides the store, as paths in a data dir. */
+const leftByARun = (dataDir: string): string[] => [engineCacheDir(dataDir), join(dataDir, PROVIDER_CHOICE_FILE)];
 
 const sources = new WeakMap<BenchContext, Promise<string>>();
 
@@ -35,8 +38,9 @@ function source(ctx: BenchContext): Promise<string> {
 export async function preparedDataDir(ctx: BenchContext, dir: string): Promise<string> {
   const from = await source(ctx);
   mkdirSync(dir, { recursive: true });
-  for (const name of LEFT_BY_A_RUN) {
-    if (existsSync(join(from, name))) cpSync(join(from, name), join(dir, name), { recursive: true });
-  }
+  const to = leftByARun(dir);
+  leftByARun(from).forEach((path, i) => {
+    if (existsSync(path)) cpSync(path, to[i], { recursive: true });
+  });
   return dir;
 }

@@ -39,7 +39,8 @@ export interface Fingerprint {
   gpu: string;
 }
 
-const CACHE_FILE = 'providers.json';
+/** Where a data dir keeps the measured choice. */
+export const PROVIDER_CHOICE_FILE = 'providers.json';
 const CACHE_VERSION = 1;
 
 interface CacheFile {
@@ -78,7 +79,7 @@ export function fingerprint(env: NodeJS.ProcessEnv = process.env): Fingerprint {
 }
 
 function readCache(dataDir: string, fp: Fingerprint): CacheFile | undefined {
-  const file = join(dataDir, CACHE_FILE);
+  const file = join(dataDir, PROVIDER_CHOICE_FILE);
   if (!existsSync(file)) return undefined;
   try {
     const c = JSON.parse(readFileSync(file, 'utf8')) as CacheFile;
@@ -90,7 +91,7 @@ function readCache(dataDir: string, fp: Fingerprint): CacheFile | undefined {
 }
 
 function writeCache(dataDir: string, c: CacheFile): void {
-  const file = join(dataDir, CACHE_FILE);
+  const file = join(dataDir, PROVIDER_CHOICE_FILE);
   try {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(c, null, 2) + '\n');
@@ -214,7 +215,7 @@ export async function chooseProvider(opts: ChooseOptions): Promise<ProviderChoic
     return { ...picked, cached: false };
   }
   log.info(
-    `measuring execution providers (${candidates.join(', ')}) on a fixed OCR workload; the result is kept in ${join(opts.dataDir, CACHE_FILE)}`,
+    `measuring execution providers (${candidates.join(', ')}) on a fixed OCR workload; the result is kept in ${join(opts.dataDir, PROVIDER_CHOICE_FILE)}`,
   );
   const picked = pickFastest(await measureProviders(candidates, availableParallelism(), engineCacheDir(opts.dataDir)));
   const measuredAt = new Date().toISOString();

@@ -1,6 +1,6 @@
 // Providers as data: the candidates per platform, what can be told about one without starting it, and the choice
 // of the fastest measured candidate with the reason in words.
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,12 @@ describe('providers', () => {
       expect(files.filter((f) => f.endsWith('.graph'))).toHaveLength(3);
       expect(files.filter((f) => f.endsWith('.ort'))).toHaveLength(3);
       for (const f of ['.', ...files]) expect(statSync(join(dir, f)).mode & 0o077).toBe(0);
+      // A cache that cannot be made (a file in its way) costs the measurement nothing but the cache.
+      const blocked = join(dataDir, 'blocked');
+      mkdirSync(blocked);
+      writeFileSync(join(blocked, 'cache'), 'not a folder');
+      const measured = await chooseProvider({ dataDir: blocked, candidates: ['cpu'], full: true });
+      expect(measured.providers[0].ms).toBeGreaterThan(0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }

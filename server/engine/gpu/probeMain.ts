@@ -10,12 +10,25 @@ import { OCR_MODEL_NAMES } from './protocol';
 import { runOn } from './wire';
 import { WORKLOAD_ROUNDS, workloadInput } from './workload';
 
-const [provider = 'cpu', threadsArg = '1', budgetArg = 'Infinity', cacheDir] = process.argv.slice(2);
+const [provider = 'cpu', threadsArg = '1', budgetArg = 'Infinity', cacheArg] = process.argv.slice(2);
 const say = (msg: object): void => void process.stdout.write(`${JSON.stringify(msg)}\n`);
 
+/**
+ * The graph cache, made owner-only like everything in the data dir whatever this process creates; undefined when
+ * it cannot be made: the measurement then prepares the graphs in memory, and the engine prepares its own later.
+ */
+function usableCache(dir: string | undefined): string | undefined {
+  if (!dir) return undefined;
+  try {
+    ensurePrivateDir(dir);
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
 try {
-  // The graph cache is inside the data dir: owner-only, like everything there, whatever this process creates.
-  if (cacheDir) ensurePrivateDir(cacheDir);
+  const cacheDir = usableCache(cacheArg);
   const loaded = await loadOcrModels({ providers: [provider], threads: Number(threadsArg), strict: true, cacheDir });
   const models = { det: loaded.det, cls: await loaded.cls(), rec: loaded.rec };
   say({ loaded: true });
