@@ -1,8 +1,8 @@
 // Documents in the console: a two-column page shows its blocks numbered in reading order, a page scanned
 // sideways says how it was turned, and a PDF dropped on the zone gets a page switcher.
-import { newsletterPage, NEWSLETTER } from '../server/testkit/pages';
+import { NEWSLETTER } from '../server/testkit/pages';
 import { textPdf } from '../server/testkit/pdf';
-import { expect, nodeUrl, screenshot, squashed, test } from './fixtures';
+import { expect, newsletterPage, nodeUrl, screenshot, squashed, test } from './fixtures';
 import type { Page } from '@playwright/test';
 
 test.beforeAll(async ({ request }) => {

@@ -1,8 +1,10 @@
 // Shared by the specs: the node's URL as baseURL, a console-error collector, and test images rendered on the spot.
+import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { test as base, expect, type Page } from '@playwright/test';
-import { renderText } from '../server/testkit/renderText';
+import type { RenderRequest } from './renderInput';
 
 export const SCREENSHOTS = join(process.cwd(), 'test-results', 'screenshots');
 
@@ -12,9 +14,43 @@ export function nodeUrl(): string {
   return url;
 }
 
-/** Renders lines of text to a PNG with real fonts (the same renderer the engine's tests use). */
-export function textImage(lines: string[], fontSize = 32): Promise<Buffer> {
-  return renderText({ lines, fontSize });
+const RENDER_DEADLINE_MS = 20_000;
+const RENDER_TRIES = 2;
+
+/**
+ * Renders test images in a child process. Pango's text rendering has hung once inside the test worker; a
+ * stuck render thread then also kept the worker from exiting, so the whole run waited for the runner's
+ * five-minute kill. In a child, a render that misses its deadline is killed and tried again.
+ */
+async function rendered(requests: RenderRequest[]): Promise<Buffer[]> {
+  const script = join(process.cwd(), 'e2e', 'renderInput.ts');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, JSON.stringify(requests)], {
+        maxBuffer: 256 << 20,
+        timeout: RENDER_DEADLINE_MS,
+        killSignal: 'SIGKILL',
+      });
+      return (JSON.parse(stdout) as string[]).map((b64) => Buffer.from(b64, 'base64'));
+    } catch (err) {
+      if (attempt >= RENDER_TRIES) throw err;
+    }
+  }
+}
+
+/** Lines of text as a PNG in real fonts (the renderer the engine's tests use). */
+export async function textImage(lines: string[], fontSize = 32): Promise<Buffer> {
+  return (await textImages([lines], fontSize))[0];
+}
+
+/** One PNG per entry, rendered together. */
+export function textImages(images: string[][], fontSize = 32): Promise<Buffer[]> {
+  return rendered(images.map((lines) => ['text', lines, fontSize]));
+}
+
+/** The two-column newsletter page of the engine's document tests, optionally scanned turned clockwise. */
+export async function newsletterPage(rotate: 0 | 90 | 180 | 270 = 0): Promise<Buffer> {
+  return (await rendered([['newsletter', rotate]]))[0];
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,17 +1,18 @@
 // Jobs: a folder job started from the console runs to completion with a moving progress bar and exports jsonl.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, screenshot, squashed, test, textImage } from './fixtures';
+import { expect, screenshot, squashed, test, textImages } from './fixtures';
 
 const FILES = 16;
 
 test('a folder job shows moving progress, completes and exports', async ({ page, consoleErrors }) => {
   const folder = join(process.env.HEARTH_E2E_DATA!, 'scans');
   mkdirSync(join(folder, 'sub'), { recursive: true });
-  for (let i = 0; i < FILES; i++) {
-    const dir = i % 4 === 0 ? join(folder, 'sub') : folder;
-    writeFileSync(join(dir, `page-${i}.png`), await textImage([`Page number ${i}`, 'Hearth folder job'], 26));
-  }
+  const pages = await textImages(
+    Array.from({ length: FILES }, (_, i) => [`Page number ${i}`, 'Hearth folder job']),
+    26,
+  );
+  pages.forEach((png, i) => writeFileSync(join(i % 4 === 0 ? join(folder, 'sub') : folder, `page-${i}.png`), png));
   writeFileSync(join(folder, 'broken.png'), 'this is not an image');
 
   await page.goto('/#/jobs');

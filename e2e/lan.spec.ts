@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, settled, squashed, test, textImage } from './fixtures';
+import { expect, settled, squashed, test, textImage, textImages } from './fixtures';
 import { startHearth, type HearthServer } from './hearthProcess';
 
 let server: HearthServer;
@@ -74,7 +74,11 @@ test('a new browser is asked for a key, then everything works with it', async ({
 
   const folder = join(dataDir, 'lan-scans');
   mkdirSync(folder, { recursive: true });
-  for (let i = 0; i < 4; i++) writeFileSync(join(folder, `lan-${i}.png`), await textImage([`LAN page ${i}`], 24));
+  const pages = await textImages(
+    [0, 1, 2, 3].map((i) => [`LAN page ${i}`]),
+    24,
+  );
+  pages.forEach((png, i) => writeFileSync(join(folder, `lan-${i}.png`), png));
   // A key may only run jobs under the node's shared roots: share the folder in Settings first.
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('settings-shared-roots').fill(folder);
