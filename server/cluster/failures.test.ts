@@ -139,6 +139,13 @@ describe('cluster failures', () => {
     expect({ state: end.state, done: end.done, failed: end.failed }).toEqual({ state: 'done', done: FILES, failed: 0 });
     await expectEveryFileOnce(owner, end);
     expect((await getJson<ClusterResponse>(`${owner.url}/v1/cluster`)).connected).toBe(true);
+    // Each node follows the heartbeats again: both are up on fresh beats, long after any from before the restart.
+    await new Promise((r) => setTimeout(r, 3_000));
+    const after = await getJson<ClusterResponse>(`${owner.url}/v1/cluster`);
+    expect(after.nodes.map((n) => [n.name, n.status, (n.lastSeenMs ?? Infinity) < 1_500])).toEqual([
+      ['owner', 'up', true],
+      ['worker', 'up', true],
+    ]);
     for (const n of [owner, worker]) {
       expect(n.log()).toContain('lost the connection to the NATS server');
       expect(n.log()).toContain('reconnected to the NATS server');

@@ -26,6 +26,7 @@ import {
   DEDUP_WINDOW_NS,
   MODELS_BUCKET,
   NODES_BUCKET,
+  NODES_TTL_MS,
   PAYLOAD_BUCKET,
   RESULT_STREAM,
   resultConsumer,
@@ -179,7 +180,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
       }
     }
     // Entries of nodes gone for good fall away on their own.
-    const nodesKv = await kvm.create(NODES_BUCKET, { storage: StorageType.File, history: 1, ttl: 10 * 60_000 });
+    const nodesKv = await kvm.create(NODES_BUCKET, { storage: StorageType.File, history: 1, ttl: NODES_TTL_MS });
     const objm = new Objm(js);
     const payloads = await objm.create(PAYLOAD_BUCKET, { storage: StorageType.File });
     const modelsKv = await kvm.create(MODELS_BUCKET, { storage: StorageType.File, history: 1 });
@@ -207,8 +208,6 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
     let modelSync: ModelSync | undefined;
     let servedModels: ModelService | undefined;
     let lastView: { nodes: ClusterNode[]; queues: Record<string, ClusterQueue> } = { nodes: [], queues: {} };
-    let peers: ClusterNode[] = [];
-    let peerTimer: NodeJS.Timeout | undefined;
     let closing = false;
 
     const beat = () => {
@@ -275,22 +274,22 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           }
         })();
         puller = startPuller({ nodeId, js, consumers, payloads, sealer, engine, ackWaitMs: cc.ackWaitMs, maxDeliver: cc.maxDeliver });
-        const m = (membership = startHeartbeats(nodesKv, { heartbeatMs: cc.heartbeatMs, downAfterMs: cc.downAfterMs, beat }));
-        // The peers' load as of their last heartbeats, for choosing where an interactive call goes.
-        peerTimer = setInterval(() => {
-          m.nodes(nodeId).then(
-            (list) => (peers = list.filter((n) => n.id !== nodeId)),
-            () => (peers = []),
-          );
-        }, cc.heartbeatMs);
-        peerTimer.unref();
+        membership = startHeartbeats(nodesKv, {
+          heartbeatMs: cc.heartbeatMs,
+          downAfterMs: cc.downAfterMs,
+          forgetAfterMs: NODES_TTL_MS,
+          beat,
+        });
+        const m = membership;
         const serve = async (call: PeerCall, image: Buffer): Promise<unknown> => {
           if (call.kind === 'ocr') return engine.ocr(image);
           if (!servedModels || !call.model) throw new AppError('not_found', 404, 'no such model on this node');
           if (call.kind === 'classify') return servedModels.classify(call.model, image, { topK: call.topK, page: call.page });
           return servedModels.infer(call.model, call.request as Parameters<ModelService['infer']>[1]);
         };
-        offload = startOffload({ nc, nodeId, name, engine, sealer, peers: () => peers, serve });
+        // The peers' load as of their last heartbeats, for choosing where an interactive call goes.
+        const peers = (): ClusterNode[] => m.nodes(nodeId).filter((n) => n.id !== nodeId);
+        offload = startOffload({ nc, nodeId, name, engine, sealer, peers, serve });
       },
       async syncModels(local) {
         modelSync = await syncModels(local, { kv: modelsKv, bundles: modelBundles, sealer });
@@ -317,7 +316,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           };
         }
         try {
-          const nodes = membership ? await membership.nodes(nodeId) : [];
+          const nodes = membership ? membership.nodes(nodeId) : [];
           const queues: Record<string, ClusterQueue> = {};
           for (const cls of CLASSES) queues[cls] = await queueOf(WORK_STREAM, workConsumer(cls));
           lastView = { nodes, queues };
@@ -334,7 +333,6 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           log.info('left the work queue', { finished, returned });
         }
         dispatcher?.abort();
-        clearInterval(peerTimer);
         modelSync?.stop();
         await offload?.close();
         // With the NATS server away these would wait for it: give each a moment, then close hard.

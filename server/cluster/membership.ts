@@ -1,6 +1,7 @@
-// Membership and health: every node puts a heartbeat into a KV bucket; a node whose last heartbeat is older
-// than downAfterMs is down. Ages are measured against the NATS server's timestamps, one clock for all nodes.
-import type { KV } from '@nats-io/kv';
+// Membership and health: every node puts a heartbeat into a KV bucket and watches the bucket, so each node holds
+// the latest heartbeat of every node in memory; one whose last heartbeat is older than downAfterMs is down.
+// Reading the view costs no round trip to NATS, and a slow or restarting NATS server cannot hold a request up.
+import type { KV, KvEntry } from '@nats-io/kv';
 import type { ClusterNode } from '../contract/cluster';
 import { createLogger } from '../logger';
 
@@ -12,18 +13,26 @@ export interface Heartbeat extends Omit<ClusterNode, 'status' | 'lastSeenMs' | '
 }
 
 export interface Membership {
-  nodes(selfId: string): Promise<ClusterNode[]>;
+  /** Every node whose heartbeat this node has seen, self included, by name. */
+  nodes(selfId: string): ClusterNode[];
   /** Sends a heartbeat now (this node's facts changed). */
   refresh(): void;
-  /** Sends one last heartbeat that marks this node stopped. */
+  /** Sends one last heartbeat that marks this node stopped, and stops watching. */
   leave(): Promise<void>;
+}
+
+interface Seen {
+  hb: Heartbeat;
+  /** When the NATS server stored it. */
+  at: number;
 }
 
 export function startHeartbeats(
   kv: KV,
-  opts: { heartbeatMs: number; downAfterMs: number; beat: () => Heartbeat; now?: () => number },
+  opts: { heartbeatMs: number; downAfterMs: number; forgetAfterMs: number; beat: () => Heartbeat },
 ): Membership {
   let stopped = false;
+  const seen = new Map<string, Seen>();
   const send = async (hb: Heartbeat): Promise<void> => {
     try {
       await kv.put(hb.id, JSON.stringify(hb));
@@ -38,24 +47,48 @@ export function startHeartbeats(
   timer.unref();
   void send(opts.beat());
 
+  const take = (e: KvEntry): void => {
+    if (e.operation !== 'PUT') {
+      seen.delete(e.key);
+      return;
+    }
+    try {
+      seen.set(e.key, { hb: JSON.parse(e.string()) as Heartbeat, at: e.created.getTime() });
+    } catch {
+      log.warn('a heartbeat that is not JSON was ignored', { key: e.key });
+    }
+  };
+  let stopWatch = (): void => undefined;
+  // The watch is an ordered consumer: after a reconnect or a gap it is recreated where it left off.
+  const watching = (async () => {
+    while (!stopped) {
+      try {
+        const updates = await kv.watch();
+        if (stopped) return updates.stop();
+        stopWatch = () => updates.stop();
+        for await (const e of updates) take(e);
+      } catch (err) {
+        if (!stopped) log.debug('node watch interrupted; resuming', { error: String(err) });
+      }
+      if (!stopped) await new Promise((r) => setTimeout(r, opts.heartbeatMs));
+    }
+  })();
+
   return {
-    async nodes(selfId) {
+    nodes(selfId) {
       const out: ClusterNode[] = [];
-      // A key updated while the bucket is listed (heartbeats come every few hundred ms) can be listed twice.
-      const keys = new Set<string>();
-      for await (const k of await kv.keys()) keys.add(k);
-      for (const k of keys) {
-        const e = await kv.get(k);
-        if (!e || e.operation !== 'PUT') continue;
-        const hb = JSON.parse(e.string()) as Heartbeat;
+      const now = Date.now();
+      for (const [id, { hb, at }] of seen) {
         // The server stamps every entry; comparing with our clock assumes clocks in step (NTP), as TLS does.
-        const age = Math.max(0, Date.now() - e.created.getTime());
+        const age = Math.max(0, now - at);
+        // The bucket's own expiry removes a long-gone node without telling watchers: forget it here too.
+        if (age >= opts.forgetAfterMs) continue;
         const { stopped: left, ...info } = hb;
         out.push({
           ...info,
           status: !left && age < opts.downAfterMs ? 'up' : 'down',
           lastSeenMs: age,
-          ...(k === selfId ? { self: true } : {}),
+          ...(id === selfId ? { self: true } : {}),
         });
       }
       return out.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -67,6 +100,8 @@ export function startHeartbeats(
       stopped = true;
       clearInterval(timer);
       await send({ ...opts.beat(), stopped: true });
+      stopWatch();
+      await watching;
     },
   };
 }

@@ -11,8 +11,9 @@ export const workConsumer = (cls: WorkClass): string => `work-${cls}`;
 export const resultSubject = (nodeId: string): string => `hearth.result.${nodeId}`;
 export const resultConsumer = (nodeId: string): string => `results-${nodeId}`;
 
-/** Heartbeats, one key per node. */
+/** Heartbeats, one key per node; a node gone this long falls out of the bucket. */
 export const NODES_BUCKET = 'hearth-nodes';
+export const NODES_TTL_MS = 10 * 60_000;
 /** Cluster-wide facts (the key check). */
 export const CLUSTER_BUCKET = 'hearth-cluster';
 /** Model bundles (object store) and each model's active version (KV). */
