@@ -1,6 +1,8 @@
 // The typed client against a real node on a socket: health, OCR with raw bytes, the origin tag, JSON bodies,
-// and errors turned into ClientError with the node's own codes (or network_error when nothing answers).
+// and errors turned into ClientError with the node's own codes (network_error when nothing answers, timeout when an answer never comes).
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +87,22 @@ describe('hearth/client', () => {
   it('reports an unreachable node as network_error', async () => {
     const client = createClient({ baseUrl: 'http://127.0.0.1:1' });
     await expect(client.health()).rejects.toMatchObject({ code: 'network_error', status: 0 });
+  });
+
+  it('reports a request past its deadline as timeout, with the node named', async () => {
+    // A socket that accepts and never answers: the request ends only by its signal.
+    const silent = createNetServer(() => undefined).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      await expect(createClient({ baseUrl: url }).health(AbortSignal.timeout(200))).rejects.toMatchObject({
+        code: 'timeout',
+        status: 0,
+        message: `the node at ${url} did not answer in time`,
+      });
+    } finally {
+      silent.close();
+    }
   });
 
   it('builds absolute URLs with params and query for links and EventSource', () => {

@@ -151,6 +151,8 @@ export function createClient(opts: ClientOptions): HearthClient {
       });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
+      if ((err as Error).name === 'TimeoutError')
+        throw new ClientError('timeout', 0, `the node at ${baseUrl || 'this address'} did not answer in time`);
       throw new ClientError('network_error', 0, `cannot reach the node at ${baseUrl || 'this address'}: ${(err as Error).message}`);
     }
     if (!res.ok) throw await errorFrom(res);

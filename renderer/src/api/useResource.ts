@@ -11,6 +11,9 @@ export interface Resource<T> {
   reload(): void;
 }
 
+/** A polled answer later than this is given up and shown as an error, and the poll goes on. */
+const POLL_DEADLINE_MS = 10_000;
+
 export function useResource<T>(
   load: (client: HearthClient, signal: AbortSignal) => Promise<T>,
   deps: readonly unknown[],
@@ -35,7 +38,9 @@ export function useResource<T>(
     const run = async (first: boolean): Promise<void> => {
       if (first) setLoading(true);
       try {
-        const value = await loadRef.current(client, ctrl.signal);
+        // A view that polls must not stop updating on one request that never ends.
+        const signal = opts.intervalMs ? AbortSignal.any([ctrl.signal, AbortSignal.timeout(POLL_DEADLINE_MS)]) : ctrl.signal;
+        const value = await loadRef.current(client, signal);
         if (ctrl.signal.aborted) return;
         setData(value);
         setError(undefined);
