@@ -113,7 +113,7 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
     const found = await timed('look for a running node', () => findRunningNode(config.dataDir));
     if (found) remote = { url: found.url };
   }
-  if (remote) await import('../engine/prestart').then((m) => m.dropPrestartedWorker());
+  if (remote) void import('../engine/prestart').then((m) => m.dropPrestartedWorker());
   process.stderr.write(
     remote
       ? `hearth: recognising on the node at ${remote.url}${flags.server ? '' : ' (running on this machine; --local to recognise in this process)'}\n`

@@ -1,7 +1,8 @@
 // One engine worker thread booted before it is known to be needed: booting a thread and loading its code
 // (ONNX Runtime, sharp) is the longest part of a start, and can run while the CLI loads its own code, reads
 // its config and opens the store. The engine adopts it when it starts (EngineOptions.prestarted); when the run
-// recognises elsewhere or not at all, it is stopped at once (it has not entered ONNX Runtime).
+// recognises elsewhere or not at all, it is stopped at once (it has not entered ONNX Runtime), and at the latest
+// before the process exits.
 import { WorkerThread } from './workerThread';
 
 let early: WorkerThread | undefined;
@@ -11,6 +12,10 @@ export function prestartWorker(): void {
   if (early) return;
   early = new WorkerThread();
   early.unref();
+  // Left to the process's exit, a thread still loading its native addons can abort the whole process
+  // ("terminate called after throwing an instance of 'Napi::Error'", exit 134) on a run that ended early, a usage
+  // error say. Stopped before, it ends cleanly.
+  process.once('beforeExit', () => void dropPrestartedWorker());
 }
 
 /** The booted thread, handed over once (undefined when none was started or it was taken). */

@@ -14,6 +14,7 @@ const { gate, spawnedAt } = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('engine worker started outside a worker thread');
 const booted = clock();
+port.postMessage({ booted: true } satisfies WorkerReply);
 let ctx: TaskContext = { providers: [], threads: 1 };
 
 /** Start-up timings recorded since the last message (a model loaded on first use), sent when asked for. */

@@ -37,4 +37,6 @@ export type WorkerReply =
   | { ready: true; providers: string[] }
   | { ready: false; error: SerialisedError }
   /** Start-up timings of the worker (sent only when they are being traced). */
-  | { spans: TimingSpan[] };
+  | { spans: TimingSpan[] }
+  /** Its code, native addons included, is loaded: from here it can be stopped safely while unstarted. */
+  | { booted: true };

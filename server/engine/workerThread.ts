@@ -48,6 +48,8 @@ export class WorkerThread {
   isReady = false;
   readonly ready: Promise<void>;
 
+  /** Resolves once the thread's code is loaded, or it has exited. */
+  private readonly booted: Promise<void>;
   /** Called when the thread exits (a crash, or terminate()). */
   onExit: (thread: WorkerThread, code: number) => void;
 
@@ -59,8 +61,14 @@ export class WorkerThread {
       workerData: { gate: this.gate.buffer, spawnedAt: clock() } satisfies WorkerData,
       execArgv: [],
     });
+    let booted = (): void => undefined;
+    this.booted = new Promise<void>((resolve) => (booted = resolve));
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.on('message', (msg: WorkerReply) => {
+        if ('booted' in msg) {
+          booted();
+          return;
+        }
         if ('spans' in msg) {
           addSpans(msg.spans);
           return;
@@ -85,6 +93,7 @@ export class WorkerThread {
       });
       this.worker.on('exit', (code) => {
         this.exited = true;
+        booted();
         reject(new Error(`engine worker exited with code ${code} before it was ready`));
         this.failAll(new Error(`engine worker exited with code ${code}`));
         this.onExit(this, code);
@@ -140,7 +149,11 @@ export class WorkerThread {
   async terminate(graceMs = TERMINATE_GRACE_MS): Promise<void> {
     if (this.exited) return;
     if (Atomics.compareExchange(this.gate, 0, GATE.OPEN, GATE.STOPPED) === GATE.OPEN) {
-      // Still booting (Node, code): nothing of ONNX Runtime's to wait for.
+      // Unstarted: nothing of ONNX Runtime's to wait for. But a thread stopped while it loads its native addons
+      // can abort the whole process ("terminate called after throwing an instance of 'Napi::Error'"): it
+      // finishes loading its code first, ref'd so that the process waits for it.
+      this.worker.ref();
+      await this.booted;
       await this.worker.terminate();
       return;
     }
