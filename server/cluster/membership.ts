@@ -91,6 +91,11 @@ export function startHeartbeats(
           ...(id === selfId ? { self: true } : {}),
         });
       }
+      // Until its own first heartbeat comes back through the watch, a node still knows it is up.
+      if (!seen.has(selfId) && !stopped) {
+        const { stopped: _left, ...info } = opts.beat();
+        out.push({ ...info, status: 'up', lastSeenMs: 0, self: true });
+      }
       return out.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     },
     refresh() {
