@@ -1,6 +1,8 @@
 // Quota counts shared by a cluster: one KV entry per quota and period, changed by compare-and-set on the entry's
 // revision (a node that lost the race reads again and asks the rule again), so nodes together admit exactly what
-// is left. Loaded only with --cluster. Without NATS a count cannot be known: the caller decides what that means.
+// is left. The entry also keeps each node's share of reservations in flight: a node that dies mid-request leaves
+// its share behind, and the others let it go once the node is gone, instead of carrying it until the period ends.
+// Loaded only with --cluster. Without NATS a count cannot be known: the caller decides what that means.
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { AppError } from '../appError';
 import type { Cluster, SharedBucket } from '../cluster';
@@ -16,12 +18,32 @@ const lostRace = (err: unknown): boolean =>
   err instanceof JetStreamApiError &&
   (err.code === JetStreamApiCodes.StreamWrongLastSequence || err.code === JetStreamApiCodes.StreamWrongLastSequenceUnknown);
 
-export async function openClusterCounters(cluster: Pick<Cluster, 'openBucket'>): Promise<QuotaCounters> {
-  return clusterCounters(await cluster.openBucket(BILLING_BUCKET, { ttlMs: COUNT_TTL_MS }));
+/** One count as the entry holds it: the total, reservations included, and each node's reservations in it. */
+interface Count {
+  n: number;
+  holds: Record<string, number>;
 }
 
-function clusterCounters(bucket: SharedBucket): QuotaCounters {
+export async function openClusterCounters(cluster: Pick<Cluster, 'openBucket' | 'nodeId' | 'nodeGone'>): Promise<QuotaCounters> {
+  return clusterCounters(await cluster.openBucket(BILLING_BUCKET, { ttlMs: COUNT_TTL_MS }), cluster);
+}
+
+function clusterCounters(bucket: SharedBucket, cluster: Pick<Cluster, 'nodeId' | 'nodeGone'>): QuotaCounters {
   const { kv } = bucket;
+  const self = cluster.nodeId;
+  /** Counts this process has written: a share of ours found in any other was left by this node's previous run. */
+  const written = new Set<string>();
+  /** The count without the reservations of nodes that are gone (died with requests in flight), nor stale ones of ours. */
+  const live = (key: string, text: string): Count => {
+    const stored = JSON.parse(text) as Count | number;
+    const count: Count = typeof stored === 'number' ? { n: stored, holds: {} } : { n: stored.n, holds: { ...stored.holds } };
+    for (const [id, amount] of Object.entries(count.holds)) {
+      if (id === self ? written.has(key) : !cluster.nodeGone(id)) continue;
+      count.n -= amount;
+      delete count.holds[id];
+    }
+    return count;
+  };
   const unreachable = (cause?: unknown): AppError =>
     new AppError(
       'cluster_unavailable',
@@ -42,22 +64,34 @@ function clusterCounters(bucket: SharedBucket): QuotaCounters {
   const keyOf = (quota: string, startDay: string): string => `${quota}.${startDay}`;
 
   return {
-    async update(ref, change) {
+    async update(ref, change, hold) {
       const key = keyOf(ref.quota, ref.startDay);
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const entry = await reach(() => kv.get(key));
         if (entry === 'lost') continue;
         if (!entry || entry.operation !== 'PUT') {
-          // The first node to count this period starts from what it has charged itself.
-          const held = ref.seed();
+          // The first node to count this period starts from what it has charged itself and holds now (a
+          // reservation let go is already out of what it holds).
+          const held = ref.seed() - Math.min(hold, 0);
           const next = change(held);
-          if ((await reach(() => kv.create(key, String(next ?? held)))) === 'lost') continue;
+          const mine = ref.holding() + (next !== undefined ? Math.max(hold, 0) : 0);
+          const count: Count = { n: next ?? held, holds: mine > 0 ? { [self]: mine } : {} };
+          if ((await reach(() => kv.create(key, JSON.stringify(count)))) === 'lost') continue;
+          written.add(key);
           return { held, changed: next !== undefined };
         }
-        const held = Number(entry.string());
+        const count = live(key, entry.string());
+        const held = count.n;
         const next = change(held);
         if (next === undefined) return { held, changed: false };
-        if ((await reach(() => kv.update(key, String(next), entry.revision))) === 'lost') continue;
+        const had = count.holds[self] ?? 0;
+        // Of a reservation let go, the part the others already let go (they took this node for gone) stays off.
+        count.n = next + Math.max(0, -hold - had);
+        const mine = Math.max(0, had + hold);
+        if (mine > 0) count.holds[self] = mine;
+        else delete count.holds[self];
+        if ((await reach(() => kv.update(key, JSON.stringify(count), entry.revision))) === 'lost') continue;
+        written.add(key);
         return { held, changed: true };
       }
       throw new AppError(
@@ -70,8 +104,9 @@ function clusterCounters(bucket: SharedBucket): QuotaCounters {
       );
     },
     async read(ref) {
-      const entry = await reach(() => kv.get(keyOf(ref.quota, ref.startDay)));
-      return entry && entry !== 'lost' && entry.operation === 'PUT' ? Number(entry.string()) : ref.seed();
+      const key = keyOf(ref.quota, ref.startDay);
+      const entry = await reach(() => kv.get(key));
+      return entry && entry !== 'lost' && entry.operation === 'PUT' ? live(key, entry.string()).n : ref.seed();
     },
     recount() {
       // The cluster's count is every node's; one node's ledger cannot recount it.

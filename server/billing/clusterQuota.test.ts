@@ -1,12 +1,14 @@
 // A hard quota across a cluster, with real processes: two nodes on one nats-server; a key, a department's group, a
 // price and the group's hard quota made once on one node hold on both; 16 clients racing the last units on both
 // nodes: exactly what is left is admitted, each node's statement adds up to what it admitted, and without NATS the
-// node refuses work under a hard quota (503) until NATS is back.
+// node refuses work under a hard quota (503) until NATS is back; a node killed mid-request leaves no reservation
+// behind once it is gone.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PriceCards, Quota, Statement } from '../contract/billing';
 import type { CreatedKeyResponse, KeyListResponse } from '../contract/security';
 import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
+import { imagesToPdf } from '../testkit/pdf';
 import { renderText } from '../testkit/renderText';
 
 const LIMIT = 10;
@@ -128,5 +130,54 @@ describe('a hard quota across a cluster', () => {
     for (const m of [alpha, beta]) {
       await until(`${m.node.name} counts again`, 60_000, async () => ((await ocr(m)).status === 429 ? true : undefined));
     }
+  });
+
+  it("lets go of the reservation of a node killed with a request in flight once the node is gone, not at the period's end", async () => {
+    const scanner = await postJson<CreatedKeyResponse>(`${alpha.node.url}/v1/keys`, { name: 'scanner', scopes: ['infer'] });
+    await postJson(`${alpha.node.url}/v1/billing/quotas`, {
+      subject: { key: scanner.id },
+      period: 'day',
+      mode: 'hard',
+      unit: 'ocr_image',
+      units: 2,
+    });
+    await until('beta to hold the scanner key and its quota', 30_000, async () => {
+      const list = await getJson<{ quotas: Quota[] }>(`${beta.node.url}/v1/billing/quotas`);
+      const keys = await getJson<KeyListResponse>(`${beta.node.url}/v1/keys`);
+      return list.quotas.some((q) => q.subject.id === scanner.id) && keys.keys.some((k) => k.id === scanner.id) ? true : undefined;
+    });
+    const usedOnAlpha = async (): Promise<string | undefined> =>
+      (await getJson<{ quotas: Quota[] }>(`${alpha.node.url}/v1/billing/quotas`)).quotas.find((q) => q.subject.id === scanner.id)?.used;
+
+    // Scanned pages in a PDF keep beta busy for seconds; the request holds one unit meanwhile.
+    const pages = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        renderText({ lines: Array.from({ length: 24 }, (_, l) => `Ledger page ${i} line ${l}`), fontSize: 20 }),
+      ),
+    );
+    let answered = false;
+    const slow = fetch(`${beta.node.url}/v1/ocr`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pdf', authorization: `Bearer ${scanner.key}` },
+      body: await imagesToPdf(pages),
+    }).then(
+      () => (answered = true),
+      () => undefined,
+    );
+    await until('the cluster to count beta’s reservation', 10_000, async () => ((await usedOnAlpha()) === '1' ? true : undefined));
+    expect(answered).toBe(false);
+    await killNode(beta.node);
+    await slow;
+
+    await until('alpha to let go of the reservation beta died with', 15_000, async () =>
+      (await usedOnAlpha()) === '0' ? true : undefined,
+    );
+    const scan = (): Promise<Response> =>
+      fetch(`${alpha.node.url}/v1/ocr`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png', authorization: `Bearer ${scanner.key}` },
+        body: image,
+      });
+    expect([(await scan()).status, (await scan()).status, (await scan()).status]).toEqual([200, 200, 429]);
   });
 });

@@ -206,11 +206,8 @@ export function createBilling(opts: {
   const refOf = (q: QuotaRow, span: PeriodSpan): CounterRef => {
     const subject = sha256Hex(`${q.subject_kind}:${q.subject_kind === 'key' ? q.subject_id : (q.group_name ?? q.subject_id)}`).slice(0, 32);
     const quota = `quota.${subject}.${q.period}.${q.mode}.${q.unit ?? 'money'}`;
-    return {
-      quota,
-      startDay: span.startDay,
-      seed: () => ledger.sum(span.startDay, subjectKeys(q), q.unit) + (inFlight.get(`${quota}.${span.startDay}`) ?? 0),
-    };
+    const holding = (): number => inFlight.get(`${quota}.${span.startDay}`) ?? 0;
+    return { quota, startDay: span.startDay, seed: () => ledger.sum(span.startDay, subjectKeys(q), q.unit) + holding(), holding };
   };
   const countOf = (ref: CounterRef): string => `${ref.quota}.${ref.startDay}`;
   const addInFlight = (ref: CounterRef, amount: number): void => {
@@ -224,11 +221,11 @@ export function createBilling(opts: {
   /** The quota rule: a hard quota takes work only while it fits under the limit; a soft one takes all (and warns). */
   const fits = (q: QuotaRow, held: number, amount: number): boolean => q.mode !== 'hard' || held + amount <= q.limit_value;
   /** Changes counts, logging what could not be changed: the count then stays higher than it should (never lower). */
-  const changeCounts = async (changes: Map<string, { ref: CounterRef; delta: number }>): Promise<void> => {
-    for (const { ref, delta } of changes.values()) {
-      if (delta === 0) continue;
+  const changeCounts = async (changes: Map<string, { ref: CounterRef; delta: number; released: number }>): Promise<void> => {
+    for (const { ref, delta, released } of changes.values()) {
+      if (delta === 0 && released === 0) continue;
       await counters
-        .update(ref, (held) => held + delta)
+        .update(ref, (held) => held + delta, -released)
         .catch((err: unknown) => {
           log.warn('a quota count could not be changed', { count: countOf(ref), delta, error: String(err) });
         });
@@ -284,15 +281,15 @@ export function createBilling(opts: {
     const card = cardAt(at);
     const micros = priceMicros(card, unit);
     if (card && quantity > 0) ledger.add({ day: utcDay(at), keyId, unit, cardId: card.id, quantity, amountMicros: quantity * micros });
-    const changes = new Map<string, { ref: CounterRef; delta: number }>();
+    const changes = new Map<string, { ref: CounterRef; delta: number; released: number }>();
     for (const h of holds) {
       addInFlight(h.ref, -h.amount);
-      changes.set(countOf(h.ref), { ref: h.ref, delta: -h.amount });
+      changes.set(countOf(h.ref), { ref: h.ref, delta: -h.amount, released: h.amount });
     }
     if (keyId !== OWNER_KEY_ID && quantity > 0) {
       for (const q of quotasOf(keyId)) {
         const ref = refOf(q, periodAt(q.period, at));
-        const c = changes.get(countOf(ref)) ?? { ref, delta: 0 };
+        const c = changes.get(countOf(ref)) ?? { ref, delta: 0, released: 0 };
         c.delta += measure(q, unit, quantity, micros);
         changes.set(countOf(ref), c);
       }
@@ -334,7 +331,7 @@ export function createBilling(opts: {
           }
           let taken: { held: number; changed: boolean };
           try {
-            taken = await counters.update(a.ref, (held) => (fits(a.q, held, a.amount) ? held + a.amount : undefined));
+            taken = await counters.update(a.ref, (held) => (fits(a.q, held, a.amount) ? held + a.amount : undefined), a.amount);
           } catch (err) {
             // Without its count a hard quota cannot admit anything (it fails closed); a soft one only warns.
             if (a.q.mode === 'hard') throw err;

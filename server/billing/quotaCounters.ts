@@ -10,14 +10,20 @@ export interface CounterRef {
   startDay: string;
   /** What a count starts from where there is none yet: this node's charges in the period and its reservations in flight. */
   seed(): number;
+  /** This node's reservations in flight on the count (part of the seed). */
+  holding(): number;
 }
 
 /** The count after the change, or undefined to leave the count as it is (the rule refused). */
 export type CountChange = (held: number) => number | undefined;
 
 export interface QuotaCounters {
-  /** Applies `change` to the current count at once; answers the count it saw and whether it changed it. */
-  update(ref: CounterRef, change: CountChange): Promise<{ held: number; changed: boolean }>;
+  /**
+   * Applies `change` to the current count at once; answers the count it saw and whether it changed it. `hold` is
+   * how much of the change is this node's reservations (taken: positive, let go: negative): a shared count keeps
+   * each node's share, so that the reservations of a node that died can be let go.
+   */
+  update(ref: CounterRef, change: CountChange, hold: number): Promise<{ held: number; changed: boolean }>;
   read(ref: CounterRef): Promise<number>;
   /** Counts start again from the ledger (a group's keys changed); a count the cluster shares stays as it is. */
   recount(): void;

@@ -99,6 +99,8 @@ export interface Cluster {
   /** The URL this node is reachable at, for the others' Cluster view. */
   attachUrl(url: string): void;
   view(): Promise<ClusterResponse>;
+  /** Whether a node is down or gone by its heartbeats (false while this node cannot tell yet). */
+  nodeGone(id: string): boolean;
   /** Drains: stops taking items, finishes or hands back in-flight ones, sends a last heartbeat, disconnects. */
   close(): Promise<void>;
 }
@@ -300,6 +302,7 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
         if (!offload) return { ...(await local()), node: name };
         return offload.run(call, image, local);
       },
+      nodeGone: (id) => membership?.gone(id) ?? false,
       attachUrl(u) {
         url = u;
         membership?.refresh();

@@ -1,7 +1,7 @@
 // Membership and health: every node puts a heartbeat into a KV bucket and watches the bucket, so each node holds
 // the latest heartbeat of every node in memory; one whose last heartbeat is older than downAfterMs is down.
 // Reading the view costs no round trip to NATS, and a slow or restarting NATS server cannot hold a request up.
-import type { KV, KvEntry } from '@nats-io/kv';
+import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { ClusterNode } from '../contract/cluster';
 import { createLogger } from '../logger';
 
@@ -15,6 +15,8 @@ export interface Heartbeat extends Omit<ClusterNode, 'status' | 'lastSeenMs' | '
 export interface Membership {
   /** Every node whose heartbeat this node has seen, self included, by name. */
   nodes(selfId: string): ClusterNode[];
+  /** Whether the node is known to be down or gone (false until the watch has caught up with the bucket). */
+  gone(id: string): boolean;
   /** Sends a heartbeat now (this node's facts changed). */
   refresh(): void;
   /** Sends one last heartbeat that marks this node stopped, and stops watching. */
@@ -33,6 +35,8 @@ export function startHeartbeats(
 ): Membership {
   let stopped = false;
   const seen = new Map<string, Seen>();
+  /** The watch has delivered every heartbeat the bucket held when it started. */
+  let caughtUp = false;
   const send = async (hb: Heartbeat): Promise<void> => {
     try {
       await kv.put(hb.id, JSON.stringify(hb));
@@ -47,7 +51,8 @@ export function startHeartbeats(
   timer.unref();
   void send(opts.beat());
 
-  const take = (e: KvEntry): void => {
+  const take = (e: KvWatchEntry): void => {
+    if (e.isUpdate) caughtUp = true;
     if (e.operation !== 'PUT') {
       seen.delete(e.key);
       return;
@@ -74,19 +79,22 @@ export function startHeartbeats(
     }
   })();
 
+  // The server stamps every entry; comparing with our clock assumes clocks in step (NTP), as TLS does.
+  const ageOf = (s: Seen, now = Date.now()): number => Math.max(0, now - s.at);
+  const isUp = (s: Seen, age: number): boolean => !s.hb.stopped && age < opts.downAfterMs;
+
   return {
     nodes(selfId) {
       const out: ClusterNode[] = [];
       const now = Date.now();
-      for (const [id, { hb, at }] of seen) {
-        // The server stamps every entry; comparing with our clock assumes clocks in step (NTP), as TLS does.
-        const age = Math.max(0, now - at);
+      for (const [id, s] of seen) {
+        const age = ageOf(s, now);
         // The bucket's own expiry removes a long-gone node without telling watchers: forget it here too.
         if (age >= opts.forgetAfterMs) continue;
-        const { stopped: left, ...info } = hb;
+        const { stopped: _left, ...info } = s.hb;
         out.push({
           ...info,
-          status: !left && age < opts.downAfterMs ? 'up' : 'down',
+          status: isUp(s, age) ? 'up' : 'down',
           lastSeenMs: age,
           ...(id === selfId ? { self: true } : {}),
         });
@@ -97,6 +105,11 @@ export function startHeartbeats(
         out.push({ ...info, status: 'up', lastSeenMs: 0, self: true });
       }
       return out.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    },
+    gone(id) {
+      if (!caughtUp) return false;
+      const s = seen.get(id);
+      return !s || !isUp(s, ageOf(s));
     },
     refresh() {
       if (!stopped) void send(opts.beat());
