@@ -7,7 +7,10 @@ import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import { AppError } from '../appError';
 import type { Cluster, SharedBucket } from '../cluster';
 import { BILLING_BUCKET } from '../cluster/names';
+import { createLogger } from '../logger';
 import type { QuotaCounters } from './quotaCounters';
+
+const log = createLogger('billing');
 
 /** A count untouched this long is of a period long gone (a month is at most 31 days). */
 const COUNT_TTL_MS = 40 * 86_400_000;
@@ -31,12 +34,15 @@ export async function openClusterCounters(cluster: Pick<Cluster, 'openBucket' | 
 function clusterCounters(bucket: SharedBucket, cluster: Pick<Cluster, 'nodeId' | 'nodeGone'>): QuotaCounters {
   const { kv } = bucket;
   const self = cluster.nodeId;
-  /** Counts this process has written: a share of ours found in any other was left by this node's previous run. */
+  /** Counts this run has written: a share of ours found in any other was left by this node's previous run. */
   const written = new Set<string>();
+  const parse = (text: string): Count => {
+    const stored = JSON.parse(text) as Count | number;
+    return typeof stored === 'number' ? { n: stored, holds: {} } : { n: stored.n, holds: { ...stored.holds } };
+  };
   /** The count without the reservations of nodes that are gone (died with requests in flight), nor stale ones of ours. */
   const live = (key: string, text: string): Count => {
-    const stored = JSON.parse(text) as Count | number;
-    const count: Count = typeof stored === 'number' ? { n: stored, holds: {} } : { n: stored.n, holds: { ...stored.holds } };
+    const count = parse(text);
     for (const [id, amount] of Object.entries(count.holds)) {
       if (id === self ? written.has(key) : !cluster.nodeGone(id)) continue;
       count.n -= amount;
@@ -62,6 +68,33 @@ function clusterCounters(bucket: SharedBucket, cluster: Pick<Cluster, 'nodeId' |
     }
   };
   const keyOf = (quota: string, startDay: string): string => `${quota}.${startDay}`;
+
+  /** Takes the share this node's previous run left out of every count, so that the other nodes stop counting it. */
+  const dropLastRunShares = async (): Promise<void> => {
+    const keys: string[] = [];
+    for await (const k of await kv.keys()) keys.push(k);
+    for (const key of keys) {
+      // A count this run has written holds its real share already.
+      for (let round = 0; round < MAX_ROUNDS && !written.has(key); round++) {
+        const entry = await kv.get(key);
+        if (!entry || entry.operation !== 'PUT') break;
+        const count = parse(entry.string());
+        const stale = count.holds[self];
+        if (!stale) break;
+        delete count.holds[self];
+        count.n -= stale;
+        try {
+          await kv.update(key, JSON.stringify(count), entry.revision);
+          break;
+        } catch (err) {
+          if (!lostRace(err)) throw err;
+        }
+      }
+    }
+  };
+  void dropLastRunShares().catch((err: unknown) =>
+    log.warn('quota shares left by the last run could not be let go', { error: String(err) }),
+  );
 
   return {
     async update(ref, change, hold) {

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PriceCards, Quota, Statement } from '../contract/billing';
+import type { ClusterResponse } from '../contract/cluster';
 import type { CreatedKeyResponse, KeyListResponse } from '../contract/security';
 import { getJson, killNode, postJson, startNats, startNode, tempRoot, until, type NatsServer, type NodeProc } from '../testkit/cluster';
 import { imagesToPdf } from '../testkit/pdf';
@@ -132,7 +133,7 @@ describe('a hard quota across a cluster', () => {
     }
   });
 
-  it("lets go of the reservation of a node killed with a request in flight once the node is gone, not at the period's end", async () => {
+  it('lets go of the reservation of a node killed with a request in flight once it is gone, and when it is back', async () => {
     const scanner = await postJson<CreatedKeyResponse>(`${alpha.node.url}/v1/keys`, { name: 'scanner', scopes: ['infer'] });
     await postJson(`${alpha.node.url}/v1/billing/quotas`, {
       subject: { key: scanner.id },
@@ -172,6 +173,15 @@ describe('a hard quota across a cluster', () => {
     await until('alpha to let go of the reservation beta died with', 15_000, async () =>
       (await usedOnAlpha()) === '0' ? true : undefined,
     );
+    // Beta back under the same id: its last run's share must not count again now that beta is up.
+    beta = { ...beta, node: await startNode({ name: 'beta', dataDir: join(tmp.root, 'b'), natsUrl: nats.url }) };
+    await until('beta up again, its last run’s share let go', 30_000, async () => {
+      const view = await getJson<ClusterResponse>(`${alpha.node.url}/v1/cluster`);
+      const up = view.nodes.some((n) => n.name === 'beta' && n.status === 'up');
+      return up && (await usedOnAlpha()) === '0' ? true : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await usedOnAlpha()).toBe('0');
     const scan = (): Promise<Response> =>
       fetch(`${alpha.node.url}/v1/ocr`, {
         method: 'POST',
