@@ -276,13 +276,8 @@ export async function joinCluster(deps: ClusterDeps): Promise<Cluster> {
           }
         })();
         puller = startPuller({ nodeId, js, consumers, payloads, sealer, engine, ackWaitMs: cc.ackWaitMs, maxDeliver: cc.maxDeliver });
-        membership = startHeartbeats(nodesKv, {
-          heartbeatMs: cc.heartbeatMs,
-          downAfterMs: cc.downAfterMs,
-          forgetAfterMs: NODES_TTL_MS,
-          beat,
-        });
-        const m = membership;
+        const m = startHeartbeats(nodesKv, { heartbeatMs: cc.heartbeatMs, downAfterMs: cc.downAfterMs, forgetAfterMs: NODES_TTL_MS, beat });
+        membership = m;
         const serve = async (call: PeerCall, image: Buffer): Promise<unknown> => {
           if (call.kind === 'ocr') return engine.ocr(image);
           if (!servedModels || !call.model) throw new AppError('not_found', 404, 'no such model on this node');

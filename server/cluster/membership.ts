@@ -29,6 +29,11 @@ interface Seen {
   at: number;
 }
 
+/** What a heartbeat tells the Cluster view about its node. */
+function facts({ stopped: _left, ...info }: Heartbeat): Omit<Heartbeat, 'stopped'> {
+  return info;
+}
+
 export function startHeartbeats(
   kv: KV,
   opts: { heartbeatMs: number; downAfterMs: number; forgetAfterMs: number; beat: () => Heartbeat },
@@ -91,9 +96,8 @@ export function startHeartbeats(
         const age = ageOf(s, now);
         // The bucket's own expiry removes a long-gone node without telling watchers: forget it here too.
         if (age >= opts.forgetAfterMs) continue;
-        const { stopped: _left, ...info } = s.hb;
         out.push({
-          ...info,
+          ...facts(s.hb),
           status: isUp(s, age) ? 'up' : 'down',
           lastSeenMs: age,
           ...(id === selfId ? { self: true } : {}),
@@ -101,8 +105,7 @@ export function startHeartbeats(
       }
       // Until its own first heartbeat comes back through the watch, a node still knows it is up.
       if (!seen.has(selfId) && !stopped) {
-        const { stopped: _left, ...info } = opts.beat();
-        out.push({ ...info, status: 'up', lastSeenMs: 0, self: true });
+        out.push({ ...facts(opts.beat()), status: 'up', lastSeenMs: 0, self: true });
       }
       return out.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     },
