@@ -99,7 +99,7 @@ export interface Cluster {
   /** The URL this node is reachable at, for the others' Cluster view. */
   attachUrl(url: string): void;
   view(): Promise<ClusterResponse>;
-  /** Whether a node is down or gone by its heartbeats (false while this node cannot tell yet). */
+  /** Whether a node has left or is long silent by its heartbeats (false while this node cannot tell yet). */
   nodeGone(id: string): boolean;
   /** Drains: stops taking items, finishes or hands back in-flight ones, sends a last heartbeat, disconnects. */
   close(): Promise<void>;

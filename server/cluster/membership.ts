@@ -15,7 +15,10 @@ export interface Heartbeat extends Omit<ClusterNode, 'status' | 'lastSeenMs' | '
 export interface Membership {
   /** Every node whose heartbeat this node has seen, self included, by name. */
   nodes(selfId: string): ClusterNode[];
-  /** Whether the node is known to be down or gone (false until the watch has caught up with the bucket). */
+  /**
+   * Whether the node has left, or been silent for GONE_FACTOR times downAfterMs: surely dead or cut off, not just
+   * slow under load (false until the watch has caught up with the bucket).
+   */
   gone(id: string): boolean;
   /** Sends a heartbeat now (this node's facts changed). */
   refresh(): void;
@@ -28,6 +31,9 @@ interface Seen {
   /** When the NATS server stored it. */
   at: number;
 }
+
+/** A node silent this many times downAfterMs is gone, past a busy moment that delayed its heartbeats. */
+const GONE_FACTOR = 3;
 
 /** What a heartbeat tells the Cluster view about its node. */
 function facts({ stopped: _left, ...info }: Heartbeat): Omit<Heartbeat, 'stopped'> {
@@ -86,7 +92,6 @@ export function startHeartbeats(
 
   // The server stamps every entry; comparing with our clock assumes clocks in step (NTP), as TLS does.
   const ageOf = (s: Seen, now = Date.now()): number => Math.max(0, now - s.at);
-  const isUp = (s: Seen, age: number): boolean => !s.hb.stopped && age < opts.downAfterMs;
 
   return {
     nodes(selfId) {
@@ -98,7 +103,7 @@ export function startHeartbeats(
         if (age >= opts.forgetAfterMs) continue;
         out.push({
           ...facts(s.hb),
-          status: isUp(s, age) ? 'up' : 'down',
+          status: !s.hb.stopped && age < opts.downAfterMs ? 'up' : 'down',
           lastSeenMs: age,
           ...(id === selfId ? { self: true } : {}),
         });
@@ -112,7 +117,7 @@ export function startHeartbeats(
     gone(id) {
       if (!caughtUp) return false;
       const s = seen.get(id);
-      return !s || !isUp(s, ageOf(s));
+      return !s || !!s.hb.stopped || ageOf(s) >= GONE_FACTOR * opts.downAfterMs;
     },
     refresh() {
       if (!stopped) void send(opts.beat());
