@@ -28,6 +28,18 @@ export default tseslint.config(
     },
   },
   {
+    // The node reaches sharp through engine/sharp.ts: its CommonJS build at a third of the ES module entry's cost,
+    // and one configuration (threads, cache). A second way in loads sharp twice in every engine worker.
+    files: ['server/**/*.ts'],
+    ignores: ['server/**/*.test.ts', 'server/testkit/**', 'server/engine/sharp.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'sharp', message: "import { sharp } from 'server/engine/sharp' instead", allowTypeImports: true }] },
+      ],
+    },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

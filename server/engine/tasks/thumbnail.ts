@@ -1,6 +1,6 @@
 // Worker task `thumbnail`: a small JPEG of an image or of a PDF's first page (drawn, text layer or not), for
 // reports that show examples, such as a training run's misclassified ones.
-import sharp from 'sharp';
+import { sharp } from '../sharp';
 import { decodeImage, type RgbImage } from '../image';
 import { isPdf, openPdf } from '../pdf/pdfDocument';
 import type { TaskHandler } from './types';
