@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import wordListPath from 'word-list';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildWordTable, inWordTable, isWord } from './lexicon';
 
 const table = (lines: string[]): ReturnType<typeof buildWordTable> => buildWordTable(new TextEncoder().encode(lines.join('\n')));
@@ -46,5 +49,47 @@ describe('isWord', () => {
     expect(isWord('WINDOW')).toBe(true);
     expect(isWord('wINDOW')).toBe(false);
     expect(isWord('windowz')).toBe(false);
+  });
+});
+
+describe('the kept word index', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'hearth-words-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A fresh copy of the module (no table yet), as a new worker thread has. */
+  let copies = 0;
+  const fresh = (): Promise<typeof import('./lexicon')> => import(`./lexicon?copy=${copies++}`) as Promise<typeof import('./lexicon')>;
+  const entry = (): string => join(dir, readdirSync(dir).find((f) => /^word-list\.[0-9a-f]{64}\.index$/.test(f)) ?? 'missing');
+
+  it('is built and kept on a first start, and read back (not rebuilt) by the next', async () => {
+    const first = await fresh();
+    await first.prepareWordTable(dir);
+    expect(first.isWord('window')).toBe(true);
+    expect(existsSync(entry())).toBe(true);
+
+    // An index that lists only the first line, with a valid digest: a start that reads it knows no other word.
+    const only = Buffer.alloc(4 + 4 + 2);
+    only.writeUInt32LE(1, 0);
+    only.writeUInt32LE(0, 4);
+    only.write('[]', 8);
+    writeFileSync(entry(), Buffer.concat([only, createHash('sha256').update(only).digest()]));
+    const second = await fresh();
+    await second.prepareWordTable(dir);
+    expect(second.isWord('window')).toBe(false);
+  });
+
+  it('is rebuilt when the kept one is damaged', async () => {
+    await (await fresh()).prepareWordTable(dir);
+    const bytes = readFileSync(entry());
+    bytes[100] ^= 0xff;
+    writeFileSync(entry(), bytes);
+    const next = await fresh();
+    await next.prepareWordTable(dir);
+    expect(next.isWord('window')).toBe(true);
+    expect(next.isWord('windowz')).toBe(false);
+    expect(readFileSync(entry()).equals(bytes)).toBe(false);
   });
 });

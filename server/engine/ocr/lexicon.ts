@@ -1,10 +1,16 @@
 // The English word list the look-alike corrections consult (the `word-list` package, ~275,000 lower-case
 // words): a correction that turns a token into a word needs the word to exist, not a pattern that looks likely.
 // Words are looked up in the file's own bytes by binary search over its line offsets, collected in one
-// sequential pass on first use: a Set of 275,000 strings cost the first image of every worker several times
-// more (the split, the Set and their garbage). The list is sorted but for a few lines; those are kept apart.
+// sequential pass: a Set of 275,000 strings cost the first image of every worker several times more (the
+// split, the Set and their garbage). The list is sorted but for a few lines; those are kept apart. That pass
+// still costs a cold worker 50-60 ms, so its result (the word index) is kept in the engine's cache folder and
+// read back by later starts (prepareWordTable).
 import { readFileSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { endianness } from 'node:os';
+import { join } from 'node:path';
 import wordListPath from 'word-list';
+import { entryKey, frame, readEntry, writeEntry } from '../cacheEntries';
 
 export interface WordTable {
   /** The list as read: one word per line, UTF-8. */
@@ -77,6 +83,59 @@ export function inWordTable(t: WordTable, word: string): boolean {
     else hi = mid - 1;
   }
   return t.apart.has(word);
+}
+
+/** The layout of a kept word index; a new one makes a new entry. */
+const INDEX_FORMAT = 'word-index@1';
+
+/** A table as kept in the cache: count, the line starts (this machine's byte order), then the lines apart as JSON. */
+function indexBytes(t: WordTable): Uint8Array {
+  const apart = Buffer.from(JSON.stringify([...t.apart]));
+  const out = new Uint8Array(4 + t.count * 4 + apart.length);
+  new DataView(out.buffer).setUint32(0, t.count, true);
+  out.set(new Uint8Array(t.starts.buffer, 0, t.count * 4), 4);
+  out.set(apart, 4 + t.count * 4);
+  return out;
+}
+
+/**
+ * The table a kept index describes for `bytes` (copied whole: a loop over 275,000 entries would cost a cold worker
+ * what the index saves), or undefined when it does not fit them. The entry's digest vouches for the rest.
+ */
+function tableFromIndex(bytes: Uint8Array, index: Uint8Array): WordTable | undefined {
+  if (index.length < 4) return undefined;
+  const count = new DataView(index.buffer, index.byteOffset, 4).getUint32(0, true);
+  if (count === 0 || 4 + count * 4 > index.length) return undefined;
+  const starts = new Uint32Array(count);
+  new Uint8Array(starts.buffer).set(index.subarray(4, 4 + count * 4));
+  if (starts[count - 1] > bytes.length) return undefined;
+  try {
+    const apart = JSON.parse(Buffer.from(index.subarray(4 + count * 4)).toString('utf8')) as unknown;
+    if (!Array.isArray(apart) || !apart.every((w) => typeof w === 'string')) return undefined;
+    return { bytes, starts, count, apart: new Set(apart) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes the table ready before the first image needs it: read back from `cacheDir` when an earlier start kept its
+ * index there (named by the list file's path, size, time and inode), else built and kept there.
+ */
+export async function prepareWordTable(cacheDir?: string): Promise<void> {
+  if (table) return;
+  const bytes = await readFile(wordListPath);
+  if (!cacheDir) {
+    table ??= buildWordTable(bytes);
+    return;
+  }
+  const st = await stat(wordListPath);
+  const name = `word-list.${entryKey(wordListPath, String(st.size), String(st.mtimeMs), String(st.ino), INDEX_FORMAT, endianness())}.index`;
+  const kept = await readEntry(join(cacheDir, name));
+  const fromIndex = kept && tableFromIndex(bytes, kept);
+  if (table) return;
+  table = fromIndex ?? buildWordTable(bytes);
+  if (!fromIndex) await writeEntry(cacheDir, name, frame(indexBytes(table)));
 }
 
 /** Is `token` an English word as written: lower case, Capitalised or ALL CAPS forms of a listed word. */

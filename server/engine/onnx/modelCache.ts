@@ -2,21 +2,20 @@
 // Runtime's own optimised graph are kept in <data>/cache/models, so a start reads them instead of parsing,
 // rewriting and optimising again. Entries are named by what they were made from: the source model's hash and
 // the rewrite's version for the graph; also ONNX Runtime's version and this CPU's features for the optimised
-// one (its NCHWc layout and kernels are chosen for the CPU it was made on). Each file ends in the SHA-256 of
-// what precedes it, is written to a temp file and renamed into place, and is ignored and rebuilt when it does
-// not check out. A source's hash is itself remembered by the file's size, time and inode (sourceHash).
-import { createHash, randomBytes } from 'node:crypto';
+// one (its NCHWc layout and kernels are chosen for the CPU it was made on). Entries are checked and written as
+// cacheEntries.ts says. A source's hash is itself remembered by the file's size, time and inode (sourceHash).
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { arch, cpus, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createLogger } from '../../logger';
 import { clock, recordSpan } from '../../startupTimings';
+import { entryKey, frame, readEntry, writeEntry } from '../cacheEntries';
 import { createSession, firstInstalledProvider, type LoadedSession, type SessionOptions } from '../session';
 
 const log = createLogger('engine:model-cache');
-const DIGEST_BYTES = 32;
 
 export interface RewrittenModel {
   /** The .onnx file as shipped. */
@@ -35,12 +34,6 @@ export interface CachedSessionOptions extends SessionOptions {
   signal?: AbortSignal;
 }
 
-function sha256(...parts: (string | Uint8Array)[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p).update('\0');
-  return h.digest('hex');
-}
-
 let cpuSignatureMemo: string | undefined;
 
 /** What ONNX Runtime's CPU kernels are chosen by: the instruction set extensions (Linux) or the CPU model. */
@@ -51,54 +44,8 @@ export function cpuSignature(): string {
     const info = readFileSync('/proc/cpuinfo', 'utf8');
     features = /^(?:flags|Features)\s*:\s*(.*)$/m.exec(info)?.[1] ?? '';
   }
-  cpuSignatureMemo = sha256(arch(), cpus()[0]?.model ?? '', features).slice(0, 16);
+  cpuSignatureMemo = entryKey(arch(), cpus()[0]?.model ?? '', features).slice(0, 16);
   return cpuSignatureMemo;
-}
-
-/** `payload` followed by its SHA-256, as every entry is stored. */
-function frame(payload: Uint8Array): Uint8Array[] {
-  return [payload, createHash('sha256').update(payload).digest()];
-}
-
-/** The payload of an entry file, or undefined when it is missing or does not match its digest. */
-async function readEntry(file: string): Promise<Uint8Array | undefined> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch {
-    return undefined;
-  }
-  const payload = bytes.subarray(0, Math.max(0, bytes.length - DIGEST_BYTES));
-  const digest = bytes.subarray(payload.length);
-  if (digest.length === DIGEST_BYTES && createHash('sha256').update(payload).digest().equals(digest)) return payload;
-  log.warn('a cached model did not check out; rebuilding it', { file: basename(file) });
-  await rm(file, { force: true });
-  return undefined;
-}
-
-/** Writes an entry whole or not at all (temp file, then rename), and drops older entries of the same model and kind. */
-async function writeEntry(dir: string, name: string, parts: Uint8Array[]): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-    const file = join(dir, name);
-    const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(temp, parts);
-    await rename(temp, file);
-    const [stem, , kind] = entryParts(name);
-    for (const other of await readdir(dir)) {
-      const [s, key, k] = entryParts(other);
-      if (s === stem && k === kind && other !== name && key) await rm(join(dir, other), { force: true });
-    }
-  } catch (err) {
-    // A read-only or full data dir costs the next start some time, nothing else.
-    log.warn('could not keep a prepared model in the cache', { reason: String((err as Error).message ?? err) });
-  }
-}
-
-/** "<model>.<key>.<kind>" → its three parts ("" where the name does not have that shape). */
-function entryParts(name: string): [string, string, string] {
-  const m = /^(.+)\.([0-9a-f]{64})\.(graph|ort|hash)$/.exec(name);
-  return m ? [m[1], m[2], m[3]] : ['', '', ''];
 }
 
 /**
@@ -107,10 +54,10 @@ function entryParts(name: string): [string, string, string] {
  */
 async function sourceHash(dir: string, file: string, bytes: () => Promise<Uint8Array>): Promise<string> {
   const st = await stat(file);
-  const memo = join(dir, `${basename(file)}.${sha256(file, String(st.size), String(st.mtimeMs), String(st.ino))}.hash`);
+  const memo = join(dir, `${basename(file)}.${entryKey(file, String(st.size), String(st.mtimeMs), String(st.ino))}.hash`);
   const known = await readEntry(memo);
   if (known) return Buffer.from(known).toString('ascii');
-  const hash = sha256(await bytes());
+  const hash = entryKey(await bytes());
   await writeEntry(dir, basename(memo), frame(Buffer.from(hash, 'ascii')));
   return hash;
 }
@@ -140,10 +87,10 @@ export async function createCachedSession(model: RewrittenModel, opts: CachedSes
   // The source is read only when an entry has to be built; its hash comes from the memo while it is unchanged.
   let sourceBytes: Uint8Array | undefined;
   const source = async (): Promise<Uint8Array> => (sourceBytes ??= await readFile(model.source));
-  const graphKey = sha256(await sourceHash(dir, model.source, source), model.recipe);
+  const graphKey = entryKey(await sourceHash(dir, model.source, source), model.recipe);
   opts.signal?.throwIfAborted();
   const optimisable = firstInstalledProvider(opts.providers) === 'cpu';
-  const ortName = `${stem}.${sha256(graphKey, ort.env.versions.common ?? '', cpuSignature())}.ort`;
+  const ortName = `${stem}.${entryKey(graphKey, ort.env.versions.common ?? '', cpuSignature())}.ort`;
   if (optimisable) {
     const optimised = await readEntry(join(dir, ortName));
     opts.signal?.throwIfAborted();

@@ -2,7 +2,9 @@
 // once and reuses them for every image.
 import type { LayoutMode, OcrResult } from '../../contract/ocr';
 import { remoteOcrModels } from '../gpu/remoteSession';
+import { prepareWordTable } from '../ocr/lexicon';
 import { loadOcrModels, OCR_DEFAULTS, runOcr, type OcrModels } from '../ocr/pipeline';
+import { timed } from '../../startupTimings';
 import type { TaskContext, TaskHandler } from './types';
 
 export interface OcrPayload {
@@ -16,12 +18,21 @@ export interface OcrPayload {
 
 let models: Promise<OcrModels> | undefined;
 
-/** Loads (once per worker thread) the detection, direction and recognition sessions; `signal` can call the first load off. */
+/**
+ * Loads (once per worker thread) the detection, direction and recognition sessions, and the word index the
+ * look-alike corrections consult; `signal` can call the first load off.
+ */
 export function ocrModels(ctx: TaskContext, signal?: AbortSignal): Promise<OcrModels> {
-  models ??= (ctx.gpu ? Promise.resolve(remoteOcrModels(ctx.gpu)) : loadOcrModels(ctx, signal)).catch((err: unknown) => {
-    models = undefined;
-    throw err;
-  });
+  models ??= Promise.all([
+    ctx.gpu ? Promise.resolve(remoteOcrModels(ctx.gpu)) : loadOcrModels(ctx, signal),
+    timed(`${ctx.label ?? 'engine'} word index`, () => prepareWordTable(ctx.cacheDir)),
+  ]).then(
+    ([loaded]) => loaded,
+    (err: unknown) => {
+      models = undefined;
+      throw err;
+    },
+  );
   return models;
 }
 
