@@ -3,7 +3,7 @@
 // whole-process rows start from a copy of them with a new store, so no result of an earlier run is reused.
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { engineCacheDir } from '../../server/engine';
+import { engineCacheDir } from '../../server/engine/cacheEntries';
 import { PROVIDER_CHOICE_FILE } from '../../server/engine/providerChoice';
 import { runMeasured } from '../measure';
 import { lastWords, withoutStoreKey } from './child';

@@ -171,8 +171,9 @@ async function run(paths: string[], flags: OcrFlags): Promise<void> {
       // now, beside the store opening on this thread; an unchanged re-run stops it again without using it.
       const images = imageCountHint(paths, Boolean(flags.recursive));
       const workers = workersFor(config.engine.workers, images);
-      const [{ createEngine, engineCacheDir }, { dropPrestartedWorker, takePrestartedWorker }, { chooseProvider }] = await Promise.all([
+      const [{ createEngine }, { engineCacheDir }, { dropPrestartedWorker, takePrestartedWorker }, { chooseProvider }] = await Promise.all([
         import('../engine'),
+        import('../engine/cacheEntries'),
         import('../engine/prestart'),
         import('../engine/providerChoice'),
       ]);

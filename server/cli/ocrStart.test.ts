@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeNodeFile } from '../runningNode';
-import { mayRecogniseLocally } from './earlyWorker';
+import { localRecognitionDir } from './earlyWorker';
 import { IMAGES_PER_WORKER, imageCountHint, workersFor } from './ocr';
 
 let dir: string;
@@ -45,10 +45,13 @@ describe('hearth ocr start-up sizing', () => {
     expect(workersFor(0, 4, 2)).toBe(1);
   });
 
-  it('boots a worker ahead only for an ocr run that will likely recognise here', () => {
+  it('boots a worker ahead, on the data dir it will read, only for an ocr run that will likely recognise here', () => {
     const argv = (...a: string[]): string[] => ['node', 'hearth', ...a];
     const data = join(dir, 'data');
     mkdirSync(data);
+    const mayRecogniseLocally = (args: string[], env?: NodeJS.ProcessEnv): boolean => localRecognitionDir(args, env) !== undefined;
+    expect(localRecognitionDir(argv('ocr', 'one.png', '--data', data))).toBe(data);
+    expect(localRecognitionDir(argv('ocr', 'one.png'), { HEARTH_DATA: data })).toBe(data);
     expect(mayRecogniseLocally(argv('ocr', 'one.png', '--data', data))).toBe(true);
     // A live node serves the data dir: the run will most likely go to it.
     writeNodeFile(data, { url: 'http://127.0.0.1:1', pid: process.pid, version: '1', lan: false });

@@ -92,8 +92,9 @@ export function registerTrain(program: Command): void {
           );
         } else {
           // A document-type classifier reads its pages with the OCR engine, started here as `hearth ocr --local` does.
-          const [{ createEngine, engineCacheDir }, { chooseProvider }, { trainDocTypeClassifier }] = await Promise.all([
+          const [{ createEngine }, { engineCacheDir }, { chooseProvider }, { trainDocTypeClassifier }] = await Promise.all([
             import('../engine'),
+            import('../engine/cacheEntries'),
             import('../engine/providerChoice'),
             import('../train/docTypeClassifier'),
           ]);

@@ -11,6 +11,14 @@ import { createLogger } from '../logger';
 const log = createLogger('engine:cache');
 const DIGEST_BYTES = 32;
 
+/** Where a data dir keeps the engine's prepared files (EngineOptions.cacheDir). */
+export function engineCacheDir(dataDir: string): string {
+  return join(dataDir, 'cache', 'models');
+}
+
+/** Entries being read ahead of need (readAhead), by file; each is taken by the first readEntry of its file. */
+const ahead = new Map<string, Promise<Uint8Array | undefined>>();
+
 /** An entry's key: the SHA-256 (hex) of what it was made from, each part followed by a NUL so ("ab", "c") ≠ ("a", "bc"). */
 export function entryKey(...parts: (string | Uint8Array)[]): string {
   const h = createHash('sha256');
@@ -24,7 +32,13 @@ export function frame(payload: Uint8Array): Uint8Array[] {
 }
 
 /** The payload of an entry file, or undefined when it is missing or does not match its digest (then it is removed). */
-export async function readEntry(file: string): Promise<Uint8Array | undefined> {
+export function readEntry(file: string): Promise<Uint8Array | undefined> {
+  const early = ahead.get(file);
+  ahead.delete(file);
+  return early ?? readAndCheck(file);
+}
+
+async function readAndCheck(file: string): Promise<Uint8Array | undefined> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -37,6 +51,29 @@ export async function readEntry(file: string): Promise<Uint8Array | undefined> {
   log.warn('a prepared file in the cache did not check out; rebuilding it', { file: basename(file) });
   await rm(file, { force: true });
   return undefined;
+}
+
+/**
+ * Starts reading (and checking) every entry of the given kinds in `dir`, so that a thread that will soon need them
+ * does not wait for the disk and the digests later; readEntry hands each over. A folder that is missing or cannot
+ * be listed reads nothing ahead.
+ */
+export async function readAhead(dir: string, kinds: readonly string[]): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = join(dir, name);
+    if (kinds.includes(entryParts(name)[2]) && !ahead.has(file)) ahead.set(file, readAndCheck(file));
+  }
+}
+
+/** Drops entries read ahead and not taken (kept bytes a worker that loaded otherwise will not use). */
+export function forgetReadAhead(): void {
+  ahead.clear();
 }
 
 /** "<stem>.<key>.<kind>" → its three parts ("" where the name does not have that shape). */

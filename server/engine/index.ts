@@ -1,7 +1,6 @@
 // The engine every caller (API, jobs, GUI, CLI) goes through: worker threads that each hold their own ONNX
 // sessions, a scheduler with back-pressure and a bulk lane, and a result cache by content hash.
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { AppError } from '../appError';
 import type { LayoutMode, OcrResult } from '../contract/ocr';
 import { createLogger } from '../logger';
@@ -82,11 +81,6 @@ export interface EngineOptions {
 }
 
 const log = createLogger('engine');
-
-/** Where a data dir keeps the engine's prepared model graphs (EngineOptions.cacheDir). */
-export function engineCacheDir(dataDir: string): string {
-  return join(dataDir, 'cache', 'models');
-}
 
 /** Intra-op threads per worker: the cores shared out so that workers do not fight (at least 1). */
 export function threadsPerWorker(workers: number, cores = availableParallelism()): number {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { ProviderReport } from '../contract/providers';
 import { createLogger } from '../logger';
 import { probeProvider } from './gpu/probe';
-import { engineCacheDir } from './index';
+import { engineCacheDir } from './cacheEntries';
 import { CUDA_INSTALL_COMMAND, isProviderName, platformCandidates, unavailableReason, vulkanDriverFiles } from './providers';
 
 const log = createLogger('engine:providers');

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineCacheDir } from './index';
+import { engineCacheDir } from './cacheEntries';
 import { chooseProvider, pickFastest } from './providerChoice';
 import { choiceLine, platformCandidates, providerCandidates, unavailableReason } from './providers';
 

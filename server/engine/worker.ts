@@ -3,6 +3,7 @@
 // main event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
+import { forgetReadAhead, readAhead } from './cacheEntries';
 import { releaseDecoded } from './memory';
 import { clock, recordSpan, startupDebug, takeSpans } from '../startupTimings';
 import { isTaskName, TASKS } from './tasks';
@@ -10,11 +11,13 @@ import { ocrModels } from './tasks/ocr';
 import type { TaskContext } from './tasks/types';
 import { GATE, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
-const { gate, spawnedAt } = workerData as WorkerData;
+const { gate, spawnedAt, readAhead: cacheDir } = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('engine worker started outside a worker thread');
 const booted = clock();
 port.postMessage({ booted: true } satisfies WorkerReply);
+// Booted ahead of its start: the prepared graphs and word index its models load from are read meanwhile.
+if (cacheDir) void readAhead(cacheDir, ['hash', 'ort', 'index']);
 let ctx: TaskContext = { providers: [], threads: 1 };
 
 /** Start-up timings recorded since the last message (a model loaded on first use), sent when asked for. */
@@ -74,9 +77,13 @@ function load(): void {
   if (Atomics.compareExchange(new Int32Array(gate), 0, GATE.OPEN, GATE.STARTED) !== GATE.OPEN) return;
   ocrModels(ctx, loading.signal).then(
     (m) => {
+      forgetReadAhead();
       sendSpans();
       port?.postMessage({ ready: true, providers: m.providers } satisfies WorkerReply);
     },
-    (err: unknown) => port?.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply),
+    (err: unknown) => {
+      forgetReadAhead();
+      port?.postMessage({ ready: false, error: serialiseError(err) } satisfies WorkerReply);
+    },
   );
 }

@@ -13,6 +13,8 @@ export interface WorkerData {
   gate: SharedArrayBuffer;
   /** When the main thread created the worker (wall clock), for start-up timings. */
   spawnedAt: number;
+  /** The cache folder whose prepared files the worker reads while it waits for its start message (cacheEntries.ts). */
+  readAhead?: string;
 }
 
 export type WorkerRequest =

@@ -53,12 +53,15 @@ export class WorkerThread {
   /** Called when the thread exits (a crash, or terminate()). */
   onExit: (thread: WorkerThread, code: number) => void;
 
-  /** Boots the thread; with `ctx` it also starts loading its models, else start() does that later. */
-  constructor(ctx?: TaskContext, onExit: (thread: WorkerThread, code: number) => void = () => undefined) {
+  /**
+   * Boots the thread; with `ctx` it also starts loading its models, else start() does that later (meanwhile it
+   * reads the prepared files in `readAhead`, a cache folder).
+   */
+  constructor(ctx?: TaskContext, onExit: (thread: WorkerThread, code: number) => void = () => undefined, readAhead?: string) {
     this.onExit = onExit;
     // execArgv [] keeps the parent's flags (e.g. tsx's --import from `npx tsx`) out: the bootstrap loads tsx itself.
     this.worker = new Worker(workerEntry(), {
-      workerData: { gate: this.gate.buffer, spawnedAt: clock() } satisfies WorkerData,
+      workerData: { gate: this.gate.buffer, spawnedAt: clock(), readAhead } satisfies WorkerData,
       execArgv: [],
     });
     let booted = (): void => undefined;

@@ -25,7 +25,7 @@ let models: Promise<OcrModels> | undefined;
 export function ocrModels(ctx: TaskContext, signal?: AbortSignal): Promise<OcrModels> {
   models ??= Promise.all([
     ctx.gpu ? Promise.resolve(remoteOcrModels(ctx.gpu)) : loadOcrModels(ctx, signal),
-    timed(`${ctx.label ?? 'engine'} word index`, () => prepareWordTable(ctx.cacheDir)),
+    timed(`${ctx.label ?? 'engine'} word index (ready; shares the thread with the sessions)`, () => prepareWordTable(ctx.cacheDir)),
   ]).then(
     ([loaded]) => loaded,
     (err: unknown) => {
