@@ -1,6 +1,5 @@
 // The engine's prepared files: checked on read, written whole, older ones of a kind dropped, and read ahead by a
 // worker booted before its start (handed over once, forgotten after).
-import { createRequire } from 'node:module';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,12 +60,5 @@ describe('cache entries', () => {
   it('reads nothing ahead from a folder that is not there', async () => {
     await readAhead(join(dir, 'missing'), ['ort']);
     expect(await readEntry(join(dir, 'missing', name('det', 'v1', 'ort')))).toBeUndefined();
-  });
-});
-
-describe("ONNX Runtime's process-wide set-up", () => {
-  it('is where the main thread reaches it ahead of the first worker session (engine/prestart.ts)', () => {
-    const binding = createRequire(import.meta.url)('onnxruntime-node/dist/binding.js') as { initOrt?: unknown };
-    expect(typeof binding.initOrt).toBe('function');
   });
 });

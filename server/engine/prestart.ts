@@ -1,37 +1,21 @@
 // One engine worker thread booted before it is known to be needed: booting a thread and loading its code
 // (ONNX Runtime, sharp) is the longest part of a start, and can run while the CLI loads its own code, reads
-// its config and opens the store. Until the engine starts it, it reads the prepared files of the cache folder;
-// and this thread meanwhile sets up ONNX Runtime's process-wide environment, which its first session would
-// otherwise wait for. The engine adopts it when it starts (EngineOptions.prestarted); when the run recognises
-// elsewhere or not at all, it is stopped at once (it has not entered ONNX Runtime), and at the latest before the
-// process exits.
-import { createRequire } from 'node:module';
+// its config and opens the store. Until the engine starts it, it reads the prepared files of the cache folder
+// and sets up ONNX Runtime's environment, which its first session would otherwise wait for. The engine adopts it
+// when it starts (EngineOptions.prestarted); when the run recognises elsewhere or not at all, it is stopped at once
+// (it has not entered a session), and at the latest before the process exits.
 import { WorkerThread } from './workerThread';
 
 let early: WorkerThread | undefined;
 
 /**
- * ONNX Runtime's environment and operator registry, set up once per process by the first thread to ask (20-40 ms
- * on a 2-core machine); every other thread then finds it made. Only a head start: where it fails, the worker's
- * first session sets it up as usual.
- */
-export function setUpOnnxRuntime(): void {
-  try {
-    (createRequire(import.meta.url)('onnxruntime-node/dist/binding.js') as { initOrt(): void }).initOrt();
-  } catch {
-    // Left to the first session.
-  }
-}
-
-/**
- * Boots the thread now (once), reading ahead in `cacheDir` (the engine's cache folder); it does not keep the
- * process alive until the engine takes it. ONNX Runtime is set up on this thread once the current work yields.
+ * Boots the thread now (once), to read ahead in `cacheDir` (the engine's cache folder); it does not keep the
+ * process alive until the engine takes it.
  */
 export function prestartWorker(cacheDir?: string): void {
   if (early) return;
   early = new WorkerThread(undefined, undefined, cacheDir);
   early.unref();
-  setImmediate(setUpOnnxRuntime);
   // Left to the process's exit, a thread still loading its native addons can abort the whole process
   // ("terminate called after throwing an instance of 'Napi::Error'", exit 134) on a run that ended early, a usage
   // error say. Stopped before, it ends cleanly.

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
 import { forgetReadAhead, readAhead } from './cacheEntries';
 import { releaseDecoded } from './memory';
+import { setUpOnnxRuntime } from './session';
 import { clock, recordSpan, startupDebug, takeSpans } from '../startupTimings';
 import { isTaskName, TASKS } from './tasks';
 import { ocrModels } from './tasks/ocr';
@@ -16,8 +17,12 @@ const port = parentPort;
 if (!port) throw new Error('engine worker started outside a worker thread');
 const booted = clock();
 port.postMessage({ booted: true } satisfies WorkerReply);
-// Booted ahead of its start: the prepared graphs and word index its models load from are read meanwhile.
-if (cacheDir) void readAhead(cacheDir, ['hash', 'ort', 'index']);
+// Booted ahead of its start: the prepared graphs and word index its models load from are read meanwhile, and
+// ONNX Runtime is set up.
+if (cacheDir) {
+  void readAhead(cacheDir, ['hash', 'ort', 'index']);
+  setImmediate(setUpOnnxRuntime);
+}
 let ctx: TaskContext = { providers: [], threads: 1 };
 
 /** Start-up timings recorded since the last message (a model loaded on first use), sent when asked for. */
