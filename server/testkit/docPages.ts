@@ -40,6 +40,20 @@ type Lang = 'en' | 'zh' | 'mixed';
 
 /** One page of `kind`; the same kind and seed give the same bytes. */
 export function docPage(kind: DocKind, seed: number): Promise<Buffer> {
+  const { blocks, background } = docPageLayout(kind, seed);
+  return renderPage({ ...DOC_PAGE_SIZE, blocks, background });
+}
+
+/** What a reader gets from that page: its blocks' lines top to bottom, blank ones left out, spaces single. */
+export function docPageText(kind: DocKind, seed: number): string {
+  return docPageLayout(kind, seed)
+    .blocks.flatMap((b) => b.lines)
+    .map((l) => l.trim().replace(/ {2,}/g, ' '))
+    .filter(Boolean)
+    .join('\n');
+}
+
+function docPageLayout(kind: DocKind, seed: number): { blocks: PageBlock[]; background: string } {
   const rnd = seededRandom(seed * 7919 + DOC_KINDS.indexOf(kind));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
@@ -105,7 +119,7 @@ export function docPage(kind: DocKind, seed: number): Promise<Buffer> {
     block([say('Station   Departures', '车站   发车时间'), ...rows], 190, { font: pick(['DejaVu Sans Mono', 'Liberation Mono', font]) });
     block([`${say('Platform', '站台')} ${int(1, 12)}`], int(560, 660));
   }
-  return renderPage({ ...DOC_PAGE_SIZE, blocks, background: pick(['#ffffff', '#fbfaf5', '#f6f6f2']) });
+  return { blocks, background: pick(['#ffffff', '#fbfaf5', '#f6f6f2']) };
 }
 
 /** `perKind` pages of each kind under dir/<kind>/, seeds from `seed` on. */

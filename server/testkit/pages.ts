@@ -1,5 +1,6 @@
 // Whole test pages with real-world content, shared by the layout, orientation, PDF and export tests.
 import sharp from 'sharp';
+import { docPage, docPageText, type DocKind } from './docPages';
 import { renderPage } from './renderPage';
 
 export const NEWSLETTER = {
@@ -162,6 +163,26 @@ export function invoiceText(): string {
   return [INVOICE.title, ...INVOICE.cells.map((r) => r.filter(Boolean).join(' ')), INVOICE.closing].join('\n');
 }
 
+/**
+ * Invoices, letters and timetables of the document-type set (docPages.ts) in the page set: English, Chinese or
+ * both, in six fonts and three paper tones; with the pages above, 21 in all.
+ */
+const DOC_PAGES: [DocKind, number][] = [
+  ['invoice', 7001],
+  ['invoice', 7002],
+  ['invoice', 7003],
+  ['invoice', 7004],
+  ['invoice', 7005],
+  ['letter', 7011],
+  ['letter', 7012],
+  ['letter', 7013],
+  ['letter', 7014],
+  ['timetable', 7021],
+  ['timetable', 7022],
+  ['timetable', 7023],
+  ['timetable', 7024],
+];
+
 /** The pages of a page set: file name, how to render it, its text in reading order. */
 export function pageSet(kind: 'all' | 'single'): [string, () => Promise<Buffer>, string][] {
   const pages: [string, () => Promise<Buffer>, string][] = PROSE.map((p, i) => [`prose-${i + 1}.png`, () => prosePage(p), proseText(p)]);
@@ -172,6 +193,11 @@ export function pageSet(kind: 'all' | 'single'): [string, () => Promise<Buffer>,
       ['news-turned-270.png', () => newsletterPage(270), newsletterText()],
       ['receipt.png', receiptPage, receiptText()],
       ['invoice.png', invoicePage, invoiceText()],
+      ...DOC_PAGES.map(([doc, seed]): [string, () => Promise<Buffer>, string] => [
+        `${doc}-${seed}.png`,
+        () => docPage(doc, seed),
+        docPageText(doc, seed),
+      ]),
     );
   }
   return pages;
