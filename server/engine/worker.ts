@@ -6,6 +6,7 @@ import { isAppError } from '../appError';
 import { forgetReadAhead, readAhead } from './cacheEntries';
 import { releaseDecoded } from './memory';
 import { setUpOnnxRuntime } from './session';
+import { loadSharp } from './sharp';
 import { clock, recordSpan, startupDebug, takeSpans } from '../startupTimings';
 import { isTaskName, TASKS } from './tasks';
 import { ocrModels } from './tasks/ocr';
@@ -16,14 +17,20 @@ const { gate, spawnedAt, readAhead: cacheDir } = workerData as WorkerData;
 const port = parentPort;
 if (!port) throw new Error('engine worker started outside a worker thread');
 const booted = clock();
-port.postMessage({ booted: true } satisfies WorkerReply);
+let ctx: TaskContext = { providers: [], threads: 1 };
+/** The start message came: what the wait would have set up ahead is left to first use. */
+let ctxGiven = false;
 // Booted ahead of its start: the prepared graphs and word index its models load from are read meanwhile, and
-// ONNX Runtime is set up.
+// ONNX Runtime and sharp are set up (whatever the start message finds undone is done when first needed).
+// It says it is booted (safe to stop: no native addon half loaded) once that is done.
 if (cacheDir) {
   void readAhead(cacheDir, ['hash', 'ort', 'index']);
-  setImmediate(setUpOnnxRuntime);
-}
-let ctx: TaskContext = { providers: [], threads: 1 };
+  setImmediate(() => {
+    setUpOnnxRuntime();
+    if (!ctxGiven) loadSharp();
+    port.postMessage({ booted: true } satisfies WorkerReply);
+  });
+} else port.postMessage({ booted: true } satisfies WorkerReply);
 
 /** Start-up timings recorded since the last message (a model loaded on first use), sent when asked for. */
 function sendSpans(): void {
@@ -47,6 +54,7 @@ let firstTaskDone = false;
 port.on('message', (msg: WorkerRequest) => {
   if ('start' in msg) {
     ctx = msg.start;
+    ctxGiven = true;
     recordSpan(`${ctx.label ?? 'worker'} thread start, code load`, spawnedAt, booted);
     load();
     return;

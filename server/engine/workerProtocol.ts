@@ -40,5 +40,8 @@ export type WorkerReply =
   | { ready: false; error: SerialisedError }
   /** Start-up timings of the worker (sent only when they are being traced). */
   | { spans: TimingSpan[] }
-  /** Its code, native addons included, is loaded: from here it can be stopped safely while unstarted. */
+  /**
+   * Its code, native addons included, is loaded (a thread booted ahead of its start: also what it sets up while it
+   * waits): from here it can be stopped safely while unstarted.
+   */
   | { booted: true };
