@@ -2,7 +2,7 @@
 // worker booted before its start (handed over once, forgotten after).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { entryKey, forgetReadAhead, frame, readAhead, readEntry, writeEntry } from './cacheEntries';
 
@@ -42,7 +42,7 @@ describe('cache entries', () => {
     const graph = name('rec', 'v1', 'graph');
     await writeEntry(dir, ort, frame(payload('read ahead')));
     await writeEntry(dir, graph, frame(payload('not a kind asked for')));
-    await readAhead(dir, ['ort', 'index']);
+    await readAhead(dir, (_stem, kind) => kind === 'ort' || kind === 'index');
     // Gone from the disk after it was read ahead: only the early read can still give it.
     rmSync(join(dir, ort));
     rmSync(join(dir, graph));
@@ -51,14 +51,41 @@ describe('cache entries', () => {
     expect(await readEntry(join(dir, graph))).toBeUndefined();
 
     await writeEntry(dir, ort, frame(payload('again')));
-    await readAhead(dir, ['ort']);
+    await readAhead(dir, (_stem, kind) => kind === 'ort');
     forgetReadAhead();
     rmSync(join(dir, ort));
     expect(await readEntry(join(dir, ort))).toBeUndefined();
   });
 
   it('reads nothing ahead from a folder that is not there', async () => {
-    await readAhead(join(dir, 'missing'), ['ort']);
+    await readAhead(join(dir, 'missing'), () => true);
     expect(await readEntry(join(dir, 'missing', name('det', 'v1', 'ort')))).toBeUndefined();
+  });
+});
+
+describe('what a waiting worker reads ahead', () => {
+  it("is the OCR models' optimised graphs, their hash memos and the word index, not other models' entries", async () => {
+    const { readAheadOcrModels } = await import('./ocr/pipeline');
+    const { ocrModelFiles } = await import('./ocr/modelFiles');
+    const files = ocrModelFiles();
+    const stem = (f: string): string => basename(f).replace(/\.onnx$/i, '');
+    const names = {
+      det: name(stem(files.det), 'a', 'ort'),
+      detMemo: name(basename(files.det), 'b', 'hash'),
+      rec: name(stem(files.rec), 'c', 'ort'),
+      words: name('word-list', 'd', 'index'),
+      recGraph: name(stem(files.rec), 'e', 'graph'),
+      imported: name('my-classifier', 'f', 'ort'),
+    };
+    for (const n of Object.values(names)) await writeEntry(dir, n, frame(payload(n)));
+    await readAheadOcrModels(dir);
+    for (const n of Object.values(names)) rmSync(join(dir, n));
+    const got = async (n: string): Promise<boolean> => (await readEntry(join(dir, n))) !== undefined;
+    expect(await got(names.det)).toBe(true);
+    expect(await got(names.detMemo)).toBe(true);
+    expect(await got(names.rec)).toBe(true);
+    expect(await got(names.words)).toBe(true);
+    expect(await got(names.recGraph)).toBe(false);
+    expect(await got(names.imported)).toBe(false);
   });
 });

@@ -54,11 +54,11 @@ async function readAndCheck(file: string): Promise<Uint8Array | undefined> {
 }
 
 /**
- * Starts reading (and checking) every entry of the given kinds in `dir`, so that a thread that will soon need them
- * does not wait for the disk and the digests later; readEntry hands each over. A folder that is missing or cannot
- * be listed reads nothing ahead.
+ * Starts reading (and checking) the entries in `dir` whose stem and kind `wanted` picks, so that a thread that will
+ * soon need them does not wait for the disk and the digests later; readEntry hands each over. A folder that is
+ * missing or cannot be listed reads nothing ahead.
  */
-export async function readAhead(dir: string, kinds: readonly string[]): Promise<void> {
+export async function readAhead(dir: string, wanted: (stem: string, kind: string) => boolean): Promise<void> {
   let names: string[];
   try {
     names = await readdir(dir);
@@ -67,7 +67,8 @@ export async function readAhead(dir: string, kinds: readonly string[]): Promise<
   }
   for (const name of names) {
     const file = join(dir, name);
-    if (kinds.includes(entryParts(name)[2]) && !ahead.has(file)) ahead.set(file, readAndCheck(file));
+    const [stem, key, kind] = entryParts(name);
+    if (key && wanted(stem, kind) && !ahead.has(file)) ahead.set(file, readAndCheck(file));
   }
 }
 

@@ -3,7 +3,8 @@
 // main event loop stays free.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isAppError } from '../appError';
-import { forgetReadAhead, readAhead } from './cacheEntries';
+import { forgetReadAhead } from './cacheEntries';
+import { readAheadOcrModels } from './ocr/pipeline';
 import { releaseDecoded } from './memory';
 import { setUpOnnxRuntime } from './session';
 import { loadSharp } from './sharp';
@@ -24,7 +25,7 @@ let ctxGiven = false;
 // ONNX Runtime and sharp are set up (whatever the start message finds undone is done when first needed).
 // It says it is booted (safe to stop: no native addon half loaded) once that is done.
 if (cacheDir) {
-  void readAhead(cacheDir, ['hash', 'ort', 'index']);
+  void readAheadOcrModels(cacheDir);
   setImmediate(() => {
     setUpOnnxRuntime();
     if (!ctxGiven) loadSharp();

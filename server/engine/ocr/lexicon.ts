@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import wordListPath from 'word-list';
-import { entryKey, frame, readEntry, writeEntry } from '../cacheEntries';
+import { entryKey, frame, readAhead, readEntry, writeEntry } from '../cacheEntries';
 
 export interface WordTable {
   /** The list as read: one word per line, UTF-8. */
@@ -118,6 +118,14 @@ function tableFromIndex(bytes: Uint8Array, index: Uint8Array): WordTable | undef
   }
 }
 
+/** Starts reading the kept word index, for a thread that will soon prepare the table (cacheEntries.ts readAhead). */
+export function readAheadWordIndex(cacheDir: string): Promise<void> {
+  return readAhead(cacheDir, (stem, kind) => stem === WORD_INDEX_STEM && kind === 'index');
+}
+
+/** The name the kept word index starts with. */
+const WORD_INDEX_STEM = 'word-list';
+
 /**
  * Makes the table ready before the first image needs it: read back from `cacheDir` when an earlier start kept its
  * index there (named by the list file's path, size, time and inode), else built and kept there.
@@ -130,7 +138,7 @@ export async function prepareWordTable(cacheDir?: string): Promise<void> {
     return;
   }
   const st = await stat(wordListPath);
-  const name = `word-list.${entryKey(wordListPath, String(st.size), String(st.mtimeMs), String(st.ino), INDEX_FORMAT, endianness())}.index`;
+  const name = `${WORD_INDEX_STEM}.${entryKey(wordListPath, String(st.size), String(st.mtimeMs), String(st.ino), INDEX_FORMAT, endianness())}.index`;
   const kept = await readEntry(join(cacheDir, name));
   const fromIndex = kept && tableFromIndex(bytes, kept);
   if (table) return;

@@ -7,11 +7,12 @@ import { decodeImage, type RgbImage } from '../image';
 import { FUSE_VERSION, fuseForInference } from '../onnx/fuse';
 import { OnnxGraph } from '../onnx/graph';
 import { readFile } from 'node:fs/promises';
-import { createCachedSession, type RewrittenModel } from '../onnx/modelCache';
+import { createCachedSession, readAheadSessions, type RewrittenModel } from '../onnx/modelCache';
 import { firstInstalledProvider, type LoadedSession } from '../session';
 import { classifyDirections } from './classifier';
 import { cropTextLine, rotate180 } from './crop';
 import { loadDictionary } from './ctcDecode';
+import { readAheadWordIndex } from './lexicon';
 import { addCtcHead, CTC_HEAD_VERSION } from './ctcHead';
 import { int8Recipe, quantizeRecogniser } from './int8';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
@@ -154,6 +155,12 @@ export async function loadOcrModels(opts: LoadOptions, signal?: AbortSignal): Pr
     dict,
     providers: [det.provider, rec.provider],
   };
+}
+
+/** Starts reading what loadOcrModels and the word table will read from `cacheDir` (a worker waiting for its start). */
+export async function readAheadOcrModels(cacheDir: string): Promise<void> {
+  const files = ocrModelFiles();
+  await Promise.all([readAheadSessions(cacheDir, [files.det, files.rec]), readAheadWordIndex(cacheDir)]);
 }
 
 /** The three graphs as rewritten for inference (det, cls, rec), each read when called: an abort in between skips the rest. */

@@ -12,7 +12,7 @@ import { basename, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { createLogger } from '../../logger';
 import { clock, recordSpan } from '../../startupTimings';
-import { entryKey, frame, readEntry, writeEntry } from '../cacheEntries';
+import { entryKey, frame, readAhead, readEntry, writeEntry } from '../cacheEntries';
 import { createSession, firstInstalledProvider, type LoadedSession, type SessionOptions } from '../session';
 
 const log = createLogger('engine:model-cache');
@@ -63,6 +63,21 @@ async function sourceHash(dir: string, file: string, bytes: () => Promise<Uint8A
 }
 
 /**
+ * Starts reading the entries a CPU session of each source loads from (its optimised graph and the memo of its
+ * hash), for a thread that will create those sessions soon (cacheEntries.ts readAhead).
+ */
+export function readAheadSessions(dir: string, sources: readonly string[]): Promise<void> {
+  const stems = sources.map(entryStem);
+  const files = sources.map((s) => basename(s));
+  return readAhead(dir, (stem, kind) => (kind === 'ort' && stems.includes(stem)) || (kind === 'hash' && files.includes(stem)));
+}
+
+/** The name a source's graph entries start with: its file name without ".onnx". */
+function entryStem(source: string): string {
+  return basename(source).replace(/\.onnx$/i, '');
+}
+
+/**
  * A session for `model` rewritten: from ONNX Runtime's optimised graph in the cache when there is a valid one
  * (CPU only), else from the cached rewritten graph, else from the source (filling the cache on the way).
  */
@@ -83,7 +98,7 @@ export async function createCachedSession(model: RewrittenModel, opts: CachedSes
     return loaded;
   }
 
-  const stem = basename(model.source).replace(/\.onnx$/i, '');
+  const stem = entryStem(model.source);
   // The source is read only when an entry has to be built; its hash comes from the memo while it is unchanged.
   let sourceBytes: Uint8Array | undefined;
   const source = async (): Promise<Uint8Array> => (sourceBytes ??= await readFile(model.source));
