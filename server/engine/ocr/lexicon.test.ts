@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wordListPath from 'word-list';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { frame } from '../cacheEntries';
 import { buildWordTable, inWordTable, isWord } from './lexicon';
 
 const table = (lines: string[]): ReturnType<typeof buildWordTable> => buildWordTable(new TextEncoder().encode(lines.join('\n')));
@@ -75,7 +75,7 @@ describe('the kept word index', () => {
     only.writeUInt32LE(1, 0);
     only.writeUInt32LE(0, 4);
     only.write('[]', 8);
-    writeFileSync(entry(), Buffer.concat([only, createHash('sha256').update(only).digest()]));
+    writeFileSync(entry(), Buffer.concat(frame(only)));
     const second = await fresh();
     await second.prepareWordTable(dir);
     expect(second.isWord('window')).toBe(false);

@@ -85,7 +85,8 @@ export function inWordTable(t: WordTable, word: string): boolean {
   return t.apart.has(word);
 }
 
-/** The layout of a kept word index; a new one makes a new entry. */
+/** The name the kept word index starts with, and its layout (a new one makes a new entry). */
+const WORD_INDEX_STEM = 'word-list';
 const INDEX_FORMAT = 'word-index@1';
 
 /** A table as kept in the cache: count, the line starts (this machine's byte order), then the lines apart as JSON. */
@@ -122,9 +123,6 @@ function tableFromIndex(bytes: Uint8Array, index: Uint8Array): WordTable | undef
 export function readAheadWordIndex(cacheDir: string): Promise<void> {
   return readAhead(cacheDir, (stem, kind) => stem === WORD_INDEX_STEM && kind === 'index');
 }
-
-/** The name the kept word index starts with. */
-const WORD_INDEX_STEM = 'word-list';
 
 /**
  * Makes the table ready before the first image needs it: read back from `cacheDir` when an earlier start kept its
