@@ -20,7 +20,8 @@ import {
   type NodeOptions,
 } from '../testkit/cluster';
 
-const FILES = 10;
+// Enough that a blow struck after the first files lands while most are still to do, on a fast machine too.
+const FILES = 40;
 
 interface Scene {
   root: string;
