@@ -1,9 +1,10 @@
-// `npm run calibrate`: measures the activation ranges of the recogniser's 8-bit convolutions (server/engine/ocr/
-// int8.ts) and writes them to models/pp-ocrv4.rec-ranges.json. The lines are the ones the float engine reads
-// off the bench's page set and its real-text set (Chromium screenshots in several fonts, sizes and light and
-// dark themes), none of them in the line sets the bench scores; each line's input is run through the float
-// recogniser with every quantized convolution's input and output exposed. Run it again when the recogniser
-// file, the convolutions chosen or the crop geometry change, then check the CER with `npm run bench`.
+// `npm run calibrate`: measures the activation ranges of the 8-bit convolutions of the detector and the
+// recogniser (server/engine/ocr/int8.ts) and writes them to models/pp-ocrv4.det-ranges.json and
+// models/pp-ocrv4.rec-ranges.json. The inputs are the ones the float engine feeds those models on the bench's
+// page set and its real-text set (Chromium screenshots in several fonts, sizes and light and dark themes), none
+// of them in the line sets the bench scores; each is also run through a float probe of the model with every
+// quantized convolution's input and output exposed. Run it again when a model file, the convolutions chosen or
+// the pre-processing change, then check the CER with `npm run bench`.
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,14 +14,13 @@ import { FLOAT, OnnxGraph } from '../server/engine/onnx/graph';
 import { activationTensors, RangeMeter } from '../server/engine/onnx/quantize';
 import { addCtcHead } from '../server/engine/ocr/ctcHead';
 import { loadDictionary } from '../server/engine/ocr/ctcDecode';
-import { INT8_CONVS, type RecogniserRanges } from '../server/engine/ocr/int8';
+import { INT8_MODELS, type ModelRanges, type QuantizedModel } from '../server/engine/ocr/int8';
 import { ocrModelFiles } from '../server/engine/ocr/modelFiles';
 import { runOcr, type OcrModels, type OcrSession } from '../server/engine/ocr/pipeline';
 import { ensurePageSet, type BenchDataset } from './dataset';
 import { ensureRealTextSet } from './realText';
 
 const root = join(import.meta.dirname, '..');
-const out = join(root, 'models', 'pp-ocrv4.rec-ranges.json');
 const REAL_IMAGES = 40;
 
 const files = ocrModelFiles();
@@ -32,31 +32,41 @@ const fused = (file: string): OnnxGraph => {
   return g;
 };
 
+/** A float session of the model as the engine runs it that also measures its quantized convolutions' activations. */
+async function measuring(model: QuantizedModel, graph: OnnxGraph): Promise<{ session: OcrSession; ranges: () => ModelRanges }> {
+  const float = await session(graph.serialize());
+  const probe = fused(files[model]);
+  const tensors = activationTensors(probe, INT8_MODELS[model].select);
+  probe.setOutputs([...probe.outputNames, ...tensors].map((name) => ({ name, elemType: FLOAT })));
+  const probeSession = await session(probe.serialize());
+  const meter = new RangeMeter();
+  let samples = 0;
+  const significant = (v: number): number => Number(v.toPrecision(6));
+  return {
+    session: {
+      inputNames: float.inputNames,
+      outputNames: float.outputNames,
+      release: () => float.release(),
+      async run(feeds) {
+        const outputs = await probeSession.run({ [probeSession.inputNames[0]]: Object.values(feeds)[0] });
+        for (const t of tensors) meter.add(t, outputs[t].data as Float32Array);
+        samples++;
+        return float.run(feeds);
+      },
+    },
+    ranges: () => ({
+      model: createHash('sha256').update(readFileSync(files[model])).digest('hex'),
+      samples,
+      tensors: Object.fromEntries([...meter.ranges()].map(([t, r]) => [t, [significant(r.min), significant(r.max)]])),
+    }),
+  };
+}
+
 const rec = fused(files.rec);
 addCtcHead(rec, dict.length);
-const recSession = await session(rec.serialize());
-const probe = fused(files.rec);
-const tensors = activationTensors(probe, INT8_CONVS);
-probe.setOutputs([...probe.outputNames, ...tensors].map((name) => ({ name, elemType: FLOAT })));
-const probeSession = await session(probe.serialize());
-
-const meter = new RangeMeter();
-let lines = 0;
-// Each line the float engine recognises is also run through the probe, which exposes the activations.
-const measuring: OcrSession = {
-  inputNames: recSession.inputNames,
-  outputNames: recSession.outputNames,
-  release: () => recSession.release(),
-  async run(feeds) {
-    const outputs = await probeSession.run({ [probeSession.inputNames[0]]: Object.values(feeds)[0] });
-    for (const t of tensors) meter.add(t, outputs[t].data as Float32Array);
-    lines++;
-    return recSession.run(feeds);
-  },
-};
-const det = await session(fused(files.det).serialize());
+const measured = { det: await measuring('det', fused(files.det)), rec: await measuring('rec', rec) };
 const cls = await session(fused(files.cls).serialize());
-const models: OcrModels = { det, rec: measuring, cls: async () => cls, dict, providers: ['cpu', 'cpu'] };
+const models: OcrModels = { det: measured.det.session, rec: measured.rec.session, cls: async () => cls, dict, providers: ['cpu', 'cpu'] };
 
 const sets: BenchDataset[] = [await ensurePageSet('all'), await ensureRealTextSet(root, REAL_IMAGES)];
 for (const set of sets) {
@@ -64,13 +74,11 @@ for (const set of sets) {
   process.stdout.write(`calibrate: ${set.files.length} images from ${set.dir}\n`);
 }
 
-const significant = (v: number): number => Number(v.toPrecision(6));
-const ranges: RecogniserRanges = {
-  model: createHash('sha256').update(readFileSync(files.rec)).digest('hex'),
-  lines,
-  tensors: Object.fromEntries([...meter.ranges()].map(([t, r]) => [t, [significant(r.min), significant(r.max)]])),
-};
-// Written as Prettier formats it: one line per activation.
-const entries = Object.entries(ranges.tensors).map(([t, [min, max]]) => `    ${JSON.stringify(t)}: [${min}, ${max}]`);
-writeFileSync(out, `{\n  "model": "${ranges.model}",\n  "lines": ${lines},\n  "tensors": {\n${entries.join(',\n')}\n  }\n}\n`);
-process.stdout.write(`calibrate: ${tensors.length} activations over ${lines} lines → ${out}\n`);
+for (const model of ['det', 'rec'] as const) {
+  const ranges = measured[model].ranges();
+  const out = join(root, 'models', `pp-ocrv4.${model}-ranges.json`);
+  // Written as Prettier formats it: one line per activation.
+  const entries = Object.entries(ranges.tensors).map(([t, [min, max]]) => `    ${JSON.stringify(t)}: [${min}, ${max}]`);
+  writeFileSync(out, `{\n  "model": "${ranges.model}",\n  "samples": ${ranges.samples},\n  "tensors": {\n${entries.join(',\n')}\n  }\n}\n`);
+  process.stdout.write(`calibrate: ${model}, ${entries.length} activations over ${ranges.samples} runs → ${out}\n`);
+}

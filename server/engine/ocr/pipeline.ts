@@ -14,7 +14,7 @@ import { cropTextLine, rotate180 } from './crop';
 import { loadDictionary } from './ctcDecode';
 import { readAheadWordIndex } from './lexicon';
 import { addCtcHead, CTC_HEAD_VERSION } from './ctcHead';
-import { int8Recipe, quantizeRecogniser } from './int8';
+import { int8Recipe, quantizeModel } from './int8';
 import { DETECT_DEFAULTS, detectText, type DetectOptions } from './detector';
 import { ocrModelFiles, type OcrModelFiles } from './modelFiles';
 import { layoutPage, type Fragment } from './layout';
@@ -91,7 +91,7 @@ const GPU_WIDTH_STEP = 32;
 
 /**
  * The three models as the engine runs them: each graph rewritten for inference (onnx/fuse.ts), the recogniser
- * also with its CTC head and, for the CPU, its pointwise convolutions in 8 bits (int8.ts).
+ * also with its CTC head, and on the CPU the detector's and recogniser's heaviest convolutions in 8 bits (int8.ts).
  */
 function rewrittenModels(files: OcrModelFiles, classes: number, int8: boolean): Record<'det' | 'cls' | 'rec', RewrittenModel> {
   const rewrite =
@@ -105,13 +105,17 @@ function rewrittenModels(files: OcrModelFiles, classes: number, int8: boolean): 
   const fused = `fuse@${FUSE_VERSION}`;
   const ctc = `ctc@${CTC_HEAD_VERSION}/${classes}`;
   return {
-    det: { source: files.det, recipe: fused, rewrite: rewrite() },
+    det: {
+      source: files.det,
+      recipe: int8 ? `${fused}+${int8Recipe('det')}` : fused,
+      rewrite: rewrite(int8 ? (g, source) => quantizeModel('det', g, source) : undefined),
+    },
     cls: { source: files.cls, recipe: fused, rewrite: rewrite() },
     rec: {
       source: files.rec,
-      recipe: int8 ? `${fused}+${int8Recipe()}+${ctc}` : `${fused}+${ctc}`,
+      recipe: int8 ? `${fused}+${int8Recipe('rec')}+${ctc}` : `${fused}+${ctc}`,
       rewrite: rewrite((g, source) => {
-        if (int8) quantizeRecogniser(g, source);
+        if (int8) quantizeModel('rec', g, source);
         addCtcHead(g, classes);
       }),
     },

@@ -5,9 +5,8 @@ import { activationTensors, quantizeConvs, RangeMeter } from './quantize';
 import { buildOnnxModel } from './build';
 import { FLOAT, OnnxGraph } from './graph';
 import { fuseForInference } from './fuse';
-import { INT8_CONVS, quantizeRecogniser } from '../ocr/int8';
+import { int8Recipe, INT8_MODELS, quantizeModel } from '../ocr/int8';
 import { ocrModelFiles } from '../ocr/modelFiles';
-import calibration from '../../../models/pp-ocrv4.rec-ranges.json' with { type: 'json' };
 
 const C = 64;
 
@@ -79,14 +78,34 @@ describe('8-bit convolutions', () => {
     expect(() => quantizeConvs(g, new Map([['x', { min: -1, max: 1 }]]))).toThrow(/calibration/);
   });
 
-  it('apply to the bundled recogniser only with ranges measured on that file, which cover every convolution chosen', () => {
-    const source = readFileSync(ocrModelFiles().rec);
-    const g = new OnnxGraph(source);
-    fuseForInference(g);
-    expect(Object.keys(calibration.tensors).sort()).toEqual(activationTensors(g, INT8_CONVS).sort());
-    expect(quantizeRecogniser(g, source, { ...calibration, model: '0'.repeat(64) })).toBe(false);
-    expect(g.nodes.some((n) => n.op === 'QuantizeLinear')).toBe(false);
-    expect(quantizeRecogniser(g, source)).toBe(true);
-    expect(g.nodes.filter((n) => n.op === 'QuantizeLinear')).toHaveLength(Object.keys(calibration.tensors).length);
+  it.each(['det', 'rec'] as const)(
+    'apply to the bundled %s model only with ranges measured on that file, which cover every convolution chosen',
+    (model) => {
+      const source = readFileSync(ocrModelFiles()[model]);
+      const g = new OnnxGraph(source);
+      fuseForInference(g);
+      const { select, ranges } = INT8_MODELS[model];
+      expect(activationTensors(g, select).length).toBeGreaterThan(0);
+      expect(Object.keys(ranges.tensors).sort()).toEqual(activationTensors(g, select).sort());
+      expect(quantizeModel(model, g, source, { ...ranges, model: '0'.repeat(64) })).toBe(false);
+      expect(g.nodes.some((n) => n.op === 'QuantizeLinear')).toBe(false);
+      expect(quantizeModel(model, g, source)).toBe(true);
+      expect(g.nodes.filter((n) => n.op === 'QuantizeLinear')).toHaveLength(Object.keys(ranges.tensors).length);
+    },
+  );
+});
+
+describe('8-bit recipes', () => {
+  it('name the ranges they use, so a new calibration makes new cache entries', () => {
+    const before = int8Recipe('det');
+    const { ranges } = INT8_MODELS.det;
+    try {
+      INT8_MODELS.det.ranges = { ...ranges, tensors: { ...ranges.tensors, extra: [0, 1] } };
+      expect(int8Recipe('det')).not.toBe(before);
+    } finally {
+      INT8_MODELS.det.ranges = ranges;
+    }
+    expect(int8Recipe('det')).toBe(before);
+    expect(int8Recipe('rec')).not.toBe(before);
   });
 });
