@@ -139,8 +139,8 @@ export function dbPostprocess(
   const sx = srcW / mapW;
   const sy = srcH / mapH;
 
-  for (let start = 0; start < n && candidates < opts.maxCandidates; start++) {
-    if (bitmap[start] !== 1) continue;
+  // indexOf finds the next unvisited text pixel natively: no JavaScript loop over the (mostly empty) map.
+  for (let start = bitmap.indexOf(1); start >= 0 && candidates < opts.maxCandidates; start = bitmap.indexOf(1, start + 1)) {
     fillRegion(bitmap, mapW, mapH, start, stack, rowMin, rowMax, rows);
     const yMin = rows[0];
     const yMax = rows[1];

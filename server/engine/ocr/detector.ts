@@ -28,6 +28,11 @@ export const DETECT_DEFAULTS: DetectOptions = { limitSide: 960, minSide: 0, smal
 const MEAN = [0.485, 0.456, 0.406];
 const STD = [0.229, 0.224, 0.225];
 const scratch = new ScratchBuffer();
+/** Each channel's 256 byte values normalised, blue's first (the network's channel order): a lookup per pixel. */
+const NORMALISED = Float32Array.from({ length: 3 * 256 }, (_, i) => {
+  const c = i >> 8;
+  return ((i & 255) / 255 - MEAN[c]) / STD[c];
+});
 
 /** The first pass's scale: shrink to `limitSide`, or enlarge small images to `minSide`. */
 export function detectorScale(width: number, height: number, opts: DetectOptions): number {
@@ -69,9 +74,9 @@ export async function detectorTensor(img: RgbImage, ratio: number): Promise<{ te
  */
 function normalisedPlanes(rgb: Uint8Array, plane: number, input: Float32Array): void {
   for (let i = 0, p = 0; i < plane; i++, p += 3) {
-    input[i] = (rgb[p + 2] / 255 - MEAN[0]) / STD[0];
-    input[plane + i] = (rgb[p + 1] / 255 - MEAN[1]) / STD[1];
-    input[2 * plane + i] = (rgb[p] / 255 - MEAN[2]) / STD[2];
+    input[i] = NORMALISED[rgb[p + 2]];
+    input[plane + i] = NORMALISED[256 + rgb[p + 1]];
+    input[2 * plane + i] = NORMALISED[512 + rgb[p]];
   }
 }
 
