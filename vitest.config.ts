@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Tests that make sessions themselves keep ONNX Runtime's telemetry off too (onnxTelemetry.ts).
+    env: { ORT_DISABLE_TELEMETRY: '1' },
   },
 });

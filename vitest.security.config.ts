@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // Tests that make sessions themselves keep ONNX Runtime's telemetry off too (onnxTelemetry.ts).
+    env: { ORT_DISABLE_TELEMETRY: '1' },
     // Every file starts its own node; one at a time keeps a small machine from timing the suite out.
     fileParallelism: false,
   },

@@ -39,6 +39,11 @@ import { percentile } from './measure';
 import { oneImageRatioLines, ratioLines, TARGETS_HEADING, type Rows } from './ratios';
 import { renderTable } from './table';
 import { isProviderName, PROVIDER_NAMES } from '../server/engine/providers';
+import { optOutOfOnnxTelemetry } from '../server/engine/onnxTelemetry';
+
+// The peers load the same ONNX Runtime as Hearth, which reports to Microsoft unless told not to: every contender
+// (each a child of this process) runs with the opt-out Hearth sets for itself, so none pays for it alone.
+optOutOfOnnxTelemetry();
 
 const SELECTABLE = ['cli', 'inproc', 'bare', 'http', 'gutenye', 'paddleocr', 'tesseract', 'rss', 'one'] as const;
 type Selectable = (typeof SELECTABLE)[number];

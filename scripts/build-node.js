@@ -15,7 +15,11 @@ import { build } from 'esbuild';
  */
 const BUNDLED_PACKAGES = ['zod', 'commander'];
 
-/** Leaves every package import external (native addons load from node_modules) except those named. */
+/**
+ * Leaves every package import external (native addons load from node_modules) except those named.
+ * @param {string[]} bundled
+ * @returns {import('esbuild').Plugin}
+ */
 function packagesExternalBut(bundled) {
   return {
     name: 'packages-external-but',

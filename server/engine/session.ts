@@ -4,8 +4,11 @@ import { createRequire } from 'node:module';
 import * as ort from 'onnxruntime-node';
 import { createLogger } from '../logger';
 import { providerCandidates, providerInstalled, unavailableReason } from './providers';
+import { optOutOfOnnxTelemetry } from './onnxTelemetry';
 
 const log = createLogger('engine:session');
+// Before any session here can create ONNX Runtime's environment (sessions made on the main thread: tests, tools).
+optOutOfOnnxTelemetry();
 const warned = new Set<string>();
 
 export interface LoadedSession {

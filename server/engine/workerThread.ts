@@ -9,6 +9,7 @@ import { NODE_BUNDLE_DIR } from '../paths';
 import { addSpans, clock } from '../startupTimings';
 import type { TaskContext } from './tasks/types';
 import { GATE, type SerialisedError, type WorkerData, type WorkerReply, type WorkerRequest } from './workerProtocol';
+import { optOutOfOnnxTelemetry } from './onnxTelemetry';
 
 function workerEntry(): URL | string {
   // The bundle (out/node) has its own worker.js, which needs no TypeScript loader.
@@ -59,6 +60,7 @@ export class WorkerThread {
    */
   constructor(ctx?: TaskContext, onExit: (thread: WorkerThread, code: number) => void = () => undefined, readAhead?: string) {
     this.onExit = onExit;
+    optOutOfOnnxTelemetry();
     // execArgv [] keeps the parent's flags (e.g. tsx's --import from `npx tsx`) out: the bootstrap loads tsx itself.
     this.worker = new Worker(workerEntry(), {
       workerData: { gate: this.gate.buffer, spawnedAt: clock(), readAhead } satisfies WorkerData,

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_ROOT, NODE_BUNDLE_DIR } from '../../paths';
+import { optOutOfOnnxTelemetry } from '../onnxTelemetry';
 
 export const LOAD_LIMIT_MS = 120_000;
 
@@ -29,6 +30,7 @@ export function probeProvider(
 ): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const args = [provider, String(threads), String(budgetMs), ...(cacheDir ? [cacheDir] : [])];
+    optOutOfOnnxTelemetry();
     const child = spawn(process.execPath, [...probeCommand(), ...args], {
       cwd: APP_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import { NODE_BUNDLE_DIR } from '../../paths';
 import { providerLabel } from '../providers';
 import { BATCH_DEFAULTS } from './batcher';
 import type { BatchLimits, FromSessionThread, ModelNames, OcrModelName, SessionThreadData, ToSessionThread } from './protocol';
+import { optOutOfOnnxTelemetry } from '../onnxTelemetry';
 
 function threadEntry(): URL | string {
   // The bundle (out/node) has its own sessionThread.js, which needs no TypeScript loader.
@@ -28,6 +29,7 @@ export interface SessionHost {
 export class SessionThreadError extends Error {}
 
 export function startSessionThread(provider: string, threads: number, batch: BatchLimits = BATCH_DEFAULTS): Promise<SessionHost> {
+  optOutOfOnnxTelemetry();
   const worker = new Worker(threadEntry(), { workerData: { provider, threads, batch } satisfies SessionThreadData, execArgv: [] });
   const post = (msg: ToSessionThread, transfer?: MessagePort[]): void => worker.postMessage(msg, transfer);
   let exited = false;
