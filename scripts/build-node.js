@@ -36,15 +36,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'out', 'node');
 
 rmSync(outdir, { recursive: true, force: true });
-await build({
+/** @type {import('esbuild').BuildOptions} */
+const common = {
   absWorkingDir: root,
-  entryPoints: {
-    early: 'server/cli/earlyWorker.ts',
-    cli: 'server/cli.ts',
-    worker: 'server/engine/worker.ts',
-    sessionThread: 'server/engine/gpu/sessionThread.ts',
-    probe: 'server/engine/gpu/probeMain.ts',
-  },
   outdir,
   bundle: true,
   splitting: true,
@@ -59,4 +53,17 @@ await build({
   // Bundled CommonJS code calls require() for Node's own modules, which an ES module lacks.
   banner: { js: "import { createRequire as __hearthRequire } from 'node:module'; const require = __hearthRequire(import.meta.url);" },
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: {
+    early: 'server/cli/earlyWorker.ts',
+    cli: 'server/cli.ts',
+    sessionThread: 'server/engine/gpu/sessionThread.ts',
+    probe: 'server/engine/gpu/probeMain.ts',
+  },
 });
+// The engine worker on its own: what it loads at start is one file rather than a couple of dozen chunks shared
+// with the CLI, each resolved, read and linked by the ES module loader in every worker (its lazily loaded parts
+// are still chunks of their own).
+await build({ ...common, entryPoints: { worker: 'server/engine/worker.ts' }, chunkNames: 'chunks/worker-[name]-[hash]' });
