@@ -1,6 +1,7 @@
 // Bundles the node (the `hearth` CLI, server and engine worker) into out/node with esbuild, so `hearth` starts
 // without compiling TypeScript on every run, in the main thread and again in each engine worker. Packages stay
-// external (native addons load from node_modules); each lazily imported part becomes its own chunk so
+// external (native addons load from node_modules) but for the few every command needs (BUNDLED_PACKAGES); each
+// lazily imported part becomes its own chunk so
 // `hearth --version` does not load the server, and `hearth ocr` does not load Express.
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
