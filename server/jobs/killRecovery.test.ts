@@ -31,14 +31,16 @@ function hearthOcr(out: string, killWhen?: (processed: number) => boolean): Prom
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   let timer: NodeJS.Timeout | undefined;
+  let watcher: ReturnType<typeof openStore> | undefined;
   if (killWhen) {
-    // Watch the child's own store (WAL lets a second connection read) and kill it at the chosen point.
+    // Watch the child's own store (WAL lets a second connection read) and kill it at the chosen point. The
+    // connection is opened once: opening derives the key from the passphrase, a few hundred milliseconds in which
+    // a fast run would finish many files unseen.
     timer = setInterval(() => {
       let processed: number;
       try {
-        const s = openStore({ dataDir: data, key: KEY });
-        processed = (s.db.prepare("SELECT count(*) AS n FROM job_items WHERE state <> 'pending'").get() as { n: number }).n;
-        s.close();
+        watcher ??= openStore({ dataDir: data, key: KEY });
+        processed = (watcher.db.prepare("SELECT count(*) AS n FROM job_items WHERE state <> 'pending'").get() as { n: number }).n;
       } catch {
         return; // not created yet
       }
@@ -51,6 +53,7 @@ function hearthOcr(out: string, killWhen?: (processed: number) => boolean): Prom
   return new Promise((resolve) =>
     child.on('exit', (code, signal) => {
       clearInterval(timer);
+      watcher?.close();
       resolve({ code, signal, stderr });
     }),
   );
